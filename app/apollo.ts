@@ -1,0 +1,61 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../core/errors';
+import type { PlantgateMetrics } from '../monitoring/metrics';
+import type { GatewayContext } from '../resolvers/context';
+import { createResolvers, type ResolverDeps } from '../resolvers';
+import { loadTypeDefs } from './schema.loader';
+
+/** Error codes a client may see as they are; anything else is masked. */
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE']);
+
+export function createApolloServer(deps: ResolverDeps & { metrics: PlantgateMetrics }): ApolloServer<GatewayContext> {
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) });
+  return new ApolloServer<GatewayContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // The process owns shutdown order (stop HTTP, then consumers, then store); Apollo must not race it.
+    stopOnTerminationSignals: false,
+    formatError: maskError,
+    plugins: [observe(deps.metrics)],
+  });
+}
+
+/** Internal errors reach clients as a generic message; the details are logged with the request's ID. */
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError && original.code === 'INVALID_INPUT') {
+    return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', field: original.field } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
+  if (original instanceof GraphQLError && code === undefined) return formatted;
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      let failed = false;
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          failed = true;
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            const code = error.extensions?.code;
+            const fields = { requestId: contextValue.requestId, operation: operationName, code, err: (original as Error)?.message };
+            if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');
+            else contextValue.logger.error({ ...fields, stack: (original as Error)?.stack }, 'request failed');
+          }
+        },
+        async willSendResponse({ operationName }) {
+          metrics.graphqlOperation(operationName ?? 'anonymous', failed ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const delays = z
+  .string()
+  .transform((value) => value.split(',').map((part) => Number(part.trim())))
+  .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 10 && n <= 3_600_000), 'must be comma-separated milliseconds between 10 and 3600000')
+  .refine((list) => list.every((n, i) => i === 0 || n > list[i - 1]!), 'must be increasing');
+
+/** Every setting, with its environment variable, default and rule. The README's table mirrors this. */
+const schema = z
+  .object({
+    AMQP_URL: z.string().regex(/^amqps?:\/\/.+/, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_CONNECT_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    TOPOLOGY_PREFIX: z.string().regex(/^[a-zA-Z0-9_.-]{1,60}$/, 'must be 1-60 letters, digits, dots, dashes or underscores').default('plantgate'),
+    QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
+    PARTITIONS: int(1, 256).default(8),
+    RETRY_BUDGET: int(1, 100).default(5),
+    RETRY_DELAYS_MS: delays.default([1000, 5000, 30000]),
+    WORKER_PREFETCH: int(1, 1000).default(20),
+    OUTBOX_POLL_MS: int(50, 60_000).default(1000),
+    STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
+    SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),
+    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
+    MONGODB_DATABASE: z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/, 'must be a valid database name').default('plantgate'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: int(0, 65535).default(4000),
+    /** A worker process serves /healthz, /readyz and /metrics only when given a port of its own. */
+    WORKER_METRICS_PORT: int(0, 65535).optional(),
+    SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.STORE === 'mongodb' && !config.MONGODB_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string, value: string | undefined) {
+    super(`Invalid configuration: ${variable} ${detail}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once. Empty variables count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(schema.shape ?? {}).flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])),
+  );
+  const result = schema.safeParse(relevant);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  throw new ConfigError(variable, issue.message, env[variable]);
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Registry } from 'prom-client';
+import type { Principal } from '../core/auth/principal';
+import type { Logger } from '../core/ports/logger.port';
+import { childTraceparent } from '../messaging/trace-context';
+import type { GatewayContext } from '../resolvers/context';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpServerDeps {
+  /** Absent in a worker process, which serves only health, readiness and metrics. */
+  apollo?: ApolloServer<GatewayContext>;
+  registry: Registry;
+  logger: Logger;
+  /** Resolves when the process can do its work; rejects with the reason when it cannot. */
+  readiness: () => Promise<void>;
+}
+
+/**
+ * Until authentication lands, every request acts as one embedded principal; keeping it in the context from the
+ * start means resolvers and the audit trail already take it from there.
+ */
+const EMBEDDED_PRINCIPAL: Principal = { id: 'embedded', roles: ['integrator', 'operator', 'quality', 'supply-chain', 'admin', 'viewer'] };
+
+/** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
+export function createHttpServer(deps: HttpServerDeps) {
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      deps.logger.error({ err: (error as Error).message, url: req.url }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'internal error' }));
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/healthz':
+        return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+      case '/readyz':
+        try {
+          await deps.readiness();
+          return send(res, 200, 'application/json', JSON.stringify({ status: 'ready' }));
+        } catch (error) {
+          return send(res, 503, 'application/json', JSON.stringify({ status: 'not ready', reason: (error as Error).message }));
+        }
+      case '/metrics':
+        return send(res, 200, deps.registry.contentType, await deps.registry.metrics());
+      case '/graphql':
+        // A worker has no GraphQL endpoint.
+        return deps.apollo ? graphql(deps.apollo, req, res, url) : notFound(res);
+      default:
+        return notFound(res);
+    }
+  }
+
+  function notFound(res: http.ServerResponse) {
+    const endpoints = [...(deps.apollo ? ['/graphql'] : []), '/healthz', '/readyz', '/metrics'];
+    send(res, 404, 'application/json', JSON.stringify({ error: 'not found', endpoints }));
+  }
+
+  async function graphql(apollo: ApolloServer<GatewayContext>, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const raw = await readBody(req);
+    if (raw === null) return send(res, 413, 'application/json', JSON.stringify({ error: `request body over ${MAX_BODY_BYTES} bytes` }));
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = raw;
+    if (raw.length > 0 && (headers.get('content-type') ?? '').includes('application/json')) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(res, 400, 'application/json', JSON.stringify({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+      }
+    }
+    const requestId = headers.get('x-request-id') ?? randomUUID();
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => ({
+        principal: EMBEDDED_PRINCIPAL,
+        traceparent: childTraceparent(headers.get('traceparent')),
+        requestId,
+        logger: deps.logger.child({ requestId }),
+      }),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.setHeader('x-request-id', requestId);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') return void res.end(response.body.string);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return {
+    server,
+    async listen(port: number, host: string): Promise<number> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    /** Stops accepting connections and closes idle keep-alive ones; in-flight requests finish. */
+    async close(): Promise<void> {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+}
+
+function send(res: http.ServerResponse, status: number, contentType: string, body: string) {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.end(body);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

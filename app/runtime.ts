@@ -1,0 +1,101 @@
+import type { Logger } from '../core/ports/logger.port';
+import type { Store } from '../core/ports/store.port';
+import type { CommandProcessor } from '../core/workflow/command.processor';
+import { connectBroker } from '../messaging/broker.connection';
+import { createCommandPublisher } from '../messaging/command.publisher';
+import { createTopology, type Topology } from '../messaging/topology';
+import { createMetrics, createRegistry } from '../monitoring/metrics';
+import { createCommandSubmitter } from '../resolvers/command.submitter';
+import { createApolloServer } from './apollo';
+import type { Config } from './config';
+import { createHttpServer } from './http.server';
+import { createLogger } from './logger';
+import { createStore } from './store.factory';
+import { startWorker } from './worker';
+
+export type RuntimeRole = 'all' | 'gateway' | 'worker';
+
+export interface RuntimeOptions {
+  role: RuntimeRole;
+  logger?: Logger;
+  decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
+}
+
+export interface Runtime {
+  role: RuntimeRole;
+  /** Base URL of the HTTP endpoints, when this process serves them. */
+  url: string | null;
+  store: Store;
+  topology: Topology;
+  /** Graceful stop: stop accepting, stop consuming, finish what is in hand, close channels and store. */
+  stop(): Promise<void>;
+}
+
+export const VERSION = '0.1.0';
+
+/** The composition root: builds the adapters the role needs and starts them. */
+export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: options.role });
+  const store = await createStore(config);
+  const stops: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const connection = await connectBroker({
+      url: config.AMQP_URL,
+      connectTimeoutMs: config.AMQP_CONNECT_TIMEOUT_MS,
+      connectionName: `plantgate-${options.role}-${process.pid}`,
+      logger,
+    });
+    stops.unshift(() => connection.close());
+    const topology = createTopology({
+      prefix: config.TOPOLOGY_PREFIX,
+      partitions: config.PARTITIONS,
+      retryDelaysMs: config.RETRY_DELAYS_MS,
+      queueType: config.QUEUE_TYPE,
+    });
+    const registry = createRegistry();
+    const metrics = createMetrics(registry);
+
+    if (options.role !== 'gateway') {
+      const worker = startWorker({ config, connection, topology, store, logger, metrics, decorateProcessor: options.decorateProcessor });
+      stops.unshift(() => worker.close());
+    }
+
+    const readiness = async () => {
+      await store.ping();
+      if (!connection.ready) throw new Error('broker connection is down');
+    };
+    let url: string | null = null;
+    const serve = async (http: ReturnType<typeof createHttpServer>, port: number) => {
+      const bound = await http.listen(port, config.HOST);
+      url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${bound}`;
+      stops.unshift(() => http.close());
+    };
+    if (options.role !== 'worker') {
+      const publisher = createCommandPublisher(connection, topology);
+      stops.unshift(() => publisher.close());
+      const submit = createCommandSubmitter({ store, publisher, now: () => new Date(), onSubmitted: metrics.submitted });
+      const apollo = createApolloServer({ store, submit, version: VERSION, metrics });
+      await apollo.start();
+      // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.
+      stops.unshift(() => apollo.stop());
+      await serve(createHttpServer({ apollo, registry, logger, readiness }), config.PORT);
+    } else if (config.WORKER_METRICS_PORT !== undefined) {
+      await serve(createHttpServer({ registry, logger, readiness }), config.WORKER_METRICS_PORT);
+    }
+
+    return {
+      role: options.role,
+      url,
+      store,
+      topology,
+      stop: async () => {
+        for (const stop of stops.splice(0)) {
+          await stop().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'error during shutdown'));
+        }
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    throw error;
+  }
+}

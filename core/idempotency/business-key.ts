@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Command } from '../commands/command.types';
+
+/**
+ * Idempotency is decided on business identifiers, never on transport IDs: a resend with a new messageId but
+ * the same business content is the same event. Each message type names the fields that identify its event.
+ */
+export function businessKeyOf(command: Command): string {
+  const p = command.payload;
+  switch (command.messageType) {
+    case 'ReleaseProductionOrder':
+      return key(command.messageType, p.plant, p.orderNumber);
+    case 'AcknowledgeProductionOrder':
+      return key(command.messageType, p.plant, p.orderNumber);
+  }
+}
+
+/** Fields that travel with a message but do not make it a different business event. */
+const TRANSPORT_FIELDS = new Set(['messageId']);
+
+/** A digest of the business content: equal for a resend, different when any business field differs. */
+export function fingerprintOf(command: Command): string {
+  return createHash('sha256').update(canonicalJson(command.payload, TRANSPORT_FIELDS)).digest('hex');
+}
+
+function key(...parts: string[]): string {
+  return parts.map((part) => part.replaceAll('|', '\\|')).join('|');
+}
+
+/** JSON with object keys sorted, so that two equal payloads always give the same text. */
+export function canonicalJson(value: unknown, omit: ReadonlySet<string> = new Set()): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, omit)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([k, v]) => !omit.has(k) && v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, omit)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,105 @@
+import type { MessageType } from '../commands/command.types';
+
+export const TRANSACTION_STATUSES = ['RECEIVED', 'HELD', 'APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** Statuses after which a redelivered message has nothing left to do. */
+export const FINAL_TRANSACTION_STATUSES: readonly TransactionStatus[] = ['APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'];
+
+export const EXCEPTION_TYPES = [
+  'VALIDATION',
+  'SEQUENCE',
+  'DEPENDENCY',
+  'REVISION_MISMATCH',
+  'DUPLICATE_CONFLICT',
+  'DOWNSTREAM',
+  'RECONCILIATION',
+  // Added to the contract's list: a message whose processing kept failing until its retry budget was spent.
+  'PROCESSING',
+] as const;
+export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
+
+export const EXCEPTION_STATUSES = ['OPEN', 'REPLAYED', 'OVERRIDDEN', 'RESOLVED', 'DISCARDED'] as const;
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+/** One integration transaction: the life of one submitted message, tracked apart from its payload. */
+export interface TransactionRecord {
+  correlationId: string;
+  messageId: string;
+  messageType: MessageType;
+  businessKey: string;
+  plant: string;
+  orderNumber: string;
+  status: TransactionStatus;
+  attempts: number;
+  exceptionId: string | null;
+  /** The order version this message produced when it was applied; shows the order in which messages took effect. */
+  appliedVersion: number | null;
+  lastError: string | null;
+  payload: unknown;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface ExceptionRecord {
+  id: string;
+  type: ExceptionType;
+  reason: string;
+  status: ExceptionStatus;
+  plant: string;
+  orderNumber: string;
+  correlationId: string;
+  messageType: string;
+  payload: unknown;
+  rule: string;
+  ruleSetVersion: number;
+  createdAt: string;
+}
+
+/** An immutable record of a decision. The store chains entries of one subject by hash. */
+export interface AuditDraft {
+  at: string;
+  subject: string;
+  action: string;
+  actor: string;
+  correlationId: string;
+  detail: unknown;
+}
+
+export interface AuditEntry extends AuditDraft {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** A message that must leave after a state change; written in the same store transaction as the change. */
+export interface OutboxDraft {
+  id: string;
+  destination: 'erp' | 'mes' | 'qms';
+  messageType: string;
+  correlationId: string;
+  idempotencyKey: string;
+  payload: unknown;
+  createdAt: string;
+}
+
+export interface OutboxEntry extends OutboxDraft {
+  publishedAt: string | null;
+}
+
+export interface IdempotencyRecord {
+  businessKey: string;
+  fingerprint: string;
+  correlationId: string;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor of each item, in the same order. */
+  cursors: string[];
+  totalCount: number;
+  /** Opaque cursor of the last item, or null when the page is empty. */
+  endCursor: string | null;
+  hasNextPage: boolean;
+}

@@ -1,0 +1,141 @@
+import { ConsumerStatus, type AsyncMessage, type Connection, type Consumer } from 'rabbitmq-client';
+import { isRetryable } from '../core/errors';
+import type { Logger } from '../core/ports/logger.port';
+import type { Store } from '../core/ports/store.port';
+import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.processor';
+import type { InboundMessage } from '../core/workflow/inbound-message';
+import { decodeCommand, HEADERS } from './command.envelope';
+import type { Topology } from './topology';
+
+/** What the consumer reports; monitoring implements it. */
+export interface ConsumerObserver {
+  processed(messageType: string, outcome: ProcessOutcome['status'] | 'redelivered', seconds: number, receivedAt: string): void;
+  retried(messageType: string, reason: string): void;
+  deadLettered(messageType: string, reason: string): void;
+}
+
+export interface CommandConsumerOptions {
+  connection: Connection;
+  topology: Topology;
+  processor: CommandProcessor;
+  store: Pick<Store, 'recordAttempt'>;
+  logger: Logger;
+  observer: ConsumerObserver;
+  /** Attempts a message gets, the first delivery included, before it is dead-lettered. */
+  retryBudget: number;
+  prefetch: number;
+}
+
+export interface CommandConsumers {
+  /** Stops taking messages and waits for the ones in hand to finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * One consumer per partition queue, each handling one message at a time so an order's messages are applied in
+ * order. A message is acknowledged only after its outcome is committed. Failures go back through the broker:
+ * to a retry tier while budget remains, then to the dead-letter queue with an exception record.
+ */
+export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
+  const { connection, topology, processor, logger, observer } = options;
+  const sender = connection.createPublisher({ confirm: true, maxAttempts: 3, ...topology.publisherDeclarations });
+
+  async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string) {
+    await options.store.recordAttempt(inbound.correlationId, inbound.attempt, reason).catch(() => undefined);
+    const queue = topology.retryQueueFor(inbound.attempt);
+    await sender.send(
+      { ...forwardedProperties(msg), routingKey: queue, headers: { ...msg.headers, [HEADERS.attempt]: inbound.attempt + 1, [HEADERS.lastError]: reason } },
+      msg.body,
+    );
+    observer.retried(inbound.command.messageType, reasonClass(reason));
+  }
+
+  async function deadLetter(msg: AsyncMessage, reason: string, messageType: string) {
+    await sender.send({ ...forwardedProperties(msg), routingKey: topology.names.deadLetter, headers: { ...msg.headers, [HEADERS.lastError]: reason } }, msg.body);
+    observer.deadLettered(messageType, reasonClass(reason));
+  }
+
+  async function handle(msg: AsyncMessage): Promise<ConsumerStatus> {
+    const started = process.hrtime.bigint();
+    let inbound: InboundMessage;
+    try {
+      inbound = decodeCommand(msg);
+    } catch (error) {
+      // Nothing to apply and nothing to retry: keep it where a person can see it.
+      logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: (error as Error).message }, 'unreadable message dead-lettered');
+      await deadLetter(msg, (error as Error).message, String(msg.type ?? 'unknown'));
+      return ConsumerStatus.ACK;
+    }
+    const log = logger.child({ correlationId: inbound.correlationId, messageType: inbound.command.messageType });
+    try {
+      const outcome = await processor.process(inbound);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      observer.processed(inbound.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, inbound.receivedAt);
+      log.debug({ status: outcome.status, attempt: inbound.attempt }, 'message processed');
+      return ConsumerStatus.ACK;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isRetryable(error) && inbound.attempt < options.retryBudget) {
+        log.warn({ attempt: inbound.attempt, err: reason }, 'processing failed, retrying later');
+        await retryLater(msg, inbound, reason);
+        return ConsumerStatus.ACK;
+      }
+      log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
+      await processor.fail(inbound, reason);
+      await deadLetter(msg, reason, inbound.command.messageType);
+      return ConsumerStatus.ACK;
+    }
+  }
+
+  const consumers: Consumer[] = Array.from({ length: topology.partitions }, (_, index) => {
+    const consumer = connection.createConsumer(
+      {
+        ...topology.partitionConsumerDeclarations(index),
+        concurrency: 1,
+        qos: { prefetchCount: options.prefetch },
+        requeue: true,
+      },
+      async (msg) => {
+        try {
+          return await handle(msg);
+        } catch (error) {
+          // The outcome could not be recorded (store or broker down): give the message back, after a pause so
+          // that an outage does not become a hot redelivery loop.
+          logger.error({ correlationId: msg.correlationId, err: (error as Error).message }, 'message returned to its queue');
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          return ConsumerStatus.REQUEUE;
+        }
+      },
+    );
+    consumer.on('error', (error: unknown) => logger.warn({ queue: topology.names.partition(index), err: String(error) }, 'consumer error'));
+    return consumer;
+  });
+
+  return {
+    async close() {
+      await Promise.all(consumers.map((c) => c.close()));
+      await sender.close();
+    },
+  };
+}
+
+function forwardedProperties(msg: AsyncMessage) {
+  return {
+    exchange: '',
+    durable: true,
+    contentType: msg.contentType,
+    messageId: msg.messageId,
+    correlationId: msg.correlationId,
+    type: msg.type,
+    timestamp: msg.timestamp,
+  };
+}
+
+/** A low-cardinality label for a failure reason. */
+function reasonClass(reason: string): string {
+  if (/store unavailable/i.test(reason)) return 'store_unavailable';
+  if (/broker/i.test(reason)) return 'broker_unavailable';
+  if (/concurrent/i.test(reason)) return 'concurrent_modification';
+  if (/schema version|unknown message type|not a json|has no/i.test(reason)) return 'unreadable';
+  return 'other';
+}

@@ -1,0 +1,97 @@
+import type { ConsumerProps, PublisherProps } from 'rabbitmq-client';
+
+export interface TopologyOptions {
+  /** Prefix of every exchange and queue name: lets several installations, or tests, share one broker. */
+  prefix: string;
+  partitions: number;
+  /** Backoff delays of the retry tiers, shortest first. */
+  retryDelaysMs: number[];
+  queueType: 'quorum' | 'classic';
+}
+
+export const OUTBOUND_SYSTEMS = ['erp', 'mes', 'qms'] as const;
+export type OutboundSystem = (typeof OUTBOUND_SYSTEMS)[number];
+
+type QueueDeclaration = NonNullable<PublisherProps['queues']>[number];
+type ExchangeDeclaration = NonNullable<PublisherProps['exchanges']>[number];
+type QueueBinding = NonNullable<PublisherProps['queueBindings']>[number];
+
+/**
+ * All exchanges, queues and bindings, declared in this one place. Publishers and consumers pass these
+ * declarations to rabbitmq-client, which re-declares them on every reconnect.
+ *
+ * - commands (headers exchange): routes on the x-partition header, so a message coming back from a retry
+ *   queue finds its partition again whatever routing key it had;
+ * - partition queues: single active consumer, so each order's messages are applied in order;
+ * - retry tiers: a queue per backoff delay whose expired messages dead-letter back into commands;
+ * - dead-letter queue: messages whose retry budget is spent, kept for inspection and replay;
+ * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS connectors.
+ */
+export function createTopology(options: TopologyOptions) {
+  const { prefix } = options;
+  const names = {
+    commands: `${prefix}.commands`,
+    outbound: `${prefix}.outbound`,
+    deadLetter: `${prefix}.dead-letter`,
+    partition: (index: number) => `${prefix}.commands.p${index}`,
+    retry: (delayMs: number) => `${prefix}.retry.${delayMs}ms`,
+    outboundQueue: (system: OutboundSystem) => `${prefix}.outbound.${system}`,
+  };
+  const typeArgs = { 'x-queue-type': options.queueType };
+  const partitionIndexes = Array.from({ length: options.partitions }, (_, i) => i);
+
+  const partitionQueue = (index: number): QueueDeclaration => ({
+    queue: names.partition(index),
+    durable: true,
+    arguments: { ...typeArgs, 'x-single-active-consumer': true },
+  });
+  const exchanges: ExchangeDeclaration[] = [
+    { exchange: names.commands, type: 'headers', durable: true },
+    { exchange: names.outbound, type: 'topic', durable: true },
+  ];
+  const queues: QueueDeclaration[] = [
+    ...partitionIndexes.map(partitionQueue),
+    ...options.retryDelaysMs.map((delayMs) => ({
+      queue: names.retry(delayMs),
+      durable: true,
+      arguments: { ...typeArgs, 'x-message-ttl': delayMs, 'x-dead-letter-exchange': names.commands },
+    })),
+    { queue: names.deadLetter, durable: true, arguments: typeArgs },
+    ...OUTBOUND_SYSTEMS.map((system) => ({ queue: names.outboundQueue(system), durable: true, arguments: typeArgs })),
+  ];
+  const partitionBinding = (index: number): QueueBinding => ({
+    exchange: names.commands,
+    queue: names.partition(index),
+    arguments: { 'x-match': 'all', 'x-partition': String(index) },
+  });
+  const queueBindings: QueueBinding[] = [
+    ...partitionIndexes.map(partitionBinding),
+    ...OUTBOUND_SYSTEMS.map((system) => ({ exchange: names.outbound, queue: names.outboundQueue(system), routingKey: `${system}.#` })),
+  ];
+
+  return {
+    names,
+    partitions: options.partitions,
+    /** Everything, for the confirming publisher. */
+    publisherDeclarations: { exchanges, queues, queueBindings } satisfies Pick<PublisherProps, 'exchanges' | 'queues' | 'queueBindings'>,
+    /** What one partition consumer needs to exist before it subscribes. */
+    partitionConsumerDeclarations(index: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
+      const { queue, ...queueOptions } = partitionQueue(index);
+      return { queue: queue!, queueOptions: { queue, ...queueOptions }, exchanges: [exchanges[0]!], queueBindings: [partitionBinding(index)] };
+    },
+    /** The retry tier for the given attempt number (1 = first retry), the longest tier once they run out. */
+    retryQueueFor(retryNumber: number): string {
+      const delays = options.retryDelaysMs;
+      return names.retry(delays[Math.min(retryNumber, delays.length) - 1]!);
+    },
+    /** Every queue name, for tests and tools that clean up. */
+    allQueues(): string[] {
+      return queues.map((q) => q.queue!);
+    },
+    allExchanges(): string[] {
+      return exchanges.map((e) => e.exchange!);
+    },
+  };
+}
+
+export type Topology = ReturnType<typeof createTopology>;

@@ -1,0 +1,26 @@
+import type { Store } from '../core/ports/store.port';
+import type { CommandSubmitter } from './command.submitter';
+import { exceptionsResolvers } from './exceptions/exceptions.resolvers';
+import { ordersResolvers } from './orders/orders.resolvers';
+import { DateTimeScalar, JsonScalar } from './scalars';
+import { transactionsResolvers } from './transactions/transactions.resolvers';
+
+export interface ResolverDeps {
+  store: Store;
+  submit: CommandSubmitter;
+  version: string;
+}
+
+/** One resolver map per domain, mirroring schema/; merged by the gateway. */
+export function createResolvers(deps: ResolverDeps) {
+  return [
+    {
+      DateTime: DateTimeScalar,
+      JSON: JsonScalar,
+      Query: { serviceInfo: () => ({ name: 'plantgate', version: deps.version, time: new Date().toISOString() }) },
+    },
+    ordersResolvers(deps),
+    transactionsResolvers(deps),
+    exceptionsResolvers(deps),
+  ];
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** Shape rules beyond what GraphQL's types already enforce. Reference data is checked later, by the workers. */
+const code = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const text = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+const positive = z.number().finite().positive('must be greater than 0');
+const isoDateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date-time');
+
+export const releaseProductionOrderInput = z
+  .object({
+    orderNumber: code,
+    plant: code,
+    item: code,
+    itemRevision: code,
+    routingRevision: code,
+    specRevision: code,
+    quantity: positive,
+    uom: code,
+    dueAt: isoDateTime,
+    operations: z
+      .array(z.object({ sequence: z.number().int().positive('must be greater than 0'), workCenter: code, description: text }))
+      .min(1, 'must list at least one operation'),
+    components: z.array(z.object({ item: code, quantity: positive, uom: code, operationSequence: z.number().int() })),
+    messageId: z.string().max(128).nullish(),
+  })
+  .superRefine((input, ctx) => {
+    const sequences = input.operations.map((op) => op.sequence);
+    sequences.forEach((sequence, index) => {
+      if (sequences.indexOf(sequence) !== index) {
+        ctx.addIssue({ code: 'custom', path: ['operations', index, 'sequence'], message: `repeats operation sequence ${sequence}` });
+      }
+    });
+    input.components.forEach((component, index) => {
+      if (!sequences.includes(component.operationSequence)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['components', index, 'operationSequence'],
+          message: `refers to operation ${component.operationSequence}, which the order does not have`,
+        });
+      }
+    });
+  });
+
+export const acknowledgeProductionOrderInput = z.object({
+  orderNumber: code,
+  plant: code,
+  routingRevision: code,
+  specRevision: code,
+  acknowledgedAt: isoDateTime,
+  messageId: code,
+});

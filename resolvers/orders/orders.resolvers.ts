@@ -1,0 +1,46 @@
+import type { OrderRecord, OrderState } from '../../core/orders/order.types';
+import type { Store } from '../../core/ports/store.port';
+import type { CommandSubmitter } from '../command.submitter';
+import { pageRequest, toConnection } from '../connection';
+import type { GatewayContext } from '../context';
+import { parseInput } from '../input-errors';
+import { acknowledgeProductionOrderInput, releaseProductionOrderInput } from './order.inputs';
+
+export interface OrdersResolverDeps {
+  store: Pick<Store, 'getOrder' | 'listOrders' | 'listTransactionsByOrder' | 'listExceptions'>;
+  submit: CommandSubmitter;
+}
+
+type Args<T> = { input: T };
+
+export function ordersResolvers({ store, submit }: OrdersResolverDeps) {
+  return {
+    Query: {
+      productionOrder: (_: unknown, args: { orderNumber: string; plant: string }) => store.getOrder(args.plant, args.orderNumber),
+      productionOrders: async (
+        _: unknown,
+        args: { filter?: { plant?: string; state?: OrderState; item?: string } | null; first?: number | null; after?: string | null },
+      ) => toConnection(await store.listOrders(withoutNulls(args.filter ?? {}), pageRequest(args.first, args.after))),
+    },
+    Mutation: {
+      releaseProductionOrder: (_: unknown, args: Args<unknown>, ctx: GatewayContext) => {
+        const { messageId, ...payload } = parseInput(releaseProductionOrderInput, args.input);
+        return submit({ messageType: 'ReleaseProductionOrder', payload }, messageId, ctx);
+      },
+      acknowledgeProductionOrder: (_: unknown, args: Args<unknown>, ctx: GatewayContext) => {
+        const payload = parseInput(acknowledgeProductionOrderInput, args.input);
+        return submit({ messageType: 'AcknowledgeProductionOrder', payload }, payload.messageId, ctx);
+      },
+    },
+    ProductionOrder: {
+      transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),
+      exceptions: async (order: OrderRecord) =>
+        (await store.listExceptions({ plant: order.plant, orderNumber: order.orderNumber }, { first: 200 })).items,
+    },
+  };
+}
+
+/** GraphQL passes absent filter fields as null; the store wants them left out. */
+export function withoutNulls<T extends object>(value: T): { [K in keyof T]?: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
+}

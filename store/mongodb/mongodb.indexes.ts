@@ -1,0 +1,18 @@
+import type { Db } from 'mongodb';
+
+/** Created at start; idempotent. The unique indexes are what make business keys and order versions safe under races. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await Promise.all([
+    db.collection('orders').createIndex({ plant: 1, orderNumber: 1 }, { unique: true }),
+    db.collection('orders').createIndex({ plant: 1, state: 1 }),
+    db.collection('transactions').createIndex({ plant: 1, orderNumber: 1 }),
+    db.collection('transactions').createIndex({ status: 1, updatedAt: 1 }),
+    db.collection('submissions').createIndex({ correlationId: 1 }, { unique: true }),
+    db.collection('audit').createIndex({ subject: 1, seq: 1 }, { unique: true }),
+    db.collection('outbox').createIndex({ id: 1 }, { unique: true }),
+    db.collection('outbox').createIndex({ publishedAt: 1, _id: 1 }),
+    db.collection('exceptions').createIndex({ id: 1 }, { unique: true }),
+    db.collection('exceptions').createIndex({ plant: 1, status: 1, type: 1 }),
+    db.collection('exceptions').createIndex({ plant: 1, orderNumber: 1 }),
+  ]);
+}

@@ -1,0 +1,204 @@
+import { MongoClient, MongoServerError, ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
+import { DomainError } from '../../core/errors';
+import type { OrderRecord } from '../../core/orders/order.types';
+import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page, TransactionRecord } from '../../core/ports/records';
+import type { PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import { chainHash, GENESIS_HASH } from '../audit-chain';
+import { decodeCursor, encodeCursor } from '../paging';
+import { ensureIndexes } from './mongodb.indexes';
+
+export interface MongoStoreOptions {
+  url: string;
+  database: string;
+}
+
+class Conflict extends Error {
+  constructor(readonly conflict: 'order-version' | 'idempotency-key') {
+    super(conflict);
+  }
+}
+
+type WithoutId<T> = Omit<T, '_id'>;
+interface SubmissionDoc {
+  _id: string;
+  fingerprint: string;
+  correlationId: string;
+  published: boolean;
+  receivedAt: string;
+}
+type OrderDoc = OrderRecord & { _id?: ObjectId };
+type TransactionDoc = TransactionRecord & { _id: string };
+type IdempotencyDoc = IdempotencyRecord & { _id: string };
+type ExceptionDoc = ExceptionRecord & { _id?: ObjectId };
+type OutboxDoc = OutboxEntry & { _id?: ObjectId; leaseOwner: string | null; leaseUntil: number | null };
+type AuditDoc = AuditEntry & { _id?: ObjectId };
+
+/**
+ * The production store: MongoDB through the official driver, one multi-document transaction per unit of work
+ * (so MongoDB must run as a replica set). Kept exactly parallel to the SQLite adapter; the store contract
+ * suite runs against both.
+ */
+export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
+  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  const db: Db = client.db(options.database);
+  await ensureIndexes(db);
+  const orders = db.collection<OrderDoc>('orders');
+  const transactions = db.collection<TransactionDoc>('transactions');
+  const submissions = db.collection<SubmissionDoc>('submissions');
+  const keys = db.collection<IdempotencyDoc>('idempotency_keys');
+  const audit = db.collection<AuditDoc>('audit');
+  const outbox = db.collection<OutboxDoc>('outbox');
+  const exceptions = db.collection<ExceptionDoc>('exceptions');
+
+  const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) => guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
+
+  async function appendAudit(entry: AuditDraft, session: ClientSession) {
+    const last = await audit.find({ subject: entry.subject }, { session }).sort({ seq: -1 }).limit(1).next();
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    // seq is unique per subject: two writers extending the same chain cannot both succeed.
+    await audit.insertOne({ ...entry, seq: (last?.seq ?? 0) + 1, prevHash, hash: chainHash(prevHash, entry) }, { session });
+  }
+
+  async function writeOrder(record: OrderRecord, expectedVersion: number, session: ClientSession) {
+    if (expectedVersion === 0) {
+      await orders.insertOne({ ...record }, { session }).catch((e: unknown) => {
+        throw isDuplicateKey(e) ? new Conflict('order-version') : e;
+      });
+      return;
+    }
+    const result = await orders.replaceOne({ plant: record.plant, orderNumber: record.orderNumber, version: expectedVersion }, record, { session });
+    if (result.matchedCount === 0) throw new Conflict('order-version');
+  }
+
+  async function page<D extends { _id?: ObjectId }, T>(
+    collectionName: 'orders' | 'exceptions',
+    filter: Record<string, unknown>,
+    request: PageRequest,
+    map: (doc: D) => T,
+  ): Promise<Page<T>> {
+    const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null));
+    const collection = db.collection(collectionName);
+    const totalCount = await collection.countDocuments(query);
+    const after = decodeCursor(request.after);
+    const pageQuery = after === null ? query : { ...query, _id: { $gt: new ObjectId(after) } };
+    const docs = (await collection.find(pageQuery).sort({ _id: 1 }).limit(request.first + 1).toArray()) as unknown as D[];
+    const items = docs.slice(0, request.first);
+    const last = items.at(-1);
+    return { items: items.map(map), cursors: items.map((d) => encodeCursor(d._id!.toHexString())), totalCount, endCursor: last?._id ? encodeCursor(last._id.toHexString()) : null, hasNextPage: docs.length > request.first };
+  }
+
+  return {
+    recordSubmission: (claim) =>
+      inTransaction(async (session): Promise<SubmissionOutcome> => {
+        const t = claim.transaction;
+        const existing = await submissions.findOne({ _id: t.businessKey }, { session });
+        if (existing && existing.fingerprint === claim.fingerprint) {
+          return { outcome: 'duplicate', correlationId: existing.correlationId, published: existing.published, receivedAt: existing.receivedAt };
+        }
+        if (!existing) {
+          await submissions.insertOne(
+            { _id: t.businessKey, fingerprint: claim.fingerprint, correlationId: t.correlationId, published: false, receivedAt: t.receivedAt },
+            { session },
+          );
+        }
+        await transactions.replaceOne({ _id: t.correlationId }, { ...t }, { upsert: true, session });
+        return existing ? { outcome: 'conflict', originalCorrelationId: existing.correlationId } : { outcome: 'accepted' };
+      }),
+    markSubmissionPublished: (correlationId) => guard(async () => void (await submissions.updateOne({ correlationId }, { $set: { published: true } }))),
+    withdrawSubmission: (correlationId) =>
+      inTransaction(async (session) => {
+        await submissions.deleteOne({ correlationId }, { session });
+        await transactions.deleteOne({ _id: correlationId, status: 'RECEIVED' }, { session });
+      }),
+
+    async commit(unit: UnitOfWork) {
+      try {
+        await inTransaction(async (session) => {
+          if (unit.idempotencyKey) {
+            await keys.insertOne({ _id: unit.idempotencyKey.businessKey, ...unit.idempotencyKey }, { session }).catch((e: unknown) => {
+              throw isDuplicateKey(e) ? new Conflict('idempotency-key') : e;
+            });
+          }
+          if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
+          const t = unit.transaction;
+          await transactions.replaceOne({ _id: t.correlationId }, { ...t, receivedAt: t.receivedAt }, { upsert: true, session });
+          for (const entry of unit.audit) await appendAudit(entry, session);
+          for (const o of unit.outbox) {
+            await outbox.updateOne({ id: o.id }, { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } }, { upsert: true, session });
+          }
+          for (const e of unit.exceptions) await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+        });
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+        throw error;
+      }
+    },
+    recordAttempt: (correlationId, attempts, lastError) =>
+      guard(async () => void (await transactions.updateOne({ _id: correlationId }, { $set: { attempts, lastError, updatedAt: new Date().toISOString() } }))),
+
+    getTransaction: (correlationId) => guard(async () => strip(await transactions.findOne({ _id: correlationId }))),
+    getIdempotencyKey: (businessKey) => guard(async () => strip(await keys.findOne({ _id: businessKey }))),
+    getOrder: (plant, orderNumber) => guard(async () => strip(await orders.findOne({ plant, orderNumber }))),
+    listOrders: (filter, request) => guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => strip(d) as OrderRecord)),
+    listExceptions: (filter, request) =>
+      guard(() => page<ExceptionDoc, ExceptionRecord>('exceptions', { ...filter }, request, (d) => strip(d) as ExceptionRecord)),
+    getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
+    listAudit: (subject) => guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
+    listTransactionsByOrder: (plant, orderNumber) =>
+      guard(async () => (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) => strip(d) as TransactionRecord)),
+
+    claimOutbox: (owner, limit, leaseMs) =>
+      guard(async () => {
+        const claimed: OutboxEntry[] = [];
+        for (let i = 0; i < limit; i++) {
+          const now = Date.now();
+          const doc = await outbox.findOneAndUpdate(
+            { publishedAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+            { $set: { leaseOwner: owner, leaseUntil: now + leaseMs } },
+            { sort: { _id: 1 }, returnDocument: 'after' },
+          );
+          if (!doc) break;
+          const { leaseOwner: _owner, leaseUntil: _until, ...entry } = strip(doc) as OutboxDoc;
+          claimed.push(entry);
+        }
+        return claimed;
+      }),
+    markOutboxPublished: (ids) =>
+      guard(async () => void (await outbox.updateMany({ id: { $in: ids } }, { $set: { publishedAt: new Date().toISOString(), leaseOwner: null, leaseUntil: null } }))),
+    listOutbox: (filter) =>
+      guard(async () => {
+        const query: Filter<OutboxDoc> = {};
+        if (filter.correlationId !== undefined) query.correlationId = filter.correlationId;
+        if (filter.unpublishedOnly) query.publishedAt = null;
+        return (await outbox.find(query).sort({ _id: 1 }).toArray()).map((d) => {
+          const { leaseOwner: _owner, leaseUntil: _until, ...entry } = strip(d) as OutboxDoc;
+          return entry;
+        });
+      }),
+
+    ping: () => guard(async () => void (await db.command({ ping: 1 }))),
+    close: () => client.close(),
+  };
+}
+
+function strip<T extends object>(doc: T | null): WithoutId<T> | null {
+  if (!doc) return null;
+  const { _id: _ignored, ...rest } = doc as T & { _id?: unknown };
+  return rest as WithoutId<T>;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+/** Driver and network failures are transient for the caller: it retries later. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Conflict || error instanceof DomainError || isDuplicateKey(error)) throw error;
+    throw new DomainError('STORE_UNAVAILABLE', `MongoDB store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
+  }
+}

@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DomainError } from '../../core/errors';
+import type { OrderRecord } from '../../core/orders/order.types';
+import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page, TransactionRecord } from '../../core/ports/records';
+import type { ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import { chainHash, GENESIS_HASH } from '../audit-chain';
+import { decodeCursor, encodeCursor } from '../paging';
+import { MIGRATIONS } from './sqlite.schema';
+import {
+  auditFromRow,
+  exceptionFromRow,
+  orderFromRow,
+  outboxFromRow,
+  transactionFromRow,
+  transactionToRow,
+  type AuditRow,
+  type ExceptionRow,
+  type OrderRow,
+  type OutboxRow,
+  type TransactionRow,
+} from './sqlite.rows';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its folder is created when missing. */
+  file: string;
+  /** How long a writer waits for another process's lock before the store reports itself unavailable. */
+  busyTimeoutMs?: number;
+}
+
+class Conflict extends Error {
+  constructor(readonly conflict: 'order-version' | 'idempotency-key') {
+    super(conflict);
+  }
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode, shared safely by several processes on one machine.
+ * synchronous=FULL because a message is acknowledged to the broker right after its commit: a commit lost to
+ * a power cut would be a lost message.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const stmt = {
+    getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
+    upsertTransaction: db.prepare(
+      `INSERT INTO transactions VALUES (@correlation_id, @message_id, @message_type, @business_key, @plant, @order_number, @status,
+         @attempts, @exception_id, @applied_version, @last_error, @payload, @received_at, @updated_at)
+       ON CONFLICT (correlation_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+         exception_id = excluded.exception_id, applied_version = excluded.applied_version, last_error = excluded.last_error,
+         updated_at = excluded.updated_at`,
+    ),
+    getSubmission: db.prepare<[string], { fingerprint: string; correlation_id: string; published: number; received_at: string }>(
+      'SELECT * FROM submissions WHERE business_key = ?',
+    ),
+    insertSubmission: db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)'),
+    getIdempotencyKey: db.prepare<[string], { business_key: string; fingerprint: string; correlation_id: string; created_at: string }>(
+      'SELECT * FROM idempotency_keys WHERE business_key = ?',
+    ),
+    insertIdempotencyKey: db.prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    getOrder: db.prepare<[string, string], OrderRow>('SELECT * FROM orders WHERE plant = ? AND order_number = ?'),
+    insertOrder: db.prepare(
+      'INSERT INTO orders (plant, order_number, state, state_since, item, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    updateOrder: db.prepare(
+      'UPDATE orders SET state = ?, state_since = ?, item = ?, version = ?, updated_at = ?, doc = ? WHERE plant = ? AND order_number = ? AND version = ?',
+    ),
+    lastAuditHash: db.prepare<[string], { hash: string }>('SELECT hash FROM audit WHERE subject = ? ORDER BY seq DESC LIMIT 1'),
+    insertAudit: db.prepare(
+      'INSERT INTO audit (at, subject, action, actor, correlation_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertOutbox: db.prepare(
+      `INSERT INTO outbox (id, destination, message_type, correlation_id, idempotency_key, payload, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    insertException: db.prepare(
+      `INSERT INTO exceptions (id, type, reason, status, plant, order_number, correlation_id, message_type, payload, rule, rule_set_version, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+  };
+
+  const recordSubmission = db.transaction((claim: SubmissionClaim): SubmissionOutcome => {
+    const existing = stmt.getSubmission.get(claim.transaction.businessKey);
+    if (existing && existing.fingerprint === claim.fingerprint) {
+      return { outcome: 'duplicate', correlationId: existing.correlation_id, published: existing.published === 1, receivedAt: existing.received_at };
+    }
+    if (!existing) {
+      stmt.insertSubmission.run(claim.transaction.businessKey, claim.fingerprint, claim.transaction.correlationId, claim.transaction.receivedAt);
+    }
+    stmt.upsertTransaction.run(transactionToRow(claim.transaction));
+    return existing ? { outcome: 'conflict', originalCorrelationId: existing.correlation_id } : { outcome: 'accepted' };
+  });
+
+  const appendAudit = (entry: AuditDraft) => {
+    const prevHash = stmt.lastAuditHash.get(entry.subject)?.hash ?? GENESIS_HASH;
+    const hash = chainHash(prevHash, entry);
+    stmt.insertAudit.run(entry.at, entry.subject, entry.action, entry.actor, entry.correlationId, JSON.stringify(entry.detail), prevHash, hash);
+  };
+
+  const commitUnit = db.transaction((unit: UnitOfWork) => {
+    if (unit.idempotencyKey) {
+      const k = unit.idempotencyKey;
+      if (stmt.insertIdempotencyKey.run(k.businessKey, k.fingerprint, k.correlationId, k.createdAt).changes === 0) {
+        throw new Conflict('idempotency-key');
+      }
+    }
+    if (unit.order) writeOrder(unit.order.record, unit.order.expectedVersion);
+    stmt.upsertTransaction.run(transactionToRow(unit.transaction));
+    unit.audit.forEach(appendAudit);
+    for (const o of unit.outbox) {
+      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt);
+    }
+    unit.exceptions.forEach(insertException);
+  });
+
+  function writeOrder(record: OrderRecord, expectedVersion: number) {
+    const doc = JSON.stringify(record);
+    const changes =
+      expectedVersion === 0
+        ? stmt.insertOrder.run(record.plant, record.orderNumber, record.state, record.stateSince, record.item, record.version, record.updatedAt, doc).changes
+        : stmt.updateOrder.run(record.state, record.stateSince, record.item, record.version, record.updatedAt, doc, record.plant, record.orderNumber, expectedVersion)
+            .changes;
+    if (changes === 0) throw new Conflict('order-version');
+  }
+
+  function insertException(e: ExceptionRecord) {
+    stmt.insertException.run(
+      e.id, e.type, e.reason, e.status, e.plant, e.orderNumber, e.correlationId, e.messageType, JSON.stringify(e.payload), e.rule, e.ruleSetVersion, e.createdAt,
+    );
+  }
+
+  function page<Row extends { seq: number }, T>(table: string, where: [string, unknown][], request: PageRequest, map: (row: Row) => T): Page<T> {
+    const clauses = where.map(([column]) => `${column} = ?`);
+    const values = where.map(([, value]) => value);
+    const filter = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${filter}`).get(...values) as { n: number }).n;
+    const after = decodeCursor(request.after);
+    const pageClauses = after === null ? clauses : [...clauses, 'seq > ?'];
+    const pageValues = after === null ? values : [...values, Number(after)];
+    const rows = db
+      .prepare(`SELECT * FROM ${table} ${pageClauses.length ? `WHERE ${pageClauses.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`)
+      .all(...pageValues, request.first + 1) as Row[];
+    const items = rows.slice(0, request.first);
+    const last = items.at(-1);
+    return { items: items.map(map), cursors: items.map((row) => encodeCursor(row.seq)), totalCount, endCursor: last ? encodeCursor(last.seq) : null, hasNextPage: rows.length > request.first };
+  }
+
+  return {
+    recordSubmission: async (claim) => guard(() => recordSubmission.immediate(claim)),
+    markSubmissionPublished: async (correlationId) =>
+      guard(() => void db.prepare('UPDATE submissions SET published = 1 WHERE correlation_id = ?').run(correlationId)),
+    withdrawSubmission: async (correlationId) =>
+      guard(() =>
+        db.transaction(() => {
+          db.prepare('DELETE FROM submissions WHERE correlation_id = ?').run(correlationId);
+          db.prepare("DELETE FROM transactions WHERE correlation_id = ? AND status = 'RECEIVED'").run(correlationId);
+        }).immediate(),
+      ),
+
+    async commit(unit) {
+      try {
+        guard(() => commitUnit.immediate(unit));
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+        throw error;
+      }
+    },
+    recordAttempt: async (correlationId, attempts, lastError) =>
+      guard(
+        () =>
+          void db
+            .prepare('UPDATE transactions SET attempts = ?, last_error = ?, updated_at = ? WHERE correlation_id = ?')
+            .run(attempts, lastError, new Date().toISOString(), correlationId),
+      ),
+
+    getTransaction: async (correlationId) => guard(() => mapOrNull(stmt.getTransaction.get(correlationId), transactionFromRow)),
+    getIdempotencyKey: async (businessKey) =>
+      guard(() =>
+        mapOrNull(stmt.getIdempotencyKey.get(businessKey), (r): IdempotencyRecord => ({
+          businessKey: r.business_key,
+          fingerprint: r.fingerprint,
+          correlationId: r.correlation_id,
+          createdAt: r.created_at,
+        })),
+      ),
+    getOrder: async (plant, orderNumber) => guard(() => mapOrNull(stmt.getOrder.get(plant, orderNumber), orderFromRow)),
+    listOrders: async (filter: OrderFilter, request) =>
+      guard(() =>
+        page<OrderRow & { seq: number }, OrderRecord>(
+          '(SELECT *, id AS seq FROM orders)',
+          definedPairs([['plant', filter.plant], ['state', filter.state], ['item', filter.item]]),
+          request,
+          orderFromRow,
+        ),
+      ),
+    listExceptions: async (filter: ExceptionFilter, request) =>
+      guard(() =>
+        page<ExceptionRow, ExceptionRecord>(
+          'exceptions',
+          definedPairs([['plant', filter.plant], ['status', filter.status], ['type', filter.type], ['order_number', filter.orderNumber]]),
+          request,
+          exceptionFromRow,
+        ),
+      ),
+    getException: async (id) =>
+      guard(() => mapOrNull(db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as ExceptionRow | undefined, exceptionFromRow)),
+    listAudit: async (subject) =>
+      guard(() => (db.prepare('SELECT * FROM audit WHERE subject = ? ORDER BY seq').all(subject) as AuditRow[]).map(auditFromRow)),
+    listTransactionsByOrder: async (plant, orderNumber) =>
+      guard(() =>
+        (
+          db.prepare('SELECT * FROM transactions WHERE plant = ? AND order_number = ? ORDER BY received_at, rowid').all(plant, orderNumber) as TransactionRow[]
+        ).map(transactionFromRow),
+      ),
+
+    claimOutbox: async (owner, limit, leaseMs) =>
+      guard(() =>
+        db.transaction((): OutboxEntry[] => {
+          const now = Date.now();
+          const rows = db
+            .prepare('SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ?) ORDER BY seq LIMIT ?')
+            .all(now, limit) as OutboxRow[];
+          const lease = db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
+          rows.forEach((row) => lease.run(owner, now + leaseMs, row.id));
+          return rows.map(outboxFromRow);
+        }).immediate(),
+      ),
+    markOutboxPublished: async (ids) =>
+      guard(() =>
+        db.transaction(() => {
+          const mark = db.prepare('UPDATE outbox SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?');
+          const at = new Date().toISOString();
+          ids.forEach((id) => mark.run(at, id));
+        }).immediate(),
+      ),
+    listOutbox: async (filter) =>
+      guard(() => {
+        const where = definedPairs([['correlation_id', filter.correlationId]]).map(([c]) => `${c} = ?`);
+        if (filter.unpublishedOnly) where.push('published_at IS NULL');
+        const values = filter.correlationId === undefined ? [] : [filter.correlationId];
+        const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+        return (db.prepare(sql).all(...values) as OutboxRow[]).map(outboxFromRow);
+      }),
+
+    ping: async () => guard(() => void db.prepare('SELECT 1').get()),
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.slice(current).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    }).immediate();
+  });
+}
+
+function definedPairs(pairs: [string, unknown][]): [string, unknown][] {
+  return pairs.filter(([, value]) => value !== undefined && value !== null);
+}
+
+function mapOrNull<R, T>(row: R | undefined, map: (row: R) => T): T | null {
+  return row === undefined ? null : map(row);
+}
+
+/** Lock contention and I/O failures are transient for the caller: it retries later. */
+function guard<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Conflict || error instanceof DomainError) throw error;
+    const code = (error as { code?: string }).code ?? '';
+    if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code) || !(error instanceof Error) || /database connection is not open/.test(error.message)) {
+      throw new DomainError('STORE_UNAVAILABLE', `SQLite store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    throw error;
+  }
+}

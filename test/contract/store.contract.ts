@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../core/ports/store.port';
+import { chainHash, GENESIS_HASH } from '../../store/audit-chain';
+import { aTransaction, anApplyUnit, anOrder } from '../support/records.fixture';
+
+/**
+ * The store port's contract. Every adapter runs this same suite: what passes here is what the workers and
+ * resolvers may rely on, whichever store is configured.
+ */
+export function defineStoreContract(name: string, makeStore: () => Promise<{ store: Store; cleanup: () => Promise<void> }>) {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('records a submission once per business key and reports the original on a resubmission', async () => {
+      const first = aTransaction();
+      expect(await store.recordSubmission({ transaction: first, fingerprint: 'f' })).toEqual({ outcome: 'accepted' });
+      const again = aTransaction({ businessKey: first.businessKey });
+      const outcome = await store.recordSubmission({ transaction: again, fingerprint: 'f' });
+      expect(outcome).toMatchObject({ outcome: 'duplicate', correlationId: first.correlationId, published: false });
+      expect(await store.getTransaction(again.correlationId)).toBeNull();
+      expect((await store.getTransaction(first.correlationId))?.status).toBe('RECEIVED');
+    });
+
+    it('accepts other content under a used business key as a new transaction and names the original', async () => {
+      const first = aTransaction();
+      await store.recordSubmission({ transaction: first, fingerprint: 'f' });
+      const changed = aTransaction({ businessKey: first.businessKey });
+      expect(await store.recordSubmission({ transaction: changed, fingerprint: 'g' })).toEqual({ outcome: 'conflict', originalCorrelationId: first.correlationId });
+      expect((await store.getTransaction(changed.correlationId))?.status).toBe('RECEIVED');
+    });
+
+    it('of many concurrent submissions of one business event accepts exactly one', async () => {
+      const businessKey = `k|${randomUUID()}`;
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.recordSubmission({ transaction: aTransaction({ businessKey }), fingerprint: 'f' })));
+      expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(19);
+    });
+
+    it('marks a submission published, and withdraws one so that a retry is accepted', async () => {
+      const t = aTransaction();
+      await store.recordSubmission({ transaction: t, fingerprint: 'f' });
+      await store.markSubmissionPublished(t.correlationId);
+      expect(await store.recordSubmission({ transaction: aTransaction({ businessKey: t.businessKey }), fingerprint: 'f' })).toMatchObject({ published: true });
+      const u = aTransaction();
+      await store.recordSubmission({ transaction: u, fingerprint: 'f' });
+      await store.withdrawSubmission(u.correlationId);
+      expect(await store.getTransaction(u.correlationId)).toBeNull();
+      expect(await store.recordSubmission({ transaction: aTransaction({ businessKey: u.businessKey }), fingerprint: 'f' })).toEqual({ outcome: 'accepted' });
+    });
+
+    it('commits order, transaction, key, audit and outbox together', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      const unit = anApplyUnit(order, 0);
+      expect(await store.commit(unit)).toEqual({ ok: true });
+      expect(await store.getOrder(order.plant, order.orderNumber)).toEqual(order);
+      expect(await store.getTransaction(unit.transaction.correlationId)).toEqual(unit.transaction);
+      expect(await store.getIdempotencyKey(unit.transaction.businessKey)).toEqual(unit.idempotencyKey);
+      expect(await store.listOutbox({ correlationId: unit.transaction.correlationId })).toEqual([{ ...unit.outbox[0], publishedAt: null }]);
+      const audit = await store.listAudit(`order:${order.plant}:${order.orderNumber}`);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ action: 'test.applied', prevHash: GENESIS_HASH });
+    });
+
+    it('commits nothing when the order version is stale', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      await store.commit(anApplyUnit(order, 0));
+      const stale = anApplyUnit({ ...order, state: 'ACKNOWLEDGED', version: 2 }, 0);
+      expect(await store.commit(stale)).toEqual({ ok: false, conflict: 'order-version' });
+      expect(await store.getTransaction(stale.transaction.correlationId)).toBeNull();
+      expect(await store.getIdempotencyKey(stale.transaction.businessKey)).toBeNull();
+      expect(await store.listOutbox({ correlationId: stale.transaction.correlationId })).toEqual([]);
+      const next = anApplyUnit({ ...order, state: 'ACKNOWLEDGED', version: 2 }, 1);
+      expect(await store.commit(next)).toEqual({ ok: true });
+      expect((await store.getOrder(order.plant, order.orderNumber))?.state).toBe('ACKNOWLEDGED');
+    });
+
+    it('commits nothing when the business key was already applied', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      const first = anApplyUnit(order, 0);
+      await store.commit(first);
+      const second = anApplyUnit({ ...order, version: 2 }, 1, { idempotencyKey: { ...first.idempotencyKey!, correlationId: 'other' } });
+      expect(await store.commit(second)).toEqual({ ok: false, conflict: 'idempotency-key' });
+      expect((await store.getOrder(order.plant, order.orderNumber))?.version).toBe(1);
+    });
+
+    it('of two racing writers on one order version lets exactly one commit', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      await store.commit(anApplyUnit(order, 0));
+      const results = await Promise.all([1, 2].map(() => store.commit(anApplyUnit({ ...order, version: 2 }, 1))));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+    });
+
+    it('chains audit entries of a subject by hash', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      await store.commit(anApplyUnit(order, 0));
+      await store.commit(anApplyUnit({ ...order, version: 2 }, 1));
+      const [a, b] = await store.listAudit(`order:${order.plant}:${order.orderNumber}`);
+      expect(b!.prevHash).toBe(a!.hash);
+      const { seq: _s, prevHash: _p, hash, ...draft } = b!;
+      expect(hash).toBe(chainHash(a!.hash, draft));
+      expect(b!.seq).toBeGreaterThan(a!.seq);
+    });
+
+    it('stores exceptions once and pages them by filter', async () => {
+      const plant = `P-${randomUUID()}`;
+      for (let i = 0; i < 5; i++) {
+        const t = aTransaction({ plant, status: 'QUARANTINED' });
+        const exception = {
+          id: `${t.correlationId}:rule`, type: i % 2 ? 'SEQUENCE' : 'VALIDATION', reason: `r${i}`, status: 'OPEN', plant, orderNumber: `PO-${i}`,
+          correlationId: t.correlationId, messageType: t.messageType, payload: { i }, rule: 'rule', ruleSetVersion: 1, createdAt: t.receivedAt,
+        } as const;
+        await store.commit({ transaction: { ...t, exceptionId: exception.id }, audit: [], outbox: [], exceptions: [exception, exception] });
+      }
+      const firstPage = await store.listExceptions({ plant }, { first: 2 });
+      expect(firstPage).toMatchObject({ totalCount: 5, hasNextPage: true });
+      expect(firstPage.items.map((e) => e.reason)).toEqual(['r0', 'r1']);
+      const rest = await store.listExceptions({ plant }, { first: 10, after: firstPage.endCursor });
+      expect(rest.items.map((e) => e.reason)).toEqual(['r2', 'r3', 'r4']);
+      expect(rest.hasNextPage).toBe(false);
+      expect((await store.listExceptions({ plant, type: 'SEQUENCE' }, { first: 10 })).totalCount).toBe(2);
+    });
+
+    it('pages orders by plant and state', async () => {
+      const plant = `P-${randomUUID()}`;
+      for (let i = 0; i < 3; i++) await store.commit(anApplyUnit(anOrder({ plant, orderNumber: `PO-${i}`, state: i === 2 ? 'ACKNOWLEDGED' : 'RELEASED' }), 0));
+      expect((await store.listOrders({ plant }, { first: 10 })).totalCount).toBe(3);
+      const released = await store.listOrders({ plant, state: 'RELEASED' }, { first: 1 });
+      expect(released).toMatchObject({ totalCount: 2, hasNextPage: true });
+      const next = await store.listOrders({ plant, state: 'RELEASED' }, { first: 1, after: released.endCursor });
+      expect(next.items.map((o) => o.orderNumber)).toEqual(['PO-1']);
+    });
+
+    it('leases outbox entries to one relay at a time and forgets them once published', async () => {
+      const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
+      await store.commit(unit);
+      const mine = await store.claimOutbox('relay-a', 10, 60_000);
+      expect(mine.map((e) => e.id)).toContain(unit.outbox[0]!.id);
+      expect((await store.claimOutbox('relay-b', 10, 60_000)).map((e) => e.id)).not.toContain(unit.outbox[0]!.id);
+      await store.markOutboxPublished(mine.map((e) => e.id));
+      expect(await store.listOutbox({ unpublishedOnly: true })).toEqual([]);
+    });
+
+    it('takes back an expired outbox lease', async () => {
+      const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
+      await store.commit(unit);
+      await store.claimOutbox('crashed-relay', 10, 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await store.claimOutbox('relay-b', 10, 60_000)).map((e) => e.id)).toContain(unit.outbox[0]!.id);
+    });
+
+    it('records failed attempts on a transaction', async () => {
+      const t = aTransaction();
+      await store.recordSubmission({ transaction: t, fingerprint: 'f' });
+      await store.recordAttempt(t.correlationId, 3, 'boom');
+      expect(await store.getTransaction(t.correlationId)).toMatchObject({ attempts: 3, lastError: 'boom', status: 'RECEIVED' });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

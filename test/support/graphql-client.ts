@@ -1,0 +1,46 @@
+/** A GraphQL call over real HTTP, as an integrator's client makes it. */
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; status: number }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  return { ...body, status: response.status };
+}
+
+/** Like gql, but fails the test on any GraphQL error. */
+export async function gqlOk<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const result = await gql<T>(url, query, variables);
+  if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+export const RELEASE = `mutation Release($input: ReleaseProductionOrderInput!) {
+  releaseProductionOrder(input: $input) { correlationId status }
+}`;
+
+export const ACKNOWLEDGE = `mutation Acknowledge($input: AcknowledgeProductionOrderInput!) {
+  acknowledgeProductionOrder(input: $input) { correlationId status }
+}`;
+
+export const TRANSACTION = `query Transaction($correlationId: ID!) {
+  transaction(correlationId: $correlationId) {
+    correlationId messageType businessKey status attempts appliedVersion lastError
+    exception { id type reason status rule ruleSetVersion }
+  }
+}`;
+
+export const ORDER = `query Order($orderNumber: String!, $plant: String!) {
+  productionOrder(orderNumber: $orderNumber, plant: $plant) {
+    orderNumber plant state version item itemRevision routingRevision specRevision quantity uom
+    operations { sequence workCenter state yieldQuantity scrapQuantity }
+    timeline { at state correlationId cause }
+    transactions { correlationId status messageType appliedVersion }
+    exceptions { id type reason }
+  }
+}`;

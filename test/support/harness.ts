@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { loadConfig, type Config } from '../../app/config';
+import { startRuntime, type Runtime, type RuntimeOptions, type RuntimeRole } from '../../app/runtime';
+import { createLogger } from '../../app/logger';
+import { deleteTopology, TEST_AMQP_URL, uniquePrefix } from './broker';
+import { makeTempDir } from './temp-dir';
+
+/**
+ * One isolated installation per test: its own topology prefix on the real broker and its own SQLite file.
+ * Runtimes started from it share both, like processes of one installation do.
+ */
+export interface TestInstallation {
+  env: Record<string, string>;
+  config: Config;
+  start(role: RuntimeRole, options?: Omit<RuntimeOptions, 'role'>): Promise<Runtime>;
+  /** Stops every runtime it started, deletes its queues and exchanges and its files. */
+  cleanup(): Promise<void>;
+}
+
+export function createTestInstallation(label: string, env: Record<string, string> = {}): TestInstallation {
+  const dir = makeTempDir();
+  const fullEnv: Record<string, string> = {
+    AMQP_URL: TEST_AMQP_URL,
+    TOPOLOGY_PREFIX: uniquePrefix(label),
+    SQLITE_FILE: path.join(dir.path, 'plantgate.db'),
+    PORT: '0',
+    PARTITIONS: '4',
+    RETRY_DELAYS_MS: '100,200,400',
+    OUTBOX_POLL_MS: '200',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  };
+  const config = loadConfig(fullEnv);
+  const runtimes: Runtime[] = [];
+  return {
+    env: fullEnv,
+    config,
+    async start(role, options = {}) {
+      const runtime = await startRuntime(config, { role, logger: createLogger(config.LOG_LEVEL, { role, test: label }), ...options });
+      runtimes.push(runtime);
+      return runtime;
+    },
+    async cleanup() {
+      for (const runtime of runtimes.splice(0)) await runtime.stop();
+      await deleteTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
+      dir.remove();
+    },
+  };
+}
