@@ -3,7 +3,7 @@ import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor } from '../core/workflow/command.processor';
 import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
-import { createTopology, type Topology } from '../messaging/topology';
+import { createTopology, declareTopology, type Topology } from '../messaging/topology';
 import { createMetrics, createRegistry } from '../monitoring/metrics';
 import { createCommandSubmitter } from '../resolvers/command.submitter';
 import { createApolloServer } from './apollo';
@@ -52,6 +52,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       retryDelaysMs: config.RETRY_DELAYS_MS,
       queueType: config.QUEUE_TYPE,
     });
+    await declareTopology(connection, topology);
     const registry = createRegistry();
     const metrics = createMetrics(registry);
 

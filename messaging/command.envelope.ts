@@ -10,7 +10,8 @@ export const HEADERS = {
   schemaVersion: 'x-schema-version',
   traceparent: 'traceparent',
   attempt: 'x-attempt',
-  partition: 'x-partition',
+  // Not x-…: a headers exchange ignores binding arguments that start with x- when it matches.
+  partition: 'plantgate-partition',
   receivedAt: 'x-received-at',
   actor: 'x-actor',
   lastError: 'x-last-error',

@@ -1,4 +1,5 @@
-import type { ConsumerProps, PublisherProps } from 'rabbitmq-client';
+import type { Connection, ConsumerProps, PublisherProps } from 'rabbitmq-client';
+import { HEADERS } from './command.envelope';
 
 export interface TopologyOptions {
   /** Prefix of every exchange and queue name: lets several installations, or tests, share one broker. */
@@ -20,7 +21,7 @@ type QueueBinding = NonNullable<PublisherProps['queueBindings']>[number];
  * All exchanges, queues and bindings, declared in this one place. Publishers and consumers pass these
  * declarations to rabbitmq-client, which re-declares them on every reconnect.
  *
- * - commands (headers exchange): routes on the x-partition header, so a message coming back from a retry
+ * - commands (headers exchange): routes on the partition header, so a message coming back from a retry
  *   queue finds its partition again whatever routing key it had;
  * - partition queues: single active consumer, so each order's messages are applied in order;
  * - retry tiers: a queue per backoff delay whose expired messages dead-letter back into commands;
@@ -62,7 +63,7 @@ export function createTopology(options: TopologyOptions) {
   const partitionBinding = (index: number): QueueBinding => ({
     exchange: names.commands,
     queue: names.partition(index),
-    arguments: { 'x-match': 'all', 'x-partition': String(index) },
+    arguments: { 'x-match': 'all', [HEADERS.partition]: String(index) },
   });
   const queueBindings: QueueBinding[] = [
     ...partitionIndexes.map(partitionBinding),
@@ -95,3 +96,14 @@ export function createTopology(options: TopologyOptions) {
 }
 
 export type Topology = ReturnType<typeof createTopology>;
+
+/**
+ * Declares the whole topology once at start, so that nothing published before the first consumer is ready
+ * can be unroutable. Publishers and consumers declare their parts again after every reconnect.
+ */
+export async function declareTopology(connection: Connection, topology: Topology): Promise<void> {
+  const { exchanges, queues, queueBindings } = topology.publisherDeclarations;
+  for (const exchange of exchanges) await connection.exchangeDeclare(exchange);
+  for (const queue of queues) await connection.queueDeclare(queue);
+  for (const binding of queueBindings) await connection.queueBind(binding);
+}

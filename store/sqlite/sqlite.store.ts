@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
-import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page, TransactionRecord } from '../../core/ports/records';
+import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
 import type { ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';

@@ -1,0 +1,63 @@
+/**
+ * Import rules: imports point inward. core/ is the domain and imports nothing outside itself
+ * (no other layer, no npm package; node:crypto is the only platform module it uses, for digests).
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'Import cycles make start-up order and tests fragile.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment: 'core/ imports only core/ (and node:crypto).',
+      from: { path: '^core/' },
+      to: { pathNot: ['^core/', '^crypto$', '^node:crypto$'] },
+    },
+    {
+      name: 'only-app-composes',
+      severity: 'error',
+      comment: 'Only app/ chooses and builds adapters; nothing below it imports app/.',
+      from: { path: '^(core|store|messaging|resolvers|connectors|monitoring|simulators)/' },
+      to: { path: '^app/' },
+    },
+    {
+      name: 'adapters-do-not-know-each-other',
+      severity: 'error',
+      comment: 'Store adapters, messaging and resolvers meet only through core ports and app/.',
+      from: { path: '^store/' },
+      to: { path: '^(messaging|resolvers|connectors|monitoring)/' },
+    },
+    {
+      name: 'prom-client-only-in-monitoring',
+      severity: 'error',
+      comment: 'monitoring/ is the only importer of prom-client.',
+      from: { pathNot: '^monitoring/' },
+      to: { path: 'node_modules/prom-client' },
+    },
+    {
+      name: 'no-test-code-in-production',
+      severity: 'error',
+      from: { pathNot: '^(test|bench)/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default', 'types'] },
+  },
+};
