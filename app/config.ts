@@ -21,6 +21,8 @@ const schema = z
     RETRY_DELAYS_MS: delays.default([1000, 5000, 30000]),
     WORKER_PREFETCH: int(1, 1000).default(20),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),
+    HOLD_SWEEP_MS: int(50, 600_000).default(5000),
+    RULES_FILE: z.string().min(1).optional(),
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),
     MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),

@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { createHttpServer } from './http.server';
 import { createLogger } from './logger';
 import { createStore } from './store.factory';
+import { loadRuleBook } from './rules.loader';
 import { startWorker } from './worker';
 
 export type RuntimeRole = 'all' | 'gateway' | 'worker';
@@ -36,6 +37,7 @@ export const VERSION = '0.1.0';
 /** The composition root: builds the adapters the role needs and starts them. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: options.role });
+  const rules = loadRuleBook(config.RULES_FILE);
   const store = await createStore(config);
   const stops: (() => Promise<void>)[] = [() => store.close()];
   try {
@@ -57,7 +59,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const metrics = createMetrics(registry);
 
     if (options.role !== 'gateway') {
-      const worker = startWorker({ config, connection, topology, store, logger, metrics, decorateProcessor: options.decorateProcessor });
+      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, decorateProcessor: options.decorateProcessor });
       stops.unshift(() => worker.close());
     }
 
@@ -74,7 +76,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     if (options.role !== 'worker') {
       const publisher = createCommandPublisher(connection, topology);
       stops.unshift(() => publisher.close());
-      const submit = createCommandSubmitter({ store, publisher, now: () => new Date(), onSubmitted: metrics.submitted });
+      const submit = createCommandSubmitter({ store, publisher, rules, now: () => new Date(), onSubmitted: metrics.submitted });
       const apollo = createApolloServer({ store, submit, version: VERSION, metrics });
       await apollo.start();
       // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.

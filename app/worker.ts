@@ -6,10 +6,9 @@ import { startCommandConsumers } from '../messaging/command.consumer';
 import { startOutboxRelay } from '../messaging/outbox.relay';
 import type { Topology } from '../messaging/topology';
 import type { PlantgateMetrics } from '../monitoring/metrics';
+import type { RuleBook } from '../core/rules/rule-set';
 import type { Config } from './config';
-
-/** The rule-set version recorded on every decision until per-plant rule parameters arrive. */
-export const RULE_SET_VERSION = 1;
+import { startHoldSweeper } from './hold.sweeper';
 
 export interface WorkerDeps {
   config: Config;
@@ -18,6 +17,7 @@ export interface WorkerDeps {
   store: Store;
   logger: Logger;
   metrics: PlantgateMetrics;
+  rules: RuleBook;
   /** Wraps the processor, for instance to observe or to inject faults in tests. */
   decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
 }
@@ -33,29 +33,33 @@ export function startWorker(deps: WorkerDeps) {
     pollIntervalMs: config.OUTBOX_POLL_MS,
     onPublished: (entries) => entries.forEach((e) => deps.metrics.outboxPublished(e.destination, 1)),
   });
-  const core = createCommandProcessor({ store: deps.store, now: () => new Date(), ruleSetVersion: RULE_SET_VERSION });
+  const core = createCommandProcessor({ store: deps.store, now: () => new Date(), rules: deps.rules });
   const kicking: CommandProcessor = {
     async process(message) {
       const outcome = await core.process(message);
-      if (outcome.status === 'APPLIED' && !outcome.alreadyProcessed) relay.kick();
+      if ((outcome.status === 'APPLIED' && !outcome.alreadyProcessed) || outcome.released.length) relay.kick();
       return outcome;
     },
     fail: (message, reason) => core.fail(message, reason),
+    expire: (held) => core.expire(held),
   };
+  const processor = deps.decorateProcessor ? deps.decorateProcessor(kicking) : kicking;
   const consumers = startCommandConsumers({
     connection: deps.connection,
     topology: deps.topology,
-    processor: deps.decorateProcessor ? deps.decorateProcessor(kicking) : kicking,
+    processor,
     store: deps.store,
     logger,
     observer: deps.metrics.consumerObserver,
     retryBudget: config.RETRY_BUDGET,
     prefetch: config.WORKER_PREFETCH,
   });
+  const sweeper = startHoldSweeper({ store: deps.store, processor, logger, intervalMs: config.HOLD_SWEEP_MS });
   logger.info({ partitions: deps.topology.partitions, prefix: config.TOPOLOGY_PREFIX }, 'worker consuming');
   return {
     async close() {
       await consumers.close();
+      await sweeper.close();
       await relay.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { Connection, Publisher } from 'rabbitmq-client';
+import { scopeOf } from '../core/commands/command.types';
 import { DomainError } from '../core/errors';
 import { encodeCommand, type OutgoingCommand } from './command.envelope';
 import { partitionOf } from './partition';
@@ -18,7 +19,7 @@ export function createCommandPublisher(connection: Connection, topology: Topolog
   });
   return {
     async publish(out) {
-      const { plant, orderNumber } = out.command.payload;
+      const { plant, orderNumber } = scopeOf(out.command);
       const partition = partitionOf(plant, orderNumber, topology.partitions);
       const { envelope, body } = encodeCommand(topology.names.commands, { ...out, partition });
       try {

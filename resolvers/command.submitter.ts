@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Command } from '../core/commands/command.types';
+import { scopeOf, type Command } from '../core/commands/command.types';
 import { businessKeyOf, fingerprintOf } from '../core/idempotency/business-key';
 import type { TransactionRecord } from '../core/ports/records';
+import { ruleSetFor, type RuleBook } from '../core/rules/rule-set';
 import type { Store } from '../core/ports/store.port';
 import type { CommandPublisher } from '../messaging/command.publisher';
 import type { GatewayContext } from './context';
@@ -16,6 +17,8 @@ export interface CommandSubmitterDeps {
   store: Pick<Store, 'recordSubmission' | 'markSubmissionPublished' | 'withdrawSubmission' | 'getTransaction'>;
   publisher: Pick<CommandPublisher, 'publish'>;
   now: () => Date;
+  /** The same rule book the workers use: business keys depend on each plant's timestamp bucket. */
+  rules: RuleBook;
   onSubmitted?: (messageType: string, outcome: 'accepted' | 'duplicate' | 'rejected') => void;
   /**
    * A duplicate whose original was recorded but never confirmed by the broker this long ago is published again
@@ -53,12 +56,12 @@ export function createCommandSubmitter(deps: CommandSubmitterDeps): CommandSubmi
   return async function submit(command, messageId, ctx) {
     const now = deps.now().toISOString();
     const fingerprint = fingerprintOf(command);
-    const { plant, orderNumber } = command.payload;
+    const { plant, orderNumber } = scopeOf(command);
     const transaction: TransactionRecord = {
       correlationId: randomUUID(),
       messageId: messageId ?? randomUUID(),
       messageType: command.messageType,
-      businessKey: businessKeyOf(command),
+      businessKey: businessKeyOf(command, ruleSetFor(deps.rules, plant).timestampBucketMs),
       plant,
       orderNumber,
       status: 'RECEIVED',

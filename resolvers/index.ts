@@ -1,6 +1,12 @@
 import type { Store } from '../core/ports/store.port';
 import type { CommandSubmitter } from './command.submitter';
 import { exceptionsResolvers } from './exceptions/exceptions.resolvers';
+import { lotsResolvers } from './lots/lots.resolvers';
+import { materialsResolvers } from './materials/materials.resolvers';
+import { operationsResolvers } from './operations/operations.resolvers';
+import { postingsResolvers } from './postings/postings.resolvers';
+import { qualityResolvers } from './quality/quality.resolvers';
+import { referenceResolvers } from './reference/reference.resolvers';
 import { ordersResolvers } from './orders/orders.resolvers';
 import { DateTimeScalar, JsonScalar } from './scalars';
 import { transactionsResolvers } from './transactions/transactions.resolvers';
@@ -22,5 +28,11 @@ export function createResolvers(deps: ResolverDeps) {
     ordersResolvers(deps),
     transactionsResolvers(deps),
     exceptionsResolvers(deps),
+    operationsResolvers(deps),
+    materialsResolvers(deps),
+    qualityResolvers(deps),
+    lotsResolvers(deps),
+    referenceResolvers(deps),
+    postingsResolvers(deps),
   ];
 }

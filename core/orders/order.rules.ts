@@ -1,28 +1,69 @@
 import type { AcknowledgeProductionOrder, ReleaseProductionOrder } from '../commands/command.types';
-import { quarantine, type Decision, type DecisionContext } from '../workflow/decision';
+import type { ItemRecord } from '../reference/reference.types';
+import { toBaseUom } from '../reference/uom';
+import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
 import { canTransition } from './order.lifecycle';
 import type { OrderRecord, OrderState } from './order.types';
 
 /** Moves an order to `to` if the lifecycle table allows it, recording the transition on its timeline. */
 export function transition(order: OrderRecord, to: OrderState, ctx: DecisionContext, cause: string): OrderRecord | null {
   if (!canTransition(order.state, to)) return null;
-  const changed = order.state !== to;
   return {
     ...order,
     state: to,
-    stateSince: changed ? ctx.now : order.stateSince,
+    stateSince: order.state !== to ? ctx.now : order.stateSince,
     updatedAt: ctx.now,
     timeline: [...order.timeline, { at: ctx.now, state: to, correlationId: ctx.correlationId, cause }],
   };
 }
 
-export function decideRelease(input: ReleaseProductionOrder, existing: OrderRecord | null, ctx: DecisionContext): Decision {
+/** Records an ERP posting request on the order and returns the outbox entry that carries it. */
+export function requestErpPosting(order: OrderRecord, postingType: string, postingKey: string, payload: object, ctx: DecisionContext): [OrderRecord, OutboxRequest] {
+  const posting = { postingKey, system: 'erp' as const, postingType, status: 'REQUESTED' as const, correlationId: ctx.correlationId, requestedAt: ctx.now, postedAt: null, documentNumber: null };
+  return [
+    { ...order, postings: [...order.postings, posting], updatedAt: ctx.now },
+    { destination: 'erp', messageType: postingType, idempotencyKey: postingKey, payload: { ...payload, postingKey } },
+  ];
+}
+
+/** The revision the item master knows last for an item number; components and lots name no revision. */
+export function currentRevision(inputs: DecisionInputs, item: string): ItemRecord | undefined {
+  return inputs.items.get(item)?.at(-1);
+}
+
+export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+  const existing = inputs.order;
   if (existing) {
     return quarantine(
       'DUPLICATE_CONFLICT',
       'order.release.unique',
       `Order ${input.orderNumber} in plant ${input.plant} was already released (state ${existing.state}); a second release is not applied.`,
     );
+  }
+  if (!inputs.plantKnown) return invalid('reference.plant', `Plant ${input.plant} is not in the reference data.`);
+  const item = inputs.items.get(input.item)?.find((r) => r.revision === input.itemRevision);
+  if (!item) {
+    const known = inputs.items.get(input.item)?.map((r) => r.revision) ?? [];
+    return invalid(
+      'reference.item-revision',
+      known.length
+        ? `Item ${input.item} has no revision ${input.itemRevision} in the item master (known: ${known.join(', ')}).`
+        : `Item ${input.item} is not in the item master.`,
+    );
+  }
+  if (toBaseUom(input.quantity, input.uom, item) === null) {
+    return invalid('reference.uom-conversion', `Order quantity is in ${input.uom}, which item ${item.number} cannot convert to its base unit ${item.baseUom}.`);
+  }
+  const unknownCenter = input.operations.find((op) => !inputs.workCenters.has(op.workCenter));
+  if (unknownCenter) {
+    return invalid('reference.work-center', `Operation ${unknownCenter.sequence} names work center ${unknownCenter.workCenter}, which plant ${input.plant} does not have.`);
+  }
+  for (const component of input.components) {
+    const master = currentRevision(inputs, component.item);
+    if (!master) return invalid('reference.item', `Component ${component.item} is not in the item master.`);
+    if (toBaseUom(component.quantity, component.uom, master) === null) {
+      return invalid('reference.uom-conversion', `Component ${component.item} is reserved in ${component.uom}, which has no conversion to its base unit ${master.baseUom}.`);
+    }
   }
   const order: OrderRecord = {
     plant: input.plant,
@@ -34,8 +75,8 @@ export function decideRelease(input: ReleaseProductionOrder, existing: OrderReco
     itemRevision: input.itemRevision,
     routingRevision: input.routingRevision,
     specRevision: input.specRevision,
-    quantity: input.quantity,
-    uom: input.uom,
+    quantity: toBaseUom(input.quantity, input.uom, item)!,
+    uom: item.baseUom,
     dueAt: input.dueAt,
     producedQuantity: 0,
     scrapQuantity: 0,
@@ -43,6 +84,11 @@ export function decideRelease(input: ReleaseProductionOrder, existing: OrderReco
       .map((op) => ({ ...op, state: 'PENDING' as const, yieldQuantity: 0, scrapQuantity: 0 }))
       .sort((a, b) => a.sequence - b.sequence),
     components: input.components,
+    materialConsumptions: [],
+    completions: [],
+    inspections: [],
+    goodsReceipts: [],
+    postings: [],
     timeline: [{ at: ctx.now, state: 'RELEASED', correlationId: ctx.correlationId, cause: 'released by ERP' }],
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -56,10 +102,9 @@ export function decideRelease(input: ReleaseProductionOrder, existing: OrderReco
   };
 }
 
-export function decideAcknowledge(input: AcknowledgeProductionOrder, order: OrderRecord | null, ctx: DecisionContext): Decision {
-  if (!order) {
-    return quarantine('SEQUENCE', 'order.acknowledge.released', `Order ${input.orderNumber} in plant ${input.plant} has not been released.`);
-  }
+export function decideAcknowledge(input: AcknowledgeProductionOrder, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+  const order = inputs.order;
+  if (!order) return hold('order.acknowledge.released', `Order ${input.orderNumber} in plant ${input.plant} has not been released yet.`);
   const mismatches = (['routingRevision', 'specRevision'] as const)
     .filter((field) => input[field] !== order[field])
     .map((field) => `${field} ${input[field]} (released: ${order[field]})`);
@@ -67,7 +112,7 @@ export function decideAcknowledge(input: AcknowledgeProductionOrder, order: Orde
     return quarantine(
       'REVISION_MISMATCH',
       'order.acknowledge.revision',
-      `MES acknowledged order ${input.orderNumber} with ${mismatches.join(' and ')}; the order is not acknowledged.`,
+      `MES acknowledged order ${input.orderNumber} with ${mismatches.join(' and ')}; the order is not acknowledged and must not be executed.`,
     );
   }
   const next = transition(order, 'ACKNOWLEDGED', ctx, 'acknowledged by MES');

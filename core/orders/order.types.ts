@@ -1,4 +1,4 @@
-import type { ComponentInput } from '../commands/command.types';
+import type { ComponentInput, Disposition, InspectionResult, InspectionType, LotStatus } from '../commands/command.types';
 
 export const ORDER_STATES = [
   'RELEASED',
@@ -24,6 +24,60 @@ export interface OperationRecord {
   state: OperationState;
   yieldQuantity: number;
   scrapQuantity: number;
+}
+
+export interface MaterialConsumptionRecord {
+  item: string;
+  lot: string;
+  /** In the item's base unit of measure. */
+  quantity: number;
+  uom: string;
+  operationSequence: number;
+  occurredAt: string;
+  correlationId: string;
+}
+
+export interface CompletionRecord {
+  lot: string;
+  quantity: number;
+  uom: string;
+  occurredAt: string;
+  correlationId: string;
+}
+
+export interface InspectionRecord {
+  inspectionId: string;
+  inspectionType: InspectionType;
+  lot: string;
+  result: InspectionResult;
+  disposition: Disposition;
+  inspector: string;
+  decidedAt: string;
+}
+
+export type PostingStatus = 'REQUESTED' | 'POSTED';
+
+/** A posting Plantgate asked a downstream system for, and whether that system confirmed it. */
+export interface PostingRecord {
+  postingKey: string;
+  system: 'erp' | 'mes' | 'qms';
+  postingType: string;
+  status: PostingStatus;
+  correlationId: string;
+  requestedAt: string;
+  postedAt: string | null;
+  documentNumber: string | null;
+}
+
+export interface GoodsReceiptRecord {
+  lot: string;
+  quantity: number;
+  uom: string;
+  stockStatus: LotStatus;
+  status: PostingStatus;
+  postingKey: string;
+  requestedAt: string;
+  postedAt: string | null;
 }
 
 /** One lifecycle transition: when, into which state, which message caused it and why. */
@@ -55,6 +109,11 @@ export interface OrderRecord {
   scrapQuantity: number;
   operations: OperationRecord[];
   components: ComponentInput[];
+  materialConsumptions: MaterialConsumptionRecord[];
+  completions: CompletionRecord[];
+  inspections: InspectionRecord[];
+  goodsReceipts: GoodsReceiptRecord[];
+  postings: PostingRecord[];
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;

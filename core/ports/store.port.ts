@@ -1,4 +1,7 @@
+import type { UpsertReferenceData } from '../commands/command.types';
 import type { OrderRecord, OrderState } from '../orders/order.types';
+import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
+import type { HeldMessage } from '../workflow/held-message';
 import type {
   AuditDraft,
   AuditEntry,
@@ -26,9 +29,20 @@ export interface UnitOfWork {
   outbox: OutboxDraft[];
   /** Inserted; an exception whose id already exists is left as it is (redelivery of the same refusal). */
   exceptions: ExceptionRecord[];
+  /** Each written only if the stored lot still has `expectedVersion` (0: the lot must not exist yet). */
+  lots?: { record: LotRecord; expectedVersion: number }[];
+  /** Upserted master data. */
+  reference?: Pick<UpsertReferenceData, 'plants' | 'workCenters' | 'items'>;
+  /** A message parked until its predecessor arrives. */
+  hold?: HeldMessage;
+  /** A parked message this unit decides; it must still be parked, else the commit fails with conflict 'held'. */
+  releaseHeld?: string;
+  /** Status changes of other transactions, such as POSTED when a downstream system confirms their posting. */
+  relatedTransactions?: { correlationId: string; status: TransactionRecord['status'] }[];
 }
 
-export type CommitResult = { ok: true } | { ok: false; conflict: 'order-version' | 'idempotency-key' };
+export type CommitConflict = 'order-version' | 'lot-version' | 'idempotency-key' | 'held';
+export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
 
 /** What the gateway learns when it records a submission under its business key. */
 export type SubmissionOutcome =
@@ -87,6 +101,17 @@ export interface Store {
   listExceptions(filter: ExceptionFilter, page: PageRequest): Promise<Page<ExceptionRecord>>;
   listAudit(subject: string): Promise<AuditEntry[]>;
   listTransactionsByOrder(plant: string, orderNumber: string): Promise<TransactionRecord[]>;
+
+  getPlant(code: string): Promise<PlantRecord | null>;
+  listWorkCenters(plant: string): Promise<WorkCenterRecord[]>;
+  /** Every revision of an item number, in the order they were first upserted. */
+  listItemRevisions(number: string): Promise<ItemRecord[]>;
+  getLot(plant: string, lotNumber: string): Promise<LotRecord | null>;
+
+  /** Parked messages of one order, oldest first. */
+  listHeld(plant: string, orderNumber: string): Promise<HeldMessage[]>;
+  /** Parked messages whose hold window ended before `now`, oldest first. */
+  listExpiredHeld(now: string, limit: number): Promise<HeldMessage[]>;
 
   /** Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first. */
   claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>;

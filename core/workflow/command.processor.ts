@@ -1,22 +1,28 @@
+import { scopeOf } from '../commands/command.types';
 import { DomainError } from '../errors';
-import { decideAcknowledge, decideRelease } from '../orders/order.rules';
-import type { OrderRecord } from '../orders/order.types';
-import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionRecord, type TransactionStatus } from '../ports/records';
+import { FINAL_TRANSACTION_STATUSES, type TransactionStatus } from '../ports/records';
 import type { Store, UnitOfWork } from '../ports/store.port';
-import type { Decision, DecisionContext } from './decision';
+import { ruleSetFor, type RuleBook } from '../rules/rule-set';
+import { decide } from './decide';
+import type { DecisionContext } from './decision';
+import { loadDecisionInputs } from './decision-inputs.loader';
+import type { HeldMessage } from './held-message';
 import type { InboundMessage } from './inbound-message';
+import { applyUnit, duplicateUnit, holdUnit, quarantineUnit, transactionOf } from './unit-of-work.builders';
 
 export interface ProcessOutcome {
   status: TransactionStatus;
   exceptionId: string | null;
   /** True when the message had already been processed (a redelivery) and nothing was changed. */
   alreadyProcessed: boolean;
+  /** Parked messages of the same order that this message let through, with their outcomes. */
+  released: { correlationId: string; status: TransactionStatus }[];
 }
 
 export interface CommandProcessorDeps {
   store: Store;
   now: () => Date;
-  ruleSetVersion: number;
+  rules: RuleBook;
 }
 
 export interface CommandProcessor {
@@ -24,199 +30,126 @@ export interface CommandProcessor {
   process(message: InboundMessage): Promise<ProcessOutcome>;
   /** Records that a message could not be processed within its retry budget: transaction FAILED, exception opened. */
   fail(message: InboundMessage, reason: string): Promise<ProcessOutcome>;
+  /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
+  expire(held: HeldMessage): Promise<boolean>;
 }
 
-/** Optimistic concurrency: two writers racing on one order re-read and decide again, a few times at most. */
+/** Optimistic concurrency: two writers racing on one order or lot re-read and decide again, a few times at most. */
 const MAX_CONFLICT_ROUNDS = 5;
+
+type Attempt = { status: TransactionStatus; exceptionId: string | null; alreadyProcessed: boolean } | 'conflict' | 'still-held';
 
 export function createCommandProcessor(deps: CommandProcessorDeps): CommandProcessor {
   const { store } = deps;
+  const contextFor = (message: InboundMessage): DecisionContext => ({
+    now: deps.now().toISOString(),
+    correlationId: message.correlationId,
+    rules: ruleSetFor(deps.rules, scopeOf(message.command).plant),
+  });
 
-  async function processOnce(message: InboundMessage): Promise<ProcessOutcome | 'conflict'> {
+  async function attempt(message: InboundMessage, parked: HeldMessage | null): Promise<Attempt> {
     const existing = await store.getTransaction(message.correlationId);
     if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
       return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true };
     }
-    const now = deps.now().toISOString();
-    const ctx: DecisionContext = { now, correlationId: message.correlationId, ruleSetVersion: deps.ruleSetVersion };
-    const base = transactionOf(message, existing, now);
+    // A redelivery of a message already parked: it stays parked; the drain below decides it.
+    if (existing?.status === 'HELD' && !parked) return { status: 'HELD', exceptionId: null, alreadyProcessed: true };
+    const ctx = contextFor(message);
+    const base = transactionOf(message, existing, ctx.now);
+    const release = parked ? { releaseHeld: parked.correlationId } : {};
 
     const key = await store.getIdempotencyKey(message.businessKey);
     if (key && key.correlationId !== message.correlationId) {
       const unit =
         key.fingerprint === message.fingerprint
-          ? duplicateUnit(message, base, key.correlationId, now)
+          ? duplicateUnit(message, base, key.correlationId, ctx.now)
           : quarantineUnit(message, base, ctx, {
               kind: 'quarantine',
               type: 'DUPLICATE_CONFLICT',
               rule: 'idempotency.business-key',
               reason: `Business event ${message.businessKey} was already applied by ${key.correlationId} with different content; this message is not applied.`,
             });
-      return commitOrConflict(unit);
+      return commit({ ...unit, ...release });
     }
 
-    const { plant, orderNumber } = message.command.payload;
-    const order = await store.getOrder(plant, orderNumber);
-    const decision = decide(message, order, ctx);
-    const unit = decision.kind === 'apply' ? applyUnit(message, base, order, decision, now) : quarantineUnit(message, base, ctx, decision);
-    return commitOrConflict(unit);
+    const inputs = await loadDecisionInputs(store, message.command);
+    const decision = decide(message.command, inputs, ctx);
+    if (decision.kind === 'hold') return parked ? 'still-held' : commit(holdUnit(message, base, ctx, decision));
+    const unit = decision.kind === 'apply' ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0) : quarantineUnit(message, base, ctx, decision);
+    return commit({ ...unit, ...release });
   }
 
-  async function commitOrConflict(unit: UnitOfWork): Promise<ProcessOutcome | 'conflict'> {
+  async function commit(unit: UnitOfWork): Promise<Attempt> {
     const result = await store.commit(unit);
     if (!result.ok) return 'conflict';
     return { status: unit.transaction.status, exceptionId: unit.transaction.exceptionId, alreadyProcessed: false };
   }
 
+  async function settle(message: InboundMessage, parked: HeldMessage | null): Promise<Exclude<Attempt, 'conflict'>> {
+    for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+      const outcome = await attempt(message, parked);
+      if (outcome !== 'conflict') return outcome;
+      // Someone else released this parked message in the meantime: nothing left to do here.
+      if (parked && (await store.getTransaction(parked.correlationId))?.status !== 'HELD') return 'still-held';
+    }
+    throw new DomainError('CONCURRENT_MODIFICATION', `Order or lot changed concurrently ${MAX_CONFLICT_ROUNDS} times`, { retryable: true });
+  }
+
+  /** Gives every parked message of the order another try, in arrival order, until none moves. */
+  async function drain(plant: string, orderNumber: string): Promise<ProcessOutcome['released']> {
+    const released: ProcessOutcome['released'] = [];
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const parked of await store.listHeld(plant, orderNumber)) {
+        const outcome = await settle(parked.message, parked);
+        if (outcome === 'still-held') continue;
+        released.push({ correlationId: parked.correlationId, status: outcome.status });
+        progress = true;
+      }
+    }
+    return released;
+  }
+
   return {
     async process(message) {
-      for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
-        const outcome = await processOnce(message);
-        if (outcome !== 'conflict') return outcome;
-      }
-      throw new DomainError('CONCURRENT_MODIFICATION', `Order changed concurrently ${MAX_CONFLICT_ROUNDS} times`, { retryable: true });
+      const outcome = await settle(message, null);
+      if (outcome === 'still-held') throw new DomainError('INTERNAL', 'A new message cannot be still held');
+      const { plant, orderNumber } = scopeOf(message.command);
+      // Also after a redelivery: a crash may have come between this message's commit and the drain.
+      const released = outcome.status === 'APPLIED' && orderNumber ? await drain(plant, orderNumber) : [];
+      return { ...outcome, released };
     },
 
     async fail(message, reason) {
       const existing = await store.getTransaction(message.correlationId);
       if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
-        return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true };
+        return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true, released: [] };
       }
-      const now = deps.now().toISOString();
-      const ctx: DecisionContext = { now, correlationId: message.correlationId, ruleSetVersion: deps.ruleSetVersion };
-      const unit = quarantineUnit(message, transactionOf(message, existing, now), ctx, {
+      const ctx = contextFor(message);
+      const unit = quarantineUnit(message, transactionOf(message, existing, ctx.now), ctx, {
         kind: 'quarantine',
         type: 'PROCESSING',
         rule: 'processing.retry-budget',
         reason: `Processing failed ${message.attempt} times; last error: ${reason}`,
       });
       unit.transaction.status = 'FAILED';
+      if (existing?.status === 'HELD') unit.releaseHeld = message.correlationId;
       await store.commit(unit);
-      return { status: 'FAILED', exceptionId: unit.transaction.exceptionId, alreadyProcessed: false };
+      return { status: 'FAILED', exceptionId: unit.transaction.exceptionId, alreadyProcessed: false, released: [] };
     },
-  };
-}
 
-function decide(message: InboundMessage, order: OrderRecord | null, ctx: DecisionContext): Decision {
-  const { command } = message;
-  switch (command.messageType) {
-    case 'ReleaseProductionOrder':
-      return decideRelease(command.payload, order, ctx);
-    case 'AcknowledgeProductionOrder':
-      return decideAcknowledge(command.payload, order, ctx);
-  }
-}
-
-function transactionOf(message: InboundMessage, existing: TransactionRecord | null, now: string): TransactionRecord {
-  const { plant, orderNumber } = message.command.payload;
-  return {
-    correlationId: message.correlationId,
-    messageId: message.messageId,
-    messageType: message.command.messageType,
-    businessKey: message.businessKey,
-    plant,
-    orderNumber,
-    status: 'RECEIVED',
-    attempts: message.attempt,
-    exceptionId: null,
-    appliedVersion: null,
-    lastError: existing?.lastError ?? null,
-    payload: message.command.payload,
-    receivedAt: existing?.receivedAt ?? message.receivedAt,
-    updatedAt: now,
-  };
-}
-
-function subjectOf(message: InboundMessage): string {
-  const { plant, orderNumber } = message.command.payload;
-  return `order:${plant}:${orderNumber}`;
-}
-
-function applyUnit(
-  message: InboundMessage,
-  base: TransactionRecord,
-  current: OrderRecord | null,
-  decision: Extract<Decision, { kind: 'apply' }>,
-  now: string,
-): UnitOfWork {
-  const expectedVersion = current?.version ?? 0;
-  const record = { ...decision.order, version: expectedVersion + 1 };
-  return {
-    transaction: { ...base, status: 'APPLIED', appliedVersion: record.version },
-    order: { record, expectedVersion },
-    idempotencyKey: { businessKey: message.businessKey, fingerprint: message.fingerprint, correlationId: message.correlationId, createdAt: now },
-    audit: [
-      {
-        at: now,
-        subject: subjectOf(message),
-        action: decision.action,
-        actor: message.actor,
-        correlationId: message.correlationId,
-        detail: { messageType: message.command.messageType, state: record.state, version: record.version },
-      },
-    ],
-    outbox: decision.outbox.map((draft, index) => ({
-      ...draft,
-      id: `${message.correlationId}:${index}`,
-      correlationId: message.correlationId,
-      createdAt: now,
-    })),
-    exceptions: [],
-  };
-}
-
-function duplicateUnit(message: InboundMessage, base: TransactionRecord, originalCorrelationId: string, now: string): UnitOfWork {
-  return {
-    transaction: { ...base, status: 'DUPLICATE' },
-    audit: [
-      {
-        at: now,
-        subject: subjectOf(message),
-        action: 'duplicate.prevented',
-        actor: message.actor,
-        correlationId: message.correlationId,
-        detail: { businessKey: message.businessKey, originalCorrelationId },
-      },
-    ],
-    outbox: [],
-    exceptions: [],
-  };
-}
-
-function quarantineUnit(
-  message: InboundMessage,
-  base: TransactionRecord,
-  ctx: DecisionContext,
-  decision: Extract<Decision, { kind: 'quarantine' }>,
-): UnitOfWork {
-  const { plant, orderNumber } = message.command.payload;
-  const exception: ExceptionRecord = {
-    id: `${message.correlationId}:${decision.rule}`,
-    type: decision.type,
-    reason: decision.reason,
-    status: 'OPEN',
-    plant,
-    orderNumber,
-    correlationId: message.correlationId,
-    messageType: message.command.messageType,
-    payload: message.command.payload,
-    rule: decision.rule,
-    ruleSetVersion: ctx.ruleSetVersion,
-    createdAt: ctx.now,
-  };
-  return {
-    transaction: { ...base, status: 'QUARANTINED', exceptionId: exception.id },
-    audit: [
-      {
-        at: ctx.now,
-        subject: subjectOf(message),
-        action: 'message.quarantined',
-        actor: message.actor,
-        correlationId: message.correlationId,
-        detail: { type: decision.type, rule: decision.rule, reason: decision.reason, ruleSetVersion: ctx.ruleSetVersion },
-      },
-    ],
-    outbox: [],
-    exceptions: [exception],
+    async expire(held) {
+      const ctx = contextFor(held.message);
+      const existing = await store.getTransaction(held.correlationId);
+      if (existing?.status !== 'HELD') return false;
+      const waited = Math.round((Date.parse(ctx.now) - Date.parse(held.heldAt)) / 1000);
+      const unit = quarantineUnit(held.message, transactionOf(held.message, existing, ctx.now), ctx, {
+        kind: 'quarantine',
+        type: 'SEQUENCE',
+        rule: held.rule,
+        reason: `Waited ${waited} s (hold window ${Math.round(ctx.rules.holdWindowMs / 1000)} s) and its predecessor never came: ${held.reason}`,
+      });
+      return (await store.commit({ ...unit, releaseHeld: held.correlationId })).ok;
+    },
   };
 }

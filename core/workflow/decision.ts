@@ -1,18 +1,60 @@
-import type { ExceptionType, OutboxDraft } from '../ports/records';
+import type { UpsertReferenceData } from '../commands/command.types';
 import type { OrderRecord } from '../orders/order.types';
+import type { ExceptionType, OutboxDraft } from '../ports/records';
+import type { ItemRecord, LotRecord } from '../reference/reference.types';
+import type { RuleSet } from '../rules/rule-set';
+
+export type OutboxRequest = Omit<OutboxDraft, 'id' | 'correlationId' | 'createdAt'>;
 
 /** What the rules decided for one message, before it is turned into a unit of work. */
 export type Decision =
-  | { kind: 'apply'; order: OrderRecord; action: string; outbox: Omit<OutboxDraft, 'id' | 'correlationId' | 'createdAt'>[] }
+  | {
+      kind: 'apply';
+      action: string;
+      /** The order after the change, when it changed. */
+      order?: OrderRecord;
+      /** Lots after the change, when any changed. */
+      lots?: LotRecord[];
+      reference?: Pick<UpsertReferenceData, 'plants' | 'workCenters' | 'items'>;
+      outbox: OutboxRequest[];
+      /** Earlier transactions whose downstream posting this message confirms. */
+      postedCorrelationIds?: string[];
+    }
+  /** The message arrived before something it depends on: keep it and try again when the order changes. */
+  | { kind: 'hold'; rule: string; reason: string }
   | { kind: 'quarantine'; type: ExceptionType; rule: string; reason: string };
 
-/** Facts a rule needs besides the command and the stored order. */
+export type ApplyDecision = Extract<Decision, { kind: 'apply' }>;
+
+/** Facts a rule needs besides the command and the stored state. */
 export interface DecisionContext {
   now: string;
   correlationId: string;
-  ruleSetVersion: number;
+  rules: RuleSet;
+}
+
+/** The stored state a decision reads, loaded before the pure rules run. */
+export interface DecisionInputs {
+  order: OrderRecord | null;
+  /** By lotKey(plant, lotNumber). */
+  lots: Map<string, LotRecord>;
+  /** Revisions known for each item number, oldest first. */
+  items: Map<string, ItemRecord[]>;
+  /** Work center codes known in the command's plant. */
+  workCenters: Set<string>;
+  plantKnown: boolean;
+  /** Plant codes a reference-data upsert refers to that the store already knows. */
+  knownPlants: Set<string>;
 }
 
 export function quarantine(type: ExceptionType, rule: string, reason: string): Decision {
   return { kind: 'quarantine', type, rule, reason };
+}
+
+export function hold(rule: string, reason: string): Decision {
+  return { kind: 'hold', rule, reason };
+}
+
+export function invalid(rule: string, reason: string): Decision {
+  return { kind: 'quarantine', type: 'VALIDATION', rule, reason };
 }

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-/** Shape rules beyond what GraphQL's types already enforce. Reference data is checked later, by the workers. */
-const code = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const text = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
-const positive = z.number().finite().positive('must be greater than 0');
-const isoDateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date-time');
+import { code, isoDateTime, messageId, positive, text } from '../input-primitives';
+
+/** Shape rules of order messages. Reference data is checked later, by the workers. */
 
 export const releaseProductionOrderInput = z
   .object({
@@ -21,7 +19,7 @@ export const releaseProductionOrderInput = z
       .array(z.object({ sequence: z.number().int().positive('must be greater than 0'), workCenter: code, description: text }))
       .min(1, 'must list at least one operation'),
     components: z.array(z.object({ item: code, quantity: positive, uom: code, operationSequence: z.number().int() })),
-    messageId: z.string().max(128).nullish(),
+    messageId: messageId.nullish(),
   })
   .superRefine((input, ctx) => {
     const sequences = input.operations.map((op) => op.sequence);
@@ -47,5 +45,15 @@ export const acknowledgeProductionOrderInput = z.object({
   routingRevision: code,
   specRevision: code,
   acknowledgedAt: isoDateTime,
-  messageId: code,
+  messageId,
+});
+
+export const reportProductionCompletionInput = z.object({
+  orderNumber: code,
+  plant: code,
+  lot: code,
+  quantity: positive,
+  uom: code,
+  occurredAt: isoDateTime,
+  messageId,
 });

@@ -4,7 +4,8 @@ import type { CommandSubmitter } from '../command.submitter';
 import { pageRequest, toConnection } from '../connection';
 import type { GatewayContext } from '../context';
 import { parseInput } from '../input-errors';
-import { acknowledgeProductionOrderInput, releaseProductionOrderInput } from './order.inputs';
+import { submitMutation } from '../submit-mutation';
+import { acknowledgeProductionOrderInput, releaseProductionOrderInput, reportProductionCompletionInput } from './order.inputs';
 
 export interface OrdersResolverDeps {
   store: Pick<Store, 'getOrder' | 'listOrders' | 'listTransactionsByOrder' | 'listExceptions'>;
@@ -27,10 +28,8 @@ export function ordersResolvers({ store, submit }: OrdersResolverDeps) {
         const { messageId, ...payload } = parseInput(releaseProductionOrderInput, args.input);
         return submit({ messageType: 'ReleaseProductionOrder', payload }, messageId, ctx);
       },
-      acknowledgeProductionOrder: (_: unknown, args: Args<unknown>, ctx: GatewayContext) => {
-        const payload = parseInput(acknowledgeProductionOrderInput, args.input);
-        return submit({ messageType: 'AcknowledgeProductionOrder', payload }, payload.messageId, ctx);
-      },
+      acknowledgeProductionOrder: submitMutation('AcknowledgeProductionOrder', acknowledgeProductionOrderInput, submit),
+      reportProductionCompletion: submitMutation('ReportProductionCompletion', reportProductionCompletionInput, submit),
     },
     ProductionOrder: {
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),

@@ -2,10 +2,11 @@ import { MongoClient, MongoServerError, ObjectId, type ClientSession, type Db, t
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page, TransactionRecord } from '../../core/ports/records';
-import type { PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
+import { mongoReference } from './mongodb.reference';
 
 export interface MongoStoreOptions {
   url: string;
@@ -13,7 +14,7 @@ export interface MongoStoreOptions {
 }
 
 class Conflict extends Error {
-  constructor(readonly conflict: 'order-version' | 'idempotency-key') {
+  constructor(readonly conflict: CommitConflict) {
     super(conflict);
   }
 }
@@ -50,6 +51,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const audit = db.collection<AuditDoc>('audit');
   const outbox = db.collection<OutboxDoc>('outbox');
   const exceptions = db.collection<ExceptionDoc>('exceptions');
+  const reference = mongoReference(db);
 
   const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) => guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
 
@@ -128,6 +130,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
             await outbox.updateOne({ id: o.id }, { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } }, { upsert: true, session });
           }
           for (const e of unit.exceptions) await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+          await reference.write(unit, session, (kind) => {
+            throw new Conflict(kind);
+          });
         });
         return { ok: true };
       } catch (error) {
@@ -148,6 +153,13 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     listAudit: (subject) => guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
     listTransactionsByOrder: (plant, orderNumber) =>
       guard(async () => (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) => strip(d) as TransactionRecord)),
+
+    getPlant: (code) => guard(() => reference.getPlant(code)),
+    listWorkCenters: (plant) => guard(() => reference.listWorkCenters(plant)),
+    listItemRevisions: (number) => guard(() => reference.listItemRevisions(number)),
+    getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
+    listHeld: (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
+    listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     claimOutbox: (owner, limit, leaseMs) =>
       guard(async () => {

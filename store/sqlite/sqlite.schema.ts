@@ -92,4 +92,34 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX exceptions_by_plant ON exceptions (plant, status, type);
   CREATE INDEX exceptions_by_order ON exceptions (plant, order_number);
   `,
+  `
+  CREATE TABLE plants (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+  CREATE TABLE work_centers (plant TEXT NOT NULL, code TEXT NOT NULL, PRIMARY KEY (plant, code));
+  CREATE TABLE items (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    number TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (number, revision)
+  );
+  CREATE TABLE lots (
+    plant TEXT NOT NULL,
+    lot_number TEXT NOT NULL,
+    item TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (plant, lot_number)
+  );
+  CREATE TABLE held_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    correlation_id TEXT NOT NULL UNIQUE,
+    plant TEXT NOT NULL,
+    order_number TEXT NOT NULL,
+    held_until TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX held_by_order ON held_messages (plant, order_number, seq);
+  CREATE INDEX held_by_expiry ON held_messages (held_until);
+  `,
 ];

@@ -4,9 +4,10 @@ import Database from 'better-sqlite3';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
-import type { ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import type { CommitConflict, ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
+import { sqliteReferenceStatements } from './sqlite.reference';
 import { MIGRATIONS } from './sqlite.schema';
 import {
   auditFromRow,
@@ -30,7 +31,7 @@ export interface SqliteStoreOptions {
 }
 
 class Conflict extends Error {
-  constructor(readonly conflict: 'order-version' | 'idempotency-key') {
+  constructor(readonly conflict: CommitConflict) {
     super(conflict);
   }
 }
@@ -48,6 +49,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
+  const reference = sqliteReferenceStatements(db);
 
   const stmt = {
     getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
@@ -119,6 +121,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt);
     }
     unit.exceptions.forEach(insertException);
+    reference.write(unit, (kind) => {
+      throw new Conflict(kind);
+    });
   });
 
   function writeOrder(record: OrderRecord, expectedVersion: number) {
@@ -221,6 +226,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           db.prepare('SELECT * FROM transactions WHERE plant = ? AND order_number = ? ORDER BY received_at, rowid').all(plant, orderNumber) as TransactionRow[]
         ).map(transactionFromRow),
       ),
+
+    getPlant: async (code) => guard(() => reference.getPlant(code)),
+    listWorkCenters: async (plant) => guard(() => reference.listWorkCenters(plant)),
+    listItemRevisions: async (number) => guard(() => reference.listItemRevisions(number)),
+    getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
+    listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
+    listExpiredHeld: async (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     claimOutbox: async (owner, limit, leaseMs) =>
       guard(() =>

@@ -3,6 +3,7 @@ import type { TransactionRecord } from '../../core/ports/records';
 import { ACKNOWLEDGE, gqlOk, RELEASE } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
+import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 
 type Submit = Record<string, { correlationId: string; status: string }>;
@@ -17,6 +18,7 @@ describe('ordering with several worker instances', () => {
     const workerA = await installation.start('worker');
     const workerB = await installation.start('worker');
     const url = gateway.url!;
+    await seedReferenceData(url, referenceData(['P1', 'P2']));
     const orders = Array.from({ length: 40 }, (_, i) => releaseInput({ orderNumber: `PO-ORD-${i}`, plant: i % 2 ? 'P1' : 'P2' }));
 
     // Each order's release and acknowledgement are submitted back to back, orders interleaved.

@@ -4,6 +4,7 @@ import { drainQueue, queueDepth } from '../support/broker';
 import { gql, gqlOk, ORDER, RELEASE, TRANSACTION } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
+import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 
 type Submit = { releaseProductionOrder: { correlationId: string; status: string } };
@@ -18,6 +19,7 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     installation = createTestInstallation('release');
     runtime = await installation.start('all');
     url = runtime.url!;
+    await seedReferenceData(url);
   });
   afterAll(() => installation.cleanup());
 

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { scopeOf } from '../../core/commands/command.types';
 import { DomainError } from '../../core/errors';
 import type { CommandProcessor } from '../../core/workflow/command.processor';
 import { drainQueue, queueDepth } from '../support/broker';
 import { gqlOk, RELEASE, TRANSACTION } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
+import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 
 type Submit = { releaseProductionOrder: { correlationId: string } };
@@ -17,7 +19,7 @@ type Tx = { transaction: { status: string; attempts: number; lastError: string |
 function failing(orderNumbers: Map<string, number>, attemptsAt: Map<string, number[]>) {
   return (inner: CommandProcessor): CommandProcessor => ({
     async process(message) {
-      const { orderNumber } = message.command.payload;
+      const { orderNumber } = scopeOf(message.command);
       attemptsAt.set(orderNumber, [...(attemptsAt.get(orderNumber) ?? []), Date.now()]);
       const remaining = orderNumbers.get(orderNumber) ?? 0;
       if (remaining > 0) {
@@ -27,6 +29,7 @@ function failing(orderNumbers: Map<string, number>, attemptsAt: Map<string, numb
       return inner.process(message);
     },
     fail: (message, reason) => inner.fail(message, reason),
+    expire: (held) => inner.expire(held),
   });
 }
 
@@ -39,6 +42,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
     const attemptsAt = new Map<string, number[]>();
     const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-FLAKY', Infinity]]), attemptsAt) });
     const url = runtime.url!;
+    await seedReferenceData(url);
 
     const { correlationId } = (await gqlOk<Submit>(url, RELEASE, { input: releaseInput({ orderNumber: 'PO-FLAKY' }) })).releaseProductionOrder;
     const tx = await waitFor(async () => {
@@ -74,6 +78,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
   it('applies a message that recovers within its budget, once, counting its attempts', async () => {
     installation = createTestInstallation('recover', { RETRY_BUDGET: '4', RETRY_DELAYS_MS: '100' });
     const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-RECOVERS', 2]]), new Map()) });
+    await seedReferenceData(runtime.url!);
     const { correlationId } = (await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-RECOVERS' }) })).releaseProductionOrder;
     const tx = await waitFor(async () => {
       const { transaction } = await gqlOk<Tx>(runtime.url!, TRANSACTION, { correlationId });

@@ -3,6 +3,7 @@ import { createSqliteStore } from '../../store/sqlite/sqlite.store';
 import { gqlOk, RELEASE } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
+import { seedReferenceData } from '../support/reference.fixture';
 import { spawnPlantgate, waitForStart, type PlantgateProcess } from '../support/process';
 import { waitFor } from '../support/wait';
 
@@ -20,6 +21,9 @@ describe('a worker killed with messages in flight', () => {
     installation = createTestInstallation('crash', { PARTITIONS: '2', WORKER_PREFETCH: '50' });
     const gateway = await installation.start('gateway');
     const store = gateway.store;
+    const seeder = await installation.start('worker');
+    await seedReferenceData(gateway.url!);
+    await seeder.stop();
     // The backlog is queued before any worker runs, so the kill lands in the middle of it.
     const inputs = Array.from({ length: TOTAL }, (_, i) => releaseInput({ orderNumber: `PO-K-${i}` }));
     for (let i = 0; i < TOTAL; i += 20) {

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_RULE_SET, type RuleBook } from '../core/rules/rule-set';
+import { ConfigError } from './config';
+
+const ruleSet = z
+  .object({
+    version: z.number().int().positive(),
+    timestampBucketMs: z.number().int().min(1).max(3_600_000),
+    holdWindowMs: z.number().int().min(1).max(7 * 24 * 3_600_000),
+    yieldTolerancePct: z.number().min(0).max(100),
+    overDeliveryTolerancePct: z.number().min(0).max(100),
+    allowOperationOverlap: z.boolean(),
+  })
+  .strict();
+
+const file = z
+  .object({
+    defaults: ruleSet.partial().extend({ version: z.number().int().positive() }).optional(),
+    plants: z.record(z.string(), ruleSet.partial().extend({ version: z.number().int().positive() })).optional(),
+  })
+  .strict();
+
+/**
+ * The rule book: built-in defaults, overridden by RULES_FILE (JSON) when given. Every plant entry carries its own
+ * version, which decisions record; a plant entry starts from the defaults and changes only what it names.
+ *
+ * { "defaults": { "version": 2, "holdWindowMs": 600000 },
+ *   "plants": { "P2": { "version": 5, "allowOperationOverlap": true, "yieldTolerancePct": 2 } } }
+ */
+export function loadRuleBook(path: string | undefined): RuleBook {
+  if (!path) return { defaults: DEFAULT_RULE_SET, plants: {} };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError('RULES_FILE', `cannot be read as JSON: ${(error as Error).message}`, path);
+  }
+  const parsed = file.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError('RULES_FILE', `${issue.path.join('.') || 'file'} ${issue.message}`, path);
+  }
+  const defaults = { ...DEFAULT_RULE_SET, ...parsed.data.defaults };
+  const plants = Object.fromEntries(Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, { ...defaults, ...rules }]));
+  return { defaults, plants };
+}

@@ -1,0 +1,102 @@
+import type { OperationEventType, ReportOperationEvent } from '../commands/command.types';
+import { round } from '../reference/uom';
+import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
+import { requestErpPosting, transition } from './order.rules';
+import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
+
+/**
+ * Operation states as data: for each event, the states it may start from and the state it leads to.
+ * An event whose operation is in an earlier state waits (its predecessor may still arrive); one whose operation
+ * is past it is refused.
+ */
+export const OPERATION_TRANSITIONS: Readonly<Record<OperationEventType, { from: readonly OperationState[]; to: OperationState }>> = {
+  START: { from: ['PENDING'], to: 'STARTED' },
+  PAUSE: { from: ['STARTED', 'CONFIRMED'], to: 'PAUSED' },
+  RESUME: { from: ['PAUSED'], to: 'STARTED' },
+  CONFIRM: { from: ['STARTED', 'CONFIRMED'], to: 'CONFIRMED' },
+  COMPLETE: { from: ['STARTED', 'CONFIRMED', 'PAUSED'], to: 'COMPLETED' },
+};
+
+const STATE_RANK: Record<OperationState, number> = { PENDING: 0, STARTED: 1, PAUSED: 1, CONFIRMED: 2, COMPLETED: 3 };
+
+/** Order states in which the floor may report on operations. */
+const EXECUTABLE: readonly OrderState[] = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED'];
+
+export function decideOperationEvent(input: ReportOperationEvent, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+  const order = inputs.order;
+  const label = `${input.eventType} of operation ${input.operationSequence} on order ${input.orderNumber}`;
+  if (!order) return hold('operation.order-released', `${label} arrived before the order was released.`);
+  if (order.state === 'RELEASED') return hold('operation.order-acknowledged', `${label} arrived before MES acknowledged the order's revisions.`);
+  if (!EXECUTABLE.includes(order.state)) return quarantine('SEQUENCE', 'operation.order-state', `${label} refused: the order is ${order.state}.`);
+  if (input.workCenter && !inputs.workCenters.has(input.workCenter)) {
+    return invalid('reference.work-center', `${label} names work center ${input.workCenter}, which plant ${input.plant} does not have.`);
+  }
+  const index = order.operations.findIndex((op) => op.sequence === input.operationSequence);
+  const operation = order.operations[index];
+  if (!operation) return invalid('operation.exists', `Order ${input.orderNumber} has no operation ${input.operationSequence}.`);
+
+  const rule = OPERATION_TRANSITIONS[input.eventType];
+  if (!rule.from.includes(operation.state)) {
+    const earliest = Math.min(...rule.from.map((s) => STATE_RANK[s]));
+    if (STATE_RANK[operation.state] < earliest || (input.eventType === 'RESUME' && operation.state === 'STARTED')) {
+      return hold('operation.sequence', `${label} arrived while the operation is ${operation.state}; it waits for the event before it.`);
+    }
+    return quarantine('SEQUENCE', 'operation.sequence', `${label} refused: the operation is already ${operation.state}.`);
+  }
+
+  const predecessor = index > 0 ? order.operations[index - 1] : undefined;
+  if (input.eventType === 'COMPLETE' && predecessor && predecessor.state !== 'COMPLETED' && !ctx.rules.allowOperationOverlap) {
+    return hold('operation.predecessor-completed', `${label} waits for operation ${predecessor.sequence} to complete (plant rules do not allow overlap).`);
+  }
+  const reportsQuantity = input.eventType === 'CONFIRM' || input.eventType === 'COMPLETE';
+  const yieldTotal = round(operation.yieldQuantity + (reportsQuantity ? input.yieldQuantity : 0));
+  if (reportsQuantity && predecessor) {
+    const limit = round(predecessor.yieldQuantity * (1 + ctx.rules.yieldTolerancePct / 100));
+    if (yieldTotal > limit) {
+      return invalid(
+        'operation.yield-predecessor',
+        `Operation ${input.operationSequence} would have confirmed yield ${yieldTotal}, more than operation ${predecessor.sequence}'s ${predecessor.yieldQuantity} allows (tolerance ${ctx.rules.yieldTolerancePct}%).`,
+      );
+    }
+  }
+
+  const updated: OperationRecord = {
+    ...operation,
+    state: rule.to,
+    yieldQuantity: yieldTotal,
+    scrapQuantity: round(operation.scrapQuantity + (reportsQuantity ? input.scrapQuantity : 0)),
+  };
+  let next: OrderRecord = { ...order, operations: order.operations.map((op, i) => (i === index ? updated : op)), updatedAt: ctx.now };
+  next = { ...next, scrapQuantity: round(next.operations.reduce((sum, op) => sum + op.scrapQuantity, 0)) };
+  const target = orderStateAfter(next.state, input.eventType);
+  if (target !== next.state) {
+    next = transition(next, target, ctx, `${input.eventType} of operation ${input.operationSequence}`) ?? next;
+  }
+
+  const outbox: OutboxRequest[] = [];
+  if (reportsQuantity) {
+    const key = `erp|confirmation|${input.plant}|${input.orderNumber}|${input.operationSequence}|${ctx.correlationId}`;
+    const [withPosting, request] = requestErpPosting(next, 'OperationConfirmation', key, {
+      plant: input.plant,
+      orderNumber: input.orderNumber,
+      operationSequence: input.operationSequence,
+      yieldQuantity: input.yieldQuantity,
+      scrapQuantity: input.scrapQuantity,
+      scrapReason: input.scrapReason,
+      uom: order.uom,
+      finalConfirmation: input.eventType === 'COMPLETE',
+      workCenter: input.workCenter,
+      occurredAt: input.occurredAt,
+    }, ctx);
+    next = withPosting;
+    outbox.push(request);
+  }
+  return { kind: 'apply', order: next, action: `operation.${input.eventType.toLowerCase()}`, outbox };
+}
+
+/** The first start puts the order in process; the first quantity reported makes it partially confirmed. */
+function orderStateAfter(state: OrderState, event: OperationEventType): OrderState {
+  if (state === 'ACKNOWLEDGED') return 'IN_PROCESS';
+  if (state === 'IN_PROCESS' && (event === 'CONFIRM' || event === 'COMPLETE')) return 'PARTIALLY_CONFIRMED';
+  return state;
+}

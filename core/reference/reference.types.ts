@@ -1,0 +1,75 @@
+import type { Disposition, InspectionResult, InspectionType, LotStatus, NonconformanceStatus, UomConversion } from '../commands/command.types';
+
+export interface PlantRecord {
+  code: string;
+  name: string;
+}
+
+export interface WorkCenterRecord {
+  plant: string;
+  code: string;
+}
+
+/** An item revision from the master: its base unit of measure and how other units convert to it. */
+export interface ItemRecord {
+  number: string;
+  revision: string;
+  baseUom: string;
+  lotControlled: boolean;
+  uomConversions: UomConversion[];
+}
+
+export interface LotInspection {
+  inspectionId: string;
+  orderNumber: string;
+  inspectionType: InspectionType;
+  result: InspectionResult;
+  disposition: Disposition;
+  decidedAt: string;
+}
+
+export interface LotNonconformance {
+  nonconformanceId: string;
+  orderNumber: string;
+  status: NonconformanceStatus;
+  severity: string;
+  description: string;
+  occurredAt: string;
+}
+
+export interface LotConsumption {
+  orderNumber: string;
+  operationSequence: number;
+  quantity: number;
+  uom: string;
+  at: string;
+}
+
+/**
+ * A lot as Plantgate tracks it: master data (status, expiry, quantity on hand in its unit) plus the genealogy
+ * and quality facts the workflow adds. `version` guards concurrent writers, as on orders.
+ */
+export interface LotRecord {
+  plant: string;
+  lotNumber: string;
+  item: string;
+  status: LotStatus;
+  expiresAt: string | null;
+  quantity: number;
+  uom: string;
+  version: number;
+  producedBy: { orderNumber: string; quantity: number; uom: string; at: string } | null;
+  consumedBy: LotConsumption[];
+  inspections: LotInspection[];
+  nonconformances: LotNonconformance[];
+  updatedAt: string;
+}
+
+export function hasOpenNonconformance(lot: LotRecord | null | undefined): LotNonconformance | undefined {
+  return lot?.nonconformances.find((nc) => nc.status !== 'CLOSED');
+}
+
+/** How lots are keyed in decision inputs: lot numbers are unique within a plant. */
+export function lotKey(plant: string, lotNumber: string): string {
+  return `${plant}|${lotNumber}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The parameters of the workflow controls, per plant. Every decision records the version of the rule set that
+ * made it, so that an auditor can tell which parameters applied.
+ */
+export interface RuleSet {
+  /** Changes whenever a parameter changes. */
+  version: number;
+  /** Width of the timestamp bucket in business keys: events of one key within it are the same event. */
+  timestampBucketMs: number;
+  /** How long an event waits for its predecessor before it becomes a SEQUENCE exception. */
+  holdWindowMs: number;
+  /** How far (percent) an operation's confirmed yield may exceed its predecessor's. */
+  yieldTolerancePct: number;
+  /** How far (percent) completed quantity may exceed the order quantity. */
+  overDeliveryTolerancePct: number;
+  /** Whether operation N may complete before operation N−1 has. */
+  allowOperationOverlap: boolean;
+}
+
+export const DEFAULT_RULE_SET: RuleSet = {
+  version: 1,
+  timestampBucketMs: 1000,
+  holdWindowMs: 15 * 60 * 1000,
+  yieldTolerancePct: 0,
+  overDeliveryTolerancePct: 5,
+  allowOperationOverlap: false,
+};
+
+/** Defaults for every plant, and whole rule sets for plants that differ. */
+export interface RuleBook {
+  defaults: RuleSet;
+  plants: Record<string, RuleSet>;
+}
+
+export function ruleSetFor(book: RuleBook, plant: string): RuleSet {
+  return book.plants[plant] ?? book.defaults;
+}

@@ -1,0 +1,73 @@
+import type { ClientSession, Db } from 'mongodb';
+import type { UnitOfWork } from '../../core/ports/store.port';
+import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../../core/reference/reference.types';
+import type { HeldMessage } from '../../core/workflow/held-message';
+
+type ItemDoc = ItemRecord & { _id: string; seq: number };
+type LotDoc = LotRecord & { _id: string };
+type HeldDoc = HeldMessage & { _id: string; seq: number };
+
+/** Reference data, lots and parked messages in MongoDB; parallel to sqlite.reference.ts. */
+export function mongoReference(db: Db) {
+  const plants = db.collection<PlantRecord & { _id: string }>('plants');
+  const workCenters = db.collection<WorkCenterRecord & { _id: string }>('work_centers');
+  const items = db.collection<ItemDoc>('items');
+  const lots = db.collection<LotDoc>('lots');
+  const held = db.collection<HeldDoc>('held_messages');
+  const transactions = db.collection<{ _id: string; status: string; updatedAt: string }>('transactions');
+  const strip = <T extends { _id: unknown }>(doc: T) => {
+    const { _id: _ignored, ...rest } = doc;
+    return rest;
+  };
+
+  return {
+    async write(unit: UnitOfWork, session: ClientSession, onConflict: (kind: 'lot-version' | 'held') => never) {
+      if (unit.releaseHeld && (await held.deleteOne({ _id: unit.releaseHeld }, { session })).deletedCount === 0) onConflict('held');
+      if (unit.hold) {
+        await held.updateOne({ _id: unit.hold.correlationId }, { $setOnInsert: { ...unit.hold, seq: Date.now() } }, { upsert: true, session });
+      }
+      for (const plant of unit.reference?.plants ?? []) await plants.replaceOne({ _id: plant.code }, plant, { upsert: true, session });
+      for (const wc of unit.reference?.workCenters ?? []) await workCenters.replaceOne({ _id: `${wc.plant}|${wc.code}` }, wc, { upsert: true, session });
+      for (const item of unit.reference?.items ?? []) {
+        // seq keeps the order revisions were first seen in, as SQLite's autoincrement does.
+        await items.updateOne({ _id: `${item.number}|${item.revision}` }, { $set: { ...item }, $setOnInsert: { seq: Date.now() } }, { upsert: true, session });
+      }
+      for (const { record, expectedVersion } of unit.lots ?? []) {
+        const _id = `${record.plant}|${record.lotNumber}`;
+        if (expectedVersion === 0) {
+          const result = await lots.updateOne({ _id }, { $setOnInsert: { ...record } }, { upsert: true, session });
+          if (result.upsertedCount === 0) onConflict('lot-version');
+        } else if ((await lots.replaceOne({ _id, version: expectedVersion }, record, { session })).matchedCount === 0) {
+          onConflict('lot-version');
+        }
+      }
+      for (const related of unit.relatedTransactions ?? []) {
+        await transactions.updateOne({ _id: related.correlationId }, { $set: { status: related.status, updatedAt: unit.transaction.updatedAt } }, { session });
+      }
+    },
+    getPlant: async (code: string) => {
+      const doc = await plants.findOne({ _id: code });
+      return doc ? (strip(doc) as PlantRecord) : null;
+    },
+    listWorkCenters: async (plant: string) => (await workCenters.find({ plant }).sort({ code: 1 }).toArray()).map((d) => strip(d) as WorkCenterRecord),
+    listItemRevisions: async (number: string) =>
+      (await items.find({ number }).sort({ seq: 1, _id: 1 }).toArray()).map((d) => {
+        const { seq: _seq, ...rest } = strip(d);
+        return rest as ItemRecord;
+      }),
+    getLot: async (plant: string, lotNumber: string) => {
+      const doc = await lots.findOne({ _id: `${plant}|${lotNumber}` });
+      return doc ? (strip(doc) as LotRecord) : null;
+    },
+    listHeld: async (plant: string, orderNumber: string) =>
+      (await held.find({ plant, orderNumber }).sort({ seq: 1, _id: 1 }).toArray()).map((d) => {
+        const { seq: _seq, ...rest } = strip(d);
+        return rest as HeldMessage;
+      }),
+    listExpiredHeld: async (now: string, limit: number) =>
+      (await held.find({ heldUntil: { $lt: now } }).sort({ seq: 1 }).limit(limit).toArray()).map((d) => {
+        const { seq: _seq, ...rest } = strip(d);
+        return rest as HeldMessage;
+      }),
+  };
+}
