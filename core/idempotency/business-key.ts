@@ -45,12 +45,15 @@ export function businessKeyOf(command: Command, timestampBucketMs: number): stri
   }
 }
 
-/** Fields that travel with a message but do not make it a different business event. */
-const TRANSPORT_FIELDS = new Set(['messageId']);
+/**
+ * Fields that do not make a message a different business event: the transport ID, and event times, which
+ * identify an event through the key's timestamp bucket (a resend stamped 400 ms later is the same event).
+ */
+const NOT_CONTENT = new Set(['messageId', 'occurredAt', 'decidedAt', 'acknowledgedAt']);
 
 /** A digest of the business content: equal for a resend, different when any business field differs. */
 export function fingerprintOf(command: Command): string {
-  return createHash('sha256').update(canonicalJson(command.payload, TRANSPORT_FIELDS)).digest('hex');
+  return createHash('sha256').update(canonicalJson(command.payload, NOT_CONTENT)).digest('hex');
 }
 
 function key(...parts: string[]): string {

@@ -5,19 +5,17 @@ import { requestErpPosting, transition } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
 /**
- * Operation states as data: for each event, the states it may start from and the state it leads to.
- * An event whose operation is in an earlier state waits (its predecessor may still arrive); one whose operation
- * is past it is refused.
+ * Operation states as data: for each event, the states it applies in and the state it leads to, and the states
+ * in which it waits because the event before it may still arrive (a CONFIRM before the START). In any other
+ * state the event is refused: the operation is already past it.
  */
-export const OPERATION_TRANSITIONS: Readonly<Record<OperationEventType, { from: readonly OperationState[]; to: OperationState }>> = {
-  START: { from: ['PENDING'], to: 'STARTED' },
-  PAUSE: { from: ['STARTED', 'CONFIRMED'], to: 'PAUSED' },
-  RESUME: { from: ['PAUSED'], to: 'STARTED' },
-  CONFIRM: { from: ['STARTED', 'CONFIRMED'], to: 'CONFIRMED' },
-  COMPLETE: { from: ['STARTED', 'CONFIRMED', 'PAUSED'], to: 'COMPLETED' },
+export const OPERATION_TRANSITIONS: Readonly<Record<OperationEventType, { from: readonly OperationState[]; to: OperationState; waitsIn: readonly OperationState[] }>> = {
+  START: { from: ['PENDING'], to: 'STARTED', waitsIn: [] },
+  PAUSE: { from: ['STARTED', 'CONFIRMED'], to: 'PAUSED', waitsIn: ['PENDING'] },
+  RESUME: { from: ['PAUSED'], to: 'STARTED', waitsIn: ['PENDING', 'STARTED', 'CONFIRMED'] },
+  CONFIRM: { from: ['STARTED', 'CONFIRMED', 'PAUSED'], to: 'CONFIRMED', waitsIn: ['PENDING'] },
+  COMPLETE: { from: ['STARTED', 'CONFIRMED', 'PAUSED'], to: 'COMPLETED', waitsIn: ['PENDING'] },
 };
-
-const STATE_RANK: Record<OperationState, number> = { PENDING: 0, STARTED: 1, PAUSED: 1, CONFIRMED: 2, COMPLETED: 3 };
 
 /** Order states in which the floor may report on operations. */
 const EXECUTABLE: readonly OrderState[] = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED'];
@@ -37,8 +35,7 @@ export function decideOperationEvent(input: ReportOperationEvent, inputs: Decisi
 
   const rule = OPERATION_TRANSITIONS[input.eventType];
   if (!rule.from.includes(operation.state)) {
-    const earliest = Math.min(...rule.from.map((s) => STATE_RANK[s]));
-    if (STATE_RANK[operation.state] < earliest || (input.eventType === 'RESUME' && operation.state === 'STARTED')) {
+    if (rule.waitsIn.includes(operation.state)) {
       return hold('operation.sequence', `${label} arrived while the operation is ${operation.state}; it waits for the event before it.`);
     }
     return quarantine('SEQUENCE', 'operation.sequence', `${label} refused: the operation is already ${operation.state}.`);

@@ -41,6 +41,23 @@ export const ORDER = `query Order($orderNumber: String!, $plant: String!) {
     operations { sequence workCenter state yieldQuantity scrapQuantity }
     timeline { at state correlationId cause }
     transactions { correlationId status messageType appliedVersion }
-    exceptions { id type reason }
+    exceptions { id type reason rule }
+    materialConsumptions { item lot quantity uom operationSequence }
+    completions { lot quantity uom }
+    inspections { inspectionId inspectionType lot result disposition }
+    goodsReceipts { lot quantity uom stockStatus status postingKey }
+    postings { postingKey postingType status correlationId documentNumber }
+    producedQuantity scrapQuantity
+  }
+}`;
+
+export const LOT = `query Lot($lotNumber: String!, $plant: String!) {
+  lot(lotNumber: $lotNumber, plant: $plant) {
+    lotNumber item status quantity uom
+    producedBy { orderNumber }
+    consumedBy { orderNumber }
+    components { lotNumber item quantity uom }
+    inspections { inspectionId inspectionType result disposition inspector }
+    nonconformances { nonconformanceId status }
   }
 }`;

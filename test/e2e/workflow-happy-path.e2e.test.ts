@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../app/runtime';
+import { drainQueue } from '../support/broker';
+import { completion, consumption, inspection, operationEvent, postingAck } from '../support/event.fixture';
+import { gqlOk, LOT, ORDER } from '../support/graphql-client';
+import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { acknowledgeInput, releaseInput } from '../support/order.fixture';
+import { seedReferenceData } from '../support/reference.fixture';
+import { waitFor } from '../support/wait';
+import { settled, submit, submitAndSettle } from '../support/workflow-client';
+
+type Order = {
+  state: string;
+  producedQuantity: number;
+  timeline: { state: string; correlationId: string; cause: string }[];
+  operations: { sequence: number; state: string; yieldQuantity: number; scrapQuantity: number }[];
+  materialConsumptions: unknown[];
+  goodsReceipts: { stockStatus: string; status: string; postingKey: string }[];
+  postings: { postingType: string; status: string; correlationId: string; documentNumber: string | null }[];
+  exceptions: unknown[];
+  transactions: { status: string; messageType: string }[];
+};
+
+describe('one order from release to goods receipt, through GraphQL, RabbitMQ and SQLite', () => {
+  let installation: TestInstallation;
+  let runtime: Runtime;
+  let url: string;
+  beforeAll(async () => {
+    installation = createTestInstallation('happy');
+    runtime = await installation.start('all');
+    url = runtime.url!;
+    await seedReferenceData(url);
+  });
+  afterAll(() => installation.cleanup());
+
+  it('ends RECEIVED with a complete timeline, genealogy and every posting confirmed', async () => {
+    const ref = { orderNumber: 'PO-HAPPY', plant: 'P100' };
+    const release = releaseInput(ref);
+    // MES and QMS do not wait for each other: every message is submitted at once, in the order it happened.
+    const steps: [string, object][] = [
+      ['releaseProductionOrder', release],
+      ['acknowledgeProductionOrder', acknowledgeInput(release)],
+      ['reportOperationEvent', operationEvent({ ...ref, eventType: 'START', occurredAt: '2026-12-01T07:00:00Z' })],
+      ['reportMaterialConsumption', consumption({ ...ref, quantity: 2, uom: 'BOX', occurredAt: '2026-12-01T07:10:00Z' })],
+      ['reportOperationEvent', operationEvent({ ...ref, eventType: 'CONFIRM', yieldQuantity: 30, occurredAt: '2026-12-01T07:30:00Z' })],
+      ['reportOperationEvent', operationEvent({ ...ref, eventType: 'COMPLETE', yieldQuantity: 20, scrapQuantity: 1, scrapReason: 'chipped', occurredAt: '2026-12-01T08:00:00Z' })],
+      ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'START', occurredAt: '2026-12-01T08:10:00Z' })],
+      ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T09:00:00Z' })],
+      ['reportProductionCompletion', completion({ ...ref, lot: 'FG-HAPPY-1', quantity: 5, uom: 'BOX' })],
+      ['recordInspectionResult', inspection({ ...ref, inspectionId: 'INS-HAPPY', lot: 'FG-HAPPY-1' })],
+    ];
+    const submitted = [];
+    for (const [mutation, input] of steps) submitted.push(await submit(url, mutation, input));
+    expect(submitted.every((s) => s.status === 'ACCEPTED')).toBe(true);
+    for (const s of submitted) expect((await settled(url, s.correlationId)).status).toBe('APPLIED');
+
+    // ERP receives the goods receipt request through the outbound queue and confirms it.
+    const erp = await waitFor(async () => {
+      const messages = await drainQueue(runtime.topology.names.outboundQueue('erp'));
+      return messages.length ? messages : undefined;
+    });
+    const sent = [...erp];
+    await waitFor(async () => {
+      sent.push(...(await drainQueue(runtime.topology.names.outboundQueue('erp'))));
+      return sent.filter((m) => m.type !== 'GoodsReceipt').length >= 4 && sent.some((m) => m.type === 'GoodsReceipt') ? true : undefined;
+    });
+    expect(sent.map((m) => m.type).sort()).toEqual(['GoodsIssue', 'GoodsReceipt', 'OperationConfirmation', 'OperationConfirmation', 'OperationConfirmation']);
+    const receipt = sent.find((m) => m.type === 'GoodsReceipt')!;
+    expect(receipt.body).toMatchObject({ lot: 'FG-HAPPY-1', quantity: 50, uom: 'EA', stockStatus: 'UNRESTRICTED' });
+    const postingKey = String(receipt.headers['x-idempotency-key']);
+    const ack = await submitAndSettle(url, 'acknowledgePosting', postingAck(postingKey, { ...ref, documentNumber: '5000123' }));
+    expect(ack.status).toBe('APPLIED');
+
+    const { productionOrder: order } = await gqlOk<{ productionOrder: Order }>(url, ORDER, ref);
+    expect(order.state).toBe('RECEIVED');
+    expect(order.timeline.map((t) => t.state)).toEqual(['RELEASED', 'ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED', 'COMPLETED', 'QUALITY_PENDING', 'RECEIVED']);
+    const causes = new Map(submitted.map((s, i) => [s.correlationId, steps[i]![0]]));
+    expect(order.timeline.slice(0, 6).map((t) => causes.get(t.correlationId))).toEqual([
+      'releaseProductionOrder', 'acknowledgeProductionOrder', 'reportOperationEvent', 'reportOperationEvent', 'reportProductionCompletion', 'reportProductionCompletion',
+    ]);
+    expect(order.operations).toEqual([
+      { sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 50, scrapQuantity: 1 },
+      { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 50, scrapQuantity: 0 },
+    ]);
+    expect(order.producedQuantity).toBe(50);
+    expect(order.goodsReceipts).toEqual([expect.objectContaining({ stockStatus: 'UNRESTRICTED', status: 'POSTED', postingKey })]);
+    expect(order.postings.find((p) => p.postingType === 'GoodsReceipt')).toMatchObject({ status: 'POSTED', documentNumber: '5000123' });
+    expect(order.exceptions).toEqual([]);
+    // The inspection asked for the receipt; ERP's confirmation makes its transaction POSTED.
+    expect((await settled(url, submitted.at(-1)!.correlationId)).status).toBe('POSTED');
+
+    const { lot } = await gqlOk<{ lot: Record<string, unknown> }>(url, LOT, { lotNumber: 'FG-HAPPY-1', plant: 'P100' });
+    expect(lot).toMatchObject({
+      item: 'FG-100',
+      status: 'UNRESTRICTED',
+      quantity: 50,
+      producedBy: { orderNumber: 'PO-HAPPY' },
+      components: [{ lotNumber: 'L-RM7-OK', item: 'RM-7', quantity: 100, uom: 'EA' }],
+      inspections: [{ inspectionId: 'INS-HAPPY', inspectionType: 'FINAL', result: 'PASS', disposition: 'ACCEPT', inspector: 'qa-3' }],
+    });
+    const component = (await gqlOk<{ lot: { consumedBy: { orderNumber: string }[]; quantity: number } }>(url, LOT, { lotNumber: 'L-RM7-OK', plant: 'P100' })).lot;
+    expect(component.consumedBy).toEqual([{ orderNumber: 'PO-HAPPY' }]);
+    expect(component.quantity).toBe(99900);
+  });
+});
