@@ -9,7 +9,7 @@ import { createResolvers, type ResolverDeps } from '../resolvers';
 import { loadTypeDefs } from './schema.loader';
 
 /** Error codes a client may see as they are; anything else is masked. */
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE']);
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE']);
 
 export function createApolloServer(deps: ResolverDeps & { metrics: PlantgateMetrics }): ApolloServer<GatewayContext> {
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) });

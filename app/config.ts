@@ -9,6 +9,21 @@ const delays = z
   .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 10 && n <= 3_600_000), 'must be comma-separated milliseconds between 10 and 3600000')
   .refine((list) => list.every((n, i) => i === 0 || n > list[i - 1]!), 'must be increasing');
 
+const url = z.string().regex(/^https?:\/\/.+/, 'must be an http:// or https:// URL').transform((u) => u.replace(/\/+$/, ''));
+
+/** Where one external system is and how to authenticate; unset URL means the embedded reference system. */
+function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
+  return {
+    [`${system}_URL`]: url.optional(),
+    [`${system}_TOKEN_URL`]: url.optional(),
+    [`${system}_CLIENT_ID`]: z.string().min(1).optional(),
+    [`${system}_CLIENT_SECRET`]: z.string().min(1).optional(),
+    [`${system}_RATE_LIMIT_PER_S`]: int(1, 10_000).default(50),
+  } as {
+    [K in `${S}_URL` | `${S}_TOKEN_URL` | `${S}_CLIENT_ID` | `${S}_CLIENT_SECRET`]: z.ZodOptional<z.ZodType<string>>;
+  } & { [K in `${S}_RATE_LIMIT_PER_S`]: z.ZodDefault<z.ZodCoercedNumber<unknown>> };
+}
+
 /** Every setting, with its environment variable, default and rule. The README's table mirrors this. */
 const schema = z
   .object({
@@ -33,10 +48,31 @@ const schema = z
     WORKER_METRICS_PORT: int(0, 65535).optional(),
     SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(15_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ...systemSettings('ERP'),
+    ...systemSettings('MES'),
+    ...systemSettings('QMS'),
+    CONNECTOR_TIMEOUT_MS: int(10, 600_000).default(5000),
+    CONNECTOR_MAX_ATTEMPTS: int(1, 20).default(3),
+    CONNECTOR_RETRY_BASE_MS: int(1, 60_000).default(200),
+    CONNECTOR_RETRY_MAX_MS: int(1, 600_000).default(10_000),
+    BREAKER_THRESHOLD: int(1, 1000).default(5),
+    BREAKER_HALF_OPEN_MS: int(10, 600_000).default(5000),
+    READ_TIMEOUT_MS: int(10, 600_000).default(2000),
+    OUTBOUND_RETRY_BUDGET: int(1, 1000).default(10),
+    OUTBOUND_RETRY_DELAYS_MS: delays.default([1000, 5000, 30000, 60000]),
+    OUTBOUND_CONCURRENCY: int(1, 100).default(4),
+    SIMULATORS: z.enum(['embedded', 'off']).default('embedded'),
+    SIM_AUTOMATION: z.enum(['on', 'off']).default('off'),
+    WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   })
   .superRefine((config, ctx) => {
     if (config.STORE === 'mongodb' && !config.MONGODB_URL) {
       ctx.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+    for (const system of ['ERP', 'MES', 'QMS'] as const) {
+      if (config[`${system}_CLIENT_ID`] && !config[`${system}_CLIENT_SECRET`]) {
+        ctx.addIssue({ code: 'custom', path: [`${system}_CLIENT_SECRET`], message: `is required when ${system}_CLIENT_ID is set` });
+      }
     }
   });
 

@@ -7,6 +7,8 @@ import type { Principal } from '../core/auth/principal';
 import type { Logger } from '../core/ports/logger.port';
 import { childTraceparent } from '../messaging/trace-context';
 import type { GatewayContext } from '../resolvers/context';
+import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
+import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -17,6 +19,12 @@ export interface HttpServerDeps {
   logger: Logger;
   /** Resolves when the process can do its work; rejects with the reason when it cannot. */
   readiness: () => Promise<void>;
+  /** Per request: batched live views of ERP, MES and QMS. */
+  createViews?: () => OrderViewLoaders;
+  /** Inbound webhooks of ERP, MES and QMS: /webhooks/<source>. */
+  webhook?: (source: string, body: unknown, ctx: GatewayContext) => Promise<WebhookOutcome>;
+  /** When set, a webhook must carry it in x-plantgate-webhook-secret. */
+  webhookSecret?: string;
 }
 
 /**
@@ -54,12 +62,41 @@ export function createHttpServer(deps: HttpServerDeps) {
         // A worker has no GraphQL endpoint.
         return deps.apollo ? graphql(deps.apollo, req, res, url) : notFound(res);
       default:
+        if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') return webhook(deps.webhook, url.pathname.slice(10), req, res);
         return notFound(res);
     }
   }
 
+  async function webhook(handle: NonNullable<HttpServerDeps['webhook']>, source: string, req: http.IncomingMessage, res: http.ServerResponse) {
+    if (deps.webhookSecret && req.headers['x-plantgate-webhook-secret'] !== deps.webhookSecret) {
+      return send(res, 401, 'application/json', JSON.stringify({ error: 'missing or wrong x-plantgate-webhook-secret' }));
+    }
+    const raw = await readBody(req);
+    if (raw === null) return send(res, 413, 'application/json', JSON.stringify({ error: `request body over ${MAX_BODY_BYTES} bytes` }));
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(res, 400, 'application/json', JSON.stringify({ error: 'body is not valid JSON' }));
+    }
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const ctx: GatewayContext = {
+      principal: { id: `webhook:${source}`, roles: ['integrator'] },
+      traceparent: childTraceparent(req.headers.traceparent as string | undefined),
+      requestId,
+      logger: deps.logger.child({ requestId, webhook: source }),
+    };
+    try {
+      const outcome = await handle(source, body, ctx);
+      return send(res, outcome.status, 'application/json', JSON.stringify(outcome.body));
+    } catch (error) {
+      ctx.logger.error({ err: (error as Error).message }, 'webhook failed');
+      return send(res, 503, 'application/json', JSON.stringify({ error: 'could not accept the message; retry' }));
+    }
+  }
+
   function notFound(res: http.ServerResponse) {
-    const endpoints = [...(deps.apollo ? ['/graphql'] : []), '/healthz', '/readyz', '/metrics'];
+    const endpoints = [...(deps.apollo ? ['/graphql', '/webhooks/{erp,mes,qms}'] : []), '/healthz', '/readyz', '/metrics'];
     send(res, 404, 'application/json', JSON.stringify({ error: 'not found', endpoints }));
   }
 
@@ -86,6 +123,7 @@ export function createHttpServer(deps: HttpServerDeps) {
         traceparent: childTraceparent(headers.get('traceparent')),
         requestId,
         logger: deps.logger.child({ requestId }),
+        views: deps.createViews?.(),
       }),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);

@@ -13,6 +13,11 @@ import { createLogger } from './logger';
 import { createStore } from './store.factory';
 import { loadRuleBook } from './rules.loader';
 import { startWorker } from './worker';
+import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
+import { startEmbeddedSystems } from './embedded-systems';
+import type { ReferenceSystems } from '../simulators/reference-systems';
+import { createOrderViewLoaders } from '../resolvers/orders/order-views.loaders';
+import { handleWebhook } from '../resolvers/webhooks/webhook.handler';
 
 export type RuntimeRole = 'all' | 'gateway' | 'worker';
 
@@ -28,6 +33,12 @@ export interface Runtime {
   url: string | null;
   store: Store;
   topology: Topology;
+  /** The embedded reference ERP, MES and QMS this process started, if any. */
+  referenceSystems: ReferenceSystems | null;
+  /** Where each connected system is. */
+  endpoints: Partial<Record<'erp' | 'mes' | 'qms', SystemEndpoint>>;
+  /** Circuit breaker state per connected system. */
+  circuitStates: () => Record<string, string>;
   /** Graceful stop: stop accepting, stop consuming, finish what is in hand, close channels and store. */
   stop(): Promise<void>;
 }
@@ -52,14 +63,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       prefix: config.TOPOLOGY_PREFIX,
       partitions: config.PARTITIONS,
       retryDelaysMs: config.RETRY_DELAYS_MS,
+      outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS,
       queueType: config.QUEUE_TYPE,
     });
     await declareTopology(connection, topology);
     const registry = createRegistry();
     const metrics = createMetrics(registry);
+    const embedded = options.role === 'all' ? await startEmbeddedSystems(config, logger) : null;
+    if (embedded) stops.unshift(() => embedded.systems.close());
+    const endpoints = endpointsFromConfig(config, embedded?.endpoints);
+    const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver);
 
     if (options.role !== 'gateway') {
-      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, decorateProcessor: options.decorateProcessor });
+      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, downstream: connectors.ports, decorateProcessor: options.decorateProcessor });
       stops.unshift(() => worker.close());
     }
 
@@ -81,7 +97,19 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       await apollo.start();
       // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.
       stops.unshift(() => apollo.stop());
-      await serve(createHttpServer({ apollo, registry, logger, readiness }), config.PORT);
+      await serve(
+        createHttpServer({
+          apollo,
+          registry,
+          logger,
+          readiness,
+          createViews: () => createOrderViewLoaders(connectors.views),
+          webhook: (source, body, ctx) => handleWebhook(source, body, submit, ctx),
+          webhookSecret: config.WEBHOOK_SECRET,
+        }),
+        config.PORT,
+      );
+      embedded?.systems.connectTo(url!);
     } else if (config.WORKER_METRICS_PORT !== undefined) {
       await serve(createHttpServer({ registry, logger, readiness }), config.WORKER_METRICS_PORT);
     }
@@ -91,6 +119,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       url,
       store,
       topology,
+      referenceSystems: embedded?.systems ?? null,
+      endpoints,
+      circuitStates: connectors.circuitStates,
       stop: async () => {
         for (const stop of stops.splice(0)) {
           await stop().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'error during shutdown'));

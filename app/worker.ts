@@ -4,6 +4,11 @@ import type { Store } from '../core/ports/store.port';
 import { createCommandProcessor, type CommandProcessor } from '../core/workflow/command.processor';
 import { startCommandConsumers } from '../messaging/command.consumer';
 import { startOutboxRelay } from '../messaging/outbox.relay';
+import { startOutboundConsumers } from '../messaging/outbound.consumer';
+import { createCommandPublisher } from '../messaging/command.publisher';
+import { createCommandSubmitter } from '../resolvers/command.submitter';
+import { ERP_POSTING_TYPES } from '../connectors/erp.connector';
+import type { DownstreamPort } from '../core/ports/downstream.port';
 import type { Topology } from '../messaging/topology';
 import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { RuleBook } from '../core/rules/rule-set';
@@ -18,6 +23,8 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: PlantgateMetrics;
   rules: RuleBook;
+  /** Connectors of the systems this worker delivers to; a system without one keeps its outbound queue. */
+  downstream: DownstreamPort[];
   /** Wraps the processor, for instance to observe or to inject faults in tests. */
   decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
 }
@@ -35,13 +42,12 @@ export function startWorker(deps: WorkerDeps) {
   });
   const core = createCommandProcessor({ store: deps.store, now: () => new Date(), rules: deps.rules });
   const kicking: CommandProcessor = {
+    ...core,
     async process(message) {
       const outcome = await core.process(message);
       if ((outcome.status === 'APPLIED' && !outcome.alreadyProcessed) || outcome.released.length) relay.kick();
       return outcome;
     },
-    fail: (message, reason) => core.fail(message, reason),
-    expire: (held) => core.expire(held),
   };
   const processor = deps.decorateProcessor ? deps.decorateProcessor(kicking) : kicking;
   const consumers = startCommandConsumers({
@@ -54,13 +60,38 @@ export function startWorker(deps: WorkerDeps) {
     retryBudget: config.RETRY_BUDGET,
     prefetch: config.WORKER_PREFETCH,
   });
+  // ERP's document number for a posting re-enters the workflow as a command, through the same confirmed path.
+  const publisher = createCommandPublisher(deps.connection, deps.topology);
+  const submitInternal = createCommandSubmitter({ store: deps.store, publisher, rules: deps.rules, now: () => new Date() });
+  const outbound = startOutboundConsumers({
+    connection: deps.connection,
+    topology: deps.topology,
+    ports: deps.downstream,
+    logger,
+    retryBudget: config.OUTBOUND_RETRY_BUDGET,
+    concurrency: config.OUTBOUND_CONCURRENCY,
+    onRetry: deps.metrics.deliveryRetried,
+    onFailed: (message, reason) => processor.downstreamFailed(message, reason),
+    async onDelivered(message, receipt) {
+      if (message.system !== 'erp' || !receipt.documentNumber || !(ERP_POSTING_TYPES as readonly string[]).includes(message.messageType)) return;
+      const payload = { plant: String(message.payload.plant), orderNumber: String(message.payload.orderNumber), postingKey: message.idempotencyKey, documentNumber: receipt.documentNumber, acknowledgedAt: new Date().toISOString(), messageId: `${message.id}:ack` };
+      await submitInternal({ messageType: 'AcknowledgePosting', payload }, payload.messageId, {
+        principal: { id: 'connector:erp', roles: ['integrator'] },
+        traceparent: '',
+        requestId: message.id,
+        logger,
+      });
+    },
+  });
   const sweeper = startHoldSweeper({ store: deps.store, processor, logger, intervalMs: config.HOLD_SWEEP_MS });
   logger.info({ partitions: deps.topology.partitions, prefix: config.TOPOLOGY_PREFIX }, 'worker consuming');
   return {
     async close() {
       await consumers.close();
+      await outbound.close();
       await sweeper.close();
       await relay.close();
+      await publisher.close();
     },
   };
 }

@@ -37,3 +37,23 @@ export class DomainError extends Error {
 export function isRetryable(error: unknown): boolean {
   return error instanceof DomainError ? error.retryable : true;
 }
+
+export type DownstreamSystem = 'erp' | 'mes' | 'qms';
+
+/**
+ * A failed call to ERP, MES or QMS. Network errors, timeouts, 5xx and 429 are retryable (429 and 503 may say
+ * when, in `retryAfterMs`); other 4xx are refusals that retrying cannot change.
+ */
+export class DownstreamError extends DomainError {
+  readonly system: DownstreamSystem;
+  readonly status: number | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(system: DownstreamSystem, message: string, options: { status?: number | null; retryable: boolean; retryAfterMs?: number | null; cause?: unknown }) {
+    super(options.retryable ? 'DOWNSTREAM_UNAVAILABLE' : 'DOWNSTREAM_REJECTED', message, { retryable: options.retryable, cause: options.cause });
+    this.name = 'DownstreamError';
+    this.system = system;
+    this.status = options.status ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}

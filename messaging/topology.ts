@@ -7,6 +7,8 @@ export interface TopologyOptions {
   partitions: number;
   /** Backoff delays of the retry tiers, shortest first. */
   retryDelaysMs: number[];
+  /** Backoff delays of the outbound retry tiers (deliveries to ERP, MES, QMS), shortest first. */
+  outboundRetryDelaysMs?: number[];
   queueType: 'quorum' | 'classic';
 }
 
@@ -26,7 +28,9 @@ type QueueBinding = NonNullable<PublisherProps['queueBindings']>[number];
  * - partition queues: single active consumer, so each order's messages are applied in order;
  * - retry tiers: a queue per backoff delay whose expired messages dead-letter back into commands;
  * - dead-letter queue: messages whose retry budget is spent, kept for inspection and replay;
- * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS connectors.
+ * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS connectors, with retry tiers of
+ *   their own (a fanout exchange per tier keeps the <system>.<type> routing key for the way back) and a
+ *   dead-letter queue for deliveries that ran out of budget or were refused.
  */
 export function createTopology(options: TopologyOptions) {
   const { prefix } = options;
@@ -37,7 +41,10 @@ export function createTopology(options: TopologyOptions) {
     partition: (index: number) => `${prefix}.commands.p${index}`,
     retry: (delayMs: number) => `${prefix}.retry.${delayMs}ms`,
     outboundQueue: (system: OutboundSystem) => `${prefix}.outbound.${system}`,
+    outboundRetry: (delayMs: number) => `${prefix}.outbound.retry.${delayMs}ms`,
+    outboundDeadLetter: `${prefix}.outbound.dead-letter`,
   };
+  const outboundDelays = options.outboundRetryDelaysMs ?? [1000, 5000, 30000];
   const typeArgs = { 'x-queue-type': options.queueType };
   const partitionIndexes = Array.from({ length: options.partitions }, (_, i) => i);
 
@@ -49,6 +56,7 @@ export function createTopology(options: TopologyOptions) {
   const exchanges: ExchangeDeclaration[] = [
     { exchange: names.commands, type: 'headers', durable: true },
     { exchange: names.outbound, type: 'topic', durable: true },
+    ...outboundDelays.map((delayMs) => ({ exchange: names.outboundRetry(delayMs), type: 'fanout', durable: true })),
   ];
   const queues: QueueDeclaration[] = [
     ...partitionIndexes.map(partitionQueue),
@@ -59,6 +67,12 @@ export function createTopology(options: TopologyOptions) {
     })),
     { queue: names.deadLetter, durable: true, arguments: typeArgs },
     ...OUTBOUND_SYSTEMS.map((system) => ({ queue: names.outboundQueue(system), durable: true, arguments: typeArgs })),
+    ...outboundDelays.map((delayMs) => ({
+      queue: names.outboundRetry(delayMs),
+      durable: true,
+      arguments: { ...typeArgs, 'x-message-ttl': delayMs, 'x-dead-letter-exchange': names.outbound },
+    })),
+    { queue: names.outboundDeadLetter, durable: true, arguments: typeArgs },
   ];
   const partitionBinding = (index: number): QueueBinding => ({
     exchange: names.commands,
@@ -68,6 +82,7 @@ export function createTopology(options: TopologyOptions) {
   const queueBindings: QueueBinding[] = [
     ...partitionIndexes.map(partitionBinding),
     ...OUTBOUND_SYSTEMS.map((system) => ({ exchange: names.outbound, queue: names.outboundQueue(system), routingKey: `${system}.#` })),
+    ...outboundDelays.map((delayMs) => ({ exchange: names.outboundRetry(delayMs), queue: names.outboundRetry(delayMs), routingKey: '' })),
   ];
 
   return {
@@ -75,6 +90,11 @@ export function createTopology(options: TopologyOptions) {
     partitions: options.partitions,
     /** Everything, for the confirming publisher. */
     publisherDeclarations: { exchanges, queues, queueBindings } satisfies Pick<PublisherProps, 'exchanges' | 'queues' | 'queueBindings'>,
+    /** What one outbound consumer needs to exist before it subscribes. */
+    outboundConsumerDeclarations(system: OutboundSystem): Pick<ConsumerProps, 'queue' | 'queueOptions'> {
+      const queue = names.outboundQueue(system);
+      return { queue, queueOptions: { queue, durable: true, arguments: typeArgs } };
+    },
     /** What one partition consumer needs to exist before it subscribes. */
     partitionConsumerDeclarations(index: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
       const { queue, ...queueOptions } = partitionQueue(index);
@@ -84,6 +104,12 @@ export function createTopology(options: TopologyOptions) {
     retryQueueFor(retryNumber: number): string {
       const delays = options.retryDelaysMs;
       return names.retry(delays[Math.min(retryNumber, delays.length) - 1]!);
+    },
+    /** The outbound retry tier for a retry number, or the shortest tier that waits at least `atLeastMs`. */
+    outboundRetryFor(retryNumber: number, atLeastMs = 0): string {
+      const byNumber = outboundDelays[Math.min(retryNumber, outboundDelays.length) - 1]!;
+      const delay = outboundDelays.find((d) => d >= Math.max(byNumber, atLeastMs)) ?? outboundDelays.at(-1)!;
+      return names.outboundRetry(delay);
     },
     /** Every queue name, for tests and tools that clean up. */
     allQueues(): string[] {

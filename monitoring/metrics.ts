@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 
 /** Latency buckets in seconds, with edges at the SLA thresholds (1 s to apply, 5 s end to end). */
@@ -62,6 +62,26 @@ export function createMetrics(registry: Registry) {
     registers: [registry],
   });
 
+  const downstreamSeconds = new Histogram({
+    name: 'plantgate_connector_call_duration_seconds',
+    help: 'Calls to ERP, MES and QMS, by system and status class (2xx, 4xx, 5xx, network).',
+    labelNames: ['system', 'status_class'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const circuitState = new Gauge({
+    name: 'plantgate_connector_circuit_state',
+    help: 'Circuit breaker per external system: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['system'] as const,
+    registers: [registry],
+  });
+  const deliveryRetries = new Counter({
+    name: 'plantgate_connector_delivery_retries_total',
+    help: 'Outbound deliveries sent back to a retry queue, by system and reason (HTTP status or unavailable).',
+    labelNames: ['system', 'reason'] as const,
+    registers: [registry],
+  });
+
   const consumerObserver: ConsumerObserver = {
     processed(messageType, outcome, seconds, receivedAt) {
       commandsProcessed.inc({ message_type: messageType, outcome });
@@ -75,9 +95,17 @@ export function createMetrics(registry: Registry) {
     deadLettered: (messageType, reason) => deadLetters.inc({ message_type: messageType, reason }),
   };
 
+  const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
+  const connectorObserver = {
+    circuit: (system: string, state: keyof typeof CIRCUIT_VALUES) => circuitState.set({ system }, CIRCUIT_VALUES[state]),
+    call: (system: string, seconds: number, status: string) => downstreamSeconds.observe({ system, status_class: status }, seconds),
+  };
+
   return {
     registry,
     consumerObserver,
+    connectorObserver,
+    deliveryRetried: (system: string, reason: string) => deliveryRetries.inc({ system, reason }),
     submitted: (messageType: string, outcome: 'accepted' | 'duplicate' | 'rejected') => commandsSubmitted.inc({ message_type: messageType, outcome }),
     outboxPublished: (system: string, count: number) => outboxPublished.inc({ system }, count),
     graphqlOperation: (operation: string, outcome: 'ok' | 'error', seconds: number) => graphqlSeconds.observe({ operation, outcome }, seconds),

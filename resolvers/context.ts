@@ -1,5 +1,6 @@
 import type { Principal } from '../core/auth/principal';
 import type { Logger } from '../core/ports/logger.port';
+import type { OrderViewLoaders } from './orders/order-views.loaders';
 
 /** Built per request by the gateway. */
 export interface GatewayContext {
@@ -8,4 +9,6 @@ export interface GatewayContext {
   traceparent: string;
   requestId: string;
   logger: Logger;
+  /** Live views of ERP, MES and QMS, batched per request; absent where no systems are connected. */
+  views?: OrderViewLoaders;
 }

@@ -45,6 +45,7 @@ export function decideReferenceData(input: UpsertReferenceData, inputs: Decision
     action: 'reference-data.upserted',
     reference: { plants: input.plants, workCenters: input.workCenters, items: input.items },
     lots,
-    outbox: [],
+    // ERP keeps item master and lot stock too: what MDM gives Plantgate reaches it, so postings for them are accepted.
+    outbox: [{ destination: 'erp', messageType: 'MasterData', idempotencyKey: `erp|master-data|${ctx.correlationId}`, payload: { plants: input.plants, items: input.items, lots: input.lots } }],
   };
 }

@@ -1,6 +1,7 @@
 import { scopeOf } from '../commands/command.types';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type TransactionStatus } from '../ports/records';
+import type { OutboundMessage } from '../ports/downstream.port';
 import type { Store, UnitOfWork } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { decide } from './decide';
@@ -32,6 +33,8 @@ export interface CommandProcessor {
   fail(message: InboundMessage, reason: string): Promise<ProcessOutcome>;
   /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
   expire(held: HeldMessage): Promise<boolean>;
+  /** Opens a DOWNSTREAM exception on the transaction whose outbound message a system refused or never took. */
+  downstreamFailed(message: OutboundMessage, reason: string): Promise<void>;
 }
 
 /** Optimistic concurrency: two writers racing on one order or lot re-read and decide again, a few times at most. */
@@ -150,6 +153,37 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
         reason: `Waited ${waited} s (hold window ${Math.round(ctx.rules.holdWindowMs / 1000)} s) and its predecessor never came: ${held.reason}`,
       });
       return (await store.commit({ ...unit, releaseHeld: held.correlationId })).ok;
+    },
+
+    async downstreamFailed(message, reason) {
+      const origin = await store.getTransaction(message.correlationId);
+      const now = deps.now().toISOString();
+      const plant = origin?.plant ?? String(message.payload.plant ?? '');
+      const orderNumber = origin?.orderNumber ?? String(message.payload.orderNumber ?? '');
+      const exception = {
+        id: `${message.id}:downstream`,
+        type: 'DOWNSTREAM' as const,
+        reason: `${message.system.toUpperCase()} did not take ${message.messageType} (${message.idempotencyKey}) after ${message.attempt} attempt(s): ${reason}`,
+        status: 'OPEN' as const,
+        plant,
+        orderNumber,
+        correlationId: message.correlationId,
+        messageType: message.messageType,
+        payload: message.payload,
+        rule: `downstream.${message.system}`,
+        ruleSetVersion: ruleSetFor(deps.rules, plant).version,
+        createdAt: now,
+      };
+      if (!origin) {
+        throw new DomainError('NOT_FOUND', `No transaction ${message.correlationId} for a failed ${message.messageType}`, { retryable: false });
+      }
+      // The transaction keeps its status (its change was applied); the exception records what did not leave.
+      await store.commit({
+        transaction: { ...origin, exceptionId: exception.id, updatedAt: now },
+        audit: [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data', action: 'downstream.failed', actor: `connector:${message.system}`, correlationId: message.correlationId, detail: { messageType: message.messageType, idempotencyKey: message.idempotencyKey, reason } }],
+        outbox: [],
+        exceptions: [exception],
+      });
     },
   };
 }

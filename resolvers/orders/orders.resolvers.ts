@@ -1,4 +1,6 @@
+import { GraphQLError } from 'graphql';
 import type { OrderRecord, OrderState } from '../../core/orders/order.types';
+import { viewKey, type OrderViewLoaders } from './order-views.loaders';
 import type { Store } from '../../core/ports/store.port';
 import type { CommandSubmitter } from '../command.submitter';
 import { pageRequest, toConnection } from '../connection';
@@ -35,8 +37,16 @@ export function ordersResolvers({ store, submit }: OrdersResolverDeps) {
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),
       exceptions: async (order: OrderRecord) =>
         (await store.listExceptions({ plant: order.plant, orderNumber: order.orderNumber }, { first: 200 })).items,
+      erp: (order: OrderRecord, _: unknown, ctx: GatewayContext) => liveView(ctx, 'erp', order),
+      mes: (order: OrderRecord, _: unknown, ctx: GatewayContext) => liveView(ctx, 'mes', order),
+      quality: (order: OrderRecord, _: unknown, ctx: GatewayContext) => liveView(ctx, 'quality', order),
     },
   };
+}
+
+function liveView(ctx: GatewayContext, source: keyof OrderViewLoaders, order: OrderRecord) {
+  if (!ctx.views) throw new GraphQLError('No external systems are connected to this gateway', { extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source } });
+  return ctx.views[source].load(viewKey(order.plant, order.orderNumber));
 }
 
 /** GraphQL passes absent filter fields as null; the store wants them left out. */

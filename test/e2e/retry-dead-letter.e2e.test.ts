@@ -18,6 +18,7 @@ type Tx = { transaction: { status: string; attempts: number; lastError: string |
  */
 function failing(orderNumbers: Map<string, number>, attemptsAt: Map<string, number[]>) {
   return (inner: CommandProcessor): CommandProcessor => ({
+    ...inner,
     async process(message) {
       const { orderNumber } = scopeOf(message.command);
       attemptsAt.set(orderNumber, [...(attemptsAt.get(orderNumber) ?? []), Date.now()]);
@@ -28,8 +29,6 @@ function failing(orderNumbers: Map<string, number>, attemptsAt: Map<string, numb
       }
       return inner.process(message);
     },
-    fail: (message, reason) => inner.fail(message, reason),
-    expire: (held) => inner.expire(held),
   });
 }
 

@@ -28,6 +28,8 @@ export function createTestInstallation(label: string, env: Record<string, string
     RETRY_DELAYS_MS: '100,200,400',
     OUTBOX_POLL_MS: '200',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The workflow tests look at what leaves through the outbound queues; connector tests turn systems on.
+    SIMULATORS: 'off',
     ...env,
   };
   const config = loadConfig(fullEnv);
@@ -42,7 +44,7 @@ export function createTestInstallation(label: string, env: Record<string, string
     },
     async cleanup() {
       for (const runtime of runtimes.splice(0)) await runtime.stop();
-      await deleteTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
+      await deleteTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
       dir.remove();
     },
   };

@@ -1,0 +1,82 @@
+import type { DownstreamSystem } from '../core/errors';
+import type { DownstreamPort, OrderViewsPort } from '../core/ports/downstream.port';
+import type { Logger } from '../core/ports/logger.port';
+import { createErpConnector } from '../connectors/erp.connector';
+import { createMesConnector } from '../connectors/mes.connector';
+import { createTokenProvider, type TokenProvider } from '../connectors/oauth2.token-provider';
+import { createQmsConnector } from '../connectors/qms.connector';
+import { createResiliencePolicy, type CircuitStateName } from '../connectors/resilience.policy';
+import { createSystemClient, type SystemClient } from '../connectors/system.client';
+import type { Config } from './config';
+
+export interface SystemEndpoint {
+  url: string;
+  credentials?: { tokenUrl: string; clientId: string; clientSecret: string };
+  ratePerSecond: number;
+}
+
+export interface ConnectorObserver {
+  circuit(system: DownstreamSystem, state: CircuitStateName): void;
+  call(system: DownstreamSystem, seconds: number, status: string): void;
+}
+
+/** Endpoints from configuration; a system with no URL is absent (its outbound queue waits for it). */
+export function endpointsFromConfig(config: Config, embedded: Partial<Record<DownstreamSystem, SystemEndpoint>> = {}) {
+  const endpoint = (prefix: 'ERP' | 'MES' | 'QMS', system: DownstreamSystem): SystemEndpoint | undefined => {
+    const url = config[`${prefix}_URL`];
+    if (!url) return embedded[system];
+    const clientId = config[`${prefix}_CLIENT_ID`];
+    return {
+      url,
+      ratePerSecond: config[`${prefix}_RATE_LIMIT_PER_S`],
+      credentials: clientId ? { tokenUrl: config[`${prefix}_TOKEN_URL`] ?? `${url}/oauth/token`, clientId, clientSecret: config[`${prefix}_CLIENT_SECRET`]! } : undefined,
+    };
+  };
+  return { erp: endpoint('ERP', 'erp'), mes: endpoint('MES', 'mes'), qms: endpoint('QMS', 'qms') };
+}
+
+/** The connectors of the configured systems, each with its own policy (breaker, rate limit) and token cache. */
+export function createConnectors(config: Config, endpoints: Partial<Record<DownstreamSystem, SystemEndpoint>>, logger: Logger, observer?: ConnectorObserver) {
+  const clients: Partial<Record<DownstreamSystem, SystemClient>> = {};
+  const tokens: Partial<Record<DownstreamSystem, TokenProvider>> = {};
+  for (const system of ['erp', 'mes', 'qms'] as const) {
+    const endpoint = endpoints[system];
+    if (!endpoint) continue;
+    const policy = createResiliencePolicy({
+      system,
+      timeoutMs: config.CONNECTOR_TIMEOUT_MS,
+      maxAttempts: config.CONNECTOR_MAX_ATTEMPTS,
+      baseDelayMs: config.CONNECTOR_RETRY_BASE_MS,
+      maxDelayMs: config.CONNECTOR_RETRY_MAX_MS,
+      breakerThreshold: config.BREAKER_THRESHOLD,
+      halfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
+      ratePerSecond: endpoint.ratePerSecond,
+      onCircuitChange: (state) => {
+        logger.warn({ system, state }, `${system.toUpperCase()} circuit ${state}`);
+        observer?.circuit(system, state);
+      },
+      onCall: ({ seconds, status }) => observer?.call(system, seconds, status),
+    });
+    if (endpoint.credentials) tokens[system] = createTokenProvider(system, endpoint.credentials);
+    clients[system] = createSystemClient({ system, baseUrl: endpoint.url, tokens: tokens[system], policy, readTimeoutMs: config.READ_TIMEOUT_MS });
+  }
+  const erp = clients.erp && createErpConnector(clients.erp);
+  const mes = clients.mes && createMesConnector(clients.mes);
+  const qms = clients.qms && createQmsConnector(clients.qms);
+  const notConnected = (system: string) => async () => {
+    throw new Error(`${system.toUpperCase()} is not connected: set ${system.toUpperCase()}_URL`);
+  };
+  const views: OrderViewsPort = {
+    erp: erp ? (refs) => erp.orders(refs) : notConnected('erp'),
+    mes: mes ? (refs) => mes.orders(refs) : notConnected('mes'),
+    quality: qms ? (refs) => qms.quality(refs) : notConnected('qms'),
+  };
+  return {
+    ports: [erp, mes, qms].filter((p): p is NonNullable<typeof p> => Boolean(p)) as DownstreamPort[],
+    views,
+    tokens,
+    circuitStates: () => Object.fromEntries(Object.entries(clients).map(([system, client]) => [system, client.circuitState()])),
+  };
+}
+
+export type Connectors = ReturnType<typeof createConnectors>;

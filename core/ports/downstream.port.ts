@@ -1,0 +1,59 @@
+import type { DownstreamSystem } from '../errors';
+
+/** A message the outbox relay sent towards ERP, MES or QMS, as a connector receives it. */
+export interface OutboundMessage {
+  id: string;
+  system: DownstreamSystem;
+  messageType: string;
+  correlationId: string;
+  idempotencyKey: string;
+  payload: Record<string, unknown>;
+  /** 1 for the first delivery; increased each time it comes back from a retry queue. */
+  attempt: number;
+}
+
+export interface DeliveryReceipt {
+  /** The receiving system's document for a posting, when it books one. */
+  documentNumber: string | null;
+  /** The system had already applied this idempotency key and answered with the original result. */
+  replayed: boolean;
+}
+
+/** Delivers outbound messages to one external system. Throws DownstreamError. */
+export interface DownstreamPort {
+  readonly system: DownstreamSystem;
+  deliver(message: OutboundMessage): Promise<DeliveryReceipt>;
+}
+
+export interface OrderRef {
+  plant: string;
+  orderNumber: string;
+}
+
+/** ERP's view of an order: its status, quantities and the stock it booked. */
+export interface ErpOrderView {
+  status: string;
+  quantity: number | null;
+  confirmedYield: number;
+  scrap: number;
+  goodsIssued: number;
+  goodsReceived: number;
+  receiptStockStatus: string | null;
+}
+
+export interface MesOrderView {
+  acknowledged: boolean;
+  operations: { sequence: number; workCenter: string; state: string; yieldQuantity: number; scrapQuantity: number }[];
+}
+
+export interface QualityView {
+  inspections: { inspectionId: string; lot: string; inspectionType: string; result: string | null; disposition: string | null; decidedAt: string | null }[];
+  nonconformances: { nonconformanceId: string; lot: string; status: string }[];
+}
+
+/** Live views of many orders at once, one call per system; null where the system does not know the order. */
+export interface OrderViewsPort {
+  erp(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>;
+  mes(refs: OrderRef[]): Promise<(MesOrderView | null)[]>;
+  quality(refs: OrderRef[]): Promise<QualityView[]>;
+}

@@ -1,0 +1,188 @@
+import { createRouter, serve, type SimRequest, type SimResponse } from './http-kit';
+import { withFaults } from './faults';
+import { createTokenIssuer } from './oauth';
+
+type StockStatus = 'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED';
+
+interface ErpLot {
+  plant: string;
+  lotNumber: string;
+  item: string;
+  stock: Record<StockStatus, number>;
+  expiresAt: string | null;
+}
+
+interface ErpOrder {
+  plant: string;
+  orderNumber: string;
+  item: string | null;
+  quantity: number | null;
+  status: 'RELEASED' | 'IN_PROCESS' | 'RECEIVED';
+  confirmedYield: number;
+  operationYield: Record<number, number>;
+  scrap: number;
+  goodsIssued: number;
+  goodsReceived: number;
+  receiptStockStatus: StockStatus | null;
+}
+
+export interface JournalEntry {
+  documentNumber: string;
+  idempotencyKey: string;
+  postingType: string;
+  plant: string;
+  orderNumber: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+export interface ErpSimulatorOptions {
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  tokenTtlSeconds?: number;
+}
+
+/**
+ * The reference ERP: master data, orders, lot stock by status, and a posting journal that applies each
+ * idempotency key once (a replay answers the original document) and never lets stock go negative.
+ */
+export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
+  const tokens = createTokenIssuer({ clientId: options.clientId ?? 'plantgate', clientSecret: options.clientSecret ?? 'plantgate-secret', ttlSeconds: options.tokenTtlSeconds ?? 3600 });
+  const lots = new Map<string, ErpLot>();
+  const items = new Map<string, Record<string, unknown>>();
+  const orders = new Map<string, ErpOrder>();
+  const journal: JournalEntry[] = [];
+  const byKey = new Map<string, JournalEntry>();
+  let documentSeq = 5_000_000;
+
+  const orderOf = (plant: string, orderNumber: string): ErpOrder => {
+    const key = `${plant}|${orderNumber}`;
+    let order = orders.get(key);
+    if (!order) {
+      order = { plant, orderNumber, item: null, quantity: null, status: 'RELEASED', confirmedYield: 0, operationYield: {}, scrap: 0, goodsIssued: 0, goodsReceived: 0, receiptStockStatus: null };
+      orders.set(key, order);
+    }
+    return order;
+  };
+  const authed = (handler: (req: SimRequest, params: Record<string, string>) => SimResponse) => (req: SimRequest, params: Record<string, string>) =>
+    tokens.check(req) ?? handler(req, params);
+
+  function post(req: SimRequest): SimResponse {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || !key) return { status: 400, body: { error: 'Idempotency-Key header is required' } };
+    const replay = byKey.get(key);
+    if (replay) return { status: 200, body: { documentNumber: replay.documentNumber, replayed: true } };
+    const p = req.body as Record<string, unknown>;
+    const postingType = String(p.postingType ?? '');
+    const plant = String(p.plant ?? '');
+    const orderNumber = String(p.orderNumber ?? '');
+    if (!plant || !orderNumber) return { status: 422, body: { error: 'plant and orderNumber are required' } };
+    const order = orderOf(plant, orderNumber);
+    switch (postingType) {
+      case 'OperationConfirmation': {
+        const sequence = Number(p.operationSequence);
+        order.status = order.status === 'RECEIVED' ? order.status : 'IN_PROCESS';
+        order.operationYield[sequence] = (order.operationYield[sequence] ?? 0) + Number(p.yieldQuantity ?? 0);
+        order.scrap += Number(p.scrapQuantity ?? 0);
+        // What the order has yielded so far is what its furthest operation confirmed.
+        order.confirmedYield = order.operationYield[Math.max(...Object.keys(order.operationYield).map(Number))] ?? 0;
+        break;
+      }
+      case 'GoodsIssue': {
+        const lot = lots.get(`${plant}|${String(p.lot)}`);
+        const quantity = Number(p.quantity);
+        if (!lot) return { status: 422, body: { error: `lot ${String(p.lot)} is not stocked in plant ${plant}` } };
+        const available = lot.stock.UNRESTRICTED;
+        if (quantity > available) return { status: 422, body: { error: `goods issue of ${quantity} would take lot ${lot.lotNumber} negative (unrestricted ${available})` } };
+        lot.stock.UNRESTRICTED -= quantity;
+        order.goodsIssued += quantity;
+        break;
+      }
+      case 'GoodsReceipt': {
+        const status = String(p.stockStatus) as StockStatus;
+        if (!['UNRESTRICTED', 'RESTRICTED'].includes(status)) return { status: 422, body: { error: `stock status ${status} cannot be received` } };
+        const lotKey = `${plant}|${String(p.lot)}`;
+        const lot = lots.get(lotKey) ?? { plant, lotNumber: String(p.lot), item: String(p.item), stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0 }, expiresAt: null };
+        lot.stock[status] += Number(p.quantity);
+        lots.set(lotKey, lot);
+        order.goodsReceived += Number(p.quantity);
+        order.receiptStockStatus = status;
+        order.status = 'RECEIVED';
+        break;
+      }
+      case 'MasterData':
+        return { status: 422, body: { error: 'master data goes to /api/master-data' } };
+      default:
+        return { status: 422, body: { error: `unknown posting type ${postingType}` } };
+    }
+    const entry: JournalEntry = { documentNumber: String(++documentSeq), idempotencyKey: key, postingType, plant, orderNumber, payload: p, at: Date.now() };
+    journal.push(entry);
+    byKey.set(key, entry);
+    return { status: 201, body: { documentNumber: entry.documentNumber } };
+  }
+
+  function masterData(req: SimRequest): SimResponse {
+    const body = req.body as { items?: Record<string, unknown>[]; lots?: { plant: string; lotNumber: string; item: string; status: StockStatus; quantity: number; expiresAt: string | null }[] };
+    for (const item of body.items ?? []) items.set(`${String(item.number)}|${String(item.revision)}`, item);
+    for (const lot of body.lots ?? []) {
+      lots.set(`${lot.plant}|${lot.lotNumber}`, { plant: lot.plant, lotNumber: lot.lotNumber, item: lot.item, stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0, [lot.status]: lot.quantity }, expiresAt: lot.expiresAt });
+    }
+    return { status: 200, body: { items: body.items?.length ?? 0, lots: body.lots?.length ?? 0 } };
+  }
+
+  const router = createRouter({
+    'POST /oauth/token': (req) => tokens.issue(req),
+    'POST /api/postings': authed(post),
+    'POST /api/master-data': authed(masterData),
+    'POST /api/orders': authed((req) => {
+      const p = req.body as { plant: string; orderNumber: string; item: string; quantity: number };
+      Object.assign(orderOf(p.plant, p.orderNumber), { item: p.item, quantity: p.quantity });
+      return { status: 201, body: { ok: true } };
+    }),
+    'GET /api/orders': authed((req) => {
+      const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);
+      return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
+    }),
+    'GET /api/lots/:plant/:lot': authed((_req, p) => {
+      const lot = lots.get(`${p.plant}|${p.lot}`);
+      return lot ? { status: 200, body: lot } : { status: 404, body: { error: 'no such lot' } };
+    }),
+    'GET /api/items/:number': authed((_req, p) => ({ status: 200, body: { revisions: [...items.values()].filter((i) => i.number === p.number) } })),
+    'GET /admin/journal': () => ({ status: 200, body: { journal } }),
+    'GET /admin/integrity': () => ({ status: 200, body: integrity() }),
+  });
+
+  function integrity() {
+    const negative = [...lots.values()].filter((l) => Object.values(l.stock).some((q) => q < 0)).map((l) => l.lotNumber);
+    const keys = journal.map((j) => j.idempotencyKey);
+    return { negativeStockLots: negative, duplicatePostings: keys.length - new Set(keys).size, postings: journal.length };
+  }
+
+  const faults = withFaults(router);
+  const server = await serve(async (req) => {
+    if (req.method === 'POST' && req.path === '/admin/faults') {
+      faults.setFaults(req.body as never);
+      return { status: 200, body: faults.faults };
+    }
+    if (req.method === 'POST' && req.path === '/admin/token-ttl') {
+      tokens.ttlSeconds = Number((req.body as { seconds: number }).seconds);
+      return { status: 200, body: { ttlSeconds: tokens.ttlSeconds } };
+    }
+    return faults.handle(req);
+  }, options.port);
+
+  return {
+    url: server.url,
+    journal,
+    calls: faults.calls,
+    tokens,
+    lots,
+    orders,
+    setFaults: faults.setFaults,
+    integrity,
+    close: server.close,
+  };
+}
+
+export type ErpSimulator = Awaited<ReturnType<typeof startErpSimulator>>;

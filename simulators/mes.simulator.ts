@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { createRouter, serve, type SimRequest } from './http-kit';
+import { withFaults } from './faults';
+import { createWebhookSender, type WebhookMessage } from './webhook.sender';
+
+interface MesOperation {
+  sequence: number;
+  workCenter: string;
+  state: string;
+  yieldQuantity: number;
+  scrapQuantity: number;
+}
+
+interface MesOrder {
+  plant: string;
+  orderNumber: string;
+  routingRevision: string;
+  specRevision: string;
+  quantity: number;
+  acknowledged: boolean;
+  operations: MesOperation[];
+  components: { item: string; quantity: number; uom: string; operationSequence: number }[];
+}
+
+export interface MesAutomation {
+  /** Acknowledge every released order (off by default: the reference MES only records what it is sent). */
+  acknowledge: boolean;
+  /** After acknowledging, run the order on the floor and report its events. */
+  execute: boolean;
+  /** Pause between generated events, ms. */
+  stepDelayMs: number;
+  /** Share of operations that report scrap, 0..1. */
+  scrapRate: number;
+  /** Lot to consume for a component, by "plant|item". */
+  componentLots: Record<string, string>;
+}
+
+export interface MesSimulatorOptions {
+  port?: number;
+  webhookUrl?: string | null;
+  webhookSecret?: string;
+  automation?: Partial<MesAutomation>;
+  random?: () => number;
+}
+
+/** The reference MES: receives released orders; in the demo, acknowledges them and reports the floor's events. */
+export async function startMesSimulator(options: MesSimulatorOptions = {}) {
+  const random = options.random ?? Math.random;
+  const orders = new Map<string, MesOrder>();
+  const received = new Set<string>();
+  let automation: MesAutomation = { acknowledge: false, execute: false, stepDelayMs: 20, scrapRate: 0, componentLots: {}, ...options.automation };
+  let webhookUrl = options.webhookUrl ?? null;
+  const running: Promise<void>[] = [];
+
+  const router = createRouter({
+    'POST /api/orders': (req: SimRequest) => {
+      const key = String(req.headers['idempotency-key'] ?? '');
+      const p = req.body as Omit<MesOrder, 'acknowledged' | 'operations'> & { operations: { sequence: number; workCenter: string }[] };
+      if (key && received.has(key)) return { status: 200, body: { replayed: true } };
+      if (key) received.add(key);
+      const order: MesOrder = {
+        plant: p.plant,
+        orderNumber: p.orderNumber,
+        routingRevision: p.routingRevision,
+        specRevision: p.specRevision,
+        quantity: p.quantity,
+        acknowledged: false,
+        components: p.components ?? [],
+        operations: p.operations.map((op) => ({ sequence: op.sequence, workCenter: op.workCenter, state: 'PENDING', yieldQuantity: 0, scrapQuantity: 0 })),
+      };
+      orders.set(`${p.plant}|${p.orderNumber}`, order);
+      if (automation.acknowledge) running.push(run(order));
+      return { status: 201, body: { received: true } };
+    },
+    'GET /api/orders': (req) => {
+      const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);
+      return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
+    },
+  });
+  const faults = withFaults(router, random);
+  const webhook = createWebhookSender({ url: () => webhookUrl, secret: options.webhookSecret, faults: () => faults.faults, random });
+
+  /** Plays the order on the floor: acknowledgement, then each operation with consumptions, then completion. */
+  async function run(order: MesOrder) {
+    const at = (() => {
+      let t = Date.now();
+      return () => new Date((t += 1000)).toISOString();
+    })();
+    const ref = { plant: order.plant, orderNumber: order.orderNumber };
+    const events: WebhookMessage[] = [
+      { messageType: 'AcknowledgeProductionOrder', payload: { ...ref, routingRevision: order.routingRevision, specRevision: order.specRevision, acknowledgedAt: at(), messageId: randomUUID() } },
+    ];
+    if (automation.execute) {
+      let good = order.quantity;
+      for (const op of order.operations) {
+        const base = { ...ref, operationSequence: op.sequence, workCenter: op.workCenter, equipment: `EQ-${op.workCenter}`, operator: 'mes-sim' };
+        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'START', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
+        for (const component of order.components.filter((c) => c.operationSequence === op.sequence)) {
+          const lot = automation.componentLots[`${order.plant}|${component.item}`];
+          if (!lot) continue;
+          events.push({ messageType: 'ReportMaterialConsumption', payload: { ...ref, operationSequence: op.sequence, item: component.item, lot, quantity: component.quantity, uom: component.uom, occurredAt: at(), messageId: randomUUID() } });
+        }
+        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'PAUSE', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
+        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'RESUME', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
+        const scrap = random() < automation.scrapRate ? 1 : 0;
+        good -= scrap;
+        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'COMPLETE', yieldQuantity: good, scrapQuantity: scrap, scrapReason: scrap ? 'damaged' : null, occurredAt: at(), messageId: randomUUID() } });
+        Object.assign(op, { state: 'COMPLETED', yieldQuantity: good, scrapQuantity: scrap });
+      }
+      events.push({ messageType: 'ReportProductionCompletion', payload: { ...ref, lot: `${order.orderNumber}-FG`, quantity: good, uom: 'EA', occurredAt: at(), messageId: randomUUID() } });
+    }
+    order.acknowledged = true;
+    await new Promise((resolve) => setTimeout(resolve, automation.stepDelayMs));
+    await webhook.sendSequence(events);
+  }
+
+  const server = await serve(async (req) => {
+    if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
+    return faults.handle(req);
+  }, options.port);
+
+  return {
+    url: server.url,
+    orders,
+    calls: faults.calls,
+    setFaults: faults.setFaults,
+    setAutomation: (patch: Partial<MesAutomation>) => (automation = { ...automation, ...patch }),
+    setWebhookUrl: (url: string | null) => (webhookUrl = url),
+    webhookStats: webhook.stats,
+    /** Resolves when every generated event sequence has been delivered. */
+    idle: async () => void (await Promise.all(running)),
+    close: server.close,
+  };
+}
+
+export type MesSimulator = Awaited<ReturnType<typeof startMesSimulator>>;

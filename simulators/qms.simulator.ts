@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createRouter, serve, type SimRequest } from './http-kit';
+import { withFaults } from './faults';
+import { createWebhookSender, type WebhookMessage } from './webhook.sender';
+
+interface QmsInspection {
+  inspectionId: string;
+  plant: string;
+  orderNumber: string;
+  lot: string;
+  inspectionType: string;
+  result: string | null;
+  disposition: string | null;
+  decidedAt: string | null;
+}
+
+interface QmsNonconformance {
+  nonconformanceId: string;
+  plant: string;
+  orderNumber: string;
+  lot: string;
+  status: string;
+}
+
+export interface QmsAutomation {
+  /** Decide requested inspections (off by default). */
+  decide: boolean;
+  decisionDelayMs: number;
+  /** Shares of decisions; what remains after these passes with ACCEPT. */
+  failRate: number;
+  conditionalRate: number;
+  /** Share of lots on which a nonconformance is opened before the decision and closed after it. */
+  nonconformanceRate: number;
+}
+
+export interface QmsSimulatorOptions {
+  port?: number;
+  webhookUrl?: string | null;
+  webhookSecret?: string;
+  automation?: Partial<QmsAutomation>;
+  random?: () => number;
+}
+
+/** The reference QMS: receives inspection requests; in the demo, decides them and raises nonconformances. */
+export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
+  const random = options.random ?? Math.random;
+  const inspections = new Map<string, QmsInspection>();
+  const nonconformances = new Map<string, QmsNonconformance>();
+  let automation: QmsAutomation = { decide: false, decisionDelayMs: 50, failRate: 0, conditionalRate: 0, nonconformanceRate: 0, ...options.automation };
+  let webhookUrl = options.webhookUrl ?? null;
+  const running: Promise<void>[] = [];
+
+  const router = createRouter({
+    'POST /api/inspection-requests': (req: SimRequest) => {
+      const key = String(req.headers['idempotency-key'] ?? randomUUID());
+      if (inspections.has(key)) return { status: 200, body: { inspectionId: inspections.get(key)!.inspectionId, replayed: true } };
+      const p = req.body as { plant: string; orderNumber: string; lot: string; inspectionType: string };
+      const inspection: QmsInspection = { inspectionId: `INS-${inspections.size + 1}-${p.orderNumber}`, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
+      inspections.set(key, inspection);
+      if (automation.decide) running.push(decide(inspection));
+      return { status: 201, body: { inspectionId: inspection.inspectionId } };
+    },
+    'GET /api/inspections': (req) => {
+      const refs = new Set((req.query.get('refs') ?? '').split(',').filter(Boolean).map((r) => r.replace(':', '|')));
+      const all = [...inspections.values()].filter((i) => refs.has(`${i.plant}|${i.orderNumber}`));
+      const ncs = [...nonconformances.values()].filter((n) => refs.has(`${n.plant}|${n.orderNumber}`));
+      return { status: 200, body: { inspections: all, nonconformances: ncs } };
+    },
+  });
+  const faults = withFaults(router, random);
+  const webhook = createWebhookSender({ url: () => webhookUrl, secret: options.webhookSecret, faults: () => faults.faults, random });
+
+  async function decide(inspection: QmsInspection) {
+    await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
+    const ref = { plant: inspection.plant, orderNumber: inspection.orderNumber, lot: inspection.lot };
+    const roll = random();
+    const [result, disposition] = roll < automation.failRate ? ['FAIL', 'REJECT'] : roll < automation.failRate + automation.conditionalRate ? ['PASS', 'CONDITIONAL_RELEASE'] : ['PASS', 'ACCEPT'];
+    Object.assign(inspection, { result, disposition, decidedAt: new Date().toISOString() });
+    const events: WebhookMessage[] = [];
+    const nc = random() < automation.nonconformanceRate ? { nonconformanceId: `NC-${inspection.inspectionId}`, ...ref, status: 'OPEN' } : null;
+    const ncEvent = (status: string): WebhookMessage => ({
+      messageType: 'ReportNonconformance',
+      payload: { nonconformanceId: nc!.nonconformanceId, ...ref, status, severity: 'MINOR', description: 'Cosmetic defect found at final inspection', occurredAt: new Date().toISOString(), messageId: randomUUID() },
+    });
+    if (nc) {
+      nonconformances.set(nc.nonconformanceId, nc);
+      events.push(ncEvent('OPEN'));
+    }
+    events.push({
+      messageType: 'RecordInspectionResult',
+      payload: { inspectionId: inspection.inspectionId, ...ref, inspectionType: inspection.inspectionType, result, disposition, inspector: 'qms-sim', decidedAt: inspection.decidedAt!, messageId: randomUUID() },
+    });
+    await webhook.sendSequence(events);
+    if (nc) {
+      await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
+      nc.status = 'CLOSED';
+      await webhook.send(ncEvent('CLOSED'));
+    }
+  }
+
+  const server = await serve(async (req) => {
+    if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
+    return faults.handle(req);
+  }, options.port);
+
+  return {
+    url: server.url,
+    inspections,
+    nonconformances,
+    calls: faults.calls,
+    setFaults: faults.setFaults,
+    setAutomation: (patch: Partial<QmsAutomation>) => (automation = { ...automation, ...patch }),
+    setWebhookUrl: (url: string | null) => (webhookUrl = url),
+    webhookStats: webhook.stats,
+    idle: async () => void (await Promise.all(running)),
+    close: server.close,
+  };
+}
+
+export type QmsSimulator = Awaited<ReturnType<typeof startQmsSimulator>>;

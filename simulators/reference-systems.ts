@@ -1,0 +1,37 @@
+import { startErpSimulator, type ErpSimulator } from './erp.simulator';
+import { startMesSimulator, type MesAutomation, type MesSimulator } from './mes.simulator';
+import { startQmsSimulator, type QmsAutomation, type QmsSimulator } from './qms.simulator';
+
+export interface ReferenceSystemsOptions {
+  /** Which systems to start; the others are real ones, configured by URL. */
+  erp: boolean;
+  mes: boolean;
+  qms: boolean;
+  automation?: { mes?: Partial<MesAutomation>; qms?: Partial<QmsAutomation> };
+  erpCredentials?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
+  webhookSecret?: string;
+}
+
+/** Starts the reference ERP, MES and QMS the configuration leaves to the embedded default. */
+export async function startReferenceSystems(options: ReferenceSystemsOptions) {
+  const erp: ErpSimulator | null = options.erp
+    ? await startErpSimulator({ clientId: options.erpCredentials?.clientId, clientSecret: options.erpCredentials?.clientSecret, tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds })
+    : null;
+  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ automation: options.automation?.mes, webhookSecret: options.webhookSecret }) : null;
+  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ automation: options.automation?.qms, webhookSecret: options.webhookSecret }) : null;
+  return {
+    erp,
+    mes,
+    qms,
+    /** Tells MES and QMS where Plantgate's webhooks are, once its HTTP server listens. */
+    connectTo(plantgateUrl: string) {
+      mes?.setWebhookUrl(`${plantgateUrl}/webhooks/mes`);
+      qms?.setWebhookUrl(`${plantgateUrl}/webhooks/qms`);
+    },
+    async close() {
+      await Promise.all([erp?.close(), mes?.close(), qms?.close()]);
+    },
+  };
+}
+
+export type ReferenceSystems = Awaited<ReturnType<typeof startReferenceSystems>>;
