@@ -20,6 +20,10 @@ export function createTokenIssuer(options: { clientId: string; clientSecret: str
       issued += 1;
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds } };
     },
+    /** Ends every token issued so far, as a key rotation or a server restart does. */
+    expireAll() {
+      for (const token of tokens.keys()) tokens.set(token, 0);
+    },
     /** Null when the request carries a live token, otherwise the 401 to answer. */
     check(req: SimRequest): SimResponse | null {
       const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
