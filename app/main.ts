@@ -40,6 +40,8 @@ async function main() {
       : `GraphQL ${runtime.url}/graphql, health ${runtime.url}/healthz, readiness ${runtime.url}/readyz, metrics ${runtime.url}/metrics`
     : 'no HTTP endpoints';
   console.log(`Plantgate ${role} started (store ${config.STORE}${config.STORE === 'sqlite' ? ` at ${config.SQLITE_FILE}` : ''}): ${endpoints}`);
+  const systems = Object.entries(runtime.endpoints).flatMap(([system, e]) => (e ? [`${system.toUpperCase()} ${e.url}${runtime.referenceSystems?.[system as 'erp'] ? ' (embedded reference)' : ''}`] : []));
+  if (role !== 'gateway') console.log(systems.length ? `Connected systems: ${systems.join(', ')}` : 'No external systems connected: set ERP_URL, MES_URL and QMS_URL');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,5 +1,5 @@
-import { createRouter, serve, type SimRequest, type SimResponse } from './http-kit';
-import { withFaults } from './faults';
+import { createRouter, type SimRequest, type SimResponse } from './http-kit';
+import { startReferenceServer } from './reference-server';
 import { createTokenIssuer } from './oauth';
 
 type StockStatus = 'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED';
@@ -159,29 +159,29 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     return { negativeStockLots: negative, duplicatePostings: keys.length - new Set(keys).size, postings: journal.length };
   }
 
-  const faults = withFaults(router);
-  const server = await serve(async (req) => {
-    if (req.method === 'POST' && req.path === '/admin/faults') {
-      faults.setFaults(req.body as never);
-      return { status: 200, body: faults.faults };
-    }
-    if (req.method === 'POST' && req.path === '/admin/token-ttl') {
+  const reference = await startReferenceServer({
+    router,
+    port: options.port,
+    admin: (req) => {
+      if (req.method !== 'POST' || req.path !== '/admin/token-ttl') return null;
       tokens.ttlSeconds = Number((req.body as { seconds: number }).seconds);
       return { status: 200, body: { ttlSeconds: tokens.ttlSeconds } };
-    }
-    return faults.handle(req);
-  }, options.port);
+    },
+  });
+  const { url, calls, setFaults, close } = reference.controls;
 
   return {
-    url: server.url,
+    url,
     journal,
-    calls: faults.calls,
+    calls,
     tokens,
     lots,
     orders,
-    setFaults: faults.setFaults,
+    setFaults,
     integrity,
-    close: server.close,
+    /** ERP's own record of an order it releases (the demo plays ERP's release through Plantgate). */
+    registerOrder: (plant: string, orderNumber: string, item: string, quantity: number) => Object.assign(orderOf(plant, orderNumber), { item, quantity }),
+    close,
   };
 }
 

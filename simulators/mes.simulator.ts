@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRouter, serve, type SimRequest } from './http-kit';
-import { withFaults } from './faults';
-import { createWebhookSender, type WebhookMessage } from './webhook.sender';
+import { createRouter, type SimRequest } from './http-kit';
+import { startReferenceServer } from './reference-server';
+import type { WebhookMessage } from './webhook.sender';
 
 interface MesOperation {
   sequence: number;
@@ -49,8 +49,6 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
   const orders = new Map<string, MesOrder>();
   const received = new Set<string>();
   let automation: MesAutomation = { acknowledge: false, execute: false, stepDelayMs: 20, scrapRate: 0, componentLots: {}, ...options.automation };
-  let webhookUrl = options.webhookUrl ?? null;
-  const running: Promise<void>[] = [];
 
   const router = createRouter({
     'POST /api/orders': (req: SimRequest) => {
@@ -69,7 +67,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         operations: p.operations.map((op) => ({ sequence: op.sequence, workCenter: op.workCenter, state: 'PENDING', yieldQuantity: 0, scrapQuantity: 0 })),
       };
       orders.set(`${p.plant}|${p.orderNumber}`, order);
-      if (automation.acknowledge) running.push(run(order));
+      if (automation.acknowledge) reference.track(run(order));
       return { status: 201, body: { received: true } };
     },
     'GET /api/orders': (req) => {
@@ -77,8 +75,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
       return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
     },
   });
-  const faults = withFaults(router, random);
-  const webhook = createWebhookSender({ url: () => webhookUrl, secret: options.webhookSecret, faults: () => faults.faults, random });
+  const reference = await startReferenceServer({ router, port: options.port, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
 
   /** Plays the order on the floor: acknowledgement, then each operation with consumptions, then completion. */
   async function run(order: MesOrder) {
@@ -111,25 +108,13 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     }
     order.acknowledged = true;
     await new Promise((resolve) => setTimeout(resolve, automation.stepDelayMs));
-    await webhook.sendSequence(events);
+    await reference.webhook.sendSequence(events);
   }
 
-  const server = await serve(async (req) => {
-    if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
-    return faults.handle(req);
-  }, options.port);
-
   return {
-    url: server.url,
+    ...reference.controls,
     orders,
-    calls: faults.calls,
-    setFaults: faults.setFaults,
     setAutomation: (patch: Partial<MesAutomation>) => (automation = { ...automation, ...patch }),
-    setWebhookUrl: (url: string | null) => (webhookUrl = url),
-    webhookStats: webhook.stats,
-    /** Resolves when every generated event sequence has been delivered. */
-    idle: async () => void (await Promise.all(running)),
-    close: server.close,
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRouter, serve, type SimRequest } from './http-kit';
-import { withFaults } from './faults';
-import { createWebhookSender, type WebhookMessage } from './webhook.sender';
+import { createRouter, type SimRequest } from './http-kit';
+import { startReferenceServer } from './reference-server';
+import type { WebhookMessage } from './webhook.sender';
 
 interface QmsInspection {
   inspectionId: string;
@@ -20,6 +20,8 @@ interface QmsNonconformance {
   orderNumber: string;
   lot: string;
   status: string;
+  openedAt: number;
+  closedAt: number | null;
 }
 
 export interface QmsAutomation {
@@ -47,8 +49,6 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
   const inspections = new Map<string, QmsInspection>();
   const nonconformances = new Map<string, QmsNonconformance>();
   let automation: QmsAutomation = { decide: false, decisionDelayMs: 50, failRate: 0, conditionalRate: 0, nonconformanceRate: 0, ...options.automation };
-  let webhookUrl = options.webhookUrl ?? null;
-  const running: Promise<void>[] = [];
 
   const router = createRouter({
     'POST /api/inspection-requests': (req: SimRequest) => {
@@ -57,7 +57,7 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
       const p = req.body as { plant: string; orderNumber: string; lot: string; inspectionType: string };
       const inspection: QmsInspection = { inspectionId: `INS-${inspections.size + 1}-${p.orderNumber}`, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
       inspections.set(key, inspection);
-      if (automation.decide) running.push(decide(inspection));
+      if (automation.decide) reference.track(decide(inspection));
       return { status: 201, body: { inspectionId: inspection.inspectionId } };
     },
     'GET /api/inspections': (req) => {
@@ -67,8 +67,7 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
       return { status: 200, body: { inspections: all, nonconformances: ncs } };
     },
   });
-  const faults = withFaults(router, random);
-  const webhook = createWebhookSender({ url: () => webhookUrl, secret: options.webhookSecret, faults: () => faults.faults, random });
+  const reference = await startReferenceServer({ router, port: options.port, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
 
   async function decide(inspection: QmsInspection) {
     await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
@@ -76,8 +75,9 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     const roll = random();
     const [result, disposition] = roll < automation.failRate ? ['FAIL', 'REJECT'] : roll < automation.failRate + automation.conditionalRate ? ['PASS', 'CONDITIONAL_RELEASE'] : ['PASS', 'ACCEPT'];
     Object.assign(inspection, { result, disposition, decidedAt: new Date().toISOString() });
+    // Out-of-order faults apply to webhooks; the decision itself is final once made.
     const events: WebhookMessage[] = [];
-    const nc = random() < automation.nonconformanceRate ? { nonconformanceId: `NC-${inspection.inspectionId}`, ...ref, status: 'OPEN' } : null;
+    const nc: QmsNonconformance | null = random() < automation.nonconformanceRate ? { nonconformanceId: `NC-${inspection.inspectionId}`, ...ref, status: 'OPEN', openedAt: Date.now(), closedAt: null } : null;
     const ncEvent = (status: string): WebhookMessage => ({
       messageType: 'ReportNonconformance',
       payload: { nonconformanceId: nc!.nonconformanceId, ...ref, status, severity: 'MINOR', description: 'Cosmetic defect found at final inspection', occurredAt: new Date().toISOString(), messageId: randomUUID() },
@@ -90,30 +90,19 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
       messageType: 'RecordInspectionResult',
       payload: { inspectionId: inspection.inspectionId, ...ref, inspectionType: inspection.inspectionType, result, disposition, inspector: 'qms-sim', decidedAt: inspection.decidedAt!, messageId: randomUUID() },
     });
-    await webhook.sendSequence(events);
+    await reference.webhook.sendSequence(events);
     if (nc) {
       await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
-      nc.status = 'CLOSED';
-      await webhook.send(ncEvent('CLOSED'));
+      Object.assign(nc, { status: 'CLOSED', closedAt: Date.now() });
+      await reference.webhook.send(ncEvent('CLOSED'));
     }
   }
 
-  const server = await serve(async (req) => {
-    if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
-    return faults.handle(req);
-  }, options.port);
-
   return {
-    url: server.url,
+    ...reference.controls,
     inspections,
     nonconformances,
-    calls: faults.calls,
-    setFaults: faults.setFaults,
     setAutomation: (patch: Partial<QmsAutomation>) => (automation = { ...automation, ...patch }),
-    setWebhookUrl: (url: string | null) => (webhookUrl = url),
-    webhookStats: webhook.stats,
-    idle: async () => void (await Promise.all(running)),
-    close: server.close,
   };
 }
 

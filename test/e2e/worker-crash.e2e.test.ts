@@ -34,7 +34,9 @@ describe('a worker killed with messages in flight', () => {
     const first = spawnPlantgate('worker', installation.env);
     procs.push(first);
     await waitForStart(first);
-    await waitFor(async () => (await countApplied()) >= 20, { intervalMs: 5, what: 'the first worker to apply some messages' });
+    await waitFor(async () => (await countApplied()) >= 20, { intervalMs: 5, what: 'the first worker to apply some messages' }).catch((error: Error) => {
+      throw new Error(`${error.message}; worker said: ${JSON.stringify(first.output()).slice(0, 2000)}`);
+    });
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     const appliedAtKill = await countApplied();

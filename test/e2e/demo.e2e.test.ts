@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run demo', () => {
+  it('runs the two-plant scenario at a small size with faults injected and ends with all integrity checks true', async () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'app/demo/demo.ts', '--orders', '6', '--faults', 'heavy', '--timeout', '90'], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output, output).toContain('DEMO RESULT: PASS');
+    expect(output).toMatch(/Orders by state: +\{/);
+    expect(output).toMatch(/Integrity \(from ERP\): +no negative stock true; no receipt before quality release true; no posting applied twice true/);
+    // Faults were really injected and absorbed: the heavy profile opens with a burst of three 429s.
+    expect(Number(/Faults injected: +ERP 429 (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(code).toBe(0);
+  }, 120_000);
+});
