@@ -47,6 +47,7 @@ function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> 
           for (const error of errors) {
             const original = unwrapResolverError(error);
             const code = error.extensions?.code;
+            metrics.graphqlError(operationName ?? 'anonymous', typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
             const fields = { requestId: contextValue.requestId, operation: operationName, code, err: (original as Error)?.message };
             if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');
             else contextValue.logger.error({ ...fields, stack: (original as Error)?.stack }, 'request failed');

@@ -57,6 +57,7 @@ export function createConnectors(config: Config, endpoints: Partial<Record<Downs
       },
       onCall: ({ seconds, status }) => observer?.call(system, seconds, status),
     });
+    observer?.circuit(system, policy.circuitState());
     if (endpoint.credentials) tokens[system] = createTokenProvider(system, endpoint.credentials);
     clients[system] = createSystemClient({ system, baseUrl: endpoint.url, tokens: tokens[system], policy, readTimeoutMs: config.READ_TIMEOUT_MS });
   }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_RULE_SET, type RuleBook } from '../core/rules/rule-set';
+import { ORDER_STATES } from '../core/orders/order.types';
+import { TRANSACTION_STATUSES } from '../core/ports/records';
+import { DEFAULT_RULE_SET, type RuleBook, type RuleSet } from '../core/rules/rule-set';
 import { ConfigError } from './config';
 
 const ruleSet = z
@@ -11,6 +13,13 @@ const ruleSet = z
     yieldTolerancePct: z.number().min(0).max(100),
     overDeliveryTolerancePct: z.number().min(0).max(100),
     allowOperationOverlap: z.boolean(),
+    openExceptionLimit: z.number().int().min(0),
+    stalledAfterSeconds: z
+      .object({
+        orders: z.record(z.enum(ORDER_STATES), z.number().int().positive().nullable()).optional(),
+        transactions: z.record(z.enum(TRANSACTION_STATUSES), z.number().int().positive().nullable()).optional(),
+      })
+      .strict(),
   })
   .strict();
 
@@ -41,7 +50,15 @@ export function loadRuleBook(path: string | undefined): RuleBook {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError('RULES_FILE', `${issue.path.join('.') || 'file'} ${issue.message}`, path);
   }
-  const defaults = { ...DEFAULT_RULE_SET, ...parsed.data.defaults };
-  const plants = Object.fromEntries(Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, { ...defaults, ...rules }]));
+  const merge = (base: RuleSet, over: z.output<typeof file>['defaults']): RuleSet => ({
+    ...base,
+    ...over,
+    stalledAfterSeconds: {
+      orders: { ...base.stalledAfterSeconds.orders, ...over?.stalledAfterSeconds?.orders },
+      transactions: { ...base.stalledAfterSeconds.transactions, ...over?.stalledAfterSeconds?.transactions },
+    },
+  });
+  const defaults = merge(DEFAULT_RULE_SET, parsed.data.defaults);
+  const plants = Object.fromEntries(Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, merge(defaults, rules)]));
   return { defaults, plants };
 }

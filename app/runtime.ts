@@ -5,6 +5,10 @@ import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
 import { createTopology, declareTopology, type Topology } from '../messaging/topology';
 import { createMetrics, createRegistry } from '../monitoring/metrics';
+import { registerStateCollectors } from '../monitoring/state.collectors';
+import { createQueueStats } from '../messaging/queue.stats';
+import { findStalled } from '../core/stalled/stalled.detector';
+import { ruleSetFor } from '../core/rules/rule-set';
 import { createCommandSubmitter } from '../resolvers/command.submitter';
 import { createApolloServer } from './apollo';
 import type { Config } from './config';
@@ -73,6 +77,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     if (embedded) stops.unshift(() => embedded.systems.close());
     const endpoints = endpointsFromConfig(config, embedded?.endpoints);
     const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver);
+    registerStateCollectors(metrics, {
+      store,
+      stalled: () => findStalled(store, rules, new Date()),
+      queues: createQueueStats(connection, topology),
+      exceptionLimit: (plant) => ruleSetFor(rules, plant).openExceptionLimit,
+      configuredPlants: Object.keys(rules.plants),
+    });
 
     if (options.role !== 'gateway') {
       const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, downstream: connectors.ports, decorateProcessor: options.decorateProcessor });
@@ -93,7 +104,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       const publisher = createCommandPublisher(connection, topology);
       stops.unshift(() => publisher.close());
       const submit = createCommandSubmitter({ store, publisher, rules, now: () => new Date(), onSubmitted: metrics.submitted });
-      const apollo = createApolloServer({ store, submit, version: VERSION, metrics });
+      const apollo = createApolloServer({ store, submit, version: VERSION, metrics, rules });
       await apollo.start();
       // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.
       stops.unshift(() => apollo.stop());

@@ -71,6 +71,8 @@ export function startWorker(deps: WorkerDeps) {
     retryBudget: config.OUTBOUND_RETRY_BUDGET,
     concurrency: config.OUTBOUND_CONCURRENCY,
     onRetry: deps.metrics.deliveryRetried,
+    onLatency: deps.metrics.delivered,
+    onDeadLettered: deps.metrics.deliveryFailed,
     onFailed: (message, reason) => processor.downstreamFailed(message, reason),
     async onDelivered(message, receipt) {
       if (message.system !== 'erp' || !receipt.documentNumber || !(ERP_POSTING_TYPES as readonly string[]).includes(message.messageType)) return;

@@ -1,4 +1,5 @@
 import { ConsumerStatus, type AsyncMessage, type Connection, type Consumer } from 'rabbitmq-client';
+import { scopeOf } from '../core/commands/command.types';
 import { isRetryable } from '../core/errors';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
@@ -9,9 +10,11 @@ import type { Topology } from './topology';
 
 /** What the consumer reports; monitoring implements it. */
 export interface ConsumerObserver {
-  processed(messageType: string, outcome: ProcessOutcome['status'] | 'redelivered', seconds: number, receivedAt: string): void;
+  processed(plant: string, messageType: string, outcome: ProcessOutcome['status'] | 'redelivered', seconds: number, receivedAt: string): void;
   retried(messageType: string, reason: string): void;
   deadLettered(messageType: string, reason: string): void;
+  refused(plant: string, type: string, rule: string): void;
+  held(plant: string, rule: string): void;
 }
 
 export interface CommandConsumerOptions {
@@ -70,7 +73,11 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     try {
       const outcome = await processor.process(inbound);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observer.processed(inbound.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, inbound.receivedAt);
+      const { plant } = scopeOf(inbound.command);
+      observer.processed(plant, inbound.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, inbound.receivedAt);
+      if (outcome.refusal && !outcome.alreadyProcessed) observer.refused(plant, outcome.refusal.type, outcome.refusal.rule);
+      if (outcome.heldBy) observer.held(plant, outcome.heldBy);
+      for (const released of outcome.released) if (released.refusal) observer.refused(plant, released.refusal.type, released.refusal.rule);
       log.debug({ status: outcome.status, attempt: inbound.attempt }, 'message processed');
       return ConsumerStatus.ACK;
     } catch (error) {

@@ -15,6 +15,8 @@ export const HEADERS = {
   receivedAt: 'x-received-at',
   actor: 'x-actor',
   lastError: 'x-last-error',
+  /** When the outbox entry was committed: the start of applied-to-delivered latency. */
+  createdAt: 'x-created-at',
 } as const;
 
 export interface OutgoingCommand {

@@ -19,6 +19,9 @@ export interface OutboundConsumerOptions {
   /** A delivery refused, or out of budget: open a DOWNSTREAM exception. */
   onFailed: (message: OutboundMessage, reason: string) => Promise<void>;
   onRetry?: (system: string, reason: string) => void;
+  /** Seconds from the outbox commit to the system's acceptance. */
+  onLatency?: (system: string, messageType: string, seconds: number) => void;
+  onDeadLettered?: (system: string) => void;
 }
 
 /**
@@ -40,10 +43,12 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
       idempotencyKey: String(headers[HEADERS.idempotencyKey] ?? msg.messageId ?? ''),
       payload: (typeof msg.body === 'object' && msg.body !== null ? msg.body : {}) as Record<string, unknown>,
       attempt: Number(headers[HEADERS.attempt] ?? 1) || 1,
+      createdAt: typeof headers[HEADERS.createdAt] === 'string' ? headers[HEADERS.createdAt] : null,
     };
     const log = logger.child({ correlationId: message.correlationId, system: port.system, messageType: message.messageType });
     try {
       const receipt = await port.deliver(message);
+      if (message.createdAt) options.onLatency?.(port.system, message.messageType, (Date.now() - Date.parse(message.createdAt)) / 1000);
       await options.onDelivered(message, receipt);
       log.debug({ attempt: message.attempt, documentNumber: receipt.documentNumber, replayed: receipt.replayed }, 'delivered');
       return ConsumerStatus.ACK;
@@ -61,6 +66,7 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
       }
       log.error({ attempt: message.attempt, err: reason }, 'delivery failed for good');
       await options.onFailed(message, reason);
+      options.onDeadLettered?.(port.system);
       await sender.send({ exchange: '', routingKey: topology.names.outboundDeadLetter, durable: true, contentType: msg.contentType, messageId: msg.messageId, correlationId: msg.correlationId, type: msg.type, headers: { ...headers, [HEADERS.lastError]: reason, 'x-system': port.system } }, msg.body);
       return ConsumerStatus.ACK;
     }

@@ -52,7 +52,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             messageId: entry.id,
             correlationId: entry.correlationId,
             type: entry.messageType,
-            headers: { [HEADERS.idempotencyKey]: entry.idempotencyKey },
+            headers: { [HEADERS.idempotencyKey]: entry.idempotencyKey, [HEADERS.createdAt]: entry.createdAt },
           },
           entry.payload,
         );

@@ -19,7 +19,7 @@ export interface CommandSubmitterDeps {
   now: () => Date;
   /** The same rule book the workers use: business keys depend on each plant's timestamp bucket. */
   rules: RuleBook;
-  onSubmitted?: (messageType: string, outcome: 'accepted' | 'duplicate' | 'rejected') => void;
+  onSubmitted?: (plant: string, messageType: string, outcome: 'accepted' | 'duplicate' | 'rejected') => void;
   /**
    * A duplicate whose original was recorded but never confirmed by the broker this long ago is published again
    * (its gateway died between the two); the worker's business-key check keeps that safe.
@@ -80,7 +80,7 @@ export function createCommandSubmitter(deps: CommandSubmitterDeps): CommandSubmi
         const original = await deps.store.getTransaction(outcome.correlationId);
         if (original) await publish(original, { messageType: original.messageType, payload: original.payload } as Command, fingerprint, ctx);
       }
-      deps.onSubmitted?.(command.messageType, 'duplicate');
+      deps.onSubmitted?.(plant, command.messageType, 'duplicate');
       ctx.logger.info({ correlationId: outcome.correlationId, businessKey: transaction.businessKey }, 'duplicate submission');
       return { correlationId: outcome.correlationId, status: 'DUPLICATE' };
     }
@@ -89,13 +89,13 @@ export function createCommandSubmitter(deps: CommandSubmitterDeps): CommandSubmi
       await publish(transaction, command, fingerprint, ctx);
     } catch (error) {
       await deps.store.withdrawSubmission(transaction.correlationId).catch(() => undefined);
-      deps.onSubmitted?.(command.messageType, 'rejected');
+      deps.onSubmitted?.(plant, command.messageType, 'rejected');
       ctx.logger.error({ correlationId: transaction.correlationId, err: (error as Error).message }, 'publish failed; submission withdrawn');
       throw new GraphQLError('The message could not be queued; nothing was accepted. Retry the submission.', {
         extensions: { code: 'SERVICE_UNAVAILABLE', correlationId: transaction.correlationId },
       });
     }
-    deps.onSubmitted?.(command.messageType, 'accepted');
+    deps.onSubmitted?.(plant, command.messageType, 'accepted');
     ctx.logger.info({ correlationId: transaction.correlationId, messageType: command.messageType }, 'command accepted');
     return { correlationId: transaction.correlationId, status: 'ACCEPTED' };
   };

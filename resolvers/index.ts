@@ -2,6 +2,8 @@ import type { Store } from '../core/ports/store.port';
 import type { CommandSubmitter } from './command.submitter';
 import { exceptionsResolvers } from './exceptions/exceptions.resolvers';
 import { lotsResolvers } from './lots/lots.resolvers';
+import { stalledResolvers } from './monitoring/stalled.resolvers';
+import type { RuleBook } from '../core/rules/rule-set';
 import { materialsResolvers } from './materials/materials.resolvers';
 import { operationsResolvers } from './operations/operations.resolvers';
 import { postingsResolvers } from './postings/postings.resolvers';
@@ -15,6 +17,7 @@ export interface ResolverDeps {
   store: Store;
   submit: CommandSubmitter;
   version: string;
+  rules: RuleBook;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. */
@@ -34,5 +37,6 @@ export function createResolvers(deps: ResolverDeps) {
     lotsResolvers(deps),
     referenceResolvers(deps),
     postingsResolvers(deps),
+    stalledResolvers(deps),
   ];
 }

@@ -10,6 +10,8 @@ export interface OutboundMessage {
   payload: Record<string, unknown>;
   /** 1 for the first delivery; increased each time it comes back from a retry queue. */
   attempt: number;
+  /** When the change that produced it was committed. */
+  createdAt: string | null;
 }
 
 export interface DeliveryReceipt {

@@ -113,6 +113,16 @@ export interface Store {
   /** Parked messages whose hold window ended before `now`, oldest first. */
   listExpiredHeld(now: string, limit: number): Promise<HeldMessage[]>;
 
+  /** Monitoring reads, cheap enough for every scrape. */
+  countOrdersByState(): Promise<{ plant: string; state: OrderState; count: number }[]>;
+  countOpenExceptions(): Promise<{ plant: string; type: ExceptionType; count: number }[]>;
+  countHeld(): Promise<{ plant: string; count: number }[]>;
+  outboxBacklog(): Promise<{ count: number; oldestCreatedAt: string | null }>;
+  /** Orders that entered `state` before `before`, oldest first. */
+  listOrdersInStateSince(state: OrderState, before: string, plant: string | undefined, limit: number): Promise<{ plant: string; orderNumber: string; state: OrderState; stateSince: string }[]>;
+  /** Transactions in `status` not updated since `before`, oldest first. */
+  listTransactionsInStatusSince(status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number): Promise<TransactionRecord[]>;
+
   /** Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first. */
   claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   markOutboxPublished(ids: string[]): Promise<void>;

@@ -1,3 +1,5 @@
+import { DEFAULT_STALL_THRESHOLDS_SECONDS, type StallThresholds } from '../stalled/stall-thresholds';
+
 /**
  * The parameters of the workflow controls, per plant. Every decision records the version of the rule set that
  * made it, so that an auditor can tell which parameters applied.
@@ -15,6 +17,10 @@ export interface RuleSet {
   overDeliveryTolerancePct: number;
   /** Whether operation N may complete before operation N−1 has. */
   allowOperationOverlap: boolean;
+  /** Open exceptions a plant may have before operations are alerted. */
+  openExceptionLimit: number;
+  /** Seconds an order may sit in a state, or a transaction in a status, before it counts as stalled. */
+  stalledAfterSeconds: StallThresholds;
 }
 
 export const DEFAULT_RULE_SET: RuleSet = {
@@ -24,6 +30,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
   yieldTolerancePct: 0,
   overDeliveryTolerancePct: 5,
   allowOperationOverlap: false,
+  openExceptionLimit: 25,
+  stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,
 };
 
 /** Defaults for every plant, and whole rule sets for plants that differ. */

@@ -14,10 +14,14 @@ import { applyUnit, duplicateUnit, holdUnit, quarantineUnit, transactionOf } fro
 export interface ProcessOutcome {
   status: TransactionStatus;
   exceptionId: string | null;
+  /** The exception type and rule, when the message was refused. */
+  refusal?: { type: string; rule: string };
+  /** The rule that held the message, when it was held. */
+  heldBy?: string;
   /** True when the message had already been processed (a redelivery) and nothing was changed. */
   alreadyProcessed: boolean;
   /** Parked messages of the same order that this message let through, with their outcomes. */
-  released: { correlationId: string; status: TransactionStatus }[];
+  released: { correlationId: string; status: TransactionStatus; refusal?: { type: string; rule: string } }[];
 }
 
 export interface CommandProcessorDeps {
@@ -40,7 +44,7 @@ export interface CommandProcessor {
 /** Optimistic concurrency: two writers racing on one order or lot re-read and decide again, a few times at most. */
 const MAX_CONFLICT_ROUNDS = 5;
 
-type Attempt = { status: TransactionStatus; exceptionId: string | null; alreadyProcessed: boolean } | 'conflict' | 'still-held';
+type Attempt = Omit<ProcessOutcome, 'released'> | 'conflict' | 'still-held';
 
 export function createCommandProcessor(deps: CommandProcessorDeps): CommandProcessor {
   const { store } = deps;
@@ -85,7 +89,14 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
   async function commit(unit: UnitOfWork): Promise<Attempt> {
     const result = await store.commit(unit);
     if (!result.ok) return 'conflict';
-    return { status: unit.transaction.status, exceptionId: unit.transaction.exceptionId, alreadyProcessed: false };
+    const exception = unit.exceptions[0];
+    return {
+      status: unit.transaction.status,
+      exceptionId: unit.transaction.exceptionId,
+      alreadyProcessed: false,
+      ...(exception ? { refusal: { type: exception.type, rule: exception.rule } } : {}),
+      ...(unit.hold ? { heldBy: unit.hold.rule } : {}),
+    };
   }
 
   async function settle(message: InboundMessage, parked: HeldMessage | null): Promise<Exclude<Attempt, 'conflict'>> {
@@ -106,7 +117,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       for (const parked of await store.listHeld(plant, orderNumber)) {
         const outcome = await settle(parked.message, parked);
         if (outcome === 'still-held') continue;
-        released.push({ correlationId: parked.correlationId, status: outcome.status });
+        released.push({ correlationId: parked.correlationId, status: outcome.status, refusal: outcome.refusal });
         progress = true;
       }
     }

@@ -6,6 +6,7 @@ import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork 
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
+import { mongoMonitoringReads } from './mongodb.monitoring';
 import { mongoReference } from './mongodb.reference';
 
 export interface MongoStoreOptions {
@@ -52,6 +53,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const outbox = db.collection<OutboxDoc>('outbox');
   const exceptions = db.collection<ExceptionDoc>('exceptions');
   const reference = mongoReference(db);
+  const monitoring = mongoMonitoringReads(db);
 
   const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) => guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
 
@@ -160,6 +162,13 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     listHeld: (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
     listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
+
+    countOrdersByState: () => guard(monitoring.countOrdersByState),
+    countOpenExceptions: () => guard(monitoring.countOpenExceptions),
+    countHeld: () => guard(monitoring.countHeld),
+    outboxBacklog: () => guard(monitoring.outboxBacklog),
+    listOrdersInStateSince: (state, before, plant, limit) => guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
+    listTransactionsInStatusSince: (status, before, plant, limit) => guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
 
     claimOutbox: (owner, limit, leaseMs) =>
       guard(async () => {

@@ -7,6 +7,7 @@ import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page 
 import type { CommitConflict, ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
+import { sqliteMonitoringReads } from './sqlite.monitoring';
 import { sqliteReferenceStatements } from './sqlite.reference';
 import { MIGRATIONS } from './sqlite.schema';
 import {
@@ -50,6 +51,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   migrate(db);
   const reference = sqliteReferenceStatements(db);
+  const monitoring = sqliteMonitoringReads(db);
 
   const stmt = {
     getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
@@ -233,6 +235,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
     listExpiredHeld: async (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
+
+    countOrdersByState: async () => guard(monitoring.countOrdersByState),
+    countOpenExceptions: async () => guard(monitoring.countOpenExceptions),
+    countHeld: async () => guard(monitoring.countHeld),
+    outboxBacklog: async () => guard(monitoring.outboxBacklog),
+    listOrdersInStateSince: async (state, before, plant, limit) => guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
+    listTransactionsInStatusSince: async (status, before, plant, limit) => guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
 
     claimOutbox: async (owner, limit, leaseMs) =>
       guard(() =>

@@ -164,6 +164,55 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.getTransaction(t.correlationId)).toMatchObject({ attempts: 3, lastError: 'boom', status: 'RECEIVED' });
     });
 
+    it('counts orders by state, open exceptions, held messages and the outbox backlog for monitoring', async () => {
+      const plant = `P-${randomUUID()}`;
+      const old = '2020-01-01T00:00:00.000Z';
+      await store.commit(anApplyUnit(anOrder({ plant, orderNumber: 'A', state: 'RELEASED', stateSince: old }), 0));
+      await store.commit(anApplyUnit(anOrder({ plant, orderNumber: 'B', state: 'RELEASED' }), 0));
+      await store.commit(anApplyUnit(anOrder({ plant, orderNumber: 'C', state: 'ACKNOWLEDGED' }), 0));
+      const counts = (await store.countOrdersByState()).filter((c) => c.plant === plant);
+      expect(counts.sort((a, b) => a.state.localeCompare(b.state))).toEqual([
+        { plant, state: 'ACKNOWLEDGED', count: 1 },
+        { plant, state: 'RELEASED', count: 2 },
+      ]);
+      const stale = await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', plant, 10);
+      expect(stale).toEqual([{ plant, orderNumber: 'A', state: 'RELEASED', stateSince: old }]);
+      const backlog = await store.outboxBacklog();
+      expect(backlog.count).toBeGreaterThanOrEqual(3);
+      expect(backlog.oldestCreatedAt).not.toBeNull();
+
+      const t = aTransaction({ plant, status: 'QUARANTINED', updatedAt: old });
+      const exception = { id: `${t.correlationId}:r`, type: 'VALIDATION' as const, reason: 'r', status: 'OPEN' as const, plant, orderNumber: 'A', correlationId: t.correlationId, messageType: t.messageType, payload: {}, rule: 'r', ruleSetVersion: 1, createdAt: old };
+      await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [exception] });
+      expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([{ plant, type: 'VALIDATION', count: 1 }]);
+      expect((await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', plant, 10)).map((x) => x.correlationId)).toEqual([t.correlationId]);
+
+      const held = aTransaction({ plant, status: 'HELD' });
+      const message = { command: { messageType: 'AcknowledgeProductionOrder', payload: {} }, messageId: 'm', correlationId: held.correlationId, businessKey: 'k', fingerprint: 'f', attempt: 1, receivedAt: old, actor: 'a' } as never;
+      await store.commit({ transaction: held, audit: [], outbox: [], exceptions: [], hold: { correlationId: held.correlationId, plant, orderNumber: 'A', message, rule: 'r', reason: 'x', heldAt: old, heldUntil: old } });
+      expect((await store.countHeld()).filter((c) => c.plant === plant)).toEqual([{ plant, count: 1 }]);
+      expect((await store.listHeld(plant, 'A')).map((h) => h.correlationId)).toEqual([held.correlationId]);
+      expect((await store.listExpiredHeld(new Date().toISOString(), 100)).map((h) => h.correlationId)).toContain(held.correlationId);
+      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: held.correlationId })).toEqual({ ok: true });
+      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: held.correlationId })).toEqual({ ok: false, conflict: 'held' });
+    });
+
+    it('upserts reference data and guards lot versions', async () => {
+      const t = aTransaction();
+      const lot = { plant: 'P1', lotNumber: `L-${randomUUID()}`, item: 'RM', status: 'UNRESTRICTED' as const, expiresAt: null, quantity: 5, uom: 'EA', version: 1, producedBy: null, consumedBy: [], inspections: [], nonconformances: [], updatedAt: t.updatedAt };
+      const item = { number: `I-${randomUUID()}`, revision: 'A', baseUom: 'EA', lotControlled: true, uomConversions: [] };
+      const reference = { plants: [{ code: 'P1', name: 'One' }], workCenters: [{ plant: 'P1', code: 'WC' }], items: [item, { ...item, revision: 'B' }] };
+      expect(await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [], reference, lots: [{ record: lot, expectedVersion: 0 }] })).toEqual({ ok: true });
+      expect(await store.getPlant('P1')).toEqual({ code: 'P1', name: 'One' });
+      expect((await store.listWorkCenters('P1')).map((w) => w.code)).toContain('WC');
+      expect((await store.listItemRevisions(item.number)).map((i) => i.revision)).toEqual(['A', 'B']);
+      expect(await store.getLot('P1', lot.lotNumber)).toEqual(lot);
+      const stale = await store.commit({ transaction: aTransaction(), audit: [], outbox: [], exceptions: [], lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 0 }] });
+      expect(stale).toEqual({ ok: false, conflict: 'lot-version' });
+      expect(await store.commit({ transaction: aTransaction(), audit: [], outbox: [], exceptions: [], lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 1 }] })).toEqual({ ok: true });
+      expect((await store.getLot('P1', lot.lotNumber))?.quantity).toBe(1);
+    });
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

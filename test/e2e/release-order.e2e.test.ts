@@ -110,8 +110,12 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/plantgate_gateway_commands_submitted_total\{message_type="ReleaseProductionOrder",outcome="accepted"\} [1-9]/);
-    expect(metrics).toMatch(/plantgate_worker_commands_processed_total\{message_type="ReleaseProductionOrder",outcome="APPLIED"\} [1-9]/);
+    expect(metrics).toMatch(/plantgate_gateway_commands_submitted_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/plantgate_worker_commands_processed_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="APPLIED"\} [1-9]/);
+    // Gauges read from the store and the broker at scrape time.
+    expect(metrics).toMatch(/plantgate_orders\{plant="P100",state="RELEASED"\} [1-9]/);
+    expect(metrics).toMatch(/plantgate_broker_queue_consumers\{queue="commands.p0"\} 1/);
+    expect(metrics).toMatch(/plantgate_outbox_backlog_messages 0/);
     // Each message reached exactly one partition: no worker ever saw one a second time.
     expect(metrics).not.toMatch(/outcome="redelivered"/);
   });

@@ -1,0 +1,48 @@
+/**
+ * The metric catalogue: every metric Plantgate exports, with its help text and labels. Metrics, dashboards and
+ * alerts are all built from these entries, so a panel cannot name a metric the code does not export.
+ * Names follow plantgate_<subsystem>_<name>_<unit>; labels come from small fixed sets, never order, lot or
+ * correlation IDs.
+ */
+export interface MetricSpec {
+  type: 'counter' | 'gauge' | 'histogram';
+  name: string;
+  help: string;
+  labels: readonly string[];
+}
+
+/** Latency buckets in seconds, with edges at the SLA thresholds: 1 s to apply a command, 5 s end to end, 60 s to post. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export const CATALOGUE = {
+  commandsSubmitted: { type: 'counter', name: 'plantgate_gateway_commands_submitted_total', help: 'Commands received by the gateway (GraphQL and webhooks), by plant, message type and outcome (accepted, duplicate, rejected).', labels: ['plant', 'message_type', 'outcome'] },
+  commandsProcessed: { type: 'counter', name: 'plantgate_worker_commands_processed_total', help: 'Commands processed by workers, by plant, message type and resulting status (APPLIED, HELD, DUPLICATE, QUARANTINED, FAILED, redelivered).', labels: ['plant', 'message_type', 'outcome'] },
+  processingSeconds: { type: 'histogram', name: 'plantgate_worker_processing_duration_seconds', help: 'Time to apply the workflow controls to one message and commit the result.', labels: ['message_type'] },
+  acceptedToAppliedSeconds: { type: 'histogram', name: 'plantgate_worker_accepted_to_applied_seconds', help: 'Time from the gateway accepting a command to a worker committing its outcome.', labels: ['plant', 'message_type'] },
+  appliedToPostedSeconds: { type: 'histogram', name: 'plantgate_connector_applied_to_delivered_seconds', help: 'Time from a state change committing its outbox entry to the external system accepting it.', labels: ['system', 'message_type'] },
+  retries: { type: 'counter', name: 'plantgate_worker_retries_total', help: 'Commands sent back through a retry queue, by message type and reason class.', labels: ['message_type', 'reason'] },
+  deadLettered: { type: 'counter', name: 'plantgate_worker_dead_lettered_total', help: 'Commands moved to the dead-letter queue after their retry budget, by message type and reason class.', labels: ['message_type', 'reason'] },
+  refusals: { type: 'counter', name: 'plantgate_controls_refusals_total', help: 'Messages refused into an exception, by plant, exception type and the rule that refused them.', labels: ['plant', 'type', 'rule'] },
+  duplicatesPrevented: { type: 'counter', name: 'plantgate_controls_duplicates_prevented_total', help: 'Resubmissions of an already accepted business event, caught at the gateway or at a worker.', labels: ['plant', 'message_type', 'stage'] },
+  held: { type: 'counter', name: 'plantgate_controls_held_total', help: 'Messages held because they arrived before their predecessor, by plant and rule.', labels: ['plant', 'rule'] },
+  heldNow: { type: 'gauge', name: 'plantgate_controls_held_messages', help: 'Messages held right now, waiting for their predecessor, by plant.', labels: ['plant'] },
+  openExceptions: { type: 'gauge', name: 'plantgate_exceptions_open', help: 'Open exceptions in the workbench, by plant and type.', labels: ['plant', 'type'] },
+  openExceptionLimit: { type: 'gauge', name: 'plantgate_exceptions_open_limit', help: "Open exceptions a plant may have before operations are alerted (the plant's rule set).", labels: ['plant'] },
+  ordersByState: { type: 'gauge', name: 'plantgate_orders', help: 'Production orders by plant and lifecycle state.', labels: ['plant', 'state'] },
+  stalled: { type: 'gauge', name: 'plantgate_stalled_items', help: 'Orders and transactions sitting in one state longer than their threshold, by plant, kind and state.', labels: ['plant', 'kind', 'state'] },
+  outboxBacklog: { type: 'gauge', name: 'plantgate_outbox_backlog_messages', help: 'Outbox entries committed but not yet published to the broker.', labels: [] },
+  outboxOldestAge: { type: 'gauge', name: 'plantgate_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox entry (0 when none).', labels: [] },
+  outboxPublished: { type: 'counter', name: 'plantgate_outbox_published_total', help: 'Outbox entries relayed to the outbound exchange, by destination system.', labels: ['system'] },
+  queueMessages: { type: 'gauge', name: 'plantgate_broker_queue_messages', help: 'Messages ready in each Plantgate queue, read from the broker.', labels: ['queue'] },
+  queueConsumers: { type: 'gauge', name: 'plantgate_broker_queue_consumers', help: 'Consumers subscribed to each Plantgate queue, read from the broker.', labels: ['queue'] },
+  downstreamSeconds: { type: 'histogram', name: 'plantgate_connector_call_duration_seconds', help: 'Calls to ERP, MES and QMS, by system and status class (2xx, 4xx, 5xx, network).', labels: ['system', 'status_class'] },
+  rateLimited: { type: 'counter', name: 'plantgate_connector_rate_limited_total', help: 'Calls an external system answered with 429 Too Many Requests.', labels: ['system'] },
+  circuitState: { type: 'gauge', name: 'plantgate_connector_circuit_state', help: 'Circuit breaker per external system: 0 closed, 1 half-open, 2 open.', labels: ['system'] },
+  deliveryRetries: { type: 'counter', name: 'plantgate_connector_delivery_retries_total', help: 'Outbound deliveries sent back to a retry queue, by system and reason (HTTP status or unavailable).', labels: ['system', 'reason'] },
+  deliveryFailures: { type: 'counter', name: 'plantgate_connector_dead_lettered_total', help: 'Outbound deliveries refused or out of budget, dead-lettered with a DOWNSTREAM exception.', labels: ['system'] },
+  graphqlSeconds: { type: 'histogram', name: 'plantgate_graphql_operation_duration_seconds', help: 'GraphQL operation latency, by operation name and outcome (ok, error).', labels: ['operation', 'outcome'] },
+  graphqlErrors: { type: 'counter', name: 'plantgate_graphql_errors_total', help: 'Errors returned by GraphQL operations, by operation name and error code.', labels: ['operation', 'code'] },
+} as const satisfies Record<string, MetricSpec>;
+
+export type MetricKey = keyof typeof CATALOGUE;
+export const METRIC_NAMES: readonly string[] = Object.values(CATALOGUE).map((m) => m.name);

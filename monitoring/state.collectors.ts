@@ -1,0 +1,66 @@
+import type { Gauge } from 'prom-client';
+import type { Store } from '../core/ports/store.port';
+import type { StalledItem } from '../core/stalled/stall-thresholds';
+import type { PlantgateMetrics } from './metrics';
+
+export interface StateSources {
+  store: Pick<Store, 'countOrdersByState' | 'countOpenExceptions' | 'countHeld' | 'outboxBacklog'>;
+  stalled: () => Promise<StalledItem[]>;
+  queues: () => Promise<{ queue: string; messages: number; consumers: number }[]>;
+  /** The open-exception limit of a plant. */
+  exceptionLimit: (plant: string) => number;
+  /** Plants with a rule set of their own. */
+  configuredPlants: string[];
+}
+
+/**
+ * Gauges read at scrape time from the store and the broker: orders by state, open exceptions, held messages,
+ * stalled items, outbox backlog and queue depths. Every process exports the same values; dashboards and alerts
+ * aggregate them with max, so several replicas do not add up.
+ */
+export function registerStateCollectors(metrics: PlantgateMetrics, sources: StateSources) {
+  const m = metrics.raw;
+  const refill = (gauge: Gauge, rows: { labels: Record<string, string>; value: number }[]) => {
+    gauge.reset();
+    for (const row of rows) gauge.set(row.labels, row.value);
+  };
+  // prom-client calls collect() before each scrape; errors leave the last values, never fail the scrape.
+  const collect = (gauge: Gauge, read: () => Promise<{ labels: Record<string, string>; value: number }[]>) => {
+    (gauge as unknown as { collect: () => Promise<void> }).collect = async () => {
+      try {
+        refill(gauge, await read());
+      } catch {
+        // Store or broker unreachable: /readyz says so; the metric keeps its last values.
+      }
+    };
+  };
+  collect(m.ordersByState as Gauge, async () => (await sources.store.countOrdersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })));
+  collect(m.openExceptions as Gauge, async () => (await sources.store.countOpenExceptions()).map((r) => ({ labels: { plant: r.plant, type: r.type }, value: r.count })));
+  collect(m.openExceptionLimit as Gauge, async () => {
+    const plants = new Set([...sources.configuredPlants, ...(await sources.store.countOrdersByState()).map((r) => r.plant)]);
+    return [...plants].map((plant) => ({ labels: { plant }, value: sources.exceptionLimit(plant) }));
+  });
+  // Zero for every known plant with nothing held, so that "nothing waits" is a value, not a missing series.
+  collect(m.heldNow as Gauge, async () => {
+    const held = new Map((await sources.store.countHeld()).map((r) => [r.plant, r.count]));
+    const plants = new Set([...held.keys(), ...(await sources.store.countOrdersByState()).map((r) => r.plant)]);
+    return [...plants].map((plant) => ({ labels: { plant }, value: held.get(plant) ?? 0 }));
+  });
+  collect(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await sources.store.outboxBacklog()).count }]);
+  collect(m.outboxOldestAge as Gauge, async () => {
+    const { oldestCreatedAt } = await sources.store.outboxBacklog();
+    return [{ labels: {}, value: oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0 }];
+  });
+  collect(m.stalled as Gauge, async () => {
+    const counts = new Map<string, { labels: Record<string, string>; value: number }>();
+    for (const item of await sources.stalled()) {
+      const key = `${item.plant}|${item.kind}|${item.state}`;
+      const entry = counts.get(key) ?? { labels: { plant: item.plant, kind: item.kind, state: item.state }, value: 0 };
+      entry.value += 1;
+      counts.set(key, entry);
+    }
+    return [...counts.values()];
+  });
+  collect(m.queueMessages as Gauge, async () => (await sources.queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })));
+  collect(m.queueConsumers as Gauge, async () => (await sources.queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })));
+}

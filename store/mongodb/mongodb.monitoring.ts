@@ -1,0 +1,43 @@
+import type { Db } from 'mongodb';
+import type { OrderState } from '../../core/orders/order.types';
+import type { ExceptionType, TransactionRecord } from '../../core/ports/records';
+
+/** The monitoring reads of the MongoDB store; parallel to sqlite.monitoring.ts. */
+export function mongoMonitoringReads(db: Db) {
+  const grouped = async <K extends string>(collection: string, match: object, keys: K[]) =>
+    (
+      await db
+        .collection(collection)
+        .aggregate([{ $match: match }, { $group: { _id: Object.fromEntries(keys.map((k) => [k, `$${k}`])), count: { $sum: 1 } } }])
+        .toArray()
+    ).map((row) => ({ ...(row._id as Record<K, string>), count: row.count as number }));
+  return {
+    countOrdersByState: async () => (await grouped('orders', {}, ['plant', 'state'])) as { plant: string; state: OrderState; count: number }[],
+    countOpenExceptions: async () => (await grouped('exceptions', { status: 'OPEN' }, ['plant', 'type'])) as { plant: string; type: ExceptionType; count: number }[],
+    countHeld: () => grouped('held_messages', {}, ['plant']),
+    outboxBacklog: async () => {
+      const pending = db.collection('outbox');
+      const count = await pending.countDocuments({ publishedAt: null });
+      const oldest = await pending.find({ publishedAt: null }).sort({ _id: 1 }).limit(1).next();
+      return { count, oldestCreatedAt: (oldest?.createdAt as string | undefined) ?? null };
+    },
+    listOrdersInStateSince: async (state: OrderState, before: string, plant: string | undefined, limit: number) =>
+      (
+        await db
+          .collection('orders')
+          .find({ state, stateSince: { $lt: before }, ...(plant ? { plant } : {}) }, { projection: { _id: 0, plant: 1, orderNumber: 1, state: 1, stateSince: 1 } })
+          .sort({ stateSince: 1 })
+          .limit(limit)
+          .toArray()
+      ).map((d) => d as unknown as { plant: string; orderNumber: string; state: OrderState; stateSince: string }),
+    listTransactionsInStatusSince: async (status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number) =>
+      (
+        await db
+          .collection('transactions')
+          .find({ status, updatedAt: { $lt: before }, ...(plant ? { plant } : {}) }, { projection: { _id: 0 } })
+          .sort({ updatedAt: 1 })
+          .limit(limit)
+          .toArray()
+      ).map((d) => d as unknown as TransactionRecord),
+  };
+}

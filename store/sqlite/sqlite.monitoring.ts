@@ -1,0 +1,33 @@
+import type Database from 'better-sqlite3';
+import type { OrderState } from '../../core/orders/order.types';
+import type { ExceptionType, TransactionRecord } from '../../core/ports/records';
+import { transactionFromRow, type TransactionRow } from './sqlite.rows';
+
+/** The monitoring reads of the SQLite store: grouped counts on indexed columns. */
+export function sqliteMonitoringReads(db: Database.Database) {
+  const stmt = {
+    ordersByState: db.prepare<[], { plant: string; state: OrderState; count: number }>('SELECT plant, state, COUNT(*) AS count FROM orders GROUP BY plant, state'),
+    openExceptions: db.prepare<[], { plant: string; type: ExceptionType; count: number }>("SELECT plant, type, COUNT(*) AS count FROM exceptions WHERE status = 'OPEN' GROUP BY plant, type"),
+    held: db.prepare<[], { plant: string; count: number }>('SELECT plant, COUNT(*) AS count FROM held_messages GROUP BY plant'),
+    backlog: db.prepare<[], { count: number; oldest: string | null }>('SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox WHERE published_at IS NULL'),
+  };
+  return {
+    countOrdersByState: () => stmt.ordersByState.all(),
+    countOpenExceptions: () => stmt.openExceptions.all(),
+    countHeld: () => stmt.held.all(),
+    outboxBacklog: () => {
+      const row = stmt.backlog.get()!;
+      return { count: row.count, oldestCreatedAt: row.oldest };
+    },
+    listOrdersInStateSince: (state: OrderState, before: string, plant: string | undefined, limit: number) =>
+      db
+        .prepare(`SELECT plant, order_number AS orderNumber, state, state_since AS stateSince FROM orders WHERE state = ? AND state_since < ? ${plant ? 'AND plant = ?' : ''} ORDER BY state_since LIMIT ?`)
+        .all(...[state, before, ...(plant ? [plant] : []), limit]) as { plant: string; orderNumber: string; state: OrderState; stateSince: string }[],
+    listTransactionsInStatusSince: (status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number) =>
+      (
+        db
+          .prepare(`SELECT * FROM transactions WHERE status = ? AND updated_at < ? ${plant ? 'AND plant = ?' : ''} ORDER BY updated_at LIMIT ?`)
+          .all(...[status, before, ...(plant ? [plant] : []), limit]) as TransactionRow[]
+      ).map(transactionFromRow),
+  };
+}
