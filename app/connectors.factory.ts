@@ -17,7 +17,7 @@ export interface SystemEndpoint {
 
 export interface ConnectorObserver {
   circuit(system: DownstreamSystem, state: CircuitStateName): void;
-  call(system: DownstreamSystem, seconds: number, status: string): void;
+  call(system: DownstreamSystem, seconds: number, statusClass: string, httpStatus: number | null): void;
 }
 
 /** Endpoints from configuration; a system with no URL is absent (its outbound queue waits for it). */
@@ -55,7 +55,7 @@ export function createConnectors(config: Config, endpoints: Partial<Record<Downs
         logger.warn({ system, state }, `${system.toUpperCase()} circuit ${state}`);
         observer?.circuit(system, state);
       },
-      onCall: ({ seconds, status }) => observer?.call(system, seconds, status),
+      onCall: ({ seconds, status, httpStatus }) => observer?.call(system, seconds, status, httpStatus),
     });
     observer?.circuit(system, policy.circuitState());
     if (endpoint.credentials) tokens[system] = createTokenProvider(system, endpoint.credentials);

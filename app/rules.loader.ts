@@ -16,8 +16,8 @@ const ruleSet = z
     openExceptionLimit: z.number().int().min(0),
     stalledAfterSeconds: z
       .object({
-        orders: z.record(z.enum(ORDER_STATES), z.number().int().positive().nullable()).optional(),
-        transactions: z.record(z.enum(TRANSACTION_STATUSES), z.number().int().positive().nullable()).optional(),
+        orders: z.partialRecord(z.enum(ORDER_STATES), z.number().int().positive().nullable()).optional(),
+        transactions: z.partialRecord(z.enum(TRANSACTION_STATUSES), z.number().int().positive().nullable()).optional(),
       })
       .strict(),
   })

@@ -31,7 +31,7 @@ export interface ResilienceOptions {
   /** Calls per second to this system, at most. */
   ratePerSecond: number;
   onCircuitChange?: (state: CircuitStateName) => void;
-  onCall?: (outcome: { seconds: number; status: string }) => void;
+  onCall?: (outcome: { seconds: number; status: string; httpStatus: number | null }) => void;
 }
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
@@ -80,11 +80,11 @@ export function createResiliencePolicy(options: ResilienceOptions) {
             const started = process.hrtime.bigint();
             try {
               const result = await call(signal);
-              options.onCall?.({ seconds: Number(process.hrtime.bigint() - started) / 1e9, status: '2xx' });
+              options.onCall?.({ seconds: Number(process.hrtime.bigint() - started) / 1e9, status: '2xx', httpStatus: null });
               return result;
             } catch (error) {
               const status = error instanceof DownstreamError && error.status ? `${Math.floor(error.status / 100)}xx` : 'network';
-              options.onCall?.({ seconds: Number(process.hrtime.bigint() - started) / 1e9, status });
+              options.onCall?.({ seconds: Number(process.hrtime.bigint() - started) / 1e9, status, httpStatus: error instanceof DownstreamError ? error.status : null });
               throw error;
             }
           }),

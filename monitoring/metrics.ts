@@ -33,9 +33,9 @@ export function createMetrics(registry: Registry) {
   const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
   const connectorObserver = {
     circuit: (system: string, state: keyof typeof CIRCUIT_VALUES) => m.circuitState.set({ system }, CIRCUIT_VALUES[state]),
-    call: (system: string, seconds: number, status: string) => {
-      m.downstreamSeconds.observe({ system, status_class: status }, seconds);
-      if (status === '429') m.rateLimited.inc({ system });
+    call: (system: string, seconds: number, statusClass: string, httpStatus: number | null) => {
+      m.downstreamSeconds.observe({ system, status_class: statusClass }, seconds);
+      if (httpStatus === 429) m.rateLimited.inc({ system });
     },
   };
 
