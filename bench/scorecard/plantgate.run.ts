@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Connection } from 'rabbitmq-client';
+import { loadConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { startRuntime } from '../../app/runtime';
+import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
+import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
+import type { DayEvent, PlantDay } from './plant-day';
+
+const INPUT_TYPES: Record<string, string> = {
+  releaseProductionOrder: 'ReleaseProductionOrderInput',
+  acknowledgeProductionOrder: 'AcknowledgeProductionOrderInput',
+  reportOperationEvent: 'ReportOperationEventInput',
+  reportMaterialConsumption: 'ReportMaterialConsumptionInput',
+  reportProductionCompletion: 'ReportProductionCompletionInput',
+  recordInspectionResult: 'RecordInspectionResultInput',
+  reportNonconformance: 'ReportNonconformanceInput',
+  upsertReferenceData: 'UpsertReferenceDataInput',
+};
+
+/** The same plant day through Plantgate: every event submitted through GraphQL as the adapters would. */
+export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number; burst429: number }, options: { amqpUrl?: string; timeoutMs?: number } = {}): Promise<Scorecard> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-scorecard-'));
+  fs.writeFileSync(path.join(dir, 'rules.json'), JSON.stringify({ defaults: { version: 1, holdWindowMs: 1500 } }));
+  const config = loadConfig({
+    AMQP_URL: options.amqpUrl ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    TOPOLOGY_PREFIX: `scorecard.${randomUUID().slice(0, 8)}`,
+    SQLITE_FILE: path.join(dir, 'store.db'),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PARTITIONS: '4',
+    RULES_FILE: path.join(dir, 'rules.json'),
+    HOLD_SWEEP_MS: '200',
+    OUTBOUND_RETRY_DELAYS_MS: '200,500,1000',
+    OUTBOUND_RETRY_BUDGET: '60',
+    BREAKER_HALF_OPEN_MS: '500',
+    SIMULATORS: 'embedded',
+  });
+  const runtime = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
+  const erp = runtime.referenceSystems!.erp!;
+  const store = runtime.store;
+  const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0 };
+  const submitted: { event: DayEvent; correlationId: string; status: string }[] = [];
+  try {
+    const submit = async (mutation: string, input: object) => {
+      const query = `mutation($i: ${INPUT_TYPES[mutation]}!) { ${mutation}(input: $i) { correlationId status } }`;
+      const response = await fetch(`${runtime.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { i: input } }) });
+      const body = (await response.json()) as { data?: Record<string, { correlationId: string; status: string }>; errors?: unknown[] };
+      if (!body.data?.[mutation]) throw new Error(`${mutation} refused: ${JSON.stringify(body.errors)}`);
+      return body.data[mutation]!;
+    };
+    await submit('upsertReferenceData', day.reference);
+    await until(() => day.reference.lots.every((l) => erp.lots.has(`${l.plant}|${l.lotNumber}`)), 30_000, 'master data in ERP');
+    erp.setFaults({ errorRate: erpFaults.errorRate, burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 } });
+
+    const byOrder = new Map<string, DayEvent[]>();
+    for (const e of day.events) byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
+    await pool([...byOrder.values()], 8, async (events) => {
+      for (const event of events) {
+        const payload = event.mutation === 'releaseProductionOrder' ? { ...event.payload } : event.payload;
+        const result = await submit(event.mutation, payload);
+        submitted.push({ event, ...result });
+        if (event.mutation === 'recordInspectionResult') log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());
+      }
+    });
+
+    // Settled: every accepted event decided, nothing held, every posting confirmed or refused into an exception.
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      const open = await unsettled(store, submitted, day);
+      if (open === 0 || Date.now() > deadline) {
+        log.lost = open;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    for (const { event, correlationId, status } of submitted) {
+      if (!event.fault) continue;
+      const tx = await store.getTransaction(correlationId);
+      const exception = tx?.exceptionId ? await store.getException(tx.exceptionId) : null;
+      const wasHeld = (await store.listAudit(`order:${event.plant}:${event.orderNumber}`)).some((a) => a.action === 'message.held' && a.correlationId === correlationId);
+      const order = await store.getOrder(event.plant, event.orderNumber);
+      const received = erp.journal.some((j) => j.postingType === 'GoodsReceipt' && j.orderNumber === event.orderNumber && j.plant === event.plant);
+      const caught: Record<string, boolean> = {
+        duplicate: status === 'DUPLICATE' || tx?.status === 'DUPLICATE',
+        resend: status === 'DUPLICATE' || tx?.status === 'DUPLICATE',
+        out_of_order: wasHeld && (tx?.status === 'APPLIED' || tx?.status === 'POSTED'),
+        premature_completion: wasHeld && (tx?.status === 'APPLIED' || tx?.status === 'POSTED'),
+        expired_lot: exception?.type === 'VALIDATION',
+        blocked_lot: exception?.type === 'VALIDATION',
+        revision_mismatch: exception?.type === 'REVISION_MISMATCH',
+        failed_inspection: order?.state === 'QUALITY_HOLD' && !received,
+        open_nonconformance: order?.state === 'QUALITY_HOLD' && !received,
+      };
+      if (caught[event.fault]) log.caught[event.fault] += 1;
+    }
+    return score(day, erp, log);
+  } finally {
+    await runtime.stop();
+    await deleteQueues(config.AMQP_URL, runtime.topology.allQueues(), runtime.topology.allExchanges());
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function unsettled(store: Awaited<ReturnType<typeof startRuntime>>['store'], submitted: { correlationId: string; status: string }[], day: PlantDay): Promise<number> {
+  let open = 0;
+  for (const s of submitted) {
+    if (s.status === 'DUPLICATE') continue;
+    const tx = await store.getTransaction(s.correlationId);
+    if (!tx || !FINAL_TRANSACTION_STATUSES.includes(tx.status)) open += 1;
+  }
+  for (const plan of day.orders) {
+    const order = await store.getOrder(plan.release.plant, plan.release.orderNumber);
+    for (const posting of order?.postings ?? []) {
+      if (posting.status !== 'POSTED' && !(await store.getTransaction(posting.correlationId))?.exceptionId) open += 1;
+    }
+  }
+  return open + (await store.outboxBacklog()).count;
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function deleteQueues(url: string, queues: string[], exchanges: string[]) {
+  const connection = new Connection({ url, noDelay: true });
+  try {
+    await connection.onConnect(5000);
+    for (const queue of queues) await connection.queueDelete({ queue });
+    for (const exchange of exchanges) await connection.exchangeDelete({ exchange });
+  } finally {
+    await connection.close();
+  }
+}
