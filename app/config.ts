@@ -40,6 +40,7 @@ const schema = z
     RULES_FILE: z.string().min(1).optional(),
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),
+    SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
     MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
     MONGODB_DATABASE: z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/, 'must be a valid database name').default('plantgate'),
     HOST: z.string().min(1).default('127.0.0.1'),

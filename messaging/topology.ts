@@ -133,3 +133,9 @@ export async function declareTopology(connection: Connection, topology: Topology
   for (const queue of queues) await connection.queueDeclare(queue);
   for (const binding of queueBindings) await connection.queueBind(binding);
 }
+
+/** Deletes every queue and exchange of a topology: for tests, benchmarks and the demo, which own theirs. */
+export async function deleteTopology(connection: Connection, topology: Topology): Promise<void> {
+  for (const queue of topology.allQueues()) await connection.queueDelete({ queue });
+  for (const exchange of topology.allExchanges()) await connection.exchangeDelete({ exchange });
+}

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Connection } from 'rabbitmq-client';
+import { deleteTopology, type Topology } from '../../messaging/topology';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startRuntime } from '../runtime';
@@ -84,7 +86,7 @@ async function main() {
     exitCode = ok ? 0 : 1;
   } finally {
     await runtime.stop();
-    await deleteDemoTopology(config.AMQP_URL, runtime.topology.allQueues(), runtime.topology.allExchanges());
+    await deleteDemoTopology(config.AMQP_URL, runtime.topology);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   process.exit(exitCode);
@@ -138,13 +140,11 @@ function printReport(r: DemoReport, say: (line: string) => void) {
   for (const v of r.violations) say(`  violation: ${v}`);
 }
 
-async function deleteDemoTopology(url: string, queues: string[], exchanges: string[]) {
-  const { Connection } = await import('rabbitmq-client');
+async function deleteDemoTopology(url: string, topology: Topology) {
   const connection = new Connection({ url, noDelay: true });
   try {
     await connection.onConnect(5000);
-    for (const queue of queues) await connection.queueDelete({ queue });
-    for (const exchange of exchanges) await connection.exchangeDelete({ exchange });
+    await deleteTopology(connection, topology);
   } finally {
     await connection.close();
   }

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Connection } from 'rabbitmq-client';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { startRuntime } from '../../app/runtime';
 import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
+import { deleteTopology } from '../topology.cleanup';
 import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
 
@@ -101,7 +101,7 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
     return score(day, erp, log);
   } finally {
     await runtime.stop();
-    await deleteQueues(config.AMQP_URL, runtime.topology.allQueues(), runtime.topology.allExchanges());
+    await deleteTopology(config);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -127,16 +127,5 @@ async function until(check: () => boolean, timeoutMs: number, what: string) {
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function deleteQueues(url: string, queues: string[], exchanges: string[]) {
-  const connection = new Connection({ url, noDelay: true });
-  try {
-    await connection.onConnect(5000);
-    for (const queue of queues) await connection.queueDelete({ queue });
-    for (const exchange of exchanges) await connection.exchangeDelete({ exchange });
-  } finally {
-    await connection.close();
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from 'rabbitmq-client';
-import { createTopology, type TopologyOptions } from '../../messaging/topology';
+import { createTopology, deleteTopology as deleteAll, type TopologyOptions } from '../../messaging/topology';
 
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -15,8 +15,7 @@ export async function deleteTopology(options: TopologyOptions): Promise<void> {
   const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
   try {
     await connection.onConnect(10_000);
-    for (const queue of topology.allQueues()) await connection.queueDelete({ queue });
-    for (const exchange of topology.allExchanges()) await connection.exchangeDelete({ exchange });
+    await deleteAll(connection, topology);
   } finally {
     await connection.close();
   }

@@ -52,11 +52,14 @@ export async function submitAndSettle(url: string, mutation: string, input: obje
   return settled(url, correlationId, statuses);
 }
 
+/** Applied, or applied and already confirmed by ERP when connectors run: either way it took effect. */
+export const TOOK_EFFECT = ['APPLIED', 'POSTED'];
+
 /** An order taken through release and acknowledgement. */
 export async function acknowledgedOrder(url: string, overrides: Partial<ReleaseProductionOrder> = {}): Promise<ReleaseProductionOrder> {
   const release = releaseInput(overrides);
-  await submitAndSettle(url, 'releaseProductionOrder', release, ['APPLIED']);
-  await submitAndSettle(url, 'acknowledgeProductionOrder', acknowledgeInput(release), ['APPLIED']);
+  await submitAndSettle(url, 'releaseProductionOrder', release, TOOK_EFFECT);
+  await submitAndSettle(url, 'acknowledgeProductionOrder', acknowledgeInput(release), TOOK_EFFECT);
   return release;
 }
 
@@ -65,8 +68,8 @@ export async function executedOrder(url: string, overrides: Partial<ReleaseProdu
   const release = await acknowledgedOrder(url, overrides);
   const ref = { orderNumber: release.orderNumber, plant: release.plant };
   for (const [sequence, workCenter] of [[10, 'WC-CUT'], [20, 'WC-ASSY']] as const) {
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'START' }), ['APPLIED']);
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T08:00:00.000Z' }), ['APPLIED']);
+    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'START' }), TOOK_EFFECT);
+    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T08:00:00.000Z' }), TOOK_EFFECT);
   }
   return release;
 }
@@ -74,6 +77,6 @@ export async function executedOrder(url: string, overrides: Partial<ReleaseProdu
 /** An order completed into lot `lot`, waiting for its final inspection. */
 export async function completedOrder(url: string, lot: string, overrides: Partial<ReleaseProductionOrder> = {}): Promise<ReleaseProductionOrder> {
   const release = await executedOrder(url, overrides);
-  await submitAndSettle(url, 'reportProductionCompletion', completion({ orderNumber: release.orderNumber, plant: release.plant, lot }), ['APPLIED']);
+  await submitAndSettle(url, 'reportProductionCompletion', completion({ orderNumber: release.orderNumber, plant: release.plant, lot }), TOOK_EFFECT);
   return release;
 }

@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../app/config';
+import { deleteTopology } from './topology.cleanup';
+
+/** A throw-away installation for one benchmark: its own topology prefix and SQLite file. */
+export async function freshInstallation(overrides: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-bench-'));
+  const env: Record<string, string> = {
+    AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    TOPOLOGY_PREFIX: `bench.${randomUUID().slice(0, 8)}`,
+    SQLITE_FILE: path.join(dir, 'store.db'),
+    LOG_LEVEL: 'silent',
+    SIMULATORS: 'off',
+    PARTITIONS: '8',
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  return {
+    env,
+    config,
+    async cleanup() {
+      await deleteTopology(config);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

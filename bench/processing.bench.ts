@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Config } from '../app/config';
+import { createLogger } from '../app/logger';
+import { startRuntime } from '../app/runtime';
+import type { Command } from '../core/commands/command.types';
+import { businessKeyOf, fingerprintOf } from '../core/idempotency/business-key';
+import { connectBroker } from '../messaging/broker.connection';
+import { createCommandPublisher } from '../messaging/command.publisher';
+import { createTopology } from '../messaging/topology';
+import { createSqliteStore } from '../store/sqlite/sqlite.store';
+import { planPlantDay } from './scorecard/plant-day';
+import { sleep } from './stats';
+import { freshInstallation } from './installation';
+
+const ROOT = path.resolve(__dirname, '..');
+const TYPES: Record<string, Command['messageType']> = {
+  releaseProductionOrder: 'ReleaseProductionOrder',
+  acknowledgeProductionOrder: 'AcknowledgeProductionOrder',
+  reportOperationEvent: 'ReportOperationEvent',
+  reportMaterialConsumption: 'ReportMaterialConsumption',
+  reportProductionCompletion: 'ReportProductionCompletion',
+  recordInspectionResult: 'RecordInspectionResult',
+  reportNonconformance: 'ReportNonconformance',
+};
+
+export interface ProcessingSetup {
+  config: Config;
+  env: Record<string, string>;
+  /** Correlation IDs per order, in publish order. */
+  published: Map<string, string[]>;
+  events: number;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * An installation with reference data applied and a queue preloaded with a realistic mix of events (release,
+ * acknowledgement, operation events, consumptions, completions, final inspections) over two plants, no worker
+ * running yet. `existingOrders` are written into the store first, to measure growth.
+ */
+export async function prepareProcessing(orders: number, existingOrders = 0): Promise<ProcessingSetup> {
+  const install = await freshInstallation({ PORT: '0', WORKER_PREFETCH: '50' });
+  const { config, env } = install;
+  const day = planPlantDay(orders, { faultRate: 0, seed: 5 });
+  const seeder = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
+  const gql = await fetch(`${seeder.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }', variables: { i: day.reference } }),
+  });
+  const { data } = (await gql.json()) as { data: { upsertReferenceData: { correlationId: string } } };
+  while ((await seeder.store.getTransaction(data.upsertReferenceData.correlationId))?.status !== 'APPLIED') await sleep(20);
+  await seeder.stop();
+  if (existingOrders > 0) seedOrders(config.SQLITE_FILE, existingOrders);
+
+  const topology = createTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
+  const connection = await connectBroker({ url: config.AMQP_URL, connectTimeoutMs: 10_000, connectionName: 'bench-preload', logger: createLogger('silent') });
+  const publisher = createCommandPublisher(connection, topology);
+  const published = new Map<string, string[]>();
+  const receivedAt = new Date().toISOString();
+  const sends: Promise<void>[] = [];
+  for (const event of day.events) {
+    const command = { messageType: TYPES[event.mutation]!, payload: event.payload } as unknown as Command;
+    const correlationId = randomUUID();
+    const key = `${event.plant}|${event.orderNumber}`;
+    published.set(key, [...(published.get(key) ?? []), correlationId]);
+    sends.push(publisher.publish({ command, messageId: randomUUID(), correlationId, businessKey: businessKeyOf(command, 1000), fingerprint: fingerprintOf(command), traceparent: '', receivedAt, actor: 'bench' }));
+    if (sends.length >= 200) await Promise.all(sends.splice(0));
+  }
+  await Promise.all(sends);
+  await publisher.close();
+  await connection.close();
+  return { config, env, published, events: day.events.length, cleanup: install.cleanup };
+}
+
+/** Orders already in the store, written in bulk: the file a plant has after months of operation. */
+function seedOrders(file: string, count: number) {
+  createSqliteStore({ file }).close().catch(() => undefined);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const insert = db.prepare('INSERT INTO orders (plant, order_number, state, state_since, item, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const now = new Date().toISOString();
+  const doc = (orderNumber: string) =>
+    JSON.stringify({
+      plant: 'P1', orderNumber, state: 'RECEIVED', item: 'FG-100', itemRevision: 'A', routingRevision: 'R3', specRevision: 'S2', quantity: 20, uom: 'EA',
+      operations: [{ sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 20 }, { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 20 }],
+      timeline: ['RELEASED', 'ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED', 'COMPLETED', 'QUALITY_PENDING', 'RECEIVED'].map((state) => ({ at: now, state, correlationId: randomUUID(), cause: 'history' })),
+    });
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const orderNumber = `H-${String(i).padStart(8, '0')}`;
+      insert.run(i % 2 ? 'P2' : 'P1', orderNumber, 'RECEIVED', now, 'FG-100', 7, now, doc(orderNumber));
+    }
+  });
+  for (let i = 0; i < count; i += 50_000) batch(i, Math.min(count, i + 50_000));
+  db.close();
+}
+
+export interface WorkerRun {
+  eventsPerSecond: number;
+  peakRssMb: number;
+  fileSizeMb: number;
+  inOrder: boolean;
+}
+
+/** Starts worker processes on the preloaded queue and measures until every event has its outcome. */
+export async function runWorkers(setup: ProcessingSetup, workers: number): Promise<WorkerRun> {
+  const children: ChildProcess[] = [];
+  const started: Promise<void>[] = [];
+  for (let i = 0; i < workers; i++) {
+    const child = spawn(process.execPath, [...nodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'], { cwd: ROOT, env: { ...process.env, ...setup.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    started.push(new Promise((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Plantgate worker started') && resolve())));
+  }
+  await Promise.all(started);
+  const begin = process.hrtime.bigint();
+  const db = new Database(setup.config.SQLITE_FILE, { readonly: true, fileMustExist: true });
+  const count = db.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('APPLIED','POSTED','DUPLICATE','QUARANTINED','FAILED') AND message_type != 'UpsertReferenceData'");
+  let peakRssMb = 0;
+  for (;;) {
+    peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
+    if ((count.get() as { n: number }).n >= setup.events) break;
+    await sleep(50);
+  }
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
+  const inOrder = checkOrder(db, setup.published);
+  db.close();
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  const fileSizeMb = ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(setup.config.SQLITE_FILE + suffix) ? fs.statSync(setup.config.SQLITE_FILE + suffix).size : 0), 0) / 1e6;
+  return { eventsPerSecond: setup.events / seconds, peakRssMb, fileSizeMb, inOrder };
+}
+
+/** Every order's events took effect in the order they were published: applied versions strictly increase. */
+function checkOrder(db: Database.Database, published: Map<string, string[]>): boolean {
+  const get = db.prepare('SELECT applied_version AS v, status FROM transactions WHERE correlation_id = ?');
+  for (const ids of published.values()) {
+    let last = 0;
+    for (const id of ids) {
+      const row = get.get(id) as { v: number | null; status: string } | undefined;
+      if (!row || row.status !== 'APPLIED' || row.v === null) return false;
+      if (row.v <= last) return false;
+      last = row.v;
+    }
+  }
+  return true;
+}
+
+/** BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the workers of a run. */
+function nodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,159 @@
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bareApollo, ingestion, readPath, submitToApplied } from './http.bench';
+import { prepareProcessing, runWorkers } from './processing.bench';
+import { rawLatency, rawThroughput } from './raw-broker.bench';
+import { planPlantDay } from './scorecard/plant-day';
+import { runPlantgate } from './scorecard/plantgate.run';
+import { runPointToPoint } from './scorecard/relay.run';
+import { figure, repeat, round, type Figure } from './stats';
+
+/**
+ * `npm run bench [-- --quick]`: Plantgate against the raw parts and against point-to-point integration, in one run
+ * on this machine, reported as ratios. Every figure is the median of three repetitions, with min and max.
+ */
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const size = quick
+    ? { raw: 5000, latencySeconds: 3, orders: 300, httpSeconds: 4, growth: [10_000, 100_000], scorecardOrders: 60 }
+    : { raw: 20000, latencySeconds: 8, orders: 1000, httpSeconds: 8, growth: [10_000, 1_000_000], scorecardOrders: 300 };
+  const REPS = 3;
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${Math.round((Date.now() - started) / 1000)}s] ${line}`);
+
+  log('raw broker');
+  const raw = await repeat(REPS, () => rawThroughput(url, size.raw));
+  const rawLat = await collect(REPS, () => rawLatency(url, 1000, size.latencySeconds));
+
+  log('processing, one worker and two');
+  const processing = await collect(REPS, () => processingRun(size.orders, 1));
+  const twoWorkers = await collect(REPS, () => processingRun(size.orders, 2));
+
+  log('ingestion and bare Apollo');
+  const ingest = await repeat(REPS, async () => (await ingestion(size.httpSeconds)).rps);
+  const bare = await repeat(REPS, () => bareApollo(size.httpSeconds));
+
+  log('submit → applied latency at 1,000/s');
+  const latency = await collect(REPS, () => submitToApplied(1000, size.latencySeconds));
+
+  log(`growth: ${size.growth.join(' and ')} orders already stored`);
+  const growth = [];
+  for (const existing of size.growth) {
+    growth.push(await collect(REPS, () => processingRun(Math.min(size.orders, 300), 1, existing)));
+  }
+
+  log('read path');
+  const reads = await collect(REPS, () => readPath(size.httpSeconds));
+
+  log(`scorecard: ${size.scorecardOrders} orders through Plantgate and through a point-to-point relay`);
+  const day = planPlantDay(size.scorecardOrders, { seed: 2026, faultRate: 0.4 });
+  const faults = { errorRate: 0.05, burst429: 5 };
+  const plantgate = await runPlantgate(day, faults, { timeoutMs: 300_000 });
+  const relay = await runPointToPoint(day, faults);
+
+  const processingFig = figure(processing.map((r) => r.eventsPerSecond));
+  const latencyP50 = figure(latency.map((r) => r.p50));
+  const latencyP99 = figure(latency.map((r) => r.p99));
+  const rawP50 = figure(rawLat.map((r) => r.p50));
+  const rawP99 = figure(rawLat.map((r) => r.p99));
+  const growthFigs = growth.map((runs) => ({ eps: figure(runs.map((r) => r.eventsPerSecond)), rss: figure(runs.map((r) => r.peakRssMb)), file: figure(runs.map((r) => r.fileSizeMb)) }));
+  const commit = (() => {
+    try {
+      return execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const results = {
+    date: new Date().toISOString(),
+    commit,
+    quick,
+    raw_broker_msgs_per_s: raw.median,
+    raw_broker_latency_p50_ms: rawP50.median,
+    raw_broker_latency_p99_ms: rawP99.median,
+    processing_events_per_s: processingFig.median,
+    processing_ratio: round(processingFig.median / raw.median),
+    processing_two_workers_events_per_s: figure(twoWorkers.map((r) => r.eventsPerSecond)).median,
+    processing_two_workers_in_order: twoWorkers.every((r) => r.inOrder) && processing.every((r) => r.inOrder),
+    ingestion_mutations_per_s: ingest.median,
+    bare_apollo_mutations_per_s: bare.median,
+    ingestion_ratio: round(ingest.median / bare.median),
+    latency_p50_ms: latencyP50.median,
+    latency_p99_ms: latencyP99.median,
+    latency_p50_ratio: round(latencyP50.median / rawP50.median),
+    latency_p99_ratio: round(latencyP99.median / rawP99.median),
+    growth_orders: size.growth,
+    growth_events_per_s: growthFigs.map((g) => g.eps.median),
+    growth_ratio: round(growthFigs[1]!.eps.median / growthFigs[0]!.eps.median),
+    store_file_mb: growthFigs.map((g) => g.file.median),
+    worker_peak_rss_mb: Math.max(...growthFigs.map((g) => g.rss.median)),
+    worker_peak_rss_mb_by_size: growthFigs.map((g) => g.rss.median),
+    read_requests_per_s: figure(reads.map((r) => r.rps)).median,
+    read_calls_per_system_per_request: reads[0]!.callsPerSystemPerRequest,
+    scorecard: { plantgate, point_to_point: relay },
+    figures: {
+      raw_broker_msgs_per_s: raw,
+      raw_broker_latency_p50_ms: rawP50,
+      raw_broker_latency_p99_ms: rawP99,
+      processing_events_per_s: processingFig,
+      processing_two_workers_events_per_s: figure(twoWorkers.map((r) => r.eventsPerSecond)),
+      ingestion_mutations_per_s: ingest,
+      bare_apollo_mutations_per_s: bare,
+      latency_p50_ms: latencyP50,
+      latency_p99_ms: latencyP99,
+      growth_events_per_s: growthFigs.map((g) => g.eps),
+      read_requests_per_s: figure(reads.map((r) => r.rps)),
+    } satisfies Record<string, Figure | Figure[]>,
+  };
+  const dir = path.join(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  log(`wrote bench/results/latest.json (${quick ? 'quick' : 'full'} run)`);
+}
+
+/** One processing measurement on a fresh installation with a preloaded queue. */
+async function processingRun(orders: number, workers: number, existingOrders = 0) {
+  const setup = await prepareProcessing(orders, existingOrders);
+  try {
+    return await runWorkers(setup, workers);
+  } finally {
+    await setup.cleanup();
+  }
+}
+
+async function collect<T>(times: number, run: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < times; i++) out.push(await run());
+  return out;
+}
+
+function printTable(r: Record<string, unknown> & { figures: Record<string, Figure | Figure[]> }) {
+  const f = r.figures;
+  const row = (name: string, fig: Figure, unit: string, extra = '') => console.log(`${name.padEnd(40)} ${String(fig.median).padStart(10)} ${unit.padEnd(8)} (min ${fig.min}, max ${fig.max}) ${extra}`);
+  console.log('');
+  row('raw broker', f.raw_broker_msgs_per_s as Figure, 'msg/s');
+  row('raw broker latency p50 @1000/s', f.raw_broker_latency_p50_ms as Figure, 'ms');
+  row('raw broker latency p99 @1000/s', f.raw_broker_latency_p99_ms as Figure, 'ms');
+  row('processing, one worker', f.processing_events_per_s as Figure, 'ev/s', `ratio to raw ${String(r.processing_ratio)}`);
+  row('processing, two workers', f.processing_two_workers_events_per_s as Figure, 'ev/s', `in order: ${String(r.processing_two_workers_in_order)}`);
+  row('ingestion (GraphQL submit)', f.ingestion_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_ratio)}`);
+  row('bare @apollo/server', f.bare_apollo_mutations_per_s as Figure, 'req/s');
+  row('submit→applied p50 @1000/s', f.latency_p50_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p50_ratio)}`);
+  row('submit→applied p99 @1000/s', f.latency_p99_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p99_ratio)}`);
+  (f.growth_events_per_s as Figure[]).forEach((g, i) => row(`processing with ${String((r.growth_orders as number[])[i])} orders stored`, g, 'ev/s', `file ${String((r.store_file_mb as number[])[i])} MB, rss ${String((r.worker_peak_rss_mb_by_size as number[])[i])} MB`));
+  console.log(`${'growth ratio'.padEnd(40)} ${String(r.growth_ratio).padStart(10)}`);
+  row('read: productionOrders(first: 50) live', f.read_requests_per_s as Figure, 'req/s', `calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`);
+  const s = r.scorecard as { plantgate: Record<string, unknown>; point_to_point: Record<string, unknown> };
+  console.log('\nscorecard                                plantgate   point-to-point');
+  for (const key of ['postings_applied_twice', 'stock_negative', 'receipts_before_quality_release', 'expired_or_blocked_consumptions', 'outdated_routing_confirmations', 'faults_injected', 'faults_caught', 'faults_unaccounted', 'events_lost', 'erp_faults_injected']) {
+    console.log(`${key.padEnd(40)} ${String(s.plantgate[key]).padStart(9)}   ${String(s.point_to_point[key]).padStart(14)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
