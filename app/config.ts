@@ -34,6 +34,7 @@ const schema = z
     PARTITIONS: int(1, 256).default(8),
     RETRY_BUDGET: int(1, 100).default(5),
     RETRY_DELAYS_MS: delays.default([1000, 5000, 30000]),
+    IN_PROCESS_RETRIES: int(0, 10).default(3),
     WORKER_PREFETCH: int(1, 1000).default(20),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),
     HOLD_SWEEP_MS: int(50, 600_000).default(5000),

@@ -58,6 +58,7 @@ export function startWorker(deps: WorkerDeps) {
     logger,
     observer: deps.metrics.consumerObserver,
     retryBudget: config.RETRY_BUDGET,
+    inProcessRetries: config.IN_PROCESS_RETRIES,
     prefetch: config.WORKER_PREFETCH,
   });
   // ERP's document number for a posting re-enters the workflow as a command, through the same confirmed path.

@@ -27,6 +27,8 @@ export interface CommandConsumerOptions {
   /** Attempts a message gets, the first delivery included, before it is dead-lettered. */
   retryBudget: number;
   prefetch: number;
+  /** Quick retries in hand before a transient failure goes to the broker's retry queue, which can reorder. */
+  inProcessRetries?: number;
 }
 
 export interface CommandConsumers {
@@ -71,7 +73,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
     const log = logger.child({ correlationId: inbound.correlationId, messageType: inbound.command.messageType });
     try {
-      const outcome = await processor.process(inbound);
+      const outcome = await processWithQuickRetries(inbound);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { plant } = scopeOf(inbound.command);
       observer.processed(plant, inbound.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, inbound.receivedAt);
@@ -91,6 +93,23 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       await processor.fail(inbound, reason);
       await deadLetter(msg, reason, inbound.command.messageType);
       return ConsumerStatus.ACK;
+    }
+  }
+
+  /**
+   * A transient failure (a locked store, a write conflict) usually passes within milliseconds: retrying while the
+   * message is in hand keeps its order's later messages behind it. Only a failure that outlasts these goes back
+   * through the broker with backoff.
+   */
+  async function processWithQuickRetries(inbound: InboundMessage) {
+    const tries = options.inProcessRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await processor.process(inbound);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= tries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      }
     }
   }
 

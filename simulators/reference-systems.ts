@@ -10,15 +10,17 @@ export interface ReferenceSystemsOptions {
   automation?: { mes?: Partial<MesAutomation>; qms?: Partial<QmsAutomation> };
   erpCredentials?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
   webhookSecret?: string;
+  /** Fixed ports, when the systems run on their own; any free port otherwise. */
+  ports?: { erp?: number; mes?: number; qms?: number };
 }
 
 /** Starts the reference ERP, MES and QMS the configuration leaves to the embedded default. */
 export async function startReferenceSystems(options: ReferenceSystemsOptions) {
   const erp: ErpSimulator | null = options.erp
-    ? await startErpSimulator({ clientId: options.erpCredentials?.clientId, clientSecret: options.erpCredentials?.clientSecret, tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds })
+    ? await startErpSimulator({ port: options.ports?.erp, clientId: options.erpCredentials?.clientId, clientSecret: options.erpCredentials?.clientSecret, tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds })
     : null;
-  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ automation: options.automation?.mes, webhookSecret: options.webhookSecret }) : null;
-  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ automation: options.automation?.qms, webhookSecret: options.webhookSecret }) : null;
+  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ port: options.ports?.mes, automation: options.automation?.mes, webhookSecret: options.webhookSecret }) : null;
+  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ port: options.ports?.qms, automation: options.automation?.qms, webhookSecret: options.webhookSecret }) : null;
   return {
     erp,
     mes,

@@ -41,8 +41,13 @@ export interface CommandProcessor {
   downstreamFailed(message: OutboundMessage, reason: string): Promise<void>;
 }
 
-/** Optimistic concurrency: two writers racing on one order or lot re-read and decide again, a few times at most. */
-const MAX_CONFLICT_ROUNDS = 5;
+/**
+ * Optimistic concurrency: two writers racing on one order or lot (a component lot many orders draw from) re-read
+ * and decide again, after a short randomised pause. Generous on purpose: giving up sends the message through the
+ * broker's retry queue, where later messages of its order could overtake it.
+ */
+const MAX_CONFLICT_ROUNDS = 25;
+const conflictPause = (round: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));
 
 type Attempt = Omit<ProcessOutcome, 'released'> | 'conflict' | 'still-held';
 
@@ -105,6 +110,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       if (outcome !== 'conflict') return outcome;
       // Someone else released this parked message in the meantime: nothing left to do here.
       if (parked && (await store.getTransaction(parked.correlationId))?.status !== 'HELD') return 'still-held';
+      await conflictPause(round);
     }
     throw new DomainError('CONCURRENT_MODIFICATION', `Order or lot changed concurrently ${MAX_CONFLICT_ROUNDS} times`, { retryable: true });
   }

@@ -37,7 +37,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
   afterEach(() => installation.cleanup());
 
   it('retries a failing message with growing delays, dead-letters it after the budget and opens an exception', async () => {
-    installation = createTestInstallation('retry', { RETRY_BUDGET: '3', RETRY_DELAYS_MS: '150,300' });
+    installation = createTestInstallation('retry', { RETRY_BUDGET: '3', RETRY_DELAYS_MS: '150,300', IN_PROCESS_RETRIES: '0' });
     const attemptsAt = new Map<string, number[]>();
     const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-FLAKY', Infinity]]), attemptsAt) });
     const url = runtime.url!;
@@ -75,7 +75,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
   });
 
   it('applies a message that recovers within its budget, once, counting its attempts', async () => {
-    installation = createTestInstallation('recover', { RETRY_BUDGET: '4', RETRY_DELAYS_MS: '100' });
+    installation = createTestInstallation('recover', { RETRY_BUDGET: '4', RETRY_DELAYS_MS: '100', IN_PROCESS_RETRIES: '0' });
     const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-RECOVERS', 2]]), new Map()) });
     await seedReferenceData(runtime.url!);
     const { correlationId } = (await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-RECOVERS' }) })).releaseProductionOrder;
@@ -87,6 +87,20 @@ describe('retry with backoff through the broker, then dead letter', () => {
     expect((await runtime.store.getOrder('P100', 'PO-RECOVERS'))?.state).toBe('RELEASED');
     expect(await queueDepth(runtime.topology.names.deadLetter)).toBe(0);
     expect((await runtime.store.listAudit('order:P100:PO-RECOVERS')).map((a) => a.action)).toEqual(['order.released']);
+  });
+
+  it('rides out a short failure in hand, without the broker round trip that could let later messages overtake it', async () => {
+    installation = createTestInstallation('in-hand', { IN_PROCESS_RETRIES: '3' });
+    const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-BLIP', 2]]), new Map()) });
+    await seedReferenceData(runtime.url!);
+    const { correlationId } = (await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-BLIP' }) })).releaseProductionOrder;
+    const tx = await waitFor(async () => {
+      const { transaction } = await gqlOk<Tx>(runtime.url!, TRANSACTION, { correlationId });
+      return transaction.status === 'APPLIED' ? transaction : undefined;
+    });
+    expect(tx.attempts).toBe(1);
+    const metrics = await (await fetch(`${runtime.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/plantgate_worker_retries_total\{/);
   });
 
   it('dead-letters a message no worker can read, without retrying it', async () => {

@@ -1,0 +1,29 @@
+import { startReferenceSystems } from './reference-systems';
+
+/**
+ * `npm run simulators`: the reference ERP, MES and QMS on their own, for a Plantgate pointed at them by URL.
+ * SIM_ERP_PORT, SIM_MES_PORT, SIM_QMS_PORT choose ports (0: any free one); PLANTGATE_URL is where MES and QMS send
+ * their webhooks; SIM_AUTOMATION=on lets MES acknowledge and execute orders and QMS decide inspections.
+ */
+async function main() {
+  const automation = process.env.SIM_AUTOMATION === 'on';
+  const systems = await startReferenceSystems({
+    erp: true,
+    mes: true,
+    qms: true,
+    ports: { erp: Number(process.env.SIM_ERP_PORT ?? 0), mes: Number(process.env.SIM_MES_PORT ?? 0), qms: Number(process.env.SIM_QMS_PORT ?? 0) },
+    erpCredentials: { clientId: process.env.SIM_ERP_CLIENT_ID ?? 'plantgate', clientSecret: process.env.SIM_ERP_CLIENT_SECRET ?? 'plantgate-secret' },
+    webhookSecret: process.env.WEBHOOK_SECRET,
+    automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },
+  });
+  if (process.env.PLANTGATE_URL) systems.connectTo(process.env.PLANTGATE_URL.replace(/\/+$/, ''));
+  console.log(`Reference systems: ERP ${systems.erp!.url} (OAuth2 client ${process.env.SIM_ERP_CLIENT_ID ?? 'plantgate'}), MES ${systems.mes!.url}, QMS ${systems.qms!.url}`);
+  const stop = () => void systems.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`reference systems failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});
