@@ -17,7 +17,7 @@ interface ErpOrder {
   orderNumber: string;
   item: string | null;
   quantity: number | null;
-  status: 'RELEASED' | 'IN_PROCESS' | 'RECEIVED';
+  status: 'RELEASED' | 'IN_PROCESS' | 'RECEIVED' | 'SETTLED';
   confirmedYield: number;
   operationYield: Record<number, number>;
   scrap: number;
@@ -82,7 +82,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     switch (postingType) {
       case 'OperationConfirmation': {
         const sequence = Number(p.operationSequence);
-        order.status = order.status === 'RECEIVED' ? order.status : 'IN_PROCESS';
+        order.status = order.status === 'RECEIVED' || order.status === 'SETTLED' ? order.status : 'IN_PROCESS';
         order.operationYield[sequence] = (order.operationYield[sequence] ?? 0) + Number(p.yieldQuantity ?? 0);
         order.scrap += Number(p.scrapQuantity ?? 0);
         // What the order has yielded so far is what its furthest operation confirmed.
@@ -111,6 +111,10 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         order.status = 'RECEIVED';
         break;
       }
+      case 'OrderSettlement':
+        if (order.status !== 'RECEIVED') return { status: 422, body: { error: `order ${orderNumber} cannot be settled before its goods receipt` } };
+        order.status = 'SETTLED';
+        break;
       case 'MasterData':
         return { status: 422, body: { error: 'master data goes to /api/master-data' } };
       default:

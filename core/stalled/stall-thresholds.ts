@@ -19,7 +19,7 @@ export const DEFAULT_STALL_THRESHOLDS_SECONDS: StallThresholds = {
     COMPLETED: 600, // moves on to QUALITY_PENDING at once; sitting here means something broke
     QUALITY_PENDING: 8 * 3600, // the final inspection is decided within a shift
     QUALITY_HOLD: 72 * 3600,
-    RECEIVED: null,
+    RECEIVED: 3600, // ERP settles a received order within the hour
     FINANCIALLY_POSTED: null,
     CANCELLED: null,
   },

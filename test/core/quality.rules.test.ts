@@ -93,9 +93,13 @@ describe('posting acknowledgement', () => {
   const receipt = { lot: 'FG-LOT-1', quantity: 50, uom: 'EA', stockStatus: 'UNRESTRICTED' as const, status: 'REQUESTED' as const, postingKey: 'erp|gr|1', requestedAt: ctx.now, postedAt: null };
   const posting = { postingKey: 'erp|gr|1', system: 'erp' as const, postingType: 'GoodsReceipt', status: 'REQUESTED' as const, correlationId: 'c-ins', requestedAt: ctx.now, postedAt: null, documentNumber: null };
 
-  it('makes the order RECEIVED when ERP confirms the goods receipt, and marks the requesting transaction POSTED', () => {
+  it('makes the order RECEIVED when ERP confirms the goods receipt, asks ERP to settle, and marks the requesting transaction POSTED', () => {
     const decision = decidePostingAcknowledgement(postingAck('erp|gr|1'), inputs(pending({ goodsReceipts: [receipt], postings: [posting] })), ctx);
-    expect(decision).toMatchObject({ kind: 'apply', order: { state: 'RECEIVED', goodsReceipts: [{ status: 'POSTED' }], postings: [{ status: 'POSTED', documentNumber: '5000001' }] }, postedCorrelationIds: ['c-ins'] });
+    expect(decision).toMatchObject({ kind: 'apply', order: { state: 'RECEIVED', goodsReceipts: [{ status: 'POSTED' }], postings: [{ status: 'POSTED', documentNumber: '5000001' }, { postingType: 'OrderSettlement', status: 'REQUESTED' }] }, postedCorrelationIds: ['c-ins'] });
+    if (decision.kind !== 'apply') return;
+    expect(decision.outbox).toEqual([expect.objectContaining({ destination: 'erp', messageType: 'OrderSettlement', idempotencyKey: 'erp|settlement|P100|PO-1000' })]);
+    const settled = decidePostingAcknowledgement(postingAck('erp|settlement|P100|PO-1000', { documentNumber: '7000001' }), inputs(decision.order!), ctx);
+    expect(settled).toMatchObject({ kind: 'apply', order: { state: 'FINANCIALLY_POSTED' }, outbox: [] });
   });
 
   it('refuses an acknowledgement of a posting never requested, and a second one', () => {
