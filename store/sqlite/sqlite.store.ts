@@ -74,6 +74,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       'SELECT * FROM submissions WHERE business_key = ?',
     ),
     insertSubmission: db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)'),
+    markPublished: db.prepare('UPDATE submissions SET published = 1 WHERE correlation_id = ?'),
     getIdempotencyKey: db.prepare<[string], { business_key: string; fingerprint: string; correlation_id: string; created_at: string }>(
       'SELECT * FROM idempotency_keys WHERE business_key = ?',
     ),
@@ -172,7 +173,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     recordSubmission: (claim) => write(() => recordSubmission(claim)),
-    markSubmissionPublished: (correlationId) => write(() => void db.prepare('UPDATE submissions SET published = 1 WHERE correlation_id = ?').run(correlationId)),
+    markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
     withdrawSubmission: async (correlationId) =>
       guard(() =>
         db.transaction(() => {
