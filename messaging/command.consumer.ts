@@ -67,8 +67,10 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       inbound = decodeCommand(msg);
     } catch (error) {
       // Nothing to apply and nothing to retry: keep it where a person can see it.
-      logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: (error as Error).message }, 'unreadable message dead-lettered');
-      await deadLetter(msg, (error as Error).message, String(msg.type ?? 'unknown'));
+      const reason = (error as Error).message;
+      logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: reason }, 'unreadable message dead-lettered');
+      await processor.unreadable({ messageId: String(msg.messageId ?? ''), correlationId: String(msg.correlationId ?? ''), messageType: String(msg.type ?? 'unknown'), body: msg.body, reason });
+      await deadLetter(msg, reason, String(msg.type ?? 'unknown'));
       return ConsumerStatus.ACK;
     }
     const log = logger.child({ correlationId: inbound.correlationId, messageType: inbound.command.messageType });

@@ -90,6 +90,8 @@ export interface Store {
   withdrawSubmission(correlationId: string): Promise<void>;
 
   commit(unit: UnitOfWork): Promise<CommitResult>;
+  /** Opens an exception that belongs to no transaction (a message no worker could read); kept once per id. */
+  openException(exception: ExceptionRecord, audit: AuditDraft[]): Promise<void>;
   /** Notes a failed attempt without changing anything else. */
   recordAttempt(correlationId: string, attempts: number, lastError: string): Promise<void>;
 

@@ -37,6 +37,8 @@ export interface CommandProcessor {
   fail(message: InboundMessage, reason: string): Promise<ProcessOutcome>;
   /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
   expire(held: HeldMessage): Promise<boolean>;
+  /** Opens a VALIDATION exception for a delivered message no worker can read, so that it is not only in a queue. */
+  unreadable(message: { messageId: string; correlationId: string; messageType: string; body: unknown; reason: string }): Promise<void>;
   /** Opens a DOWNSTREAM exception on the transaction whose outbound message a system refused or never took. */
   downstreamFailed(message: OutboundMessage, reason: string): Promise<void>;
 }
@@ -170,6 +172,30 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
         reason: `Waited ${waited} s (hold window ${Math.round(ctx.rules.holdWindowMs / 1000)} s) and its predecessor never came: ${held.reason}`,
       });
       return (await store.commit({ ...unit, releaseHeld: held.correlationId })).ok;
+    },
+
+    async unreadable(message) {
+      const now = deps.now().toISOString();
+      const payload = (message.body && typeof message.body === 'object' ? (message.body as { payload?: Record<string, unknown> }).payload : undefined) ?? {};
+      const plant = typeof payload.plant === 'string' ? payload.plant : '*';
+      const orderNumber = typeof payload.orderNumber === 'string' ? payload.orderNumber : '';
+      await store.openException(
+        {
+          id: `${message.correlationId || message.messageId || now}:unreadable`,
+          type: 'VALIDATION',
+          reason: `A worker could not read this message (${message.reason}); it is kept in the dead-letter queue.`,
+          status: 'OPEN',
+          plant,
+          orderNumber,
+          correlationId: message.correlationId,
+          messageType: message.messageType,
+          payload: message.body,
+          rule: 'message.readable',
+          ruleSetVersion: ruleSetFor(deps.rules, plant).version,
+          createdAt: now,
+        },
+        [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'unreadable-messages', action: 'message.unreadable', actor: 'worker', correlationId: message.correlationId, detail: { reason: message.reason, messageId: message.messageId } }],
+      );
     },
 
     async downstreamFailed(message, reason) {

@@ -142,6 +142,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         throw error;
       }
     },
+    openException: (exception, entries) =>
+      inTransaction(async (session) => {
+        await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
+        for (const entry of entries) await appendAudit(entry, session);
+      }),
     recordAttempt: (correlationId, attempts, lastError) =>
       guard(async () => void (await transactions.updateOne({ _id: correlationId }, { $set: { attempts, lastError, updatedAt: new Date().toISOString() } }))),
 

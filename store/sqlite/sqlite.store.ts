@@ -191,6 +191,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         throw guardError(error);
       }
     },
+    openException: (exception, audit) =>
+      write(() => {
+        insertException(exception);
+        audit.forEach(appendAudit);
+      }),
     recordAttempt: async (correlationId, attempts, lastError) =>
       guard(
         () =>

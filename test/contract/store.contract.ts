@@ -213,6 +213,16 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect((await store.getLot('P1', lot.lotNumber))?.quantity).toBe(1);
     });
 
+    it('opens an exception outside any transaction, once per id', async () => {
+      const t = aTransaction();
+      const exception = { id: `${t.correlationId}:unreadable`, type: 'VALIDATION' as const, reason: 'unreadable', status: 'OPEN' as const, plant: '*', orderNumber: '', correlationId: t.correlationId, messageType: 'x', payload: { raw: true }, rule: 'message.readable', ruleSetVersion: 1, createdAt: t.receivedAt };
+      const audit = [{ at: t.receivedAt, subject: 'unreadable-messages', action: 'message.unreadable', actor: 'worker', correlationId: t.correlationId, detail: {} }];
+      await store.openException(exception, audit);
+      await store.openException(exception, audit);
+      expect(await store.getException(exception.id)).toEqual(exception);
+      expect((await store.listExceptions({ plant: '*' }, { first: 50 })).items.filter((e) => e.id === exception.id)).toHaveLength(1);
+    });
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -121,5 +121,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
     });
     expect(dead!.correlationId).toBe('c-unreadable');
     expect(String(dead!.headers['x-last-error'])).toContain('Unsupported schema version 99');
+    // Not only in a queue: the workbench shows it too.
+    expect(await runtime.store.getException('c-unreadable:unreadable')).toMatchObject({ type: 'VALIDATION', rule: 'message.readable', correlationId: 'c-unreadable', status: 'OPEN' });
   });
 });
