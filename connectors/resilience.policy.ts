@@ -75,6 +75,8 @@ export function createResiliencePolicy(options: ResilienceOptions) {
     system: options.system,
     async execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
       try {
+        // A signal of the call's own: cockatiel's default is one shared signal, on which many concurrent calls
+        // would pile up abort listeners (Node warns past ten).
         return await policy.execute(({ signal }) =>
           limiter.schedule(async () => {
             const started = process.hrtime.bigint();
@@ -88,6 +90,7 @@ export function createResiliencePolicy(options: ResilienceOptions) {
               throw error;
             }
           }),
+          new AbortController().signal,
         );
       } catch (error) {
         if (error instanceof BrokenCircuitError) {
