@@ -68,6 +68,7 @@ export function createConnectors(config: Config, endpoints: Partial<Record<Downs
     throw new Error(`${system.toUpperCase()} is not connected: set ${system.toUpperCase()}_URL`);
   };
   const views: OrderViewsPort = {
+    erpLotStock: erp ? (plant, lot) => erp.lotStock(plant, lot) : notConnected('erp'),
     erp: erp ? (refs) => erp.orders(refs) : notConnected('erp'),
     mes: mes ? (refs) => mes.orders(refs) : notConnected('mes'),
     quality: qms ? (refs) => qms.quality(refs) : notConnected('qms'),

@@ -1,4 +1,4 @@
-import type { DeliveryReceipt, DownstreamPort, ErpOrderView, OrderRef, OutboundMessage } from '../core/ports/downstream.port';
+import type { DeliveryReceipt, DownstreamPort, ErpLotStock, ErpOrderView, OrderRef, OutboundMessage } from '../core/ports/downstream.port';
 import { DownstreamError } from '../core/errors';
 import { refsParam, type SystemClient } from './system.client';
 
@@ -6,7 +6,7 @@ import { refsParam, type SystemClient } from './system.client';
 export const ERP_POSTING_TYPES = ['OperationConfirmation', 'GoodsIssue', 'GoodsReceipt', 'OrderSettlement'] as const;
 
 /** ERP over HTTP: postings with an Idempotency-Key, master data, and the order and lot look-ups. */
-export function createErpConnector(client: SystemClient): DownstreamPort & { orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>; lotStock(plant: string, lot: string): Promise<unknown> } {
+export function createErpConnector(client: SystemClient): DownstreamPort & { orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>; lotStock(plant: string, lot: string): Promise<ErpLotStock | null> } {
   return {
     system: 'erp',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
@@ -28,6 +28,15 @@ export function createErpConnector(client: SystemClient): DownstreamPort & { ord
     async orders(refs) {
       return (await client.read<{ orders: (ErpOrderView | null)[] }>(`/api/orders?refs=${refsParam(refs)}`)).orders;
     },
-    lotStock: (plant, lot) => client.read(`/api/lots/${encodeURIComponent(plant)}/${encodeURIComponent(lot)}`),
+    async lotStock(plant, lot) {
+      try {
+        const body = await client.read<{ stock: Record<'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED', number> }>(`/api/lots/${encodeURIComponent(plant)}/${encodeURIComponent(lot)}`);
+        return { unrestricted: body.stock.UNRESTRICTED, restricted: body.stock.RESTRICTED, blocked: body.stock.BLOCKED };
+      } catch (error) {
+        // ERP does not stock the lot: that is an answer, not a failure.
+        if (error instanceof DownstreamError && error.status === 404) return null;
+        throw error;
+      }
+    },
   };
 }

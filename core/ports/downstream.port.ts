@@ -53,8 +53,17 @@ export interface QualityView {
   nonconformances: { nonconformanceId: string; lot: string; status: string }[];
 }
 
+/** ERP's stock of one lot, by stock status. */
+export interface ErpLotStock {
+  unrestricted: number;
+  restricted: number;
+  blocked: number;
+}
+
 /** Live views of many orders at once, one call per system; null where the system does not know the order. */
 export interface OrderViewsPort {
+  /** ERP's stock of a lot; null where ERP does not stock it. */
+  erpLotStock(plant: string, lot: string): Promise<ErpLotStock | null>;
   erp(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>;
   mes(refs: OrderRef[]): Promise<(MesOrderView | null)[]>;
   quality(refs: OrderRef[]): Promise<QualityView[]>;

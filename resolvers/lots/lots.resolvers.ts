@@ -1,5 +1,8 @@
 import type { Store } from '../../core/ports/store.port';
+import { GraphQLError } from 'graphql';
 import type { LotRecord } from '../../core/reference/reference.types';
+import type { GatewayContext } from '../context';
+import { viewKey } from '../orders/order-views.loaders';
 
 /** Genealogy reads: one query walks from a finished lot to its producing order, its component lots and inspections. */
 export function lotsResolvers({ store }: { store: Pick<Store, 'getLot' | 'getOrder'> }) {
@@ -9,6 +12,10 @@ export function lotsResolvers({ store }: { store: Pick<Store, 'getLot' | 'getOrd
       producedBy: (lot: LotRecord) => (lot.producedBy ? { orderNumber: lot.producedBy.orderNumber } : null),
       consumedBy: (lot: LotRecord) => [...new Set(lot.consumedBy.map((c) => c.orderNumber))].map((orderNumber) => ({ orderNumber })),
       consumptions: (lot: LotRecord) => lot.consumedBy,
+      erpStock: (lot: LotRecord, _: unknown, ctx: GatewayContext) => {
+        if (!ctx.views) throw new GraphQLError('No ERP is connected to this gateway', { extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source: 'erp' } });
+        return ctx.views.erpLotStock.load(viewKey(lot.plant, lot.lotNumber));
+      },
       components: async (lot: LotRecord) => {
         if (!lot.producedBy) return [];
         const order = await store.getOrder(lot.plant, lot.producedBy.orderNumber);

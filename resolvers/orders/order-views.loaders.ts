@@ -26,6 +26,7 @@ export function createOrderViewLoaders(views: OrderViewsPort) {
       }
     }, { maxBatchSize: 200 });
   return {
+    erpLotStock: loader('erp', (refs) => Promise.all(refs.map((ref) => views.erpLotStock(ref.plant, ref.orderNumber)))),
     erp: loader('erp', views.erp),
     mes: loader('mes', views.mes),
     quality: loader('quality', views.quality),

@@ -157,6 +157,22 @@ describe('connectors against the reference ERP, MES and QMS over real HTTP', () 
     expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 1]);
   });
 
+  it("reads a lot's stock live from ERP next to Plantgate's own view of it", async () => {
+    const result = await gql<{ lot: { quantity: number; erpStock: { unrestricted: number; blocked: number } | null } }>(
+      url,
+      `{ lot(lotNumber: "L-RM7-BLOCKED", plant: "P100") { quantity erpStock { unrestricted blocked } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.lot).toEqual({ quantity: 500, erpStock: { unrestricted: 0, blocked: 500 } });
+    // A lot ERP does not stock is an answer (null), not an error.
+    erp.lots.delete('P100|L-RM8-OK');
+    const missing = await gql<{ lot: { erpStock: unknown } }>(url, `{ lot(lotNumber: "L-RM8-OK", plant: "P100") { erpStock { unrestricted } } }`);
+    expect(missing.errors).toBeUndefined();
+    expect(missing.data!.lot.erpStock).toBeNull();
+    const unknown = await gql<{ itemRevisions: unknown[] }>(url, `{ itemRevisions(number: "RM-7") { revision baseUom } }`);
+    expect(unknown.data!.itemRevisions).toEqual([{ revision: '1', baseUom: 'EA' }]);
+  });
+
   it('answers with partial data and an error naming QMS when QMS is down', async () => {
     qms.setFaults({ outageMs: 5000 });
     const result = await gql<{ productionOrder: { orderNumber: string; erp: unknown; mes: unknown; quality: unknown } }>(
