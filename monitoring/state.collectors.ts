@@ -20,6 +20,10 @@ export interface StateSources {
  */
 export function registerStateCollectors(metrics: PlantgateMetrics, sources: StateSources) {
   const m = metrics.raw;
+  // Several gauges read the same source; one scrape asks each source once.
+  const ordersByState = onePerScrape(() => sources.store.countOrdersByState());
+  const outboxBacklog = onePerScrape(() => sources.store.outboxBacklog());
+  const queues = onePerScrape(sources.queues);
   const refill = (gauge: Gauge, rows: { labels: Record<string, string>; value: number }[]) => {
     gauge.reset();
     for (const row of rows) gauge.set(row.labels, row.value);
@@ -34,21 +38,21 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
       }
     };
   };
-  collect(m.ordersByState as Gauge, async () => (await sources.store.countOrdersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })));
+  collect(m.ordersByState as Gauge, async () => (await ordersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })));
   collect(m.openExceptions as Gauge, async () => (await sources.store.countOpenExceptions()).map((r) => ({ labels: { plant: r.plant, type: r.type }, value: r.count })));
   collect(m.openExceptionLimit as Gauge, async () => {
-    const plants = new Set([...sources.configuredPlants, ...(await sources.store.countOrdersByState()).map((r) => r.plant)]);
+    const plants = new Set([...sources.configuredPlants, ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: sources.exceptionLimit(plant) }));
   });
   // Zero for every known plant with nothing held, so that "nothing waits" is a value, not a missing series.
   collect(m.heldNow as Gauge, async () => {
     const held = new Map((await sources.store.countHeld()).map((r) => [r.plant, r.count]));
-    const plants = new Set([...held.keys(), ...(await sources.store.countOrdersByState()).map((r) => r.plant)]);
+    const plants = new Set([...held.keys(), ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: held.get(plant) ?? 0 }));
   });
-  collect(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await sources.store.outboxBacklog()).count }]);
+  collect(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await outboxBacklog()).count }]);
   collect(m.outboxOldestAge as Gauge, async () => {
-    const { oldestCreatedAt } = await sources.store.outboxBacklog();
+    const { oldestCreatedAt } = await outboxBacklog();
     return [{ labels: {}, value: oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0 }];
   });
   collect(m.stalled as Gauge, async () => {
@@ -61,6 +65,15 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
     }
     return [...counts.values()];
   });
-  collect(m.queueMessages as Gauge, async () => (await sources.queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })));
-  collect(m.queueConsumers as Gauge, async () => (await sources.queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })));
+  collect(m.queueMessages as Gauge, async () => (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })));
+  collect(m.queueConsumers as Gauge, async () => (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })));
+}
+
+/** Shares one read among the collectors of a scrape: the same promise while it runs and for a moment after. */
+function onePerScrape<T>(read: () => Promise<T>, windowMs = 250): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!last || Date.now() - last.at > windowMs) last = { at: Date.now(), value: read() };
+    return last.value;
+  };
 }
