@@ -12,21 +12,12 @@ import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
 import { createTopology } from '../messaging/topology';
 import { createSqliteStore } from '../store/sqlite/sqlite.store';
+import { messageTypeOfMutation } from '../resolvers/submit-mutation';
 import { planPlantDay } from './scorecard/plant-day';
 import { sleep } from './stats';
 import { freshInstallation } from './installation';
 
 const ROOT = path.resolve(__dirname, '..');
-const TYPES: Record<string, Command['messageType']> = {
-  releaseProductionOrder: 'ReleaseProductionOrder',
-  acknowledgeProductionOrder: 'AcknowledgeProductionOrder',
-  reportOperationEvent: 'ReportOperationEvent',
-  reportMaterialConsumption: 'ReportMaterialConsumption',
-  reportProductionCompletion: 'ReportProductionCompletion',
-  recordInspectionResult: 'RecordInspectionResult',
-  reportNonconformance: 'ReportNonconformance',
-};
-
 export interface ProcessingSetup {
   config: Config;
   env: Record<string, string>;
@@ -63,7 +54,7 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
   const receivedAt = new Date().toISOString();
   const sends: Promise<void>[] = [];
   for (const event of day.events) {
-    const command = { messageType: TYPES[event.mutation]!, payload: event.payload } as unknown as Command;
+    const command = { messageType: messageTypeOfMutation(event.mutation), payload: event.payload } as unknown as Command;
     const correlationId = randomUUID();
     const key = `${event.plant}|${event.orderNumber}`;
     published.set(key, [...(published.get(key) ?? []), correlationId]);

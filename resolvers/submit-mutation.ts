@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MessageType, PayloadByType } from '../core/commands/command.types';
+import { isMessageType, type MessageType, type PayloadByType } from '../core/commands/command.types';
 import type { CommandSubmitter } from './command.submitter';
 import type { GatewayContext } from './context';
 import { parseInput } from './input-errors';
@@ -13,4 +13,16 @@ export function submitMutation<T extends MessageType>(messageType: T, schema: z.
     const payload = parseInput(schema, args.input);
     return submit({ messageType, payload } as never, payload.messageId, ctx);
   };
+}
+
+/** A message type's submit mutation is its name in camelCase, and the mutation's input type its name plus Input. */
+export function messageTypeOfMutation(mutation: string): MessageType {
+  const messageType = `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}`;
+  if (!isMessageType(messageType)) throw new Error(`${mutation} is not a submit mutation`);
+  return messageType;
+}
+
+/** The GraphQL document a client sends to call one submit mutation with `$input`. */
+export function submitMutationDocument(mutation: string): string {
+  return `mutation Submit($input: ${messageTypeOfMutation(mutation)}Input!) { ${mutation}(input: $input) { correlationId status } }`;
 }

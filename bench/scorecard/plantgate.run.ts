@@ -7,19 +7,9 @@ import { createLogger } from '../../app/logger';
 import { startRuntime } from '../../app/runtime';
 import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
 import { deleteTopology } from '../topology.cleanup';
+import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
-
-const INPUT_TYPES: Record<string, string> = {
-  releaseProductionOrder: 'ReleaseProductionOrderInput',
-  acknowledgeProductionOrder: 'AcknowledgeProductionOrderInput',
-  reportOperationEvent: 'ReportOperationEventInput',
-  reportMaterialConsumption: 'ReportMaterialConsumptionInput',
-  reportProductionCompletion: 'ReportProductionCompletionInput',
-  recordInspectionResult: 'RecordInspectionResultInput',
-  reportNonconformance: 'ReportNonconformanceInput',
-  upsertReferenceData: 'UpsertReferenceDataInput',
-};
 
 /** The same plant day through Plantgate: every event submitted through GraphQL as the adapters would. */
 export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number; burst429: number }, options: { amqpUrl?: string; timeoutMs?: number } = {}): Promise<Scorecard> {
@@ -46,8 +36,7 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
   const submitted: { event: DayEvent; correlationId: string; status: string }[] = [];
   try {
     const submit = async (mutation: string, input: object) => {
-      const query = `mutation($i: ${INPUT_TYPES[mutation]}!) { ${mutation}(input: $i) { correlationId status } }`;
-      const response = await fetch(`${runtime.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { i: input } }) });
+      const response = await fetch(`${runtime.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: submitMutationDocument(mutation), variables: { input } }) });
       const body = (await response.json()) as { data?: Record<string, { correlationId: string; status: string }>; errors?: unknown[] };
       if (!body.data?.[mutation]) throw new Error(`${mutation} refused: ${JSON.stringify(body.errors)}`);
       return body.data[mutation]!;

@@ -1,4 +1,5 @@
 import type { ReleaseProductionOrder } from '../../core/commands/command.types';
+import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { gql, gqlOk, TRANSACTION } from './graphql-client';
 import { completion, operationEvent } from './event.fixture';
 import { acknowledgeInput, releaseInput } from './order.fixture';
@@ -6,22 +7,9 @@ import { waitFor } from './wait';
 
 export type SubmitResult = { correlationId: string; status: 'ACCEPTED' | 'DUPLICATE' };
 
-const INPUT_TYPES: Record<string, string> = {
-  releaseProductionOrder: 'ReleaseProductionOrderInput',
-  acknowledgeProductionOrder: 'AcknowledgeProductionOrderInput',
-  reportOperationEvent: 'ReportOperationEventInput',
-  reportMaterialConsumption: 'ReportMaterialConsumptionInput',
-  reportProductionCompletion: 'ReportProductionCompletionInput',
-  recordInspectionResult: 'RecordInspectionResultInput',
-  reportNonconformance: 'ReportNonconformanceInput',
-  upsertReferenceData: 'UpsertReferenceDataInput',
-  acknowledgePosting: 'AcknowledgePostingInput',
-};
-
 /** Calls a submit mutation over HTTP as an integrator does, failing the test on any GraphQL error. */
 export async function submit(url: string, mutation: string, input: object): Promise<SubmitResult> {
-  const query = `mutation Submit($input: ${INPUT_TYPES[mutation]}!) { ${mutation}(input: $input) { correlationId status } }`;
-  const result = await gql<Record<string, SubmitResult>>(url, query, { input });
+  const result = await gql<Record<string, SubmitResult>>(url, submitMutationDocument(mutation), { input });
   if (result.errors?.length || !result.data) throw new Error(`${mutation} failed: ${JSON.stringify(result.errors)}`);
   return result.data[mutation]!;
 }
