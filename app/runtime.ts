@@ -49,6 +49,17 @@ export interface Runtime {
 
 export const VERSION = '0.1.0';
 
+/** The broker topology an installation's configuration describes. */
+export function topologyOf(config: Config): Topology {
+  return createTopology({
+    prefix: config.TOPOLOGY_PREFIX,
+    partitions: config.PARTITIONS,
+    retryDelaysMs: config.RETRY_DELAYS_MS,
+    outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS,
+    queueType: config.QUEUE_TYPE,
+  });
+}
+
 /** The composition root: builds the adapters the role needs and starts them. */
 export async function startRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: options.role });
@@ -63,13 +74,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       logger,
     });
     stops.unshift(() => connection.close());
-    const topology = createTopology({
-      prefix: config.TOPOLOGY_PREFIX,
-      partitions: config.PARTITIONS,
-      retryDelaysMs: config.RETRY_DELAYS_MS,
-      outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS,
-      queueType: config.QUEUE_TYPE,
-    });
+    const topology = topologyOf(config);
     await declareTopology(connection, topology);
     const registry = createRegistry();
     const metrics = createMetrics(registry);

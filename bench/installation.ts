@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../app/config';
-import { deleteTopology } from './topology.cleanup';
+import { topologyOf } from '../app/runtime';
+import { deleteTopologyAt } from '../messaging/topology';
 
 /** A throw-away installation for one benchmark: its own topology prefix and SQLite file. */
 export async function freshInstallation(overrides: Record<string, string> = {}) {
@@ -22,7 +23,7 @@ export async function freshInstallation(overrides: Record<string, string> = {}) 
     env,
     config,
     async cleanup() {
-      await deleteTopology(config);
+      await deleteTopologyAt(config.AMQP_URL, topologyOf(config));
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

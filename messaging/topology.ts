@@ -1,4 +1,4 @@
-import type { Connection, ConsumerProps, PublisherProps } from 'rabbitmq-client';
+import { Connection, type ConsumerProps, type PublisherProps } from 'rabbitmq-client';
 import { HEADERS } from './command.envelope';
 
 export interface TopologyOptions {
@@ -138,4 +138,15 @@ export async function declareTopology(connection: Connection, topology: Topology
 export async function deleteTopology(connection: Connection, topology: Topology): Promise<void> {
   for (const queue of topology.allQueues()) await connection.queueDelete({ queue });
   for (const exchange of topology.allExchanges()) await connection.exchangeDelete({ exchange });
+}
+
+/** The same, on a connection of its own to `url`, opened and closed around the deletion. */
+export async function deleteTopologyAt(url: string, topology: Topology): Promise<void> {
+  const connection = new Connection({ url, noDelay: true });
+  try {
+    await connection.onConnect(10_000);
+    await deleteTopology(connection, topology);
+  } finally {
+    await connection.close();
+  }
 }

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Connection } from 'rabbitmq-client';
-import { deleteTopology, type Topology } from '../../messaging/topology';
+import { deleteTopologyAt } from '../../messaging/topology';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startRuntime } from '../runtime';
@@ -86,7 +85,7 @@ async function main() {
     exitCode = ok ? 0 : 1;
   } finally {
     await runtime.stop();
-    await deleteDemoTopology(config.AMQP_URL, runtime.topology);
+    await deleteTopologyAt(config.AMQP_URL, runtime.topology);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   process.exit(exitCode);
@@ -140,15 +139,6 @@ function printReport(r: DemoReport, say: (line: string) => void) {
   for (const v of r.violations) say(`  violation: ${v}`);
 }
 
-async function deleteDemoTopology(url: string, topology: Topology) {
-  const connection = new Connection({ url, noDelay: true });
-  try {
-    await connection.onConnect(5000);
-    await deleteTopology(connection, topology);
-  } finally {
-    await connection.close();
-  }
-}
 
 main().catch((error: unknown) => {
   console.error(`demo failed: ${(error as Error).message}`);

@@ -6,7 +6,8 @@ import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { startRuntime } from '../../app/runtime';
 import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
-import { deleteTopology } from '../topology.cleanup';
+import { topologyOf } from '../../app/runtime';
+import { deleteTopologyAt } from '../../messaging/topology';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
@@ -90,7 +91,7 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
     return score(day, erp, log);
   } finally {
     await runtime.stop();
-    await deleteTopology(config);
+    await deleteTopologyAt(config.AMQP_URL, topologyOf(config));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

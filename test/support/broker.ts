@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from 'rabbitmq-client';
-import { createTopology, deleteTopology as deleteAll, type TopologyOptions } from '../../messaging/topology';
 
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /** A topology prefix of the test's own, so that concurrent tests never share a queue. */
 export function uniquePrefix(label: string): string {
   return `test.${label}.${randomUUID().slice(0, 8)}`;
-}
-
-/** Removes every queue and exchange of a topology, leaving the broker as the test found it. */
-export async function deleteTopology(options: TopologyOptions): Promise<void> {
-  const topology = createTopology(options);
-  const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
-  try {
-    await connection.onConnect(10_000);
-    await deleteAll(connection, topology);
-  } finally {
-    await connection.close();
-  }
 }
 
 /** Number of ready messages in a queue, read from the broker. */

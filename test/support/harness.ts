@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { loadConfig, type Config } from '../../app/config';
-import { startRuntime, type Runtime, type RuntimeOptions, type RuntimeRole } from '../../app/runtime';
+import { startRuntime, topologyOf, type Runtime, type RuntimeOptions, type RuntimeRole } from '../../app/runtime';
 import { createLogger } from '../../app/logger';
-import { deleteTopology, TEST_AMQP_URL, uniquePrefix } from './broker';
+import { deleteTopologyAt } from '../../messaging/topology';
+import { TEST_AMQP_URL, uniquePrefix } from './broker';
 import { makeTempDir } from './temp-dir';
 
 /**
@@ -44,7 +45,7 @@ export function createTestInstallation(label: string, env: Record<string, string
     },
     async cleanup() {
       for (const runtime of runtimes.splice(0)) await runtime.stop();
-      await deleteTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
+      await deleteTopologyAt(config.AMQP_URL, topologyOf(config));
       dir.remove();
     },
   };
