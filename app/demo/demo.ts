@@ -8,6 +8,7 @@ import { createLogger } from '../logger';
 import { startRuntime } from '../runtime';
 import { buildReport, type DemoReport } from './demo.report';
 import { parseDemoOptions } from './demo.options';
+import { masterDataInErp, postingsInFlight } from './settling';
 import { demoComponentLots, demoOrders, demoReferenceData, faultProfile } from './demo.scenario';
 
 const TERMINAL = new Set(['RECEIVED', 'FINANCIALLY_POSTED', 'QUALITY_HOLD', 'CANCELLED']);
@@ -46,7 +47,7 @@ async function main() {
     qms.setAutomation({ failRate: 0.1, conditionalRate: 0.15, nonconformanceRate: 0.1, decisionDelayMs: 100 });
     await graphql(runtime.url!, 'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }', { i: demoReferenceData() });
     // Master data reaches ERP before production starts, as an MDM sync would: postings need ERP to know the lots.
-    await until(() => demoReferenceData().lots.every((l) => erp.lots.has(`${l.plant}|${l.lotNumber}`)), 30_000, 'master data to reach ERP');
+    await masterDataInErp(erp, demoReferenceData());
 
     const profile = faultProfile(options.faults);
     erp.setFaults(profile.erp);
@@ -70,7 +71,7 @@ async function main() {
         states[state] = (states[state] ?? 0) + 1;
       }
       say(`  ${new Date().toISOString().slice(11, 19)}  ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(' · ')}  | ERP journal ${erp.journal.length} · circuit ${runtime.circuitStates().erp}`);
-      const done = Object.entries(states).every(([s]) => TERMINAL.has(s)) && (await allPostingsConfirmed(runtime.store, orders));
+      const done = Object.entries(states).every(([s]) => TERMINAL.has(s)) && (await postingsInFlight(runtime.store, orders)) === 0;
       if (done || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -89,26 +90,6 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   process.exit(exitCode);
-}
-
-/** Every posting either confirmed by ERP or refused into a DOWNSTREAM exception: nothing left in flight. */
-async function allPostingsConfirmed(store: Awaited<ReturnType<typeof startRuntime>>['store'], orders: { plant: string; orderNumber: string }[]) {
-  for (const o of orders) {
-    const order = await store.getOrder(o.plant, o.orderNumber);
-    for (const posting of order?.postings ?? []) {
-      if (posting.status === 'POSTED') continue;
-      if (!(await store.getTransaction(posting.correlationId))?.exceptionId) return false;
-    }
-  }
-  return true;
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function graphql(url: string, query: string, variables: object) {

@@ -9,6 +9,7 @@ import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
 import { topologyOf } from '../../app/runtime';
 import { deleteTopologyAt } from '../../messaging/topology';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
+import { masterDataInErp, postingsInFlight } from '../../app/demo/settling';
 import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
 
@@ -43,7 +44,7 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
       return body.data[mutation]!;
     };
     await submit('upsertReferenceData', day.reference);
-    await until(() => day.reference.lots.every((l) => erp.lots.has(`${l.plant}|${l.lotNumber}`)), 30_000, 'master data in ERP');
+    await masterDataInErp(erp, day.reference);
     erp.setFaults({ errorRate: erpFaults.errorRate, burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 } });
 
     const byOrder = new Map<string, DayEvent[]>();
@@ -103,19 +104,6 @@ async function unsettled(store: Awaited<ReturnType<typeof startRuntime>>['store'
     const tx = await store.getTransaction(s.correlationId);
     if (!tx || !FINAL_TRANSACTION_STATUSES.includes(tx.status)) open += 1;
   }
-  for (const plan of day.orders) {
-    const order = await store.getOrder(plan.release.plant, plan.release.orderNumber);
-    for (const posting of order?.postings ?? []) {
-      if (posting.status !== 'POSTED' && !(await store.getTransaction(posting.correlationId))?.exceptionId) open += 1;
-    }
-  }
+  open += await postingsInFlight(store, day.orders.map((o) => o.release));
   return open + (await store.outboxBacklog()).count;
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
