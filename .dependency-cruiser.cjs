@@ -1,6 +1,7 @@
 /**
  * Import rules: imports point inward. core/ is the domain and imports nothing outside itself
- * (no other layer, no npm package; node:crypto is the only platform module it uses, for digests).
+ * (no other layer; of npm packages only zod, which is pure validation with no I/O, so that a message type's
+ * input shape lives in its slice; node:crypto is the only platform module it uses, for digests and IDs).
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -15,9 +16,23 @@ module.exports = {
     {
       name: 'core-is-pure',
       severity: 'error',
-      comment: 'core/ imports only core/ (and node:crypto).',
+      comment: 'core/ imports only core/ (and node:crypto, zod).',
       from: { path: '^core/' },
-      to: { pathNot: ['^core/', '^crypto$', '^node:crypto$'] },
+      to: { pathNot: ['^core/', '^crypto$', '^node:crypto$', 'node_modules/zod/'] },
+    },
+    {
+      name: 'graphql-only-at-the-gateway',
+      severity: 'error',
+      comment: 'GraphQL is an edge: only app/ (the gateway) and resolvers/ know it; the domain, workers and adapters throw domain errors.',
+      from: { pathNot: '^(app|resolvers|test|bench)/' },
+      to: { path: 'node_modules/(graphql|@apollo|@graphql-tools)/' },
+    },
+    {
+      name: 'worker-does-not-know-the-gateway',
+      severity: 'error',
+      comment: 'The worker re-submits through the core submission service, never through the GraphQL layer.',
+      from: { path: '^app/(worker|hold\\.sweeper)\\.ts$' },
+      to: { path: '^(resolvers/|app/(gateway|apollo|http\\.server)\\.ts$)' },
     },
     {
       name: 'only-app-composes',
@@ -55,7 +70,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|data)/' },
+    exclude: { path: '^(dist|data)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default', 'types'] },

@@ -6,10 +6,11 @@ import { DomainError } from '../core/errors';
 import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
 import { createResolvers, type ResolverDeps } from '../resolvers';
+import { domainErrorToGraphQL } from '../resolvers/graphql-errors';
 import { loadTypeDefs } from './schema.loader';
 
 /** Error codes a client may see as they are; anything else is masked. */
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE']);
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE', 'DUPLICATE_CONFLICT']);
 
 export function createApolloServer(deps: ResolverDeps & { metrics: PlantgateMetrics }): ApolloServer<GatewayContext> {
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) });
@@ -27,9 +28,8 @@ export function createApolloServer(deps: ResolverDeps & { metrics: PlantgateMetr
 /** Internal errors reach clients as a generic message; the details are logged with the request's ID. */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError && original.code === 'INVALID_INPUT') {
-    return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', field: original.field } };
-  }
+  const mapped = original instanceof DomainError ? domainErrorToGraphQL(original, formatted.path) : null;
+  if (mapped) return mapped;
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
   if (original instanceof GraphQLError && code === undefined) return formatted;
@@ -46,7 +46,7 @@ function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> 
           failed = true;
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            const code = error.extensions?.code;
+            const code = original instanceof DomainError ? (domainErrorToGraphQL(original, undefined)?.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : error.extensions?.code;
             metrics.graphqlError(operationName ?? 'anonymous', typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
             const fields = { requestId: contextValue.requestId, operation: operationName, code, err: (original as Error)?.message };
             if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');

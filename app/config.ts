@@ -38,6 +38,10 @@ const schema = z
     WORKER_PREFETCH: int(1, 1000).default(20),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),
     HOLD_SWEEP_MS: int(50, 600_000).default(5000),
+    /** How often gateways and workers look for submissions recorded but never confirmed by the broker (0: never). */
+    INTAKE_SWEEP_MS: int(0, 600_000).default(2000),
+    /** How old such a submission must be before a sweeper publishes it (its own request may still be publishing). */
+    INTAKE_GRACE_MS: int(100, 600_000).default(5000),
     RULES_FILE: z.string().min(1).optional(),
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor } from '../core/workflow/command.processor';
+import { every } from './periodic';
 
 export interface HoldSweeperOptions {
   store: Pick<Store, 'listExpiredHeld'>;
@@ -15,7 +16,6 @@ export interface HoldSweeperOptions {
  * expiry commits only if the message is still parked.
  */
 export function startHoldSweeper(options: HoldSweeperOptions) {
-  let running: Promise<void> | null = null;
   const sweep = async () => {
     for (const held of await options.store.listExpiredHeld(new Date().toISOString(), 100)) {
       if (await options.processor.expire(held)) {
@@ -24,17 +24,5 @@ export function startHoldSweeper(options: HoldSweeperOptions) {
       }
     }
   };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweep()
-      .catch((error: unknown) => options.logger.warn({ err: (error as Error).message }, 'hold sweep failed; will try again'))
-      .finally(() => (running = null));
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async close() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(options.intervalMs, sweep, options.logger, 'hold sweep');
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Registry } from 'prom-client';
-import type { Principal } from '../core/auth/principal';
+import { ROLES, systemPrincipal, type Principal } from '../core/auth/principal';
+import type { Origin } from '../core/intake/envelope';
+import { childTraceparent } from '../core/intake/trace-context';
 import type { Logger } from '../core/ports/logger.port';
-import { childTraceparent } from '../messaging/trace-context';
+import type { MetricsExposition } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
 import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
@@ -15,14 +16,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpServerDeps {
   /** Absent in a worker process, which serves only health, readiness and metrics. */
   apollo?: ApolloServer<GatewayContext>;
-  registry: Registry;
+  registry: MetricsExposition;
   logger: Logger;
   /** Resolves when the process can do its work; rejects with the reason when it cannot. */
   readiness: () => Promise<void>;
   /** Per request: batched live views of ERP, MES and QMS. */
   createViews?: () => OrderViewLoaders;
   /** Inbound webhooks of ERP, MES and QMS: /webhooks/<source>. */
-  webhook?: (source: string, body: unknown, ctx: GatewayContext) => Promise<WebhookOutcome>;
+  webhook?: (source: string, body: unknown, origin: Origin & { logger: Logger }) => Promise<WebhookOutcome>;
   /** When set, a webhook must carry it in x-plantgate-webhook-secret. */
   webhookSecret?: string;
 }
@@ -31,7 +32,7 @@ export interface HttpServerDeps {
  * Until authentication lands, every request acts as one embedded principal; keeping it in the context from the
  * start means resolvers and the audit trail already take it from there.
  */
-const EMBEDDED_PRINCIPAL: Principal = { id: 'embedded', roles: ['integrator', 'operator', 'quality', 'supply-chain', 'admin', 'viewer'] };
+const EMBEDDED_PRINCIPAL: Principal = { id: 'local-developer', name: 'Local developer (open local mode)', kind: 'LOCAL', roles: ROLES, plants: '*' };
 
 /** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
 export function createHttpServer(deps: HttpServerDeps) {
@@ -80,19 +81,14 @@ export function createHttpServer(deps: HttpServerDeps) {
       return send(res, 400, 'application/json', JSON.stringify({ error: 'body is not valid JSON' }));
     }
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    const ctx: GatewayContext = {
-      principal: { id: `webhook:${source}`, roles: ['integrator'] },
+    const outcome = await handle(source, body, {
+      principal: systemPrincipal(`webhook:${source}`, `${source.toUpperCase()} webhook`),
       traceparent: childTraceparent(req.headers.traceparent as string | undefined),
-      requestId,
       logger: deps.logger.child({ requestId, webhook: source }),
-    };
-    try {
-      const outcome = await handle(source, body, ctx);
-      return send(res, outcome.status, 'application/json', JSON.stringify(outcome.body));
-    } catch (error) {
-      ctx.logger.error({ err: (error as Error).message }, 'webhook failed');
-      return send(res, 503, 'application/json', JSON.stringify({ error: 'could not accept the message; retry' }));
-    }
+    });
+    for (const [name, value] of Object.entries(outcome.headers ?? {})) res.setHeader(name, value);
+    res.setHeader('x-request-id', requestId);
+    return send(res, outcome.status, 'application/json', JSON.stringify(outcome.body));
   }
 
   function notFound(res: http.ServerResponse) {
@@ -136,6 +132,7 @@ export function createHttpServer(deps: HttpServerDeps) {
 
   return {
     server,
+    /** Listens and returns the port bound (a free one when `port` is 0). */
     async listen(port: number, host: string): Promise<number> {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -167,4 +164,9 @@ async function readBody(req: http.IncomingMessage): Promise<string | null> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The base URL of a server listening on `host` and `port`. */
+export function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

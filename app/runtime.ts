@@ -1,3 +1,5 @@
+import type { IntakeHooks } from '../core/intake/submission.service';
+import { createSubmissionService } from '../core/intake/submission.service';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor } from '../core/workflow/command.processor';
@@ -9,19 +11,17 @@ import { registerStateCollectors } from '../monitoring/state.collectors';
 import { createQueueStats } from '../messaging/queue.stats';
 import { findStalled } from '../core/stalled/stalled.detector';
 import { ruleSetFor } from '../core/rules/rule-set';
-import { createCommandSubmitter } from '../resolvers/command.submitter';
-import { createApolloServer } from './apollo';
 import type { Config } from './config';
-import { createHttpServer } from './http.server';
+import { baseUrl, createHttpServer } from './http.server';
 import { createLogger } from './logger';
 import { createStore } from './store.factory';
 import { loadRuleBook } from './rules.loader';
 import { startWorker } from './worker';
+import { startGateway } from './gateway';
+import { every } from './periodic';
 import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
 import { startEmbeddedSystems } from './embedded-systems';
 import type { ReferenceSystems } from '../simulators/reference-systems';
-import { createOrderViewLoaders } from '../resolvers/orders/order-views.loaders';
-import { handleWebhook } from '../resolvers/webhooks/webhook.handler';
 
 export type RuntimeRole = 'all' | 'gateway' | 'worker';
 
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   role: RuntimeRole;
   logger?: Logger;
   decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
+  /** Test builds only: stop the process at an exact instant of a submission (crash-window tests). */
+  intakeHooks?: IntakeHooks;
 }
 
 export interface Runtime {
@@ -90,8 +92,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       configuredPlants: Object.keys(rules.plants),
     });
 
+    // One submission service per process: the gateway's mutations and webhooks and the worker's own
+    // re-submissions enter through it; its sweeper publishes what a dead process recorded but never published.
+    const publisher = createCommandPublisher(connection, topology);
+    stops.unshift(() => publisher.close());
+    const intake = createSubmissionService({ store, publisher, rules, now: () => new Date(), logger, observer: metrics.intakeObserver, hooks: options.intakeHooks });
+    const sweeper = every(config.INTAKE_SWEEP_MS, async () => void (await intake.publishStranded(config.INTAKE_GRACE_MS)), logger, 'stranded-submission sweep');
+    stops.unshift(() => sweeper.close());
+
     if (options.role !== 'gateway') {
-      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, downstream: connectors.ports, decorateProcessor: options.decorateProcessor });
+      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, intake, downstream: connectors.ports, decorateProcessor: options.decorateProcessor });
       stops.unshift(() => worker.close());
     }
 
@@ -100,34 +110,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       if (!connection.ready) throw new Error('broker connection is down');
     };
     let url: string | null = null;
-    const serve = async (http: ReturnType<typeof createHttpServer>, port: number) => {
-      const bound = await http.listen(port, config.HOST);
-      url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${bound}`;
-      stops.unshift(() => http.close());
-    };
     if (options.role !== 'worker') {
-      const publisher = createCommandPublisher(connection, topology);
-      stops.unshift(() => publisher.close());
-      const submit = createCommandSubmitter({ store, publisher, rules, now: () => new Date(), onSubmitted: metrics.submitted });
-      const apollo = createApolloServer({ store, submit, version: VERSION, metrics, rules });
-      await apollo.start();
-      // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.
-      stops.unshift(() => apollo.stop());
-      await serve(
-        createHttpServer({
-          apollo,
-          registry,
-          logger,
-          readiness,
-          createViews: () => createOrderViewLoaders(connectors.views),
-          webhook: (source, body, ctx) => handleWebhook(source, body, submit, ctx),
-          webhookSecret: config.WEBHOOK_SECRET,
-        }),
-        config.PORT,
-      );
-      embedded?.systems.connectTo(url!);
+      const gateway = await startGateway({ config, store, intake, rules, metrics, registry, logger, readiness, views: connectors.views, version: VERSION });
+      stops.unshift(() => gateway.close());
+      url = gateway.url;
+      embedded?.systems.connectTo(url);
     } else if (config.WORKER_METRICS_PORT !== undefined) {
-      await serve(createHttpServer({ registry, logger, readiness }), config.WORKER_METRICS_PORT);
+      const http = createHttpServer({ registry, logger, readiness });
+      const port = await http.listen(config.WORKER_METRICS_PORT, config.HOST);
+      stops.unshift(() => http.close());
+      url = baseUrl(config.HOST, port);
     }
 
     return {

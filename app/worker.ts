@@ -5,10 +5,9 @@ import { createCommandProcessor, type CommandProcessor } from '../core/workflow/
 import { startCommandConsumers } from '../messaging/command.consumer';
 import { startOutboxRelay } from '../messaging/outbox.relay';
 import { startOutboundConsumers } from '../messaging/outbound.consumer';
-import { createCommandPublisher } from '../messaging/command.publisher';
-import { createCommandSubmitter } from '../resolvers/command.submitter';
-import { ERP_POSTING_TYPES } from '../connectors/erp.connector';
+import type { SubmissionService } from '../core/intake/submission.service';
 import type { DownstreamPort } from '../core/ports/downstream.port';
+import { postingAcknowledgementOf } from '../core/postings/posting-acknowledgement';
 import type { Topology } from '../messaging/topology';
 import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { RuleBook } from '../core/rules/rule-set';
@@ -23,6 +22,8 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: PlantgateMetrics;
   rules: RuleBook;
+  /** The process's submission service: ERP's answers re-enter the workflow through it, like any submission. */
+  intake: SubmissionService;
   /** Connectors of the systems this worker delivers to; a system without one keeps its outbound queue. */
   downstream: DownstreamPort[];
   /** Wraps the processor, for instance to observe or to inject faults in tests. */
@@ -61,9 +62,6 @@ export function startWorker(deps: WorkerDeps) {
     inProcessRetries: config.IN_PROCESS_RETRIES,
     prefetch: config.WORKER_PREFETCH,
   });
-  // ERP's document number for a posting re-enters the workflow as a command, through the same confirmed path.
-  const publisher = createCommandPublisher(deps.connection, deps.topology);
-  const submitInternal = createCommandSubmitter({ store: deps.store, publisher, rules: deps.rules, now: () => new Date() });
   const outbound = startOutboundConsumers({
     connection: deps.connection,
     topology: deps.topology,
@@ -76,14 +74,9 @@ export function startWorker(deps: WorkerDeps) {
     onDeadLettered: deps.metrics.deliveryFailed,
     onFailed: (message, reason) => processor.downstreamFailed(message, reason),
     async onDelivered(message, receipt) {
-      if (message.system !== 'erp' || !receipt.documentNumber || !(ERP_POSTING_TYPES as readonly string[]).includes(message.messageType)) return;
-      const payload = { plant: String(message.payload.plant), orderNumber: String(message.payload.orderNumber), postingKey: message.idempotencyKey, documentNumber: receipt.documentNumber, acknowledgedAt: new Date().toISOString(), messageId: `${message.id}:ack` };
-      await submitInternal({ messageType: 'AcknowledgePosting', payload }, payload.messageId, {
-        principal: { id: 'connector:erp', roles: ['integrator'] },
-        traceparent: '',
-        requestId: message.id,
-        logger,
-      });
+      // ERP's document number for a posting re-enters the workflow through the intake, in the posting's trace.
+      const acknowledgement = postingAcknowledgementOf(message, receipt, new Date().toISOString());
+      if (acknowledgement) await deps.intake.submit('AcknowledgePosting', acknowledgement.input, acknowledgement.origin);
     },
   });
   const sweeper = startHoldSweeper({ store: deps.store, processor, logger, intervalMs: config.HOLD_SWEEP_MS });
@@ -94,7 +87,6 @@ export function startWorker(deps: WorkerDeps) {
       await outbound.close();
       await sweeper.close();
       await relay.close();
-      await publisher.close();
     },
   };
 }

@@ -6,18 +6,19 @@ import Database from 'better-sqlite3';
 import type { Config } from '../app/config';
 import { createLogger } from '../app/logger';
 import { startRuntime } from '../app/runtime';
-import type { Command } from '../core/commands/command.types';
-import { businessKeyOf, fingerprintOf } from '../core/idempotency/business-key';
+import { systemPrincipal } from '../core/auth/principal';
+import { createEnvelope } from '../core/intake/envelope';
+import { messageTypeOfMutation, type Command } from '../core/messages/message.registry';
 import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
 import { createTopology } from '../messaging/topology';
 import { createSqliteStore } from '../store/sqlite/sqlite.store';
-import { messageTypeOfMutation } from '../resolvers/submit-mutation';
 import { planPlantDay } from './scorecard/plant-day';
 import { sleep } from './stats';
 import { freshInstallation } from './installation';
 
 const ROOT = path.resolve(__dirname, '..');
+const BENCH_PRINCIPAL = systemPrincipal('bench:preload', 'Benchmark preload');
 export interface ProcessingSetup {
   config: Config;
   env: Record<string, string>;
@@ -55,10 +56,10 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
   const sends: Promise<void>[] = [];
   for (const event of day.events) {
     const command = { messageType: messageTypeOfMutation(event.mutation), payload: event.payload } as unknown as Command;
-    const correlationId = randomUUID();
+    const envelope = createEnvelope(command, { principal: BENCH_PRINCIPAL }, receivedAt, 1000);
     const key = `${event.plant}|${event.orderNumber}`;
-    published.set(key, [...(published.get(key) ?? []), correlationId]);
-    sends.push(publisher.publish({ command, messageId: randomUUID(), correlationId, businessKey: businessKeyOf(command, 1000), fingerprint: fingerprintOf(command), traceparent: '', receivedAt, actor: 'bench' }));
+    published.set(key, [...(published.get(key) ?? []), envelope.correlationId]);
+    sends.push(publisher.publish(envelope));
     if (sends.length >= 200) await Promise.all(sends.splice(0));
   }
   await Promise.all(sends);

@@ -1,9 +1,7 @@
 import type { DeliveryReceipt, DownstreamPort, ErpLotStock, ErpOrderView, OrderRef, OutboundMessage } from '../core/ports/downstream.port';
 import { DownstreamError } from '../core/errors';
-import { refsParam, type SystemClient } from './system.client';
-
-/** Postings ERP books in its journal: each answered with a document number. */
-export const ERP_POSTING_TYPES = ['OperationConfirmation', 'GoodsIssue', 'GoodsReceipt', 'OrderSettlement'] as const;
+import { isErpPosting } from '../core/postings/posting-acknowledgement';
+import { originHeaders, refsParam, type SystemClient } from './system.client';
 
 /** ERP over HTTP: postings with an Idempotency-Key, master data, and the order and lot look-ups. */
 export function createErpConnector(client: SystemClient): DownstreamPort & { orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>; lotStock(plant: string, lot: string): Promise<ErpLotStock | null> } {
@@ -11,16 +9,16 @@ export function createErpConnector(client: SystemClient): DownstreamPort & { ord
     system: 'erp',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
       if (message.messageType === 'MasterData') {
-        await client.write({ method: 'POST', path: '/api/master-data', body: message.payload, headers: { 'idempotency-key': message.idempotencyKey } });
+        await client.write({ method: 'POST', path: '/api/master-data', body: message.payload, headers: originHeaders(message) });
         return { documentNumber: null, replayed: false };
       }
-      if (!(ERP_POSTING_TYPES as readonly string[]).includes(message.messageType)) {
+      if (!isErpPosting(message.messageType)) {
         throw new DownstreamError('erp', `No ERP mapping for ${message.messageType}`, { retryable: false });
       }
       const body = await client.write<{ documentNumber: string; replayed?: boolean }>({
         method: 'POST',
         path: '/api/postings',
-        headers: { 'idempotency-key': message.idempotencyKey },
+        headers: originHeaders(message),
         body: { postingType: message.messageType, ...message.payload },
       });
       return { documentNumber: body.documentNumber, replayed: body.replayed === true };

@@ -1,6 +1,6 @@
 import type { DeliveryReceipt, DownstreamPort, OrderRef, OutboundMessage, QualityView } from '../core/ports/downstream.port';
 import { DownstreamError } from '../core/errors';
-import { refsParam, type SystemClient } from './system.client';
+import { originHeaders, refsParam, type SystemClient } from './system.client';
 
 type Listing = { inspections: (QualityView['inspections'][number] & { plant: string; orderNumber: string })[]; nonconformances: (QualityView['nonconformances'][number] & { plant: string; orderNumber: string })[] };
 
@@ -10,7 +10,7 @@ export function createQmsConnector(client: SystemClient): DownstreamPort & { qua
     system: 'qms',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
       if (message.messageType !== 'InspectionRequested') throw new DownstreamError('qms', `No QMS mapping for ${message.messageType}`, { retryable: false });
-      await client.write({ method: 'POST', path: '/api/inspection-requests', headers: { 'idempotency-key': message.idempotencyKey }, body: message.payload });
+      await client.write({ method: 'POST', path: '/api/inspection-requests', headers: originHeaders(message), body: message.payload });
       return { documentNumber: null, replayed: false };
     },
     async quality(refs) {

@@ -1,4 +1,5 @@
 import { DownstreamError, type DownstreamSystem } from '../core/errors';
+import type { OutboundMessage } from '../core/ports/downstream.port';
 import { requestJson, type HttpRequest } from './http.client';
 import type { TokenProvider } from './oauth2.token-provider';
 import type { ResiliencePolicy } from './resilience.policy';
@@ -53,3 +54,16 @@ export function createSystemClient(options: SystemClientOptions) {
 export type SystemClient = ReturnType<typeof createSystemClient>;
 
 export const refsParam = (refs: { plant: string; orderNumber: string }[]) => encodeURIComponent(refs.map((r) => `${r.plant}:${r.orderNumber}`).join(','));
+
+/**
+ * Headers every delivery carries besides its Idempotency-Key: the trace it continues and who caused it, so that
+ * the receiving system's logs and an auditor can tie each posting to the integrator's request.
+ */
+export function originHeaders(message: OutboundMessage): Record<string, string> {
+  return {
+    'idempotency-key': message.idempotencyKey,
+    'x-plantgate-correlation-id': message.correlationId,
+    ...(message.traceparent ? { traceparent: message.traceparent } : {}),
+    ...(message.principal ? { 'x-plantgate-principal': message.principal.id, 'x-plantgate-principal-kind': message.principal.kind } : {}),
+  };
+}

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'DOWNSTREAM_UNAVAILABLE',
   'DOWNSTREAM_REJECTED',
   'UNSUPPORTED_MESSAGE',
+  /** The same business key was accepted with other content; `details.originalCorrelationId` names it. */
+  'DUPLICATE_CONFLICT',
   'INTERNAL',
 ] as const;
 
@@ -21,21 +23,29 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  /** The input field or business object the error is about, when there is one. */
+  /** The input field the error is about, as a path from the input's root (`components[0].quantity`), when there is one. */
   readonly field: string | undefined;
+  /** Facts an edge may pass on to the caller (IDs, every offending field); never internals. */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; field?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; field?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DomainError';
     this.code = code;
     this.retryable = options.retryable ?? false;
     this.field = options.field;
+    this.details = options.details ?? {};
   }
 }
 
 /** Errors nobody classified are treated as transient: retrying is safe because every apply is idempotent. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof DomainError ? error.retryable : true;
+}
+
+/** The code of an error, for metrics labels and mapping at the edges: INTERNAL for anything unclassified. */
+export function errorCodeOf(error: unknown): ErrorCode {
+  return error instanceof DomainError ? error.code : 'INTERNAL';
 }
 
 export type DownstreamSystem = 'erp' | 'mes' | 'qms';

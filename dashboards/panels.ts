@@ -85,6 +85,8 @@ export const DASHBOARDS: DashboardSpec[] = [
       ts('Outbox backlog', 'Entries committed but not yet published.', 'short', [`max(${c.outboxBacklog.name})`, 'backlog']),
       ts('Oldest outbox entry', 'Age of the oldest unpublished entry.', 's', [`max(${c.outboxOldestAge.name})`, 'age']),
       ts('Outbox published', 'Entries relayed per destination system.', 'ops', [`sum by (system) (rate(${c.outboxPublished.name}[$__rate_interval]))`, '{{system}}']),
+      ts('Stranded submissions published late', 'Recorded submissions whose process died before the broker confirmed them, published by a sweeper or when a resend found them (any rate above 0 means a gateway or worker died mid-submit).', 'ops',
+        [`sum by (trigger) (rate(${c.strandedPublished.name}[$__rate_interval]))`, '{{trigger}}']),
       ts('Processing duration p95', 'Time to apply the controls and commit one message.', 's', [`histogram_quantile(0.95, sum by (le, message_type) (rate(${c.processingSeconds.name}_bucket[$__rate_interval])))`, '{{message_type}}']),
     ],
   },

@@ -1,6 +1,5 @@
 import { ConsumerStatus, type AsyncMessage, type Connection, type Consumer } from 'rabbitmq-client';
-import { scopeOf } from '../core/commands/command.types';
-import { isRetryable } from '../core/errors';
+import { errorCodeOf, isRetryable } from '../core/errors';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.processor';
@@ -45,19 +44,19 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
   const { connection, topology, processor, logger, observer } = options;
   const sender = connection.createPublisher({ confirm: true, maxAttempts: 3, ...topology.publisherDeclarations });
 
-  async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string) {
-    await options.store.recordAttempt(inbound.correlationId, inbound.attempt, reason).catch(() => undefined);
+  async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string, reasonCode: string) {
+    await options.store.recordAttempt(inbound.envelope.correlationId, inbound.attempt, reason).catch(() => undefined);
     const queue = topology.retryQueueFor(inbound.attempt);
     await sender.send(
       { ...forwardedProperties(msg), routingKey: queue, headers: { ...msg.headers, [HEADERS.attempt]: inbound.attempt + 1, [HEADERS.lastError]: reason } },
       msg.body,
     );
-    observer.retried(inbound.command.messageType, reasonClass(reason));
+    observer.retried(inbound.envelope.command.messageType, reasonCode);
   }
 
-  async function deadLetter(msg: AsyncMessage, reason: string, messageType: string) {
+  async function deadLetter(msg: AsyncMessage, reason: string, messageType: string, reasonCode: string) {
     await sender.send({ ...forwardedProperties(msg), routingKey: topology.names.deadLetter, headers: { ...msg.headers, [HEADERS.lastError]: reason } }, msg.body);
-    observer.deadLettered(messageType, reasonClass(reason));
+    observer.deadLettered(messageType, reasonCode);
   }
 
   async function handle(msg: AsyncMessage): Promise<ConsumerStatus> {
@@ -70,15 +69,16 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       const reason = (error as Error).message;
       logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: reason }, 'unreadable message dead-lettered');
       await processor.unreadable({ messageId: String(msg.messageId ?? ''), correlationId: String(msg.correlationId ?? ''), messageType: String(msg.type ?? 'unknown'), body: msg.body, reason });
-      await deadLetter(msg, reason, String(msg.type ?? 'unknown'));
+      await deadLetter(msg, reason, String(msg.type ?? 'unknown'), reasonClass(error));
       return ConsumerStatus.ACK;
     }
-    const log = logger.child({ correlationId: inbound.correlationId, messageType: inbound.command.messageType });
+    const { envelope } = inbound;
+    const log = logger.child({ correlationId: envelope.correlationId, messageType: envelope.command.messageType });
     try {
       const outcome = await processWithQuickRetries(inbound);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const { plant } = scopeOf(inbound.command);
-      observer.processed(plant, inbound.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, inbound.receivedAt);
+      const { plant } = envelope.scope;
+      observer.processed(plant, envelope.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, envelope.receivedAt);
       if (outcome.refusal && !outcome.alreadyProcessed) observer.refused(plant, outcome.refusal.type, outcome.refusal.rule);
       if (outcome.heldBy) observer.held(plant, outcome.heldBy);
       for (const released of outcome.released) if (released.refusal) observer.refused(plant, released.refusal.type, released.refusal.rule);
@@ -88,12 +88,12 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       const reason = error instanceof Error ? error.message : String(error);
       if (isRetryable(error) && inbound.attempt < options.retryBudget) {
         log.warn({ attempt: inbound.attempt, err: reason }, 'processing failed, retrying later');
-        await retryLater(msg, inbound, reason);
+        await retryLater(msg, inbound, reason, reasonClass(error));
         return ConsumerStatus.ACK;
       }
       log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
       await processor.fail(inbound, reason);
-      await deadLetter(msg, reason, inbound.command.messageType);
+      await deadLetter(msg, reason, envelope.command.messageType, reasonClass(error));
       return ConsumerStatus.ACK;
     }
   }
@@ -159,11 +159,7 @@ function forwardedProperties(msg: AsyncMessage) {
   };
 }
 
-/** A low-cardinality label for a failure reason. */
-function reasonClass(reason: string): string {
-  if (/store unavailable/i.test(reason)) return 'store_unavailable';
-  if (/broker/i.test(reason)) return 'broker_unavailable';
-  if (/concurrent/i.test(reason)) return 'concurrent_modification';
-  if (/schema version|unknown message type|not a json|has no/i.test(reason)) return 'unreadable';
-  return 'other';
+/** A low-cardinality label for a failure: its error code (store_unavailable, concurrent_modification, …). */
+function reasonClass(error: unknown): string {
+  return errorCodeOf(error).toLowerCase();
 }

@@ -1,13 +1,13 @@
 import type { Connection, Publisher } from 'rabbitmq-client';
-import { scopeOf } from '../core/commands/command.types';
+import type { Envelope } from '../core/intake/envelope';
 import { DomainError } from '../core/errors';
-import { encodeCommand, type OutgoingCommand } from './command.envelope';
+import type { CommandPublishPort } from '../core/ports/publish.port';
+import { encodeCommand } from './command.envelope';
 import { partitionOf } from './partition';
 import type { Topology } from './topology';
 
 /** Publishes commands to their order's partition and resolves only once the broker confirmed them. */
-export interface CommandPublisher {
-  publish(command: Omit<OutgoingCommand, 'partition'>): Promise<void>;
+export interface CommandPublisher extends CommandPublishPort {
   close(): Promise<void>;
 }
 
@@ -18,12 +18,11 @@ export function createCommandPublisher(connection: Connection, topology: Topolog
     ...topology.publisherDeclarations,
   });
   return {
-    async publish(out) {
-      const { plant, orderNumber } = scopeOf(out.command);
-      const partition = partitionOf(plant, orderNumber, topology.partitions);
-      const { envelope, body } = encodeCommand(topology.names.commands, { ...out, partition });
+    async publish(envelope: Envelope) {
+      const partition = partitionOf(envelope.scope.plant, envelope.scope.orderNumber, topology.partitions);
+      const { properties, body } = encodeCommand(topology.names.commands, envelope, partition);
       try {
-        await publisher.send(envelope, body);
+        await publisher.send(properties, body);
       } catch (error) {
         throw new DomainError('BROKER_UNAVAILABLE', `The broker did not confirm the message: ${(error as Error).message}`, { retryable: true, cause: error });
       }

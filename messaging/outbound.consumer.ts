@@ -1,4 +1,5 @@
 import { ConsumerStatus, type AsyncMessage, type Connection, type Consumer } from 'rabbitmq-client';
+import type { PrincipalRef } from '../core/auth/principal';
 import { DownstreamError, isRetryable } from '../core/errors';
 import type { DeliveryReceipt, DownstreamPort, OutboundMessage } from '../core/ports/downstream.port';
 import type { Logger } from '../core/ports/logger.port';
@@ -44,6 +45,8 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
       payload: (typeof msg.body === 'object' && msg.body !== null ? msg.body : {}) as Record<string, unknown>,
       attempt: Number(headers[HEADERS.attempt] ?? 1) || 1,
       createdAt: typeof headers[HEADERS.createdAt] === 'string' ? headers[HEADERS.createdAt] : null,
+      traceparent: typeof headers[HEADERS.traceparent] === 'string' ? headers[HEADERS.traceparent] : '',
+      principal: principalOf(headers[HEADERS.principal]),
     };
     const log = logger.child({ correlationId: message.correlationId, system: port.system, messageType: message.messageType });
     try {
@@ -95,4 +98,14 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
       await sender.close();
     },
   };
+}
+
+/** The principal header an outbox entry was published with; null for a message from before envelopes. */
+function principalOf(header: unknown): PrincipalRef | null {
+  try {
+    const value = typeof header === 'string' ? (JSON.parse(header) as Partial<PrincipalRef>) : null;
+    return value && typeof value.id === 'string' ? { id: value.id, name: String(value.name ?? value.id), kind: value.kind ?? 'SYSTEM' } : null;
+  } catch {
+    return null;
+  }
 }

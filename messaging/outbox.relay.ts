@@ -52,7 +52,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             messageId: entry.id,
             correlationId: entry.correlationId,
             type: entry.messageType,
-            headers: { [HEADERS.idempotencyKey]: entry.idempotencyKey, [HEADERS.createdAt]: entry.createdAt },
+            headers: {
+              [HEADERS.idempotencyKey]: entry.idempotencyKey,
+              [HEADERS.createdAt]: entry.createdAt,
+              [HEADERS.traceparent]: entry.traceparent,
+              [HEADERS.principal]: JSON.stringify(entry.principal),
+            },
           },
           entry.payload,
         );

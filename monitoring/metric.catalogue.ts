@@ -15,7 +15,8 @@ export interface MetricSpec {
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export const CATALOGUE = {
-  commandsSubmitted: { type: 'counter', name: 'plantgate_gateway_commands_submitted_total', help: 'Commands received by the gateway (GraphQL and webhooks), by plant, message type and outcome (accepted, duplicate, rejected).', labels: ['plant', 'message_type', 'outcome'] },
+  commandsSubmitted: { type: 'counter', name: 'plantgate_gateway_commands_submitted_total', help: 'Commands received by the gateway (GraphQL and webhooks), by plant, message type and outcome (accepted; duplicate; conflict: same business key, other content; rejected: the broker did not confirm).', labels: ['plant', 'message_type', 'outcome'] },
+  strandedPublished: { type: 'counter', name: 'plantgate_gateway_stranded_submissions_published_total', help: 'Submissions recorded but never confirmed by the broker (the process that recorded them died in between), published late by a sweeper or when a resend found them.', labels: ['trigger'] },
   commandsProcessed: { type: 'counter', name: 'plantgate_worker_commands_processed_total', help: 'Commands processed by workers, by plant, message type and resulting status (APPLIED, HELD, DUPLICATE, QUARANTINED, FAILED, redelivered).', labels: ['plant', 'message_type', 'outcome'] },
   processingSeconds: { type: 'histogram', name: 'plantgate_worker_processing_duration_seconds', help: 'Time to apply the workflow controls to one message and commit the result.', labels: ['message_type'] },
   acceptedToAppliedSeconds: { type: 'histogram', name: 'plantgate_worker_accepted_to_applied_seconds', help: 'Time from the gateway accepting a command to a worker committing its outcome.', labels: ['plant', 'message_type'] },

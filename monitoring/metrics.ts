@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IntakeObserver } from '../core/intake/submission.service';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 import { CATALOGUE, LATENCY_BUCKETS, type MetricKey } from './metric.catalogue';
 
@@ -30,6 +31,16 @@ export function createMetrics(registry: Registry) {
     held: (plant, rule) => m.held.inc({ plant, rule }),
   };
 
+  // Both series exist from the start, so that a panel or alert on them has data before the first late publish.
+  for (const trigger of ['sweep', 'duplicate']) m.strandedPublished.inc({ trigger }, 0);
+  const intakeObserver: IntakeObserver = {
+    submitted: (plant, messageType, outcome) => {
+      m.commandsSubmitted.inc({ plant, message_type: messageType, outcome });
+      if (outcome === 'duplicate') m.duplicatesPrevented.inc({ plant, message_type: messageType, stage: 'gateway' });
+    },
+    republished: (trigger) => m.strandedPublished.inc({ trigger }),
+  };
+
   const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
   const connectorObserver = {
     circuit: (system: string, state: keyof typeof CIRCUIT_VALUES) => m.circuitState.set({ system }, CIRCUIT_VALUES[state]),
@@ -44,10 +55,7 @@ export function createMetrics(registry: Registry) {
     raw: m,
     consumerObserver,
     connectorObserver,
-    submitted: (plant: string, messageType: string, outcome: 'accepted' | 'duplicate' | 'rejected') => {
-      m.commandsSubmitted.inc({ plant, message_type: messageType, outcome });
-      if (outcome === 'duplicate') m.duplicatesPrevented.inc({ plant, message_type: messageType, stage: 'gateway' });
-    },
+    intakeObserver,
     outboxPublished: (system: string, count: number) => m.outboxPublished.inc({ system }, count),
     delivered: (system: string, messageType: string, seconds: number) => m.appliedToPostedSeconds.observe({ system, message_type: messageType }, seconds),
     deliveryRetried: (system: string, reason: string) => m.deliveryRetries.inc({ system, reason }),
@@ -58,6 +66,9 @@ export function createMetrics(registry: Registry) {
 }
 
 export type PlantgateMetrics = ReturnType<typeof createMetrics>;
+
+/** What /metrics serves: the exposition text of a registry and its content type. */
+export type MetricsExposition = Pick<Registry, 'contentType' | 'metrics'>;
 
 /** A registry of the process's own: Plantgate's metrics plus the runtime's defaults. */
 export function createRegistry(): Registry {

@@ -5,7 +5,7 @@ import type { OrderViewLoaders } from './orders/order-views.loaders';
 /** Built per request by the gateway. */
 export interface GatewayContext {
   principal: Principal;
-  /** The span this request opens; commands carry it on as their traceparent. */
+  /** The span this request opens; submissions continue its trace. */
   traceparent: string;
   requestId: string;
   logger: Logger;

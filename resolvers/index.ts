@@ -1,42 +1,36 @@
+import type { SubmissionService } from '../core/intake/submission.service';
 import type { Store } from '../core/ports/store.port';
-import type { CommandSubmitter } from './command.submitter';
+import type { RuleBook } from '../core/rules/rule-set';
 import { exceptionsResolvers } from './exceptions/exceptions.resolvers';
 import { lotsResolvers } from './lots/lots.resolvers';
 import { stalledResolvers } from './monitoring/stalled.resolvers';
-import type { RuleBook } from '../core/rules/rule-set';
-import { materialsResolvers } from './materials/materials.resolvers';
-import { operationsResolvers } from './operations/operations.resolvers';
-import { postingsResolvers } from './postings/postings.resolvers';
-import { qualityResolvers } from './quality/quality.resolvers';
-import { referenceResolvers } from './reference/reference.resolvers';
 import { ordersResolvers } from './orders/orders.resolvers';
+import { referenceResolvers } from './reference/reference.resolvers';
 import { DateTimeScalar, JsonScalar } from './scalars';
+import { submitMutations } from './submit-mutation';
 import { transactionsResolvers } from './transactions/transactions.resolvers';
 
 export interface ResolverDeps {
   store: Store;
-  submit: CommandSubmitter;
+  intake: SubmissionService;
   version: string;
   rules: RuleBook;
 }
 
-/** One resolver map per domain, mirroring schema/; merged by the gateway. */
+/** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */
 export function createResolvers(deps: ResolverDeps) {
   return [
     {
       DateTime: DateTimeScalar,
       JSON: JsonScalar,
       Query: { serviceInfo: () => ({ name: 'plantgate', version: deps.version, time: new Date().toISOString() }) },
+      Mutation: submitMutations(deps.intake),
     },
     ordersResolvers(deps),
     transactionsResolvers(deps),
     exceptionsResolvers(deps),
-    operationsResolvers(deps),
-    materialsResolvers(deps),
-    qualityResolvers(deps),
     lotsResolvers(deps),
     referenceResolvers(deps),
-    postingsResolvers(deps),
     stalledResolvers(deps),
   ];
 }

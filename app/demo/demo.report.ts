@@ -37,8 +37,8 @@ export async function buildReport(
     const audit = await store.listAudit(`order:${ref.plant}:${ref.orderNumber}`);
     const heldIds = new Set(audit.filter((a) => a.action === 'message.held').map((a) => a.correlationId));
     held += heldIds.size;
-    released += txs.filter((t) => heldIds.has(t.correlationId) && (t.status === 'APPLIED' || t.status === 'POSTED')).length;
-    refused += txs.filter((t) => heldIds.has(t.correlationId) && t.status === 'QUARANTINED').length;
+    released += txs.filter((t) => heldIds.has(t.envelope.correlationId) && (t.status === 'APPLIED' || t.status === 'POSTED')).length;
+    refused += txs.filter((t) => heldIds.has(t.envelope.correlationId) && t.status === 'QUARANTINED').length;
   }
   const exceptionsByType: Record<string, number> = {};
   for (const type of EXCEPTION_TYPES) {

@@ -1,4 +1,5 @@
-import type { ReleaseProductionOrder, UpsertReferenceData } from '../../core/commands/command.types';
+import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
+import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 import type { DemoOptions } from './demo.options';
 
 export const DEMO_PLANTS = ['P1', 'P2'] as const;

@@ -1,4 +1,4 @@
-import type { UpsertReferenceData } from '../../core/commands/command.types';
+import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 import type { Store } from '../../core/ports/store.port';
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 

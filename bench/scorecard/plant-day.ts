@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ReleaseProductionOrder, UpsertReferenceData } from '../../core/commands/command.types';
+import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
+import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 
 export const FAULT_KINDS = ['duplicate', 'resend', 'out_of_order', 'expired_lot', 'blocked_lot', 'revision_mismatch', 'premature_completion', 'failed_inspection', 'open_nonconformance'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -1,48 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { Command } from '../commands/command.types';
+import { sliceOf, type Command } from '../messages/message.registry';
 
 /**
  * Idempotency is decided on business identifiers, never on transport IDs: a resend with a new messageId but
- * the same business content is the same event. Each message type names the fields that identify its event;
- * event times enter as a bucket of the plant's `timestampBucketMs`, so that a resend stamped a few
+ * the same business content is the same event. Each message type's slice names the fields that identify its
+ * event; event times enter as a bucket of the plant's `timestampBucketMs`, so that a resend stamped a few
  * milliseconds later is still the same event.
  */
 export function businessKeyOf(command: Command, timestampBucketMs: number): string {
-  const bucket = (at: string) => String(Math.floor(Date.parse(at) / timestampBucketMs));
-  switch (command.messageType) {
-    case 'ReleaseProductionOrder':
-    case 'AcknowledgeProductionOrder': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.orderNumber);
-    }
-    case 'ReportOperationEvent': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.orderNumber, String(p.operationSequence), p.eventType, p.equipment, bucket(p.occurredAt));
-    }
-    case 'ReportMaterialConsumption': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.orderNumber, String(p.operationSequence), p.item, p.lot, bucket(p.occurredAt));
-    }
-    case 'ReportProductionCompletion': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.orderNumber, p.lot, bucket(p.occurredAt));
-    }
-    case 'RecordInspectionResult': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.inspectionId, bucket(p.decidedAt));
-    }
-    case 'ReportNonconformance': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.nonconformanceId, p.status);
-    }
-    case 'AcknowledgePosting': {
-      const p = command.payload;
-      return key(command.messageType, p.plant, p.postingKey);
-    }
-    case 'UpsertReferenceData':
-      // Master data has no event identity of its own: the same content is the same upsert.
-      return key(command.messageType, fingerprintOf(command));
-  }
+  const parts = sliceOf(command.messageType).businessKey(command.payload, {
+    bucket: (at) => String(Math.floor(Date.parse(at) / timestampBucketMs)),
+    fingerprint: () => fingerprintOf(command),
+  });
+  return key(command.messageType, ...parts);
 }
 
 /**

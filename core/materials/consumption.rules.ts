@@ -1,5 +1,5 @@
 import { lotKey } from '../reference/reference.types';
-import type { ReportMaterialConsumption } from '../commands/command.types';
+import type { ReportMaterialConsumption } from './report-material-consumption.command';
 import { currentRevision, requestErpPosting } from '../orders/order.rules';
 import type { OrderState } from '../orders/order.types';
 import { round, toBaseUom } from '../reference/uom';

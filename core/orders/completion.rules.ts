@@ -1,4 +1,4 @@
-import type { ReportProductionCompletion } from '../commands/command.types';
+import type { ReportProductionCompletion } from './report-production-completion.command';
 import { type LotRecord, lotKey } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';

@@ -1,4 +1,5 @@
-import type { OperationEventType, ReportOperationEvent } from '../commands/command.types';
+import type { OperationEventType } from '../commands/vocabulary';
+import type { ReportOperationEvent } from './report-operation-event.command';
 import { round } from '../reference/uom';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
 import { requestErpPosting, transition } from './order.rules';

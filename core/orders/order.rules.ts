@@ -1,4 +1,5 @@
-import type { AcknowledgeProductionOrder, ReleaseProductionOrder } from '../commands/command.types';
+import type { AcknowledgeProductionOrder } from './acknowledge-production-order.command';
+import type { ReleaseProductionOrder } from './release-production-order.command';
 import type { ItemRecord } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
@@ -93,12 +94,14 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
+  // The sender's messageId identified the transport, not the order: MES gets the order itself.
+  const { messageId: _transportId, ...released } = input;
   return {
     kind: 'apply',
     order,
     action: 'order.released',
     // MES must learn of the order before it can execute it.
-    outbox: [{ destination: 'mes', messageType: 'OrderReleased', idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`, payload: input }],
+    outbox: [{ destination: 'mes', messageType: 'OrderReleased', idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`, payload: released }],
   };
 }
 

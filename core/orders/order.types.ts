@@ -1,4 +1,4 @@
-import type { ComponentInput, Disposition, InspectionResult, InspectionType, LotStatus } from '../commands/command.types';
+import type { ComponentInput, Disposition, InspectionResult, InspectionType, LotStatus } from '../commands/vocabulary';
 
 export const ORDER_STATES = [
   'RELEASED',

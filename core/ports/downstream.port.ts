@@ -1,3 +1,4 @@
+import type { PrincipalRef } from '../auth/principal';
 import type { DownstreamSystem } from '../errors';
 
 /** A message the outbox relay sent towards ERP, MES or QMS, as a connector receives it. */
@@ -12,6 +13,10 @@ export interface OutboundMessage {
   attempt: number;
   /** When the change that produced it was committed. */
   createdAt: string | null;
+  /** A span of the trace of the message that caused it; sent on as the call's traceparent. */
+  traceparent: string;
+  /** Who submitted the message that caused it; sent on in the call's headers. */
+  principal: PrincipalRef | null;
 }
 
 export interface DeliveryReceipt {

@@ -1,4 +1,4 @@
-import type { MessageType } from '../commands/command.types';
+import type { PrincipalRef } from '../auth/principal';
 
 export const TRANSACTION_STATUSES = ['RECEIVED', 'HELD', 'APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
@@ -21,25 +21,6 @@ export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
 
 export const EXCEPTION_STATUSES = ['OPEN', 'REPLAYED', 'OVERRIDDEN', 'RESOLVED', 'DISCARDED'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
-
-/** One integration transaction: the life of one submitted message, tracked apart from its payload. */
-export interface TransactionRecord {
-  correlationId: string;
-  messageId: string;
-  messageType: MessageType;
-  businessKey: string;
-  plant: string;
-  orderNumber: string;
-  status: TransactionStatus;
-  attempts: number;
-  exceptionId: string | null;
-  /** The order version this message produced when it was applied; shows the order in which messages took effect. */
-  appliedVersion: number | null;
-  lastError: string | null;
-  payload: unknown;
-  receivedAt: string;
-  updatedAt: string;
-}
 
 export interface ExceptionRecord {
   id: string;
@@ -77,10 +58,15 @@ export interface OutboxDraft {
   id: string;
   destination: 'erp' | 'mes' | 'qms';
   messageType: string;
+  /** Of the transaction whose change produced it. */
   correlationId: string;
   idempotencyKey: string;
   payload: unknown;
   createdAt: string;
+  /** A span of the producing message's trace: the posting continues the integrator's trace. */
+  traceparent: string;
+  /** Who submitted the message that caused it: an auditor can say who caused each posting. */
+  principal: PrincipalRef;
 }
 
 export interface OutboxEntry extends OutboxDraft {

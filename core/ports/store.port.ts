@@ -1,19 +1,9 @@
-import type { UpsertReferenceData } from '../commands/command.types';
+import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord, OrderState } from '../orders/order.types';
 import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
 import type { HeldMessage } from '../workflow/held-message';
-import type {
-  AuditDraft,
-  AuditEntry,
-  ExceptionRecord,
-  ExceptionStatus,
-  ExceptionType,
-  IdempotencyRecord,
-  OutboxDraft,
-  OutboxEntry,
-  Page,
-  TransactionRecord,
-} from './records';
+import type { AuditDraft, AuditEntry, ExceptionRecord, ExceptionStatus, ExceptionType, IdempotencyRecord, OutboxDraft, OutboxEntry, Page } from './records';
+import type { TransactionRecord } from './transaction.record';
 
 /**
  * Everything one processed message changes. A store commits a unit of work entirely or not at all.
@@ -44,17 +34,13 @@ export interface UnitOfWork {
 export type CommitConflict = 'order-version' | 'lot-version' | 'idempotency-key' | 'held';
 export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
 
-/** What the gateway learns when it records a submission under its business key. */
+/** What the intake learns when it records a submission under its business key. */
 export type SubmissionOutcome =
   | { outcome: 'accepted' }
-  | { outcome: 'duplicate'; correlationId: string; published: boolean; receivedAt: string }
-  /** The key exists with other content: accepted as a new transaction, which the worker will refuse. */
+  /** The same business event was recorded before; `published` says whether the broker ever confirmed it. */
+  | { outcome: 'duplicate'; correlationId: string; published: boolean }
+  /** The key exists with other content: nothing was recorded. */
   | { outcome: 'conflict'; originalCorrelationId: string };
-
-export interface SubmissionClaim {
-  transaction: TransactionRecord;
-  fingerprint: string;
-}
 
 export interface OrderFilter {
   plant?: string;
@@ -80,14 +66,18 @@ export interface PageRequest {
  */
 export interface Store {
   /**
-   * Records a submitted message as a RECEIVED transaction under its business key, atomically: of two
-   * submissions of the same business event exactly one is accepted.
+   * Records a submitted message as a RECEIVED transaction under its envelope's business key, atomically: of two
+   * submissions of the same business event exactly one is recorded. A conflicting one records nothing.
    */
-  recordSubmission(claim: SubmissionClaim): Promise<SubmissionOutcome>;
+  recordSubmission(transaction: TransactionRecord): Promise<SubmissionOutcome>;
   /** Marks a submission's message as confirmed by the broker. */
   markSubmissionPublished(correlationId: string): Promise<void>;
-  /** Withdraws a submission whose publish failed, so that the integrator's retry is accepted. */
-  withdrawSubmission(correlationId: string): Promise<void>;
+  /**
+   * Leases for `leaseMs` (so that concurrent sweepers do not all take it) up to `limit` submissions recorded before `receivedBefore` that the broker
+   * never confirmed and whose transaction is still RECEIVED (their process died between record and confirm), oldest
+   * first. Unconfirmed submissions a worker already took in are marked published instead: they need nothing.
+   */
+  claimStrandedSubmissions(receivedBefore: string, limit: number, leaseMs: number): Promise<TransactionRecord[]>;
 
   commit(unit: UnitOfWork): Promise<CommitResult>;
   /** Opens an exception that belongs to no transaction (a message no worker could read); kept once per id. */

@@ -1,4 +1,4 @@
-import type { AcknowledgePosting } from '../commands/command.types';
+import type { AcknowledgePosting } from './acknowledge-posting.command';
 import { requestErpPosting, transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';

@@ -1,4 +1,5 @@
-import type { Disposition, InspectionResult, RecordInspectionResult } from '../commands/command.types';
+import type { Disposition, InspectionResult } from '../commands/vocabulary';
+import type { RecordInspectionResult } from './record-inspection-result.command';
 import type { OrderRecord } from '../orders/order.types';
 import { type LotRecord, lotKey } from '../reference/reference.types';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';

@@ -1,4 +1,5 @@
-import type { NonconformanceStatus, ReportNonconformance } from '../commands/command.types';
+import type { NonconformanceStatus } from '../commands/vocabulary';
+import type { ReportNonconformance } from './report-nonconformance.command';
 import { type LotRecord, lotKey } from '../reference/reference.types';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
 import { applyQualityGate } from './quality.gate';

@@ -1,4 +1,4 @@
-import type { LotStatus } from '../commands/command.types';
+import type { LotStatus } from '../commands/vocabulary';
 import { requestErpPosting, transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
 import { hasOpenNonconformance, type LotRecord } from '../reference/reference.types';

@@ -1,4 +1,4 @@
-import type { UpsertReferenceData } from '../commands/command.types';
+import type { UpsertReferenceData } from './upsert-reference-data.command';
 import { invalid, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
 import { lotKey, type LotRecord } from './reference.types';
 import { toBaseUom } from './uom';

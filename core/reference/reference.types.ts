@@ -1,4 +1,4 @@
-import type { Disposition, InspectionResult, InspectionType, LotStatus, NonconformanceStatus, UomConversion } from '../commands/command.types';
+import type { Disposition, InspectionResult, InspectionType, LotStatus, NonconformanceStatus, UomConversion } from '../commands/vocabulary';
 
 export interface PlantRecord {
   code: string;

@@ -40,10 +40,11 @@ export async function findStalled(store: Reads, rules: RuleBook, now: Date, quer
     const min = smallest('transaction', status);
     if (!Number.isFinite(min)) continue;
     for (const t of await store.listTransactionsInStatusSince(status, cutoff(min), query.plant, limit)) {
-      const threshold = stalledThreshold(ruleSetFor(rules, t.plant).stalledAfterSeconds, 'transaction', status, query.olderThanSeconds);
+      const { scope, correlationId, command } = t.envelope;
+      const threshold = stalledThreshold(ruleSetFor(rules, scope.plant).stalledAfterSeconds, 'transaction', status, query.olderThanSeconds);
       if (threshold === null || age(t.updatedAt) < threshold) continue;
       items.push({
-        kind: 'transaction', plant: t.plant, orderNumber: t.orderNumber, correlationId: t.correlationId, messageType: t.messageType, state: status,
+        kind: 'transaction', plant: scope.plant, orderNumber: scope.orderNumber, correlationId, messageType: command.messageType, state: status,
         since: t.updatedAt, ageSeconds: age(t.updatedAt), thresholdSeconds: threshold, detail: t.lastError,
       });
     }

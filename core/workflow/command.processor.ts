@@ -1,4 +1,4 @@
-import { scopeOf } from '../commands/command.types';
+import { systemPrincipal } from '../auth/principal';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type TransactionStatus } from '../ports/records';
 import type { OutboundMessage } from '../ports/downstream.port';
@@ -51,18 +51,22 @@ export interface CommandProcessor {
 const MAX_CONFLICT_ROUNDS = 25;
 const conflictPause = (round: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));
 
+/** Plantgate's worker acting on its own account (unreadable messages, expiries). */
+export const WORKER_PRINCIPAL = systemPrincipal('system:worker', 'Plantgate worker');
+
 type Attempt = Omit<ProcessOutcome, 'released'> | 'conflict' | 'still-held';
 
 export function createCommandProcessor(deps: CommandProcessorDeps): CommandProcessor {
   const { store } = deps;
-  const contextFor = (message: InboundMessage): DecisionContext => ({
+  const contextFor = ({ envelope }: InboundMessage): DecisionContext => ({
     now: deps.now().toISOString(),
-    correlationId: message.correlationId,
-    rules: ruleSetFor(deps.rules, scopeOf(message.command).plant),
+    correlationId: envelope.correlationId,
+    rules: ruleSetFor(deps.rules, envelope.scope.plant),
   });
 
   async function attempt(message: InboundMessage, parked: HeldMessage | null): Promise<Attempt> {
-    const existing = await store.getTransaction(message.correlationId);
+    const { envelope } = message;
+    const existing = await store.getTransaction(envelope.correlationId);
     if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
       return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true };
     }
@@ -72,22 +76,22 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     const base = transactionOf(message, existing, ctx.now);
     const release = parked ? { releaseHeld: parked.correlationId } : {};
 
-    const key = await store.getIdempotencyKey(message.businessKey);
-    if (key && key.correlationId !== message.correlationId) {
+    const key = await store.getIdempotencyKey(envelope.businessKey);
+    if (key && key.correlationId !== envelope.correlationId) {
       const unit =
-        key.fingerprint === message.fingerprint
+        key.fingerprint === envelope.fingerprint
           ? duplicateUnit(message, base, key.correlationId, ctx.now)
           : quarantineUnit(message, base, ctx, {
               kind: 'quarantine',
               type: 'DUPLICATE_CONFLICT',
               rule: 'idempotency.business-key',
-              reason: `Business event ${message.businessKey} was already applied by ${key.correlationId} with different content; this message is not applied.`,
+              reason: `Business event ${envelope.businessKey} was already applied by ${key.correlationId} with different content; this message is not applied.`,
             });
       return commit({ ...unit, ...release });
     }
 
-    const inputs = await loadDecisionInputs(store, message.command);
-    const decision = decide(message.command, inputs, ctx);
+    const inputs = await loadDecisionInputs(store, envelope.command);
+    const decision = decide(envelope.command, inputs, ctx);
     if (decision.kind === 'hold') return parked ? 'still-held' : commit(holdUnit(message, base, ctx, decision));
     const unit = decision.kind === 'apply' ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0) : quarantineUnit(message, base, ctx, decision);
     return commit({ ...unit, ...release });
@@ -136,14 +140,14 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     async process(message) {
       const outcome = await settle(message, null);
       if (outcome === 'still-held') throw new DomainError('INTERNAL', 'A new message cannot be still held');
-      const { plant, orderNumber } = scopeOf(message.command);
+      const { plant, orderNumber } = message.envelope.scope;
       // Also after a redelivery: a crash may have come between this message's commit and the drain.
       const released = outcome.status === 'APPLIED' && orderNumber ? await drain(plant, orderNumber) : [];
       return { ...outcome, released };
     },
 
     async fail(message, reason) {
-      const existing = await store.getTransaction(message.correlationId);
+      const existing = await store.getTransaction(message.envelope.correlationId);
       if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
         return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true, released: [] };
       }
@@ -155,7 +159,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
         reason: `Processing failed ${message.attempt} times; last error: ${reason}`,
       });
       unit.transaction.status = 'FAILED';
-      if (existing?.status === 'HELD') unit.releaseHeld = message.correlationId;
+      if (existing?.status === 'HELD') unit.releaseHeld = message.envelope.correlationId;
       await store.commit(unit);
       return { status: 'FAILED', exceptionId: unit.transaction.exceptionId, alreadyProcessed: false, released: [] };
     },
@@ -194,15 +198,15 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
           ruleSetVersion: ruleSetFor(deps.rules, plant).version,
           createdAt: now,
         },
-        [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'unreadable-messages', action: 'message.unreadable', actor: 'worker', correlationId: message.correlationId, detail: { reason: message.reason, messageId: message.messageId } }],
+        [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'unreadable-messages', action: 'message.unreadable', actor: WORKER_PRINCIPAL.id, correlationId: message.correlationId, detail: { reason: message.reason, messageId: message.messageId } }],
       );
     },
 
     async downstreamFailed(message, reason) {
       const origin = await store.getTransaction(message.correlationId);
       const now = deps.now().toISOString();
-      const plant = origin?.plant ?? String(message.payload.plant ?? '');
-      const orderNumber = origin?.orderNumber ?? String(message.payload.orderNumber ?? '');
+      const plant = origin?.envelope.scope.plant ?? String(message.payload.plant ?? '');
+      const orderNumber = origin?.envelope.scope.orderNumber ?? String(message.payload.orderNumber ?? '');
       const exception = {
         id: `${message.id}:downstream`,
         type: 'DOWNSTREAM' as const,

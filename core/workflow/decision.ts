@@ -1,10 +1,10 @@
-import type { UpsertReferenceData } from '../commands/command.types';
+import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord } from '../orders/order.types';
 import type { ExceptionType, OutboxDraft } from '../ports/records';
 import type { ItemRecord, LotRecord } from '../reference/reference.types';
 import type { RuleSet } from '../rules/rule-set';
 
-export type OutboxRequest = Omit<OutboxDraft, 'id' | 'correlationId' | 'createdAt'>;
+export type OutboxRequest = Omit<OutboxDraft, 'id' | 'correlationId' | 'createdAt' | 'traceparent' | 'principal'>;
 
 /** What the rules decided for one message, before it is turned into a unit of work. */
 export type Decision =

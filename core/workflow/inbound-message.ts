@@ -1,16 +1,8 @@
-import type { Command } from '../commands/command.types';
+import type { Envelope } from '../intake/envelope';
 
-/** A command as a worker receives it: the canonical content plus the identifiers it travelled with. */
+/** A command as a worker receives it: its envelope, unchanged since intake, and which delivery this is. */
 export interface InboundMessage {
-  command: Command;
-  messageId: string;
-  correlationId: string;
-  businessKey: string;
-  fingerprint: string;
+  envelope: Envelope;
   /** 1 for the first delivery; increased each time the message comes back from a retry queue. */
   attempt: number;
-  /** When the gateway accepted it. */
-  receivedAt: string;
-  /** Who submitted it, for the audit trail. */
-  actor: string;
 }

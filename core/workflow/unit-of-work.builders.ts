@@ -1,5 +1,6 @@
-import { scopeOf } from '../commands/command.types';
-import type { ExceptionRecord, TransactionRecord } from '../ports/records';
+import { childTraceparent } from '../intake/trace-context';
+import type { ExceptionRecord } from '../ports/records';
+import type { TransactionRecord } from '../ports/transaction.record';
 import type { UnitOfWork } from '../ports/store.port';
 import type { ApplyDecision, Decision, DecisionContext } from './decision';
 import type { HeldMessage } from './held-message';
@@ -8,49 +9,49 @@ import type { InboundMessage } from './inbound-message';
 /** Turns a decision into the unit of work that records it. Pure. */
 
 export function transactionOf(message: InboundMessage, existing: TransactionRecord | null, now: string): TransactionRecord {
-  const { plant, orderNumber } = scopeOf(message.command);
   return {
-    correlationId: message.correlationId,
-    messageId: message.messageId,
-    messageType: message.command.messageType,
-    businessKey: message.businessKey,
-    plant,
-    orderNumber,
+    envelope: message.envelope,
     status: 'RECEIVED',
     attempts: Math.max(message.attempt, existing?.attempts ?? 0),
     exceptionId: null,
     appliedVersion: null,
     lastError: existing?.lastError ?? null,
-    payload: message.command.payload,
-    receivedAt: existing?.receivedAt ?? message.receivedAt,
     updatedAt: now,
   };
 }
 
 export function subjectOf(message: InboundMessage): string {
-  const { plant, orderNumber } = scopeOf(message.command);
+  const { plant, orderNumber } = message.envelope.scope;
   return orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data';
 }
 
 export function applyUnit(message: InboundMessage, base: TransactionRecord, decision: ApplyDecision, ctx: DecisionContext, expectedOrderVersion: number): UnitOfWork {
+  const { envelope } = message;
   const order = decision.order ? { ...decision.order, version: expectedOrderVersion + 1 } : undefined;
   return {
-    transaction: { ...base, status: 'APPLIED', appliedVersion: order?.version ?? null },
+    transaction: { ...base, status: 'APPLIED', appliedVersion: order?.version ?? null, lastError: null },
     order: order ? { record: order, expectedVersion: expectedOrderVersion } : undefined,
     lots: decision.lots?.map((lot) => ({ record: { ...lot, version: lot.version + 1 }, expectedVersion: lot.version })),
     reference: decision.reference,
-    idempotencyKey: { businessKey: message.businessKey, fingerprint: message.fingerprint, correlationId: message.correlationId, createdAt: ctx.now },
+    idempotencyKey: { businessKey: envelope.businessKey, fingerprint: envelope.fingerprint, correlationId: envelope.correlationId, createdAt: ctx.now },
     audit: [
       {
         at: ctx.now,
         subject: subjectOf(message),
         action: decision.action,
-        actor: message.actor,
-        correlationId: message.correlationId,
-        detail: { messageType: message.command.messageType, state: order?.state ?? null, version: order?.version ?? null, ruleSetVersion: ctx.rules.version },
+        actor: message.envelope.principal.id,
+        correlationId: message.envelope.correlationId,
+        detail: { messageType: message.envelope.command.messageType, state: order?.state ?? null, version: order?.version ?? null, ruleSetVersion: ctx.rules.version },
       },
     ],
-    outbox: decision.outbox.map((draft, index) => ({ ...draft, id: `${message.correlationId}:${index}`, correlationId: message.correlationId, createdAt: ctx.now })),
+    outbox: decision.outbox.map((draft, index) => ({
+      ...draft,
+      id: `${envelope.correlationId}:${index}`,
+      correlationId: envelope.correlationId,
+      createdAt: ctx.now,
+      traceparent: childTraceparent(envelope.traceparent),
+      principal: envelope.principal,
+    })),
     exceptions: [],
     relatedTransactions: decision.postedCorrelationIds?.map((correlationId) => ({ correlationId, status: 'POSTED' as const })),
   };
@@ -64,9 +65,9 @@ export function duplicateUnit(message: InboundMessage, base: TransactionRecord, 
         at: now,
         subject: subjectOf(message),
         action: 'duplicate.prevented',
-        actor: message.actor,
-        correlationId: message.correlationId,
-        detail: { businessKey: message.businessKey, originalCorrelationId },
+        actor: message.envelope.principal.id,
+        correlationId: message.envelope.correlationId,
+        detail: { businessKey: message.envelope.businessKey, originalCorrelationId },
       },
     ],
     outbox: [],
@@ -76,15 +77,15 @@ export function duplicateUnit(message: InboundMessage, base: TransactionRecord, 
 
 export function quarantineUnit(message: InboundMessage, base: TransactionRecord, ctx: DecisionContext, decision: Extract<Decision, { kind: 'quarantine' }>): UnitOfWork {
   const exception: ExceptionRecord = {
-    id: `${message.correlationId}:${decision.rule}`,
+    id: `${message.envelope.correlationId}:${decision.rule}`,
     type: decision.type,
     reason: decision.reason,
     status: 'OPEN',
-    plant: base.plant,
-    orderNumber: base.orderNumber,
-    correlationId: message.correlationId,
-    messageType: message.command.messageType,
-    payload: message.command.payload,
+    plant: message.envelope.scope.plant,
+    orderNumber: message.envelope.scope.orderNumber,
+    correlationId: message.envelope.correlationId,
+    messageType: message.envelope.command.messageType,
+    payload: message.envelope.command.payload,
     rule: decision.rule,
     ruleSetVersion: ctx.rules.version,
     createdAt: ctx.now,
@@ -96,8 +97,8 @@ export function quarantineUnit(message: InboundMessage, base: TransactionRecord,
         at: ctx.now,
         subject: subjectOf(message),
         action: 'message.quarantined',
-        actor: message.actor,
-        correlationId: message.correlationId,
+        actor: message.envelope.principal.id,
+        correlationId: message.envelope.correlationId,
         detail: { type: decision.type, rule: decision.rule, reason: decision.reason, ruleSetVersion: ctx.rules.version },
       },
     ],
@@ -108,9 +109,9 @@ export function quarantineUnit(message: InboundMessage, base: TransactionRecord,
 
 export function holdUnit(message: InboundMessage, base: TransactionRecord, ctx: DecisionContext, decision: Extract<Decision, { kind: 'hold' }>): UnitOfWork {
   const held: HeldMessage = {
-    correlationId: message.correlationId,
-    plant: base.plant,
-    orderNumber: base.orderNumber,
+    correlationId: message.envelope.correlationId,
+    plant: message.envelope.scope.plant,
+    orderNumber: message.envelope.scope.orderNumber,
     message,
     rule: decision.rule,
     reason: decision.reason,
@@ -125,8 +126,8 @@ export function holdUnit(message: InboundMessage, base: TransactionRecord, ctx: 
         at: ctx.now,
         subject: subjectOf(message),
         action: 'message.held',
-        actor: message.actor,
-        correlationId: message.correlationId,
+        actor: message.envelope.principal.id,
+        correlationId: message.envelope.correlationId,
         detail: { rule: decision.rule, reason: decision.reason, heldUntil: held.heldUntil, ruleSetVersion: ctx.rules.version },
       },
     ],

@@ -2,21 +2,14 @@ import { GraphQLError } from 'graphql';
 import type { OrderRecord, OrderState } from '../../core/orders/order.types';
 import { viewKey, type OrderViewLoaders } from './order-views.loaders';
 import type { Store } from '../../core/ports/store.port';
-import type { CommandSubmitter } from '../command.submitter';
 import { pageRequest, toConnection } from '../connection';
 import type { GatewayContext } from '../context';
-import { parseInput } from '../input-errors';
-import { submitMutation } from '../submit-mutation';
-import { acknowledgeProductionOrderInput, releaseProductionOrderInput, reportProductionCompletionInput } from './order.inputs';
 
 export interface OrdersResolverDeps {
   store: Pick<Store, 'getOrder' | 'listOrders' | 'listTransactionsByOrder' | 'listExceptions'>;
-  submit: CommandSubmitter;
 }
 
-type Args<T> = { input: T };
-
-export function ordersResolvers({ store, submit }: OrdersResolverDeps) {
+export function ordersResolvers({ store }: OrdersResolverDeps) {
   return {
     Query: {
       productionOrder: (_: unknown, args: { orderNumber: string; plant: string }) => store.getOrder(args.plant, args.orderNumber),
@@ -24,14 +17,6 @@ export function ordersResolvers({ store, submit }: OrdersResolverDeps) {
         _: unknown,
         args: { filter?: { plant?: string; state?: OrderState; item?: string } | null; first?: number | null; after?: string | null },
       ) => toConnection(await store.listOrders(withoutNulls(args.filter ?? {}), pageRequest(args.first, args.after))),
-    },
-    Mutation: {
-      releaseProductionOrder: (_: unknown, args: Args<unknown>, ctx: GatewayContext) => {
-        const { messageId, ...payload } = parseInput(releaseProductionOrderInput, args.input);
-        return submit({ messageType: 'ReleaseProductionOrder', payload }, messageId, ctx);
-      },
-      acknowledgeProductionOrder: submitMutation('AcknowledgeProductionOrder', acknowledgeProductionOrderInput, submit),
-      reportProductionCompletion: submitMutation('ReportProductionCompletion', reportProductionCompletionInput, submit),
     },
     ProductionOrder: {
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),

@@ -1,47 +1,56 @@
-import { GraphQLError } from 'graphql';
-import type { z } from 'zod';
-import type { Command, MessageType } from '../../core/commands/command.types';
-import type { CommandSubmitter, SubmitResult } from '../command.submitter';
-import type { GatewayContext } from '../context';
-import { parseInput } from '../input-errors';
-import { reportMaterialConsumptionInput } from '../materials/material.inputs';
-import { reportOperationEventInput } from '../operations/operation.inputs';
-import { acknowledgeProductionOrderInput, reportProductionCompletionInput } from '../orders/order.inputs';
-import { acknowledgePostingInput } from '../postings/posting.inputs';
-import { recordInspectionResultInput, reportNonconformanceInput } from '../quality/quality.inputs';
+import type { Origin } from '../../core/intake/envelope';
+import type { SubmissionService, SubmitOutcome } from '../../core/intake/submission.service';
+import { DomainError, errorCodeOf, type DownstreamSystem } from '../../core/errors';
+import { MESSAGE_SLICES, type MessageType } from '../../core/messages/message.registry';
+import type { Logger } from '../../core/ports/logger.port';
 
-/** What each source system may send by webhook, and the shape check each message gets (the mutations' own). */
-const ALLOWED: Record<string, Partial<Record<MessageType, z.ZodType<{ messageId?: string | null }>>>> = {
-  mes: {
-    AcknowledgeProductionOrder: acknowledgeProductionOrderInput,
-    ReportOperationEvent: reportOperationEventInput,
-    ReportMaterialConsumption: reportMaterialConsumptionInput,
-    ReportProductionCompletion: reportProductionCompletionInput,
-  },
-  qms: { RecordInspectionResult: recordInspectionResultInput, ReportNonconformance: reportNonconformanceInput },
-  erp: { AcknowledgePosting: acknowledgePostingInput },
+/** What each source system may send by webhook: the slices that name it. */
+const ALLOWED: Record<DownstreamSystem, MessageType[]> = {
+  erp: MESSAGE_SLICES.filter((s) => s.webhookSources.includes('erp')).map((s) => s.messageType),
+  mes: MESSAGE_SLICES.filter((s) => s.webhookSources.includes('mes')).map((s) => s.messageType),
+  qms: MESSAGE_SLICES.filter((s) => s.webhookSources.includes('qms')).map((s) => s.messageType),
 };
 
-export type WebhookOutcome = { status: 202; body: SubmitResult } | { status: 400 | 404; body: { error: string; field?: string } };
+export interface WebhookOutcome {
+  status: number;
+  headers?: Record<string, string>;
+  body: SubmitOutcome | { error: string; code: string; field?: string; [detail: string]: unknown };
+}
 
 /**
- * Inbound webhooks enter exactly where GraphQL mutations do: the same shape checks, the same business keys,
- * the same confirmed publish. `{ messageType, payload }` in, `{ correlationId, status }` out.
+ * Inbound webhooks enter exactly where GraphQL mutations do: the same submission service, so the same shape checks,
+ * business keys and confirmed publish. `{ messageType, payload }` in, `{ correlationId, status }` out.
  */
-export async function handleWebhook(source: string, body: unknown, submit: CommandSubmitter, ctx: GatewayContext): Promise<WebhookOutcome> {
-  const allowed = ALLOWED[source];
-  if (!allowed) return { status: 404, body: { error: `no webhook for source ${source}; known: ${Object.keys(ALLOWED).join(', ')}` } };
+export async function handleWebhook(source: string, body: unknown, intake: SubmissionService, origin: Origin & { logger: Logger }): Promise<WebhookOutcome> {
+  const allowed = ALLOWED[source as DownstreamSystem] as MessageType[] | undefined;
+  if (!allowed) return { status: 404, body: { error: `no webhook for source ${source}; known: ${Object.keys(ALLOWED).join(', ')}`, code: 'NOT_FOUND' } };
   const { messageType, payload } = (body ?? {}) as { messageType?: string; payload?: unknown };
-  const schema = messageType ? allowed[messageType as MessageType] : undefined;
-  if (!schema) return { status: 400, body: { error: `messageType must be one of ${Object.keys(allowed).join(', ')} for ${source}`, field: 'messageType' } };
+  if (!allowed.includes(messageType as MessageType)) {
+    return { status: 400, body: { error: `messageType must be one of ${allowed.join(', ')} for ${source}`, code: 'BAD_USER_INPUT', field: 'messageType' } };
+  }
   try {
-    const parsed = parseInput(schema, payload);
-    const result = await submit({ messageType, payload: parsed } as Command, parsed.messageId, ctx);
-    return { status: 202, body: result };
+    return { status: 202, body: await intake.submit(messageType as MessageType, payload, origin) };
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
-      return { status: 400, body: { error: error.message.replace('Invalid input: input', 'Invalid payload: payload'), field: String(error.extensions.field).replace(/^input/, 'payload') } };
+    return webhookRefusal(error, origin.logger);
+  }
+}
+
+/** The one mapping of domain errors to HTTP for webhooks, by code. */
+export function webhookRefusal(error: unknown, logger: Logger): WebhookOutcome {
+  const code = errorCodeOf(error);
+  const details = error instanceof DomainError ? error.details : {};
+  switch (code) {
+    case 'INVALID_INPUT': {
+      const field = (error as DomainError).field;
+      return { status: 400, body: { error: `Invalid payload: ${(error as DomainError).message}`, code: 'BAD_USER_INPUT', field: field ? `payload.${field}` : 'payload' } };
     }
-    throw error;
+    case 'DUPLICATE_CONFLICT':
+      return { status: 409, body: { error: (error as DomainError).message, code, ...details } };
+    case 'BROKER_UNAVAILABLE':
+    case 'STORE_UNAVAILABLE':
+      return { status: 503, headers: { 'retry-after': '1' }, body: { error: (error as DomainError).message, code: 'SERVICE_UNAVAILABLE', ...details } };
+    default:
+      logger.error({ err: (error as Error).message, stack: (error as Error).stack }, 'webhook failed');
+      return { status: 500, body: { error: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' } };
   }
 }

@@ -8,6 +8,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('transactions').createIndex({ plant: 1, orderNumber: 1 }),
     db.collection('transactions').createIndex({ status: 1, updatedAt: 1 }),
     db.collection('submissions').createIndex({ correlationId: 1 }, { unique: true }),
+    db.collection('submissions').createIndex({ published: 1, receivedAt: 1 }),
     db.collection('audit').createIndex({ subject: 1, seq: 1 }, { unique: true }),
     db.collection('outbox').createIndex({ id: 1 }, { unique: true }),
     db.collection('outbox').createIndex({ publishedAt: 1, _id: 1 }),

@@ -1,6 +1,8 @@
 import type { Db } from 'mongodb';
 import type { OrderState } from '../../core/orders/order.types';
-import type { ExceptionType, TransactionRecord } from '../../core/ports/records';
+import type { ExceptionType } from '../../core/ports/records';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
+import { fromTransactionDoc, type TransactionDoc } from './mongodb.transactions';
 
 /** The monitoring reads of the MongoDB store; parallel to sqlite.monitoring.ts. */
 export function mongoMonitoringReads(db: Db) {
@@ -38,6 +40,6 @@ export function mongoMonitoringReads(db: Db) {
           .sort({ updatedAt: 1 })
           .limit(limit)
           .toArray()
-      ).map((d) => d as unknown as TransactionRecord),
+      ).map((d) => fromTransactionDoc(d as unknown as TransactionDoc)!),
   };
 }

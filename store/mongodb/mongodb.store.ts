@@ -1,13 +1,15 @@
 import { MongoClient, MongoServerError, ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
-import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page, TransactionRecord } from '../../core/ports/records';
+import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
 import { mongoMonitoringReads } from './mongodb.monitoring';
 import { mongoReference } from './mongodb.reference';
+import { fromTransactionDoc, toTransactionDoc, type TransactionDoc } from './mongodb.transactions';
 
 export interface MongoStoreOptions {
   url: string;
@@ -27,9 +29,9 @@ interface SubmissionDoc {
   correlationId: string;
   published: boolean;
   receivedAt: string;
+  leaseUntil?: number | null;
 }
 type OrderDoc = OrderRecord & { _id?: ObjectId };
-type TransactionDoc = TransactionRecord & { _id: string };
 type IdempotencyDoc = IdempotencyRecord & { _id: string };
 type ExceptionDoc = ExceptionRecord & { _id?: ObjectId };
 type OutboxDoc = OutboxEntry & { _id?: ObjectId; leaseOwner: string | null; leaseUntil: number | null };
@@ -93,27 +95,37 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   }
 
   return {
-    recordSubmission: (claim) =>
+    recordSubmission: (t) =>
       inTransaction(async (session): Promise<SubmissionOutcome> => {
-        const t = claim.transaction;
-        const existing = await submissions.findOne({ _id: t.businessKey }, { session });
-        if (existing && existing.fingerprint === claim.fingerprint) {
-          return { outcome: 'duplicate', correlationId: existing.correlationId, published: existing.published, receivedAt: existing.receivedAt };
+        const { businessKey, fingerprint, correlationId, receivedAt } = t.envelope;
+        const existing = await submissions.findOne({ _id: businessKey }, { session });
+        if (existing && existing.fingerprint === fingerprint) {
+          return { outcome: 'duplicate', correlationId: existing.correlationId, published: existing.published };
         }
-        if (!existing) {
-          await submissions.insertOne(
-            { _id: t.businessKey, fingerprint: claim.fingerprint, correlationId: t.correlationId, published: false, receivedAt: t.receivedAt },
-            { session },
-          );
-        }
-        await transactions.replaceOne({ _id: t.correlationId }, { ...t }, { upsert: true, session });
-        return existing ? { outcome: 'conflict', originalCorrelationId: existing.correlationId } : { outcome: 'accepted' };
+        if (existing) return { outcome: 'conflict', originalCorrelationId: existing.correlationId };
+        await submissions.insertOne({ _id: businessKey, fingerprint, correlationId, published: false, receivedAt, leaseUntil: null }, { session });
+        await transactions.replaceOne({ _id: correlationId }, toTransactionDoc(t), { upsert: true, session });
+        return { outcome: 'accepted' };
       }),
-    markSubmissionPublished: (correlationId) => guard(async () => void (await submissions.updateOne({ correlationId }, { $set: { published: true } }))),
-    withdrawSubmission: (correlationId) =>
-      inTransaction(async (session) => {
-        await submissions.deleteOne({ correlationId }, { session });
-        await transactions.deleteOne({ _id: correlationId, status: 'RECEIVED' }, { session });
+    markSubmissionPublished: (correlationId) =>
+      guard(async () => void (await submissions.updateOne({ correlationId }, { $set: { published: true, leaseUntil: null } }))),
+    claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
+      guard(async () => {
+        const claimed: TransactionRecord[] = [];
+        for (let i = 0; i < limit; i++) {
+          const now = Date.now();
+          // One lease at a time, atomically: two sweepers never take the same submission.
+          const submission = await submissions.findOneAndUpdate(
+            { published: false, receivedAt: { $lt: receivedBefore }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+            { $set: { leaseUntil: now + leaseMs } },
+            { sort: { receivedAt: 1 }, returnDocument: 'after' },
+          );
+          if (!submission) break;
+          const transaction = fromTransactionDoc(await transactions.findOne({ _id: submission.correlationId }));
+          if (transaction?.status === 'RECEIVED') claimed.push(transaction);
+          else await submissions.updateOne({ _id: submission._id }, { $set: { published: true, leaseUntil: null } });
+        }
+        return claimed;
       }),
 
     async commit(unit: UnitOfWork) {
@@ -125,8 +137,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
             });
           }
           if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
-          const t = unit.transaction;
-          await transactions.replaceOne({ _id: t.correlationId }, { ...t, receivedAt: t.receivedAt }, { upsert: true, session });
+          await transactions.replaceOne({ _id: unit.transaction.envelope.correlationId }, toTransactionDoc(unit.transaction), { upsert: true, session });
           for (const entry of unit.audit) await appendAudit(entry, session);
           for (const o of unit.outbox) {
             await outbox.updateOne({ id: o.id }, { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } }, { upsert: true, session });
@@ -150,7 +161,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     recordAttempt: (correlationId, attempts, lastError) =>
       guard(async () => void (await transactions.updateOne({ _id: correlationId }, { $set: { attempts, lastError, updatedAt: new Date().toISOString() } }))),
 
-    getTransaction: (correlationId) => guard(async () => strip(await transactions.findOne({ _id: correlationId }))),
+    getTransaction: (correlationId) => guard(async () => fromTransactionDoc(await transactions.findOne({ _id: correlationId }))),
     getIdempotencyKey: (businessKey) => guard(async () => strip(await keys.findOne({ _id: businessKey }))),
     getOrder: (plant, orderNumber) => guard(async () => strip(await orders.findOne({ plant, orderNumber }))),
     listOrders: (filter, request) => guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => strip(d) as OrderRecord)),
@@ -159,7 +170,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
     listAudit: (subject) => guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
     listTransactionsByOrder: (plant, orderNumber) =>
-      guard(async () => (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) => strip(d) as TransactionRecord)),
+      guard(async () => (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) => fromTransactionDoc(d)!)),
 
     getPlant: (code) => guard(() => reference.getPlant(code)),
     listWorkCenters: (plant) => guard(() => reference.listWorkCenters(plant)),

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { OrderState } from '../../core/orders/order.types';
-import type { ExceptionType, TransactionRecord } from '../../core/ports/records';
+import type { ExceptionType } from '../../core/ports/records';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 import { transactionFromRow, type TransactionRow } from './sqlite.rows';
 
 /** The monitoring reads of the SQLite store: grouped counts on indexed columns. */

@@ -1,10 +1,11 @@
 import type { OrderRecord } from '../../core/orders/order.types';
-import type { AuditEntry, ExceptionRecord, OutboxEntry, TransactionRecord } from '../../core/ports/records';
+import type { Envelope } from '../../core/intake/envelope';
+import type { AuditEntry, ExceptionRecord, OutboxEntry } from '../../core/ports/records';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 
 /** Row shapes as SQLite returns them, and their mapping to the port's records. */
 export interface TransactionRow {
   correlation_id: string;
-  message_id: string;
   message_type: string;
   business_key: string;
   plant: string;
@@ -14,46 +15,39 @@ export interface TransactionRow {
   exception_id: string | null;
   applied_version: number | null;
   last_error: string | null;
-  payload: string;
   received_at: string;
   updated_at: string;
+  envelope: string;
 }
 
 export function transactionFromRow(row: TransactionRow): TransactionRecord {
   return {
-    correlationId: row.correlation_id,
-    messageId: row.message_id,
-    messageType: row.message_type as TransactionRecord['messageType'],
-    businessKey: row.business_key,
-    plant: row.plant,
-    orderNumber: row.order_number,
+    envelope: JSON.parse(row.envelope) as Envelope,
     status: row.status as TransactionRecord['status'],
     attempts: row.attempts,
     exceptionId: row.exception_id,
     appliedVersion: row.applied_version,
     lastError: row.last_error,
-    payload: JSON.parse(row.payload),
-    receivedAt: row.received_at,
     updatedAt: row.updated_at,
   };
 }
 
 export function transactionToRow(t: TransactionRecord): TransactionRow {
+  const { envelope } = t;
   return {
-    correlation_id: t.correlationId,
-    message_id: t.messageId,
-    message_type: t.messageType,
-    business_key: t.businessKey,
-    plant: t.plant,
-    order_number: t.orderNumber,
+    correlation_id: envelope.correlationId,
+    message_type: envelope.command.messageType,
+    business_key: envelope.businessKey,
+    plant: envelope.scope.plant,
+    order_number: envelope.scope.orderNumber,
     status: t.status,
     attempts: t.attempts,
     exception_id: t.exceptionId,
     applied_version: t.appliedVersion,
     last_error: t.lastError,
-    payload: JSON.stringify(t.payload),
-    received_at: t.receivedAt,
+    received_at: envelope.receivedAt,
     updated_at: t.updatedAt,
+    envelope: JSON.stringify(envelope),
   };
 }
 
@@ -113,6 +107,8 @@ export interface OutboxRow {
   payload: string;
   created_at: string;
   published_at: string | null;
+  traceparent: string;
+  principal: string;
 }
 
 export function outboxFromRow(row: OutboxRow): OutboxEntry {
@@ -125,6 +121,8 @@ export function outboxFromRow(row: OutboxRow): OutboxEntry {
     payload: JSON.parse(row.payload),
     createdAt: row.created_at,
     publishedAt: row.published_at,
+    traceparent: row.traceparent,
+    principal: JSON.parse(row.principal) as OutboxEntry['principal'],
   };
 }
 

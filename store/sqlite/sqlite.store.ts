@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
-import type { CommitConflict, ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionClaim, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
+import type { CommitConflict, ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { createGroupCommit } from './sqlite.group-commit';
@@ -64,8 +65,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const stmt = {
     getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
     upsertTransaction: db.prepare(
-      `INSERT INTO transactions VALUES (@correlation_id, @message_id, @message_type, @business_key, @plant, @order_number, @status,
-         @attempts, @exception_id, @applied_version, @last_error, @payload, @received_at, @updated_at)
+      `INSERT INTO transactions (correlation_id, message_type, business_key, plant, order_number, status, attempts, exception_id,
+         applied_version, last_error, received_at, updated_at, envelope)
+       VALUES (@correlation_id, @message_type, @business_key, @plant, @order_number, @status, @attempts, @exception_id,
+         @applied_version, @last_error, @received_at, @updated_at, @envelope)
        ON CONFLICT (correlation_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
          exception_id = excluded.exception_id, applied_version = excluded.applied_version, last_error = excluded.last_error,
          updated_at = excluded.updated_at`,
@@ -73,8 +76,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     getSubmission: db.prepare<[string], { fingerprint: string; correlation_id: string; published: number; received_at: string }>(
       'SELECT * FROM submissions WHERE business_key = ?',
     ),
-    insertSubmission: db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)'),
-    markPublished: db.prepare('UPDATE submissions SET published = 1 WHERE correlation_id = ?'),
+    insertSubmission: db.prepare('INSERT INTO submissions (business_key, fingerprint, correlation_id, published, received_at) VALUES (?, ?, ?, 0, ?)'),
+    markPublished: db.prepare('UPDATE submissions SET published = 1, lease_until = NULL WHERE correlation_id = ?'),
+    strandedSubmissions: db.prepare<[string, number, number], { correlation_id: string; status: string }>(
+      `SELECT s.correlation_id, t.status FROM submissions s JOIN transactions t ON t.correlation_id = s.correlation_id
+       WHERE s.published = 0 AND s.received_at < ? AND (s.lease_until IS NULL OR s.lease_until < ?) ORDER BY s.received_at LIMIT ?`,
+    ),
+    leaseSubmission: db.prepare('UPDATE submissions SET lease_until = ? WHERE correlation_id = ?'),
     getIdempotencyKey: db.prepare<[string], { business_key: string; fingerprint: string; correlation_id: string; created_at: string }>(
       'SELECT * FROM idempotency_keys WHERE business_key = ?',
     ),
@@ -91,8 +99,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       'INSERT INTO audit (at, subject, action, actor, correlation_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertOutbox: db.prepare(
-      `INSERT INTO outbox (id, destination, message_type, correlation_id, idempotency_key, payload, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO outbox (id, destination, message_type, correlation_id, idempotency_key, payload, created_at, traceparent, principal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     insertException: db.prepare(
       `INSERT INTO exceptions (id, type, reason, status, plant, order_number, correlation_id, message_type, payload, rule, rule_set_version, created_at)
@@ -102,16 +110,30 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const write = createGroupCommit(db, guardError);
 
-  const recordSubmission = (claim: SubmissionClaim): SubmissionOutcome => {
-    const existing = stmt.getSubmission.get(claim.transaction.businessKey);
-    if (existing && existing.fingerprint === claim.fingerprint) {
-      return { outcome: 'duplicate', correlationId: existing.correlation_id, published: existing.published === 1, receivedAt: existing.received_at };
+  const recordSubmission = (transaction: TransactionRecord): SubmissionOutcome => {
+    const { businessKey, fingerprint, correlationId, receivedAt } = transaction.envelope;
+    const existing = stmt.getSubmission.get(businessKey);
+    if (existing && existing.fingerprint === fingerprint) {
+      return { outcome: 'duplicate', correlationId: existing.correlation_id, published: existing.published === 1 };
     }
-    if (!existing) {
-      stmt.insertSubmission.run(claim.transaction.businessKey, claim.fingerprint, claim.transaction.correlationId, claim.transaction.receivedAt);
+    if (existing) return { outcome: 'conflict', originalCorrelationId: existing.correlation_id };
+    stmt.insertSubmission.run(businessKey, fingerprint, correlationId, receivedAt);
+    stmt.upsertTransaction.run(transactionToRow(transaction));
+    return { outcome: 'accepted' };
+  };
+
+  const claimStrandedSubmissions = (receivedBefore: string, limit: number, leaseMs: number): TransactionRecord[] => {
+    const now = Date.now();
+    const claimed: TransactionRecord[] = [];
+    for (const row of stmt.strandedSubmissions.all(receivedBefore, now, limit)) {
+      if (row.status !== 'RECEIVED') {
+        stmt.markPublished.run(row.correlation_id);
+        continue;
+      }
+      stmt.leaseSubmission.run(now + leaseMs, row.correlation_id);
+      claimed.push(transactionFromRow(stmt.getTransaction.get(row.correlation_id)!));
     }
-    stmt.upsertTransaction.run(transactionToRow(claim.transaction));
-    return existing ? { outcome: 'conflict', originalCorrelationId: existing.correlation_id } : { outcome: 'accepted' };
+    return claimed;
   };
 
   const appendAudit = (entry: AuditDraft) => {
@@ -131,7 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     stmt.upsertTransaction.run(transactionToRow(unit.transaction));
     unit.audit.forEach(appendAudit);
     for (const o of unit.outbox) {
-      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt);
+      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt, o.traceparent, JSON.stringify(o.principal));
     }
     unit.exceptions.forEach(insertException);
     reference.write(unit, (kind) => {
@@ -172,15 +194,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
-    recordSubmission: (claim) => write(() => recordSubmission(claim)),
+    recordSubmission: (transaction) => write(() => recordSubmission(transaction)),
     markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
-    withdrawSubmission: async (correlationId) =>
-      guard(() =>
-        db.transaction(() => {
-          db.prepare('DELETE FROM submissions WHERE correlation_id = ?').run(correlationId);
-          db.prepare("DELETE FROM transactions WHERE correlation_id = ? AND status = 'RECEIVED'").run(correlationId);
-        }).immediate(),
-      ),
+    claimStrandedSubmissions: (receivedBefore, limit, leaseMs) => write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
 
     async commit(unit) {
       try {

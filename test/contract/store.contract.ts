@@ -22,39 +22,65 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
 
     it('records a submission once per business key and reports the original on a resubmission', async () => {
       const first = aTransaction();
-      expect(await store.recordSubmission({ transaction: first, fingerprint: 'f' })).toEqual({ outcome: 'accepted' });
-      const again = aTransaction({ businessKey: first.businessKey });
-      const outcome = await store.recordSubmission({ transaction: again, fingerprint: 'f' });
-      expect(outcome).toMatchObject({ outcome: 'duplicate', correlationId: first.correlationId, published: false });
-      expect(await store.getTransaction(again.correlationId)).toBeNull();
-      expect((await store.getTransaction(first.correlationId))?.status).toBe('RECEIVED');
+      expect(await store.recordSubmission(first)).toEqual({ outcome: 'accepted' });
+      const again = aTransaction({ envelope: { businessKey: first.envelope.businessKey } });
+      const outcome = await store.recordSubmission(again);
+      expect(outcome).toEqual({ outcome: 'duplicate', correlationId: first.envelope.correlationId, published: false });
+      expect(await store.getTransaction(again.envelope.correlationId)).toBeNull();
+      expect(await store.getTransaction(first.envelope.correlationId)).toEqual(first);
     });
 
-    it('accepts other content under a used business key as a new transaction and names the original', async () => {
+    it('records nothing for other content under a used business key and names the original', async () => {
       const first = aTransaction();
-      await store.recordSubmission({ transaction: first, fingerprint: 'f' });
-      const changed = aTransaction({ businessKey: first.businessKey });
-      expect(await store.recordSubmission({ transaction: changed, fingerprint: 'g' })).toEqual({ outcome: 'conflict', originalCorrelationId: first.correlationId });
-      expect((await store.getTransaction(changed.correlationId))?.status).toBe('RECEIVED');
+      await store.recordSubmission(first);
+      const changed = aTransaction({ envelope: { businessKey: first.envelope.businessKey, fingerprint: 'other content' } });
+      expect(await store.recordSubmission(changed)).toEqual({ outcome: 'conflict', originalCorrelationId: first.envelope.correlationId });
+      expect(await store.getTransaction(changed.envelope.correlationId)).toBeNull();
     });
 
     it('of many concurrent submissions of one business event accepts exactly one', async () => {
       const businessKey = `k|${randomUUID()}`;
-      const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.recordSubmission({ transaction: aTransaction({ businessKey }), fingerprint: 'f' })));
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.recordSubmission(aTransaction({ envelope: { businessKey } }))));
       expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
       expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(19);
     });
 
-    it('marks a submission published, and withdraws one so that a retry is accepted', async () => {
-      const t = aTransaction();
-      await store.recordSubmission({ transaction: t, fingerprint: 'f' });
-      await store.markSubmissionPublished(t.correlationId);
-      expect(await store.recordSubmission({ transaction: aTransaction({ businessKey: t.businessKey }), fingerprint: 'f' })).toMatchObject({ published: true });
-      const u = aTransaction();
-      await store.recordSubmission({ transaction: u, fingerprint: 'f' });
-      await store.withdrawSubmission(u.correlationId);
-      expect(await store.getTransaction(u.correlationId)).toBeNull();
-      expect(await store.recordSubmission({ transaction: aTransaction({ businessKey: u.businessKey }), fingerprint: 'f' })).toEqual({ outcome: 'accepted' });
+    it('hands out a submission the broker never confirmed once it is older than the grace, to one sweeper at a time', async () => {
+      const old = new Date(Date.now() - 60_000).toISOString();
+      const stranded = aTransaction({ envelope: { receivedAt: old } });
+      const confirmed = aTransaction({ envelope: { receivedAt: old } });
+      const recent = aTransaction();
+      for (const t of [stranded, confirmed, recent]) await store.recordSubmission(t);
+      await store.markSubmissionPublished(confirmed.envelope.correlationId);
+      const cutoff = new Date(Date.now() - 5_000).toISOString();
+
+      const [a, b] = await Promise.all([store.claimStrandedSubmissions(cutoff, 100, 60_000), store.claimStrandedSubmissions(cutoff, 100, 60_000)]);
+      const claimed = [...a, ...b].map((t) => t.envelope.correlationId);
+      expect(claimed.filter((id) => id === stranded.envelope.correlationId)).toHaveLength(1);
+      expect(claimed).not.toContain(confirmed.envelope.correlationId);
+      expect(claimed).not.toContain(recent.envelope.correlationId);
+      expect([...a, ...b].find((t) => t.envelope.correlationId === stranded.envelope.correlationId)).toEqual(stranded);
+      // Leased: nobody else takes it until the lease ends; once published, nobody takes it again.
+      expect((await store.claimStrandedSubmissions(cutoff, 100, 60_000)).map((t) => t.envelope.correlationId)).not.toContain(stranded.envelope.correlationId);
+      await store.markSubmissionPublished(stranded.envelope.correlationId);
+      expect(await store.recordSubmission(aTransaction({ envelope: { businessKey: stranded.envelope.businessKey } }))).toMatchObject({ outcome: 'duplicate', published: true });
+    });
+
+    it('takes back an expired stranded-submission lease, and marks published what a worker already took in', async () => {
+      const old = new Date(Date.now() - 60_000).toISOString();
+      const stranded = aTransaction({ envelope: { receivedAt: old } });
+      const processed = aTransaction({ envelope: { receivedAt: old } });
+      await store.recordSubmission(stranded);
+      await store.recordSubmission(processed);
+      await store.commit({ transaction: { ...processed, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [] });
+      const cutoff = new Date().toISOString();
+      const first = await store.claimStrandedSubmissions(cutoff, 100, 1);
+      expect(first.map((t) => t.envelope.correlationId)).toContain(stranded.envelope.correlationId);
+      expect(first.map((t) => t.envelope.correlationId)).not.toContain(processed.envelope.correlationId);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const again = (await store.claimStrandedSubmissions(cutoff, 100, 60_000)).map((t) => t.envelope.correlationId);
+      expect(again).toContain(stranded.envelope.correlationId);
+      expect(await store.recordSubmission(aTransaction({ envelope: { businessKey: processed.envelope.businessKey } }))).toMatchObject({ outcome: 'duplicate', published: true });
     });
 
     it('commits order, transaction, key, audit and outbox together', async () => {
@@ -62,9 +88,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       const unit = anApplyUnit(order, 0);
       expect(await store.commit(unit)).toEqual({ ok: true });
       expect(await store.getOrder(order.plant, order.orderNumber)).toEqual(order);
-      expect(await store.getTransaction(unit.transaction.correlationId)).toEqual(unit.transaction);
-      expect(await store.getIdempotencyKey(unit.transaction.businessKey)).toEqual(unit.idempotencyKey);
-      expect(await store.listOutbox({ correlationId: unit.transaction.correlationId })).toEqual([{ ...unit.outbox[0], publishedAt: null }]);
+      expect(await store.getTransaction(unit.transaction.envelope.correlationId)).toEqual(unit.transaction);
+      expect(await store.getIdempotencyKey(unit.transaction.envelope.businessKey)).toEqual(unit.idempotencyKey);
+      expect(await store.listOutbox({ correlationId: unit.transaction.envelope.correlationId })).toEqual([{ ...unit.outbox[0], publishedAt: null }]);
       const audit = await store.listAudit(`order:${order.plant}:${order.orderNumber}`);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: 'test.applied', prevHash: GENESIS_HASH });
@@ -75,9 +101,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       await store.commit(anApplyUnit(order, 0));
       const stale = anApplyUnit({ ...order, state: 'ACKNOWLEDGED', version: 2 }, 0);
       expect(await store.commit(stale)).toEqual({ ok: false, conflict: 'order-version' });
-      expect(await store.getTransaction(stale.transaction.correlationId)).toBeNull();
-      expect(await store.getIdempotencyKey(stale.transaction.businessKey)).toBeNull();
-      expect(await store.listOutbox({ correlationId: stale.transaction.correlationId })).toEqual([]);
+      expect(await store.getTransaction(stale.transaction.envelope.correlationId)).toBeNull();
+      expect(await store.getIdempotencyKey(stale.transaction.envelope.businessKey)).toBeNull();
+      expect(await store.listOutbox({ correlationId: stale.transaction.envelope.correlationId })).toEqual([]);
       const next = anApplyUnit({ ...order, state: 'ACKNOWLEDGED', version: 2 }, 1);
       expect(await store.commit(next)).toEqual({ ok: true });
       expect((await store.getOrder(order.plant, order.orderNumber))?.state).toBe('ACKNOWLEDGED');
@@ -113,10 +139,11 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
     it('stores exceptions once and pages them by filter', async () => {
       const plant = `P-${randomUUID()}`;
       for (let i = 0; i < 5; i++) {
-        const t = aTransaction({ plant, status: 'QUARANTINED' });
+        const t = aTransaction({ envelope: { scope: { plant, orderNumber: `PO-${i}` } }, status: 'QUARANTINED' });
+        const { correlationId, command, receivedAt } = t.envelope;
         const exception = {
-          id: `${t.correlationId}:rule`, type: i % 2 ? 'SEQUENCE' : 'VALIDATION', reason: `r${i}`, status: 'OPEN', plant, orderNumber: `PO-${i}`,
-          correlationId: t.correlationId, messageType: t.messageType, payload: { i }, rule: 'rule', ruleSetVersion: 1, createdAt: t.receivedAt,
+          id: `${correlationId}:rule`, type: i % 2 ? 'SEQUENCE' : 'VALIDATION', reason: `r${i}`, status: 'OPEN', plant, orderNumber: `PO-${i}`,
+          correlationId, messageType: command.messageType, payload: { i }, rule: 'rule', ruleSetVersion: 1, createdAt: receivedAt,
         } as const;
         await store.commit({ transaction: { ...t, exceptionId: exception.id }, audit: [], outbox: [], exceptions: [exception, exception] });
       }
@@ -159,9 +186,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
 
     it('records failed attempts on a transaction', async () => {
       const t = aTransaction();
-      await store.recordSubmission({ transaction: t, fingerprint: 'f' });
-      await store.recordAttempt(t.correlationId, 3, 'boom');
-      expect(await store.getTransaction(t.correlationId)).toMatchObject({ attempts: 3, lastError: 'boom', status: 'RECEIVED' });
+      await store.recordSubmission(t);
+      await store.recordAttempt(t.envelope.correlationId, 3, 'boom');
+      expect(await store.getTransaction(t.envelope.correlationId)).toMatchObject({ attempts: 3, lastError: 'boom', status: 'RECEIVED' });
     });
 
     it('counts orders by state, open exceptions, held messages and the outbox backlog for monitoring', async () => {
@@ -181,20 +208,22 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(backlog.count).toBeGreaterThanOrEqual(3);
       expect(backlog.oldestCreatedAt).not.toBeNull();
 
-      const t = aTransaction({ plant, status: 'QUARANTINED', updatedAt: old });
-      const exception = { id: `${t.correlationId}:r`, type: 'VALIDATION' as const, reason: 'r', status: 'OPEN' as const, plant, orderNumber: 'A', correlationId: t.correlationId, messageType: t.messageType, payload: {}, rule: 'r', ruleSetVersion: 1, createdAt: old };
+      const t = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'QUARANTINED', updatedAt: old });
+      const id = t.envelope.correlationId;
+      const exception = { id: `${id}:r`, type: 'VALIDATION' as const, reason: 'r', status: 'OPEN' as const, plant, orderNumber: 'A', correlationId: id, messageType: t.envelope.command.messageType, payload: {}, rule: 'r', ruleSetVersion: 1, createdAt: old };
       await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [exception] });
       expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([{ plant, type: 'VALIDATION', count: 1 }]);
-      expect((await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', plant, 10)).map((x) => x.correlationId)).toEqual([t.correlationId]);
+      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', plant, 10)).toEqual([t]);
 
-      const held = aTransaction({ plant, status: 'HELD' });
-      const message = { command: { messageType: 'AcknowledgeProductionOrder', payload: {} }, messageId: 'm', correlationId: held.correlationId, businessKey: 'k', fingerprint: 'f', attempt: 1, receivedAt: old, actor: 'a' } as never;
-      await store.commit({ transaction: held, audit: [], outbox: [], exceptions: [], hold: { correlationId: held.correlationId, plant, orderNumber: 'A', message, rule: 'r', reason: 'x', heldAt: old, heldUntil: old } });
+      const held = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'HELD' });
+      const heldId = held.envelope.correlationId;
+      const hold = { correlationId: heldId, plant, orderNumber: 'A', message: { envelope: held.envelope, attempt: 1 }, rule: 'r', reason: 'x', heldAt: old, heldUntil: old };
+      await store.commit({ transaction: held, audit: [], outbox: [], exceptions: [], hold });
       expect((await store.countHeld()).filter((c) => c.plant === plant)).toEqual([{ plant, count: 1 }]);
-      expect((await store.listHeld(plant, 'A')).map((h) => h.correlationId)).toEqual([held.correlationId]);
-      expect((await store.listExpiredHeld(new Date().toISOString(), 100)).map((h) => h.correlationId)).toContain(held.correlationId);
-      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: held.correlationId })).toEqual({ ok: true });
-      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: held.correlationId })).toEqual({ ok: false, conflict: 'held' });
+      expect(await store.listHeld(plant, 'A')).toEqual([hold]);
+      expect((await store.listExpiredHeld(new Date().toISOString(), 100)).map((h) => h.correlationId)).toContain(heldId);
+      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: heldId })).toEqual({ ok: true });
+      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: heldId })).toEqual({ ok: false, conflict: 'held' });
     });
 
     it('upserts reference data and guards lot versions', async () => {
@@ -215,8 +244,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
 
     it('opens an exception outside any transaction, once per id', async () => {
       const t = aTransaction();
-      const exception = { id: `${t.correlationId}:unreadable`, type: 'VALIDATION' as const, reason: 'unreadable', status: 'OPEN' as const, plant: '*', orderNumber: '', correlationId: t.correlationId, messageType: 'x', payload: { raw: true }, rule: 'message.readable', ruleSetVersion: 1, createdAt: t.receivedAt };
-      const audit = [{ at: t.receivedAt, subject: 'unreadable-messages', action: 'message.unreadable', actor: 'worker', correlationId: t.correlationId, detail: {} }];
+      const { correlationId, receivedAt } = t.envelope;
+      const exception = { id: `${correlationId}:unreadable`, type: 'VALIDATION' as const, reason: 'unreadable', status: 'OPEN' as const, plant: '*', orderNumber: '', correlationId, messageType: 'x', payload: { raw: true }, rule: 'message.readable', ruleSetVersion: 1, createdAt: receivedAt };
+      const audit = [{ at: receivedAt, subject: 'unreadable-messages', action: 'message.unreadable', actor: 'system:worker', correlationId, detail: {} }];
       await store.openException(exception, audit);
       await store.openException(exception, audit);
       expect(await store.getException(exception.id)).toEqual(exception);

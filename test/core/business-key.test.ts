@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../core/commands/command.types';
+import type { Command } from '../../core/messages/message.registry';
 import { businessKeyOf, fingerprintOf } from '../../core/idempotency/business-key';
 import { decideReferenceData } from '../../core/reference/reference-data.rules';
 import { DEFAULT_RULE_SET } from '../../core/rules/rule-set';

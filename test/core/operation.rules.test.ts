@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATION_EVENT_TYPES, type OperationEventType } from '../../core/commands/command.types';
+import { OPERATION_EVENT_TYPES, type OperationEventType } from '../../core/commands/vocabulary';
 import { decideOperationEvent, OPERATION_TRANSITIONS } from '../../core/orders/operation.rules';
 import { OPERATION_STATES, type OperationState, type OrderRecord } from '../../core/orders/order.types';
 import { DEFAULT_RULE_SET } from '../../core/rules/rule-set';

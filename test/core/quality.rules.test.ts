@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Disposition, InspectionResult } from '../../core/commands/command.types';
+import type { Disposition, InspectionResult } from '../../core/commands/vocabulary';
 import type { OrderRecord } from '../../core/orders/order.types';
 import { decidePostingAcknowledgement } from '../../core/postings/posting.rules';
 import { decideInspection } from '../../core/quality/inspection.rules';

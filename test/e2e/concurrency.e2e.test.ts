@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Command } from '../../core/commands/command.types';
-import { businessKeyOf, fingerprintOf } from '../../core/idempotency/business-key';
+import { systemPrincipal } from '../../core/auth/principal';
+import { businessKeyOf } from '../../core/idempotency/business-key';
+import { createEnvelope } from '../../core/intake/envelope';
+import type { Command } from '../../core/messages/message.registry';
 import { connectBroker } from '../../messaging/broker.connection';
 import { createCommandPublisher } from '../../messaging/command.publisher';
 import { createLogger } from '../../app/logger';
@@ -12,6 +14,7 @@ import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import { submit } from '../support/workflow-client';
 
+const REPLAYER = systemPrincipal('test:replayer', 'Test replayer');
 const COPIES = 6;
 
 describe('the same events submitted many times at once', () => {
@@ -29,17 +32,7 @@ describe('the same events submitted many times at once', () => {
     // A second way in, bypassing the gateways' submission records: as a webhook replay or a republish would.
     const connection = await connectBroker({ url: installation.config.AMQP_URL, connectTimeoutMs: 5000, connectionName: 'test-replayer', logger: createLogger('silent') });
     const publisher = createCommandPublisher(connection, gateways[0]!.topology);
-    const replay = (command: Command) =>
-      publisher.publish({
-        command,
-        messageId: randomUUID(),
-        correlationId: randomUUID(),
-        businessKey: businessKeyOf(command, 1000),
-        fingerprint: fingerprintOf(command),
-        traceparent: '',
-        receivedAt: new Date().toISOString(),
-        actor: 'replayer',
-      });
+    const replay = (command: Command) => publisher.publish(createEnvelope(command, { principal: REPLAYER }, new Date().toISOString(), 1000));
 
     const release = releaseInput({ orderNumber: 'PO-RACE' });
     const ref = { orderNumber: release.orderNumber, plant: release.plant };
@@ -68,10 +61,10 @@ describe('the same events submitted many times at once', () => {
       expect(new Set(results.map((r) => r.correlationId)).size).toBe(1);
       // Wait until every copy of this event has a final status before sending the next event.
       await waitFor(async () => {
-        const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.businessKey === key);
+        const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.envelope.businessKey === key);
         return txs.length === 4 && txs.every((t) => ['APPLIED', 'POSTED', 'DUPLICATE'].includes(t.status)) ? txs : undefined;
       }, { what: `all copies of ${mutation} settled` });
-      const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.businessKey === key);
+      const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.envelope.businessKey === key);
       expect(txs.filter((t) => t.status === 'APPLIED' || t.status === 'POSTED'), `${mutation} applied once`).toHaveLength(1);
       expect(txs.filter((t) => t.status === 'DUPLICATE')).toHaveLength(3);
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TransactionRecord } from '../../core/ports/records';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 import { ACKNOWLEDGE, gqlOk, RELEASE } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
@@ -38,7 +38,7 @@ describe('ordering with several worker instances', () => {
         const list = await store.listTransactionsByOrder(release.plant, release.orderNumber);
         return list.length === 2 && list.every((t) => t.status === 'APPLIED') ? list : undefined;
       }, { what: `both messages of ${release.orderNumber} applied` });
-      const byId = new Map<string, TransactionRecord>(txs.map((t) => [t.correlationId, t]));
+      const byId = new Map<string, TransactionRecord>(txs.map((t) => [t.envelope.correlationId, t]));
       expect(byId.get(r.correlationId)?.appliedVersion).toBe(1);
       expect(byId.get(a.correlationId)?.appliedVersion).toBe(2);
       const order = await store.getOrder(release.plant, release.orderNumber);

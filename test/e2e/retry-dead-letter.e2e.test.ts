@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { scopeOf } from '../../core/commands/command.types';
 import { DomainError } from '../../core/errors';
 import type { CommandProcessor } from '../../core/workflow/command.processor';
 import { drainQueue, queueDepth } from '../support/broker';
@@ -20,7 +19,7 @@ function failing(orderNumbers: Map<string, number>, attemptsAt: Map<string, numb
   return (inner: CommandProcessor): CommandProcessor => ({
     ...inner,
     async process(message) {
-      const { orderNumber } = scopeOf(message.command);
+      const { orderNumber } = message.envelope.scope;
       attemptsAt.set(orderNumber, [...(attemptsAt.get(orderNumber) ?? []), Date.now()]);
       const remaining = orderNumbers.get(orderNumber) ?? 0;
       if (remaining > 0) {

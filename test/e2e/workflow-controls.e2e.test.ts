@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
 import type { Store } from '../../core/ports/store.port';
 import { completion, consumption, inspection, nonconformance, operationEvent } from '../support/event.fixture';
-import { gqlOk, LOT, ORDER } from '../support/graphql-client';
+import { gql, gqlOk, LOT, ORDER } from '../support/graphql-client';
+import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
@@ -60,14 +61,17 @@ describe('workflow controls, each refusing what it must, through the real path',
     expect(o.version).toBe(3);
   });
 
-  it('refuses the same business key with another quantity as DUPLICATE_CONFLICT and posts it nowhere', async () => {
+  it('refuses the same business key with another quantity as DUPLICATE_CONFLICT at once and posts it nowhere', async () => {
     const release = await acknowledgedOrder(url, { orderNumber: 'PO-CONFLICT' });
     const ref = { orderNumber: release.orderNumber };
     await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, eventType: 'START' }));
     const confirm = operationEvent({ ...ref, eventType: 'CONFIRM', yieldQuantity: 10, occurredAt: '2026-12-01T07:30:00Z' });
-    expect((await submitAndSettle(url, 'reportOperationEvent', confirm)).status).toBe('APPLIED');
-    const conflicting = await submitAndSettle(url, 'reportOperationEvent', { ...confirm, yieldQuantity: 12, messageId: 'mes-other' });
-    expect(conflicting).toMatchObject({ status: 'QUARANTINED', exception: { type: 'DUPLICATE_CONFLICT', rule: 'idempotency.business-key' } });
+    const applied = await submitAndSettle(url, 'reportOperationEvent', confirm);
+    expect(applied.status).toBe('APPLIED');
+    const refusal = await gql(url, submitMutationDocument('reportOperationEvent'), { input: { ...confirm, yieldQuantity: 12, messageId: 'mes-other' } });
+    expect(refusal.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE_CONFLICT', originalCorrelationId: applied.correlationId });
+    const conflicting = await settled(url, String(refusal.errors![0]!.extensions!.correlationId));
+    expect(conflicting).toMatchObject({ status: 'QUARANTINED', attempts: 0, exception: { type: 'DUPLICATE_CONFLICT', rule: 'idempotency.business-key' } });
     await postedNothing(conflicting);
     const o = await order('PO-CONFLICT');
     expect(o.operations[0]!.yieldQuantity).toBe(10);

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
-import { scopeOf } from '../../core/commands/command.types';
 import { DomainError } from '../../core/errors';
 import type { CommandProcessor } from '../../core/workflow/command.processor';
 import { DASHBOARDS } from '../../dashboards/panels';
@@ -21,7 +20,7 @@ import { acknowledgedOrder, completedOrder, settled, submit, submitAndSettle } f
 const failOrder = (inner: CommandProcessor): CommandProcessor => ({
   ...inner,
   async process(message) {
-    if (scopeOf(message.command).orderNumber === 'PO-PROM-FAIL') throw new DomainError('STORE_UNAVAILABLE', 'injected: database is locked', { retryable: true });
+    if (message.envelope.scope.orderNumber === 'PO-PROM-FAIL') throw new DomainError('STORE_UNAVAILABLE', 'injected: database is locked', { retryable: true });
     return inner.process(message);
   },
 });

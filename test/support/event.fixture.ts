@@ -1,11 +1,9 @@
-import type {
-  AcknowledgePosting,
-  RecordInspectionResult,
-  ReportMaterialConsumption,
-  ReportNonconformance,
-  ReportOperationEvent,
-  ReportProductionCompletion,
-} from '../../core/commands/command.types';
+import type { ReportMaterialConsumption } from '../../core/materials/report-material-consumption.command';
+import type { ReportOperationEvent } from '../../core/orders/report-operation-event.command';
+import type { ReportProductionCompletion } from '../../core/orders/report-production-completion.command';
+import type { AcknowledgePosting } from '../../core/postings/acknowledge-posting.command';
+import type { RecordInspectionResult } from '../../core/quality/record-inspection-result.command';
+import type { ReportNonconformance } from '../../core/quality/report-nonconformance.command';
 
 /** Plant-floor and quality messages for order PO-1000 of plant P100 (see order.fixture). */
 export function operationEvent(overrides: Partial<ReportOperationEvent> = {}): ReportOperationEvent {

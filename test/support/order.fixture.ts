@@ -1,4 +1,5 @@
-import type { AcknowledgeProductionOrder, ReleaseProductionOrder } from '../../core/commands/command.types';
+import type { AcknowledgeProductionOrder } from '../../core/orders/acknowledge-production-order.command';
+import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 
 export function releaseInput(overrides: Partial<ReleaseProductionOrder> = {}): ReleaseProductionOrder {
   return {

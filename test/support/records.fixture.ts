@@ -1,27 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderRecord } from '../../core/orders/order.types';
-import type { TransactionRecord } from '../../core/ports/records';
+import { SCHEMA_VERSION, type Envelope } from '../../core/intake/envelope';
+import type { Command } from '../../core/messages/message.registry';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { UnitOfWork } from '../../core/ports/store.port';
 
-export function aTransaction(overrides: Partial<TransactionRecord> = {}): TransactionRecord {
-  const now = new Date().toISOString();
+/** An envelope of a release of order PO-1 in plant P1, with a unique business key. */
+export function anEnvelope(overrides: Partial<Envelope> = {}): Envelope {
+  const correlationId = overrides.correlationId ?? randomUUID();
+  const scope = overrides.scope ?? { plant: 'P1', orderNumber: 'PO-1' };
   return {
-    correlationId: randomUUID(),
+    schemaVersion: SCHEMA_VERSION,
+    command: { messageType: 'ReleaseProductionOrder', payload: { orderNumber: scope.orderNumber } } as unknown as Command,
     messageId: randomUUID(),
-    messageType: 'ReleaseProductionOrder',
+    correlationId,
     businessKey: `ReleaseProductionOrder|P1|${randomUUID()}`,
-    plant: 'P1',
-    orderNumber: 'PO-1',
-    status: 'RECEIVED',
-    attempts: 0,
-    exceptionId: null,
-    appliedVersion: null,
-    lastError: null,
-    payload: { orderNumber: 'PO-1' },
-    receivedAt: now,
-    updatedAt: now,
+    fingerprint: 'f1',
+    scope,
+    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    principal: { id: 'test-principal', name: 'Test', kind: 'API_KEY' },
+    receivedAt: new Date().toISOString(),
+    replayOf: null,
     ...overrides,
   };
+}
+
+/** A transaction; `envelope` overrides are merged into a fresh envelope. */
+export function aTransaction(overrides: Omit<Partial<TransactionRecord>, 'envelope'> & { envelope?: Partial<Envelope> } = {}): TransactionRecord {
+  const { envelope, ...rest } = overrides;
+  const e = anEnvelope(envelope);
+  return { envelope: e, status: 'RECEIVED', attempts: 0, exceptionId: null, appliedVersion: null, lastError: null, updatedAt: e.receivedAt, ...rest };
 }
 
 export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
@@ -57,15 +65,16 @@ export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
 
 /** A unit of work that applies `order` at `expectedVersion` under a fresh business key. */
 export function anApplyUnit(order: OrderRecord, expectedVersion: number, overrides: Partial<UnitOfWork> = {}): UnitOfWork {
-  const transaction = aTransaction({ plant: order.plant, orderNumber: order.orderNumber, status: 'APPLIED', appliedVersion: order.version });
+  const transaction = aTransaction({ envelope: { scope: { plant: order.plant, orderNumber: order.orderNumber } }, status: 'APPLIED', appliedVersion: order.version });
+  const { businessKey, correlationId, principal, traceparent } = transaction.envelope;
   const now = transaction.updatedAt;
   return {
     transaction,
     order: { record: order, expectedVersion },
-    idempotencyKey: { businessKey: transaction.businessKey, fingerprint: 'f1', correlationId: transaction.correlationId, createdAt: now },
-    audit: [{ at: now, subject: `order:${order.plant}:${order.orderNumber}`, action: 'test.applied', actor: 'test', correlationId: transaction.correlationId, detail: {} }],
+    idempotencyKey: { businessKey, fingerprint: 'f1', correlationId, createdAt: now },
+    audit: [{ at: now, subject: `order:${order.plant}:${order.orderNumber}`, action: 'test.applied', actor: 'test', correlationId, detail: {} }],
     outbox: [
-      { id: `${transaction.correlationId}:0`, destination: 'mes', messageType: 'OrderReleased', correlationId: transaction.correlationId, idempotencyKey: 'k', payload: { a: 1 }, createdAt: now },
+      { id: `${correlationId}:0`, destination: 'mes', messageType: 'OrderReleased', correlationId, idempotencyKey: 'k', payload: { a: 1 }, createdAt: now, traceparent, principal },
     ],
     exceptions: [],
     ...overrides,

@@ -1,4 +1,4 @@
-import type { UpsertReferenceData } from '../../core/commands/command.types';
+import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 import type { DecisionInputs } from '../../core/workflow/decision';
 import { lotKey, type ItemRecord, type LotRecord } from '../../core/reference/reference.types';
 import { gqlOk, TRANSACTION } from './graphql-client';

@@ -1,4 +1,4 @@
-import type { ReleaseProductionOrder } from '../../core/commands/command.types';
+import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { gql, gqlOk, TRANSACTION } from './graphql-client';
 import { completion, operationEvent } from './event.fixture';

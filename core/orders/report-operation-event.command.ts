@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { OPERATION_EVENT_TYPES } from '../../core/commands/command.types';
-import { code, isoDateTime, messageId, nonNegative, sequence } from '../input-primitives';
+import { code, isoDateTime, messageId, nonNegative, sequence } from '../commands/input-primitives';
+import { OPERATION_EVENT_TYPES } from '../commands/vocabulary';
+import { orderScope, type CommandShape } from '../messages/command-shape';
 
+/** MES reports what happened on an operation: start, pause, resume, confirmation of quantities, completion. */
 export const reportOperationEventInput = z
   .object({
     orderNumber: code,
@@ -23,3 +25,14 @@ export const reportOperationEventInput = z
       ctx.addIssue({ code: 'custom', path: ['yieldQuantity'], message: `must be 0 for ${input.eventType}: only CONFIRM and COMPLETE report quantities` });
     }
   });
+
+export type ReportOperationEvent = z.output<typeof reportOperationEventInput>;
+
+export const reportOperationEventCommand: CommandShape<'ReportOperationEvent', ReportOperationEvent> = {
+  messageType: 'ReportOperationEvent',
+  webhookSources: ['mes'],
+  input: reportOperationEventInput,
+  scope: orderScope,
+  businessKey: (p, key) => [p.plant, p.orderNumber, String(p.operationSequence), p.eventType, p.equipment, key.bucket(p.occurredAt)],
+  reads: (p) => ({ workCentersOf: p.plant }),
+};

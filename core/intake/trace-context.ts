@@ -12,3 +12,8 @@ export function childTraceparent(parent: string | undefined): string {
   const flags = match?.[3] ?? '01';
   return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
+
+/** The trace ID of a traceparent, or null when it is not a valid one. */
+export function traceIdOf(traceparent: string | null | undefined): string | null {
+  return (traceparent && TRACEPARENT.exec(traceparent.trim())?.[1]) || null;
+}

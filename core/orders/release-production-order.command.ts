@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { code, isoDateTime, messageId, positive, text } from '../commands/input-primitives';
+import { orderScope, type CommandShape } from '../messages/command-shape';
 
-import { code, isoDateTime, messageId, positive, text } from '../input-primitives';
-
-/** Shape rules of order messages. Reference data is checked later, by the workers. */
-
+/** ERP releases a production order with its routing (operations) and component reservations. */
 export const releaseProductionOrderInput = z
   .object({
     orderNumber: code,
@@ -39,21 +38,13 @@ export const releaseProductionOrderInput = z
     });
   });
 
-export const acknowledgeProductionOrderInput = z.object({
-  orderNumber: code,
-  plant: code,
-  routingRevision: code,
-  specRevision: code,
-  acknowledgedAt: isoDateTime,
-  messageId,
-});
+export type ReleaseProductionOrder = z.output<typeof releaseProductionOrderInput>;
 
-export const reportProductionCompletionInput = z.object({
-  orderNumber: code,
-  plant: code,
-  lot: code,
-  quantity: positive,
-  uom: code,
-  occurredAt: isoDateTime,
-  messageId,
-});
+export const releaseProductionOrderCommand: CommandShape<'ReleaseProductionOrder', ReleaseProductionOrder> = {
+  messageType: 'ReleaseProductionOrder',
+  webhookSources: [],
+  input: releaseProductionOrderInput,
+  scope: orderScope,
+  businessKey: (p) => [p.plant, p.orderNumber],
+  reads: (p) => ({ items: [p.item, ...p.components.map((c) => c.item)], workCentersOf: p.plant, plants: [p.plant] }),
+};

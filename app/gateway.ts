@@ -1,0 +1,63 @@
+import type { SubmissionService } from '../core/intake/submission.service';
+import type { Logger } from '../core/ports/logger.port';
+import type { OrderViewsPort } from '../core/ports/downstream.port';
+import type { Store } from '../core/ports/store.port';
+import type { RuleBook } from '../core/rules/rule-set';
+import type { MetricsExposition, PlantgateMetrics } from '../monitoring/metrics';
+import { createOrderViewLoaders } from '../resolvers/orders/order-views.loaders';
+import { handleWebhook } from '../resolvers/webhooks/webhook.handler';
+import { createApolloServer } from './apollo';
+import type { Config } from './config';
+import { baseUrl, createHttpServer } from './http.server';
+
+export interface GatewayDeps {
+  config: Config;
+  store: Store;
+  /** The process's submission service: every mutation and webhook submits through it. */
+  intake: SubmissionService;
+  rules: RuleBook;
+  metrics: PlantgateMetrics;
+  registry: MetricsExposition;
+  logger: Logger;
+  readiness: () => Promise<void>;
+  /** Live views of the connected systems. */
+  views: OrderViewsPort;
+  version: string;
+}
+
+export interface Gateway {
+  /** Base URL of /graphql, /webhooks, /healthz, /readyz and /metrics. */
+  url: string;
+  /** Stops taking requests, then lets Apollo finish the ones in flight. */
+  close(): Promise<void>;
+}
+
+/** The GraphQL gateway and the webhooks on one HTTP server: stateless, so replicas scale behind any load balancer. */
+export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, intake } = deps;
+  const apollo = createApolloServer({ store: deps.store, intake, version: deps.version, metrics: deps.metrics, rules: deps.rules });
+  await apollo.start();
+  const http = createHttpServer({
+    apollo,
+    registry: deps.registry,
+    logger: deps.logger,
+    readiness: deps.readiness,
+    createViews: () => createOrderViewLoaders(deps.views),
+    webhook: (source, body, origin) => handleWebhook(source, body, intake, origin),
+    webhookSecret: config.WEBHOOK_SECRET,
+  });
+  try {
+    const port = await http.listen(config.PORT, config.HOST);
+    return {
+      url: baseUrl(config.HOST, port),
+      async close() {
+        await http.close();
+        // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.
+        await apollo.stop();
+      },
+    };
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+}

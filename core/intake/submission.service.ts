@@ -1,0 +1,155 @@
+import { DomainError } from '../errors';
+import { parseInput } from '../messages/input-shape';
+import { sliceOf, type Command, type MessageType } from '../messages/message.registry';
+import type { Logger } from '../ports/logger.port';
+import type { CommandPublishPort } from '../ports/publish.port';
+import type { TransactionRecord } from '../ports/transaction.record';
+import type { Store } from '../ports/store.port';
+import { ruleSetFor, type RuleBook } from '../rules/rule-set';
+import { quarantineUnit } from '../workflow/unit-of-work.builders';
+import { createEnvelope, type Envelope, type Origin } from './envelope';
+
+export interface SubmitOutcome {
+  correlationId: string;
+  status: 'ACCEPTED' | 'DUPLICATE';
+}
+
+export type SubmissionOutcomeLabel = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
+
+/** What the intake reports; monitoring implements it. */
+export interface IntakeObserver {
+  submitted(plant: string, messageType: string, outcome: SubmissionOutcomeLabel): void;
+  /** A recorded submission published late, because the process that recorded it died before the broker confirmed. */
+  republished(trigger: 'sweep' | 'duplicate'): void;
+}
+
+/**
+ * Instants a crash test stops the process at. Production passes none; a test's entry point passes a hook that
+ * kills the process, so the crash happens exactly there rather than by lucky timing.
+ */
+export interface IntakeHooks {
+  afterRecord?(envelope: Envelope): void | Promise<void>;
+  afterConfirm?(envelope: Envelope): void | Promise<void>;
+}
+
+export interface SubmissionServiceDeps {
+  store: Pick<Store, 'recordSubmission' | 'markSubmissionPublished' | 'claimStrandedSubmissions' | 'getTransaction' | 'commit'>;
+  publisher: CommandPublishPort;
+  /** The same rule book the workers use: business keys depend on each plant's timestamp bucket. */
+  rules: RuleBook;
+  now: () => Date;
+  logger: Logger;
+  observer?: IntakeObserver;
+  hooks?: IntakeHooks;
+}
+
+export interface SubmissionService {
+  /**
+   * Checks the input's shape, records the command under its business key, publishes it with a broker confirm and
+   * answers ACCEPTED; or DUPLICATE with the original correlation ID for an event accepted before (publishing that
+   * original first if the broker never confirmed it). Throws DomainError: INVALID_INPUT naming the field,
+   * DUPLICATE_CONFLICT for the same key with other content, BROKER_UNAVAILABLE or STORE_UNAVAILABLE.
+   */
+  submit(messageType: MessageType, input: unknown, origin: Origin & { logger?: Logger }): Promise<SubmitOutcome>;
+  /**
+   * Publishes submissions recorded more than `graceMs` ago that the broker never confirmed (their process died in
+   * between). Safe in several processes at once: each claims a lease. Returns how many it published.
+   */
+  publishStranded(graceMs: number, limit?: number): Promise<number>;
+}
+
+const STRANDED_LEASE_MS = 15_000;
+
+/** The one submission service: GraphQL, webhooks, the worker's own re-submissions and replays all enter here. */
+export function createSubmissionService(deps: SubmissionServiceDeps): SubmissionService {
+  const { store, publisher } = deps;
+
+  async function publishRecorded(envelope: Envelope, log: Logger) {
+    await publisher.publish(envelope);
+    await deps.hooks?.afterConfirm?.(envelope);
+    // Only a hint for the sweeper: failing to record it must not fail a confirmed submission.
+    await store.markSubmissionPublished(envelope.correlationId).catch((error: unknown) => {
+      log.warn({ correlationId: envelope.correlationId, err: (error as Error).message }, 'could not mark submission published');
+    });
+  }
+
+  async function refuseConflict(transaction: TransactionRecord, originalCorrelationId: string): Promise<never> {
+    const { envelope } = transaction;
+    const ctx = { now: transaction.updatedAt, correlationId: envelope.correlationId, rules: ruleSetFor(deps.rules, envelope.scope.plant) };
+    const reason = `Business event ${envelope.businessKey} was already accepted as ${originalCorrelationId} with different content; this message is not applied.`;
+    const unit = quarantineUnit({ envelope, attempt: 0 }, transaction, ctx, { kind: 'quarantine', type: 'DUPLICATE_CONFLICT', rule: 'idempotency.business-key', reason });
+    await store.commit(unit);
+    throw new DomainError('DUPLICATE_CONFLICT', reason, {
+      details: { originalCorrelationId, correlationId: envelope.correlationId, exceptionId: unit.transaction.exceptionId },
+    });
+  }
+
+  async function answerDuplicate(correlationId: string, published: boolean, log: Logger): Promise<SubmitOutcome> {
+    if (!published) {
+      // Its process died between record and confirm: this answer must not stand for an event never published.
+      const original = await store.getTransaction(correlationId);
+      if (original?.status === 'RECEIVED') {
+        await publishRecorded(original.envelope, log).catch((error: unknown) => unavailable(error, correlationId));
+        deps.observer?.republished('duplicate');
+        log.warn({ correlationId }, 'duplicate of a submission the broker never confirmed: original published now');
+      }
+    }
+    return { correlationId, status: 'DUPLICATE' };
+  }
+
+  return {
+    async submit(messageType, input, origin) {
+      const log = origin.logger ?? deps.logger;
+      const payload = parseInput(sliceOf(messageType).input, input) as Command['payload'] & { messageId?: string | null };
+      const command = { messageType, payload } as Command;
+      const now = deps.now().toISOString();
+      const plant = sliceOf(messageType).scope(payload).plant;
+      const envelope = createEnvelope(command, { ...origin, messageId: payload.messageId ?? origin.messageId }, now, ruleSetFor(deps.rules, plant).timestampBucketMs);
+      const transaction: TransactionRecord = { envelope, status: 'RECEIVED', attempts: 0, exceptionId: null, appliedVersion: null, lastError: null, updatedAt: now };
+      const recorded = await store.recordSubmission(transaction);
+
+      if (recorded.outcome === 'duplicate') {
+        const outcome = await answerDuplicate(recorded.correlationId, recorded.published, log);
+        deps.observer?.submitted(plant, messageType, 'duplicate');
+        log.info({ correlationId: recorded.correlationId, businessKey: envelope.businessKey }, 'duplicate submission');
+        return outcome;
+      }
+      if (recorded.outcome === 'conflict') {
+        deps.observer?.submitted(plant, messageType, 'conflict');
+        log.info({ correlationId: envelope.correlationId, original: recorded.originalCorrelationId }, 'conflicting duplicate refused');
+        return refuseConflict(transaction, recorded.originalCorrelationId);
+      }
+      await deps.hooks?.afterRecord?.(envelope);
+      try {
+        await publishRecorded(envelope, log);
+      } catch (error) {
+        deps.observer?.submitted(plant, messageType, 'rejected');
+        log.error({ correlationId: envelope.correlationId, err: (error as Error).message }, 'publish not confirmed; the sweeper publishes the recorded submission');
+        return unavailable(error, envelope.correlationId);
+      }
+      deps.observer?.submitted(plant, messageType, 'accepted');
+      log.info({ correlationId: envelope.correlationId, messageType }, 'command accepted');
+      return { correlationId: envelope.correlationId, status: 'ACCEPTED' };
+    },
+
+    async publishStranded(graceMs, limit = 100) {
+      const before = new Date(deps.now().getTime() - graceMs).toISOString();
+      const stranded = await store.claimStrandedSubmissions(before, limit, STRANDED_LEASE_MS);
+      for (const { envelope } of stranded) {
+        await publishRecorded(envelope, deps.logger);
+        deps.observer?.republished('sweep');
+        deps.logger.warn({ correlationId: envelope.correlationId, receivedAt: envelope.receivedAt }, 'stranded submission published by the sweeper');
+      }
+      return stranded.length;
+    },
+  };
+}
+
+/** The broker did not confirm: the submission stays recorded and is published later, so a resend is safe. */
+function unavailable(error: unknown, correlationId: string): never {
+  throw new DomainError(
+    'BROKER_UNAVAILABLE',
+    `The message is recorded as ${correlationId} but the broker has not confirmed it yet; it will be published when the broker is back. A resend is answered DUPLICATE with this correlation ID.`,
+    { retryable: true, details: { correlationId }, cause: error },
+  );
+}
