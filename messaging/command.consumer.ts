@@ -1,10 +1,11 @@
-import { ConsumerStatus, type AsyncMessage, type Connection, type Consumer } from 'rabbitmq-client';
+import type { AsyncMessage, Connection } from 'rabbitmq-client';
 import { errorCodeOf, isRetryable } from '../core/errors';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.processor';
 import type { InboundMessage } from '../core/workflow/inbound-message';
 import { decodeCommand, HEADERS } from './command.envelope';
+import { startOrderedConsumer, type OrderedConsumer, type Settlement } from './ordered.consumer';
 import type { Topology } from './topology';
 
 /** What the consumer reports; monitoring implements it. */
@@ -59,7 +60,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     observer.deadLettered(messageType, reasonCode);
   }
 
-  async function handle(msg: AsyncMessage): Promise<ConsumerStatus> {
+  async function handle(msg: AsyncMessage): Promise<void> {
     const started = process.hrtime.bigint();
     let inbound: InboundMessage;
     try {
@@ -70,7 +71,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: reason }, 'unreadable message dead-lettered');
       await processor.unreadable({ messageId: String(msg.messageId ?? ''), correlationId: String(msg.correlationId ?? ''), messageType: String(msg.type ?? 'unknown'), body: msg.body, reason });
       await deadLetter(msg, reason, String(msg.type ?? 'unknown'), reasonClass(error));
-      return ConsumerStatus.ACK;
+      return;
     }
     const { envelope } = inbound;
     const log = logger.child({ correlationId: envelope.correlationId, messageType: envelope.command.messageType });
@@ -83,18 +84,16 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       if (outcome.heldBy) observer.held(plant, outcome.heldBy);
       for (const released of outcome.released) if (released.refusal) observer.refused(plant, released.refusal.type, released.refusal.rule);
       log.debug({ status: outcome.status, attempt: inbound.attempt }, 'message processed');
-      return ConsumerStatus.ACK;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isRetryable(error) && inbound.attempt < options.retryBudget) {
         log.warn({ attempt: inbound.attempt, err: reason }, 'processing failed, retrying later');
         await retryLater(msg, inbound, reason, reasonClass(error));
-        return ConsumerStatus.ACK;
+        return;
       }
       log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
       await processor.fail(inbound, reason);
       await deadLetter(msg, reason, envelope.command.messageType, reasonClass(error));
-      return ConsumerStatus.ACK;
     }
   }
 
@@ -115,29 +114,23 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
   }
 
-  const consumers: Consumer[] = Array.from({ length: topology.partitions }, (_, index) => {
-    const consumer = connection.createConsumer(
-      {
-        ...topology.partitionConsumerDeclarations(index),
-        concurrency: 1,
-        qos: { prefetchCount: options.prefetch },
-        requeue: true,
-      },
-      async (msg) => {
+  const consumers: OrderedConsumer[] = Array.from({ length: topology.partitions }, (_, index) =>
+    startOrderedConsumer(
+      { connection, declarations: topology.partitionConsumerDeclarations(index), prefetch: options.prefetch, logger },
+      async (msg): Promise<Settlement> => {
         try {
-          return await handle(msg);
+          await handle(msg);
+          return 'ack';
         } catch (error) {
           // The outcome could not be recorded (store or broker down): give the message back, after a pause so
           // that an outage does not become a hot redelivery loop.
           logger.error({ correlationId: msg.correlationId, err: (error as Error).message }, 'message returned to its queue');
           await new Promise((resolve) => setTimeout(resolve, 1000));
-          return ConsumerStatus.REQUEUE;
+          return 'requeue';
         }
       },
-    );
-    consumer.on('error', (error: unknown) => logger.warn({ queue: topology.names.partition(index), err: String(error) }, 'consumer error'));
-    return consumer;
-  });
+    ),
+  );
 
   return {
     async close() {

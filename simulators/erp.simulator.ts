@@ -34,6 +34,8 @@ export interface JournalEntry {
   orderNumber: string;
   payload: Record<string, unknown>;
   at: number;
+  /** What the caller said about where the posting comes from (Plantgate's trace, correlation ID and principal). */
+  origin: { traceparent: string | null; correlationId: string | null; principal: string | null };
 }
 
 export interface ErpSimulatorOptions {
@@ -120,7 +122,9 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
       default:
         return { status: 422, body: { error: `unknown posting type ${postingType}` } };
     }
-    const entry: JournalEntry = { documentNumber: String(++documentSeq), idempotencyKey: key, postingType, plant, orderNumber, payload: p, at: Date.now() };
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
+    const origin = { traceparent: header('traceparent'), correlationId: header('x-plantgate-correlation-id'), principal: header('x-plantgate-principal') };
+    const entry: JournalEntry = { documentNumber: String(++documentSeq), idempotencyKey: key, postingType, plant, orderNumber, payload: p, at: Date.now(), origin };
     journal.push(entry);
     byKey.set(key, entry);
     return { status: 201, body: { documentNumber: entry.documentNumber } };

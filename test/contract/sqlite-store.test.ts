@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../store/sqlite/sqlite.schema';
 import { createSqliteStore } from '../../store/sqlite/sqlite.store';
 import { makeTempDir } from '../support/temp-dir';
 import { defineStoreContract } from './store.contract';
@@ -20,5 +22,50 @@ it('sqlite: keeps what was committed across a reopen of the file', async () => {
   const second = createSqliteStore({ file });
   expect(await second.getOrder(order.plant, order.orderNumber)).toEqual(order);
   await second.close();
+  dir.remove();
+});
+
+it('sqlite: upgrades a file written before envelopes, keeping its transactions, held messages and submissions', async () => {
+  const dir = makeTempDir();
+  const file = path.join(dir.path, 'old.db');
+  // The schema of the release before envelopes (migrations 1 to 3), with one transaction, one held message and an
+  // unpublished submission as that release wrote them.
+  const db = new Database(file);
+  MIGRATIONS.slice(0, 3).forEach((sql) => db.exec(sql));
+  db.pragma('user_version = 3');
+  const at = '2026-11-01T08:00:00.000Z';
+  const payload = { orderNumber: 'PO-OLD', plant: 'P1', routingRevision: 'R1', specRevision: 'S1', acknowledgedAt: at, messageId: 'm-1' };
+  db.prepare('INSERT INTO transactions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    'c-old', 'm-1', 'AcknowledgeProductionOrder', 'AcknowledgeProductionOrder|P1|PO-OLD', 'P1', 'PO-OLD', 'HELD', 1, null, null, 'waits', JSON.stringify(payload), at, at,
+  );
+  db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)').run('AcknowledgeProductionOrder|P1|PO-OLD', 'fp', 'c-old', at);
+  const oldMessage = { command: { messageType: 'AcknowledgeProductionOrder', payload }, messageId: 'm-1', correlationId: 'c-old', businessKey: 'AcknowledgeProductionOrder|P1|PO-OLD', fingerprint: 'fp', attempt: 1, receivedAt: at, actor: 'embedded' };
+  db.prepare('INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?)').run(
+    'c-old', 'P1', 'PO-OLD', at, JSON.stringify({ correlationId: 'c-old', plant: 'P1', orderNumber: 'PO-OLD', message: oldMessage, rule: 'r', reason: 'waits', heldAt: at, heldUntil: at }),
+  );
+  db.close();
+
+  const store = createSqliteStore({ file });
+  const envelope = {
+    schemaVersion: 1,
+    command: { messageType: 'AcknowledgeProductionOrder', payload },
+    messageId: 'm-1',
+    correlationId: 'c-old',
+    businessKey: 'AcknowledgeProductionOrder|P1|PO-OLD',
+    scope: { plant: 'P1', orderNumber: 'PO-OLD' },
+    receivedAt: at,
+    replayOf: null,
+  };
+  expect(await store.getTransaction('c-old')).toMatchObject({ status: 'HELD', attempts: 1, lastError: 'waits', envelope: { ...envelope, fingerprint: '' } });
+  const [held] = await store.listHeld('P1', 'PO-OLD');
+  expect(held!.message).toMatchObject({ attempt: 1, envelope: { ...envelope, fingerprint: 'fp', principal: { id: 'embedded' } } });
+  // Its submission was never marked published, but a worker took it in (HELD): the sweeper marks it, publishes nothing.
+  expect(await store.claimStrandedSubmissions(new Date().toISOString(), 10, 1000)).toEqual([]);
+  expect(await store.recordSubmission({ ...(await store.getTransaction('c-old'))!, envelope: { ...envelope, fingerprint: 'fp', correlationId: 'c-new' } as never })).toEqual({
+    outcome: 'duplicate',
+    correlationId: 'c-old',
+    published: true,
+  });
+  await store.close();
   dir.remove();
 });

@@ -44,6 +44,10 @@ describe('ordering with several worker instances', () => {
       const order = await store.getOrder(release.plant, release.orderNumber);
       expect(order?.state).toBe('ACKNOWLEDGED');
       expect(order?.timeline.map((t) => t.state)).toEqual(['RELEASED', 'ACKNOWLEDGED']);
+      // In order by delivery, not by repair: had an acknowledgement overtaken its release, it would have been held
+      // and drained afterwards, with the same final versions. Nothing may have been held.
+      const audit = await store.listAudit(`order:${release.plant}:${release.orderNumber}`);
+      expect(audit.map((a) => a.action)).toEqual(['order.released', 'order.acknowledged']);
     }
     expect((await store.listExceptions({}, { first: 10 })).totalCount).toBe(0);
   });

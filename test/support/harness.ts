@@ -13,7 +13,8 @@ import { makeTempDir } from './temp-dir';
 export interface TestInstallation {
   env: Record<string, string>;
   config: Config;
-  start(role: RuntimeRole, options?: Omit<RuntimeOptions, 'role'>): Promise<Runtime>;
+  /** Starts a runtime in this process; `env` overrides the installation's settings for this runtime only. */
+  start(role: RuntimeRole, options?: Omit<RuntimeOptions, 'role'> & { env?: Record<string, string> }): Promise<Runtime>;
   /** Stops every runtime it started, deletes its queues and exchanges and its files. */
   cleanup(): Promise<void>;
 }
@@ -38,8 +39,9 @@ export function createTestInstallation(label: string, env: Record<string, string
   return {
     env: fullEnv,
     config,
-    async start(role, options = {}) {
-      const runtime = await startRuntime(config, { role, logger: createLogger(config.LOG_LEVEL, { role, test: label }), ...options });
+    async start(role, { env: overrides, ...options } = {}) {
+      const own = overrides ? loadConfig({ ...fullEnv, ...overrides }) : config;
+      const runtime = await startRuntime(own, { role, logger: createLogger(own.LOG_LEVEL, { role, test: label }), ...options });
       runtimes.push(runtime);
       return runtime;
     },

@@ -12,7 +12,12 @@ export interface PlantgateProcess {
 
 /** Runs `app/main.ts <role>` as its own OS process, exactly as `npm run <role>` does, with the given environment. */
 export function spawnPlantgate(role: string, env: Record<string, string>): PlantgateProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), role], {
+  return spawnEntry(path.join('app', 'main.ts'), [role], env);
+}
+
+/** Runs a TypeScript entry point (relative to the project root) as its own OS process. */
+export function spawnEntry(entry: string, args: string[], env: Record<string, string>): PlantgateProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,129 @@
+import type { AsyncMessage, Channel, Connection, ConsumerProps } from 'rabbitmq-client';
+import type { Logger } from '../core/ports/logger.port';
+
+/** What the handler decided: acknowledge, or give the message back to the queue for a later delivery. */
+export type Settlement = 'ack' | 'requeue';
+
+export interface OrderedConsumerOptions {
+  connection: Connection;
+  /** The queue and what must exist before subscribing (declared again after every reconnect). */
+  declarations: Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'>;
+  prefetch: number;
+  logger: Logger;
+  /** Resubscribe delays after the channel was lost, shortest first; the last repeats. */
+  retryDelaysMs?: number[];
+}
+
+export interface OrderedConsumer {
+  /** Finishes the message in hand, then hands the queue over with everything prefetched still in order. */
+  close(): Promise<void>;
+}
+
+/**
+ * Consumes one queue strictly one message at a time, in delivery order, and hands it over without reordering.
+ *
+ * rabbitmq-client's Consumer closes by cancelling first and closing its channel after the message in hand is done:
+ * between the two, single active consumer already delivers the queue's later messages to the next consumer while
+ * the prefetched earlier ones are still held here, so an order's later message could overtake an earlier one on
+ * every graceful hand-over. Here closing the channel is the hand-over: the broker cancels the subscription and
+ * returns every unacknowledged message in one step, ahead of the rest, before any other consumer becomes active.
+ */
+export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (msg: AsyncMessage) => Promise<Settlement>): OrderedConsumer {
+  const { connection, declarations, logger } = options;
+  const delays = options.retryDelaysMs ?? [250, 1000, 2000];
+  let channel: Channel | null = null;
+  let buffer: AsyncMessage[] = [];
+  let inHand: Promise<void> | null = null;
+  let closing = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let subscribing: Promise<void> | null = null;
+
+  function pump(ch: Channel) {
+    if (inHand || closing || ch !== channel) return;
+    const msg = buffer.shift();
+    if (!msg) return;
+    inHand = settle(ch, msg).finally(() => {
+      inHand = null;
+      pump(ch);
+    });
+  }
+
+  async function settle(ch: Channel, msg: AsyncMessage) {
+    const outcome = await handle(msg).catch((error: unknown) => {
+      logger.error({ queue: declarations.queue, err: (error as Error).message }, 'handler failed; message returned to its queue');
+      return 'requeue' as const;
+    });
+    // An ack must go on the channel the message came on; if that channel is gone the broker has redelivered it.
+    if (!ch.active) return;
+    try {
+      if (outcome === 'ack') ch.basicAck({ deliveryTag: msg.deliveryTag });
+      else ch.basicNack({ deliveryTag: msg.deliveryTag, requeue: true });
+    } catch (error) {
+      logger.warn({ queue: declarations.queue, err: (error as Error).message }, 'could not settle a message; the broker redelivers it');
+    }
+  }
+
+  async function subscribe() {
+    const ch = await connection.acquire();
+    channel = ch;
+    buffer = [];
+    ch.once('close', () => {
+      if (channel !== ch) return;
+      channel = null;
+      buffer = [];
+      if (!closing) scheduleSubscribe();
+    });
+    try {
+      if (declarations.queueOptions) await ch.queueDeclare(declarations.queueOptions);
+      for (const exchange of declarations.exchanges ?? []) await ch.exchangeDeclare(exchange);
+      for (const binding of declarations.queueBindings ?? []) await ch.queueBind(binding);
+      await ch.basicQos({ prefetchCount: options.prefetch });
+      if (closing) return void (await ch.close());
+      await ch.basicConsume({ queue: declarations.queue! }, (msg) => {
+        buffer.push(msg);
+        pump(ch);
+      });
+      failures = 0;
+    } catch (error) {
+      if (ch.active) await ch.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  function startSubscribing() {
+    subscribing = subscribe().then(
+      () => void (subscribing = null),
+      (error: unknown) => {
+        subscribing = null;
+        logger.warn({ queue: declarations.queue, err: (error as Error).message }, 'could not subscribe; trying again');
+        scheduleSubscribe();
+      },
+    );
+  }
+
+  /** After a lost channel or a failed subscription: again after a pause that grows with each failure in a row. */
+  function scheduleSubscribe() {
+    if (closing || retryTimer || subscribing) return;
+    const delay = delays[Math.min(failures++, delays.length - 1)]!;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      startSubscribing();
+    }, delay);
+  }
+
+  startSubscribing();
+
+  return {
+    async close() {
+      closing = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      await subscribing;
+      await inHand;
+      const ch = channel;
+      channel = null;
+      buffer = [];
+      if (ch?.active) await ch.close().catch(() => undefined);
+    },
+  };
+}
