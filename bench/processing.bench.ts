@@ -94,6 +94,8 @@ function seedOrders(file: string, count: number) {
 
 export interface WorkerRun {
   eventsPerSecond: number;
+  /** Worker processes' CPU time (user + system) per event: steadier than throughput on a shared host. */
+  cpuMsPerEvent: number;
   peakRssMb: number;
   fileSizeMb: number;
   inOrder: boolean;
@@ -120,12 +122,13 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   }
   const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
   peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
+  const cpuMs = children.reduce((sum, c) => sum + cpuTimeMs(c.pid!), 0);
   const inOrder = checkOrder(db, setup.published);
   db.close();
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
   const fileSizeMb = ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(setup.config.SQLITE_FILE + suffix) ? fs.statSync(setup.config.SQLITE_FILE + suffix).size : 0), 0) / 1e6;
-  return { eventsPerSecond: setup.events / seconds, peakRssMb, fileSizeMb, inOrder };
+  return { eventsPerSecond: setup.events / seconds, cpuMsPerEvent: cpuMs / setup.events, peakRssMb, fileSizeMb, inOrder };
 }
 
 /** Every order's events took effect in the order they were published: applied versions strictly increase. */
@@ -146,6 +149,17 @@ function checkOrder(db: Database.Database, published: Map<string, string[]>): bo
 /** BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the workers of a run. */
 function nodeArgs(): string[] {
   return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/** User plus system CPU time a process has used so far, from /proc (Linux), in milliseconds. */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function rssMb(pid: number): number {

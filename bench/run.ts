@@ -75,6 +75,7 @@ async function main() {
     raw_broker_latency_p99_ms: rawP99.median,
     processing_events_per_s: processingFig.median,
     processing_ratio: round(processingFig.median / raw.median),
+    worker_cpu_ms_per_event: figure(processing.map((r) => r.cpuMsPerEvent)).median,
     processing_two_workers_events_per_s: figure(twoWorkers.map((r) => r.eventsPerSecond)).median,
     processing_two_workers_in_order: twoWorkers.every((r) => r.inOrder) && processing.every((r) => r.inOrder),
     ingestion_mutations_per_s: ingest.median,
@@ -137,7 +138,7 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
   row('raw broker', f.raw_broker_msgs_per_s as Figure, 'msg/s');
   row('raw broker latency p50 @1000/s', f.raw_broker_latency_p50_ms as Figure, 'ms');
   row('raw broker latency p99 @1000/s', f.raw_broker_latency_p99_ms as Figure, 'ms');
-  row('processing, one worker', f.processing_events_per_s as Figure, 'ev/s', `ratio to raw ${String(r.processing_ratio)}`);
+  row('processing, one worker', f.processing_events_per_s as Figure, 'ev/s', `ratio to raw ${String(r.processing_ratio)}, worker CPU ${String(r.worker_cpu_ms_per_event)} ms/event`);
   row('processing, two workers', f.processing_two_workers_events_per_s as Figure, 'ev/s', `in order: ${String(r.processing_two_workers_in_order)}`);
   row('ingestion (GraphQL submit)', f.ingestion_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_ratio)}`);
   row('bare @apollo/server', f.bare_apollo_mutations_per_s as Figure, 'req/s');

@@ -108,6 +108,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ),
   };
 
+  /** Lock contention, I/O failures and a closed file are transient for the caller: it retries later. */
+  function guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw guardError(error);
+    }
+  }
+
+  function guardError(error: unknown): unknown {
+    if (error instanceof Conflict || error instanceof DomainError) return error;
+    const code = (error as { code?: string }).code ?? '';
+    if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code) || !(error instanceof Error) || !db.open) {
+      return new DomainError('STORE_UNAVAILABLE', `SQLite store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    return error;
+  }
+
   const write = createGroupCommit(db, guardError);
 
   const recordSubmission = (transaction: TransactionRecord): SubmissionOutcome => {
@@ -328,20 +346,3 @@ function mapOrNull<R, T>(row: R | undefined, map: (row: R) => T): T | null {
   return row === undefined ? null : map(row);
 }
 
-/** Lock contention and I/O failures are transient for the caller: it retries later. */
-function guard<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw guardError(error);
-  }
-}
-
-function guardError(error: unknown): unknown {
-  if (error instanceof Conflict || error instanceof DomainError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code) || !(error instanceof Error) || /database connection is not open/.test(error.message)) {
-    return new DomainError('STORE_UNAVAILABLE', `SQLite store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
-  }
-  return error;
-}
