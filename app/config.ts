@@ -69,6 +69,8 @@ const schema = z
     OUTBOUND_CONCURRENCY: int(1, 100).default(4),
     SIMULATORS: z.enum(['embedded', 'off']).default('embedded'),
     SIM_AUTOMATION: z.enum(['on', 'off']).default('off'),
+    /** Where the embedded reference systems keep their state; next to the SQLite file when unset. */
+    SIM_DATA_DIR: z.string().min(1).optional(),
     WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   })
   .superRefine((config, ctx) => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/ports/logger.port';
 import { startReferenceSystems } from '../simulators/reference-systems';
@@ -17,6 +18,7 @@ export async function startEmbeddedSystems(config: Config, logger: Logger) {
   const automation = config.SIM_AUTOMATION === 'on';
   const systems = await startReferenceSystems({
     ...wanted,
+    dataDir: config.SIM_DATA_DIR ?? path.join(path.dirname(config.SQLITE_FILE), 'reference'),
     erpCredentials: credentials,
     webhookSecret: config.WEBHOOK_SECRET,
     automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },

@@ -1,6 +1,7 @@
 import { createRouter, type SimRequest, type SimResponse } from './http-kit';
 import { startReferenceServer } from './reference-server';
 import { createTokenIssuer } from './oauth';
+import { openSimStore } from './sim-store';
 
 type StockStatus = 'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED';
 
@@ -40,6 +41,8 @@ export interface JournalEntry {
 
 export interface ErpSimulatorOptions {
   port?: number;
+  /** The SQLite file ERP keeps its state in (journal, idempotency keys, stock, orders); in memory when absent. */
+  dataFile?: string | null;
   clientId?: string;
   clientSecret?: string;
   tokenTtlSeconds?: number;
@@ -51,15 +54,18 @@ export interface ErpSimulatorOptions {
  */
 export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
   const tokens = createTokenIssuer({ clientId: options.clientId ?? 'plantgate', clientSecret: options.clientSecret ?? 'plantgate-secret', ttlSeconds: options.tokenTtlSeconds ?? 3600 });
-  const lots = new Map<string, ErpLot>();
-  const items = new Map<string, Record<string, unknown>>();
-  const orders = new Map<string, ErpOrder>();
-  const journal: JournalEntry[] = [];
-  const byKey = new Map<string, JournalEntry>();
-  let documentSeq = 5_000_000;
+  const sim = openSimStore(options.dataFile ?? null);
+  const lots = sim.map<ErpLot>('lots');
+  const items = sim.map<Record<string, unknown>>('items');
+  const orders = sim.map<ErpOrder>('orders');
+  /** The journal by idempotency key: a posting whose key was booked is answered with its original document. */
+  const byKey = sim.map<JournalEntry>('journal');
+  const journal: JournalEntry[] = [...byKey.values()];
+  let documentSeq = journal.reduce((max, j) => Math.max(max, Number(j.documentNumber)), 5_000_000);
 
+  const orderKey = (plant: string, orderNumber: string) => `${plant}|${orderNumber}`;
   const orderOf = (plant: string, orderNumber: string): ErpOrder => {
-    const key = `${plant}|${orderNumber}`;
+    const key = orderKey(plant, orderNumber);
     let order = orders.get(key);
     if (!order) {
       order = { plant, orderNumber, item: null, quantity: null, status: 'RELEASED', confirmedYield: 0, operationYield: {}, scrap: 0, goodsIssued: 0, goodsReceived: 0, receiptStockStatus: null };
@@ -67,8 +73,9 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     }
     return order;
   };
+  /** Authenticated, and applied as one write: what a call changes is kept entirely or not at all. */
   const authed = (handler: (req: SimRequest, params: Record<string, string>) => SimResponse) => (req: SimRequest, params: Record<string, string>) =>
-    tokens.check(req) ?? handler(req, params);
+    tokens.check(req) ?? sim.transaction(() => handler(req, params));
 
   function post(req: SimRequest): SimResponse {
     const key = req.headers['idempotency-key'];
@@ -89,6 +96,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         order.scrap += Number(p.scrapQuantity ?? 0);
         // What the order has yielded so far is what its furthest operation confirmed.
         order.confirmedYield = order.operationYield[Math.max(...Object.keys(order.operationYield).map(Number))] ?? 0;
+        orders.set(orderKey(plant, orderNumber), order);
         break;
       }
       case 'GoodsIssue': {
@@ -99,6 +107,8 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         if (quantity > available) return { status: 422, body: { error: `goods issue of ${quantity} would take lot ${lot.lotNumber} negative (unrestricted ${available})` } };
         lot.stock.UNRESTRICTED -= quantity;
         order.goodsIssued += quantity;
+        lots.set(`${plant}|${lot.lotNumber}`, lot);
+        orders.set(orderKey(plant, orderNumber), order);
         break;
       }
       case 'GoodsReceipt': {
@@ -111,11 +121,13 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         order.goodsReceived += Number(p.quantity);
         order.receiptStockStatus = status;
         order.status = 'RECEIVED';
+        orders.set(orderKey(plant, orderNumber), order);
         break;
       }
       case 'OrderSettlement':
         if (order.status !== 'RECEIVED') return { status: 422, body: { error: `order ${orderNumber} cannot be settled before its goods receipt` } };
         order.status = 'SETTLED';
+        orders.set(orderKey(plant, orderNumber), order);
         break;
       case 'MasterData':
         return { status: 422, body: { error: 'master data goes to /api/master-data' } };
@@ -145,7 +157,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     'POST /api/master-data': authed(masterData),
     'POST /api/orders': authed((req) => {
       const p = req.body as { plant: string; orderNumber: string; item: string; quantity: number };
-      Object.assign(orderOf(p.plant, p.orderNumber), { item: p.item, quantity: p.quantity });
+      orders.set(orderKey(p.plant, p.orderNumber), Object.assign(orderOf(p.plant, p.orderNumber), { item: p.item, quantity: p.quantity }));
       return { status: 201, body: { ok: true } };
     }),
     'GET /api/orders': authed((req) => {
@@ -188,8 +200,12 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     setFaults,
     integrity,
     /** ERP's own record of an order it releases (the demo plays ERP's release through Plantgate). */
-    registerOrder: (plant: string, orderNumber: string, item: string, quantity: number) => Object.assign(orderOf(plant, orderNumber), { item, quantity }),
-    close,
+    registerOrder: (plant: string, orderNumber: string, item: string, quantity: number) =>
+      orders.set(orderKey(plant, orderNumber), Object.assign(orderOf(plant, orderNumber), { item, quantity })),
+    async close() {
+      await close();
+      sim.close();
+    },
   };
 }
 

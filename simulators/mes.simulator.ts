@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRouter, type SimRequest } from './http-kit';
 import { startReferenceServer } from './reference-server';
+import { openSimStore } from './sim-store';
 import type { WebhookMessage } from './webhook.sender';
 
 interface MesOperation {
@@ -37,6 +38,8 @@ export interface MesAutomation {
 
 export interface MesSimulatorOptions {
   port?: number;
+  /** The SQLite file MES keeps its orders and received idempotency keys in; in memory when absent. */
+  dataFile?: string | null;
   webhookUrl?: string | null;
   webhookSecret?: string;
   automation?: Partial<MesAutomation>;
@@ -46,16 +49,18 @@ export interface MesSimulatorOptions {
 /** The reference MES: receives released orders; in the demo, acknowledges them and reports the floor's events. */
 export async function startMesSimulator(options: MesSimulatorOptions = {}) {
   const random = options.random ?? Math.random;
-  const orders = new Map<string, MesOrder>();
-  const received = new Set<string>();
+  const sim = openSimStore(options.dataFile ?? null);
+  const orders = sim.map<MesOrder>('orders');
+  /** Idempotency keys of what MES took in, with the order they created. */
+  const received = sim.map<string>('received');
   let automation: MesAutomation = { acknowledge: false, execute: false, stepDelayMs: 20, scrapRate: 0, componentLots: {}, ...options.automation };
 
   const router = createRouter({
-    'POST /api/orders': (req: SimRequest) => {
+    'POST /api/orders': (req: SimRequest) => sim.transaction(() => {
       const key = String(req.headers['idempotency-key'] ?? '');
       const p = req.body as Omit<MesOrder, 'acknowledged' | 'operations'> & { operations: { sequence: number; workCenter: string }[] };
       if (key && received.has(key)) return { status: 200, body: { replayed: true } };
-      if (key) received.add(key);
+      if (key) received.set(key, `${p.plant}|${p.orderNumber}`);
       const order: MesOrder = {
         plant: p.plant,
         orderNumber: p.orderNumber,
@@ -69,7 +74,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
       orders.set(`${p.plant}|${p.orderNumber}`, order);
       if (automation.acknowledge) reference.track(run(order));
       return { status: 201, body: { received: true } };
-    },
+    }),
     'GET /api/orders': (req) => {
       const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);
       return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
@@ -104,15 +109,21 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'COMPLETE', yieldQuantity: good, scrapQuantity: scrap, scrapReason: scrap ? 'damaged' : null, occurredAt: at(), messageId: randomUUID() } });
         Object.assign(op, { state: 'COMPLETED', yieldQuantity: good, scrapQuantity: scrap });
       }
+      orders.set(`${order.plant}|${order.orderNumber}`, order);
       events.push({ messageType: 'ReportProductionCompletion', payload: { ...ref, lot: `${order.orderNumber}-FG`, quantity: good, uom: 'EA', occurredAt: at(), messageId: randomUUID() } });
     }
     order.acknowledged = true;
+    orders.set(`${order.plant}|${order.orderNumber}`, order);
     await new Promise((resolve) => setTimeout(resolve, automation.stepDelayMs));
     await reference.webhook.sendSequence(events);
   }
 
   return {
     ...reference.controls,
+    async close() {
+      await reference.controls.close();
+      sim.close();
+    },
     orders,
     setAutomation: (patch: Partial<MesAutomation>) => (automation = { ...automation, ...patch }),
   };

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createRouter, type SimRequest } from './http-kit';
 import { startReferenceServer } from './reference-server';
+import { openSimStore } from './sim-store';
 import type { WebhookMessage } from './webhook.sender';
 
 interface QmsInspection {
   inspectionId: string;
+  /** The idempotency key of the request that asked for it. */
+  requestKey: string;
   plant: string;
   orderNumber: string;
   lot: string;
@@ -37,6 +40,8 @@ export interface QmsAutomation {
 
 export interface QmsSimulatorOptions {
   port?: number;
+  /** The SQLite file QMS keeps its inspections and nonconformances in; in memory when absent. */
+  dataFile?: string | null;
   webhookUrl?: string | null;
   webhookSecret?: string;
   automation?: Partial<QmsAutomation>;
@@ -46,20 +51,22 @@ export interface QmsSimulatorOptions {
 /** The reference QMS: receives inspection requests; in the demo, decides them and raises nonconformances. */
 export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
   const random = options.random ?? Math.random;
-  const inspections = new Map<string, QmsInspection>();
-  const nonconformances = new Map<string, QmsNonconformance>();
+  const sim = openSimStore(options.dataFile ?? null);
+  /** By the idempotency key of the request that asked for it. */
+  const inspections = sim.map<QmsInspection>('inspections');
+  const nonconformances = sim.map<QmsNonconformance>('nonconformances');
   let automation: QmsAutomation = { decide: false, decisionDelayMs: 50, failRate: 0, conditionalRate: 0, nonconformanceRate: 0, ...options.automation };
 
   const router = createRouter({
-    'POST /api/inspection-requests': (req: SimRequest) => {
+    'POST /api/inspection-requests': (req: SimRequest) => sim.transaction(() => {
       const key = String(req.headers['idempotency-key'] ?? randomUUID());
       if (inspections.has(key)) return { status: 200, body: { inspectionId: inspections.get(key)!.inspectionId, replayed: true } };
       const p = req.body as { plant: string; orderNumber: string; lot: string; inspectionType: string };
-      const inspection: QmsInspection = { inspectionId: `INS-${inspections.size + 1}-${p.orderNumber}`, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
+      const inspection: QmsInspection = { inspectionId: `INS-${inspections.size + 1}-${p.orderNumber}`, requestKey: key, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
       inspections.set(key, inspection);
       if (automation.decide) reference.track(decide(inspection));
       return { status: 201, body: { inspectionId: inspection.inspectionId } };
-    },
+    }),
     'GET /api/inspections': (req) => {
       const refs = new Set((req.query.get('refs') ?? '').split(',').filter(Boolean).map((r) => r.replace(':', '|')));
       const all = [...inspections.values()].filter((i) => refs.has(`${i.plant}|${i.orderNumber}`));
@@ -75,6 +82,7 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     const roll = random();
     const [result, disposition] = roll < automation.failRate ? ['FAIL', 'REJECT'] : roll < automation.failRate + automation.conditionalRate ? ['PASS', 'CONDITIONAL_RELEASE'] : ['PASS', 'ACCEPT'];
     Object.assign(inspection, { result, disposition, decidedAt: new Date().toISOString() });
+    inspections.set(inspection.requestKey, inspection);
     // Out-of-order faults apply to webhooks; the decision itself is final once made.
     const events: WebhookMessage[] = [];
     const nc: QmsNonconformance | null = random() < automation.nonconformanceRate ? { nonconformanceId: `NC-${inspection.inspectionId}`, ...ref, status: 'OPEN', openedAt: Date.now(), closedAt: null } : null;
@@ -94,12 +102,17 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     if (nc) {
       await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
       Object.assign(nc, { status: 'CLOSED', closedAt: Date.now() });
+      nonconformances.set(nc.nonconformanceId, nc);
       await reference.webhook.send(ncEvent('CLOSED'));
     }
   }
 
   return {
     ...reference.controls,
+    async close() {
+      await reference.controls.close();
+      sim.close();
+    },
     inspections,
     nonconformances,
     setAutomation: (patch: Partial<QmsAutomation>) => (automation = { ...automation, ...patch }),

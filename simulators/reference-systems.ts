@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { startErpSimulator, type ErpSimulator } from './erp.simulator';
 import { startMesSimulator, type MesAutomation, type MesSimulator } from './mes.simulator';
 import { startQmsSimulator, type QmsAutomation, type QmsSimulator } from './qms.simulator';
@@ -12,15 +13,25 @@ export interface ReferenceSystemsOptions {
   webhookSecret?: string;
   /** Fixed ports, when the systems run on their own; any free port otherwise. */
   ports?: { erp?: number; mes?: number; qms?: number };
+  /** Where each system keeps its state across restarts (erp.db, mes.db, qms.db); in memory when absent. */
+  dataDir?: string | null;
 }
 
 /** Starts the reference ERP, MES and QMS the configuration leaves to the embedded default. */
 export async function startReferenceSystems(options: ReferenceSystemsOptions) {
+  const dataFile = (system: string) => (options.dataDir ? path.join(options.dataDir, `${system}.db`) : null);
   const erp: ErpSimulator | null = options.erp
-    ? await startErpSimulator({ port: options.ports?.erp, clientId: options.erpCredentials?.clientId, clientSecret: options.erpCredentials?.clientSecret, tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds })
+    ? await startErpSimulator({
+        port: options.ports?.erp,
+        dataFile: dataFile('erp'),
+        clientId: options.erpCredentials?.clientId,
+        clientSecret: options.erpCredentials?.clientSecret,
+        tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds,
+      })
     : null;
-  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ port: options.ports?.mes, automation: options.automation?.mes, webhookSecret: options.webhookSecret }) : null;
-  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ port: options.ports?.qms, automation: options.automation?.qms, webhookSecret: options.webhookSecret }) : null;
+  const common = { webhookSecret: options.webhookSecret };
+  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ ...common, port: options.ports?.mes, dataFile: dataFile('mes'), automation: options.automation?.mes }) : null;
+  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ ...common, port: options.ports?.qms, dataFile: dataFile('qms'), automation: options.automation?.qms }) : null;
   return {
     erp,
     mes,
