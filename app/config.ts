@@ -64,9 +64,12 @@ const schema = z
     BREAKER_THRESHOLD: int(1, 1000).default(5),
     BREAKER_HALF_OPEN_MS: int(10, 600_000).default(5000),
     READ_TIMEOUT_MS: int(10, 600_000).default(2000),
+    /** Deliveries of one outbound message, the first included, before it is dead-lettered with a DOWNSTREAM exception. */
     OUTBOUND_RETRY_BUDGET: int(1, 1000).default(10),
+    /** Pauses between those deliveries (at least what a Retry-After asks), increasing; the last repeats. */
     OUTBOUND_RETRY_DELAYS_MS: delays.default([1000, 5000, 30000, 60000]),
-    OUTBOUND_CONCURRENCY: int(1, 100).default(4),
+    /** Outbound partitions per system: deliveries of different orders in parallel, each order's in sequence. */
+    OUTBOUND_PARTITIONS: int(1, 64).default(4),
     SIMULATORS: z.enum(['embedded', 'off']).default('embedded'),
     SIM_AUTOMATION: z.enum(['on', 'off']).default('off'),
     /** Where the embedded reference systems keep their state; next to the SQLite file when unset. */

@@ -57,7 +57,7 @@ export function topologyOf(config: Config): Topology {
     prefix: config.TOPOLOGY_PREFIX,
     partitions: config.PARTITIONS,
     retryDelaysMs: config.RETRY_DELAYS_MS,
-    outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS,
+    outboundPartitions: config.OUTBOUND_PARTITIONS,
     queueType: config.QUEUE_TYPE,
   });
 }

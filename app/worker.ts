@@ -68,7 +68,7 @@ export function startWorker(deps: WorkerDeps) {
     ports: deps.downstream,
     logger,
     retryBudget: config.OUTBOUND_RETRY_BUDGET,
-    concurrency: config.OUTBOUND_CONCURRENCY,
+    retryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS,
     onRetry: deps.metrics.deliveryRetried,
     onLatency: deps.metrics.delivered,
     onDeadLettered: deps.metrics.deliveryFailed,

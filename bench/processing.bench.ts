@@ -5,13 +5,12 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Config } from '../app/config';
 import { createLogger } from '../app/logger';
-import { startRuntime } from '../app/runtime';
+import { startRuntime, topologyOf } from '../app/runtime';
 import { systemPrincipal } from '../core/auth/principal';
 import { createEnvelope } from '../core/intake/envelope';
 import { messageTypeOfMutation, type Command } from '../core/messages/message.registry';
 import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
-import { createTopology } from '../messaging/topology';
 import { createSqliteStore } from '../store/sqlite/sqlite.store';
 import { planPlantDay } from './scorecard/plant-day';
 import { sleep } from './stats';
@@ -48,7 +47,7 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
   await seeder.stop();
   if (existingOrders > 0) seedOrders(config.SQLITE_FILE, existingOrders);
 
-  const topology = createTopology({ prefix: config.TOPOLOGY_PREFIX, partitions: config.PARTITIONS, retryDelaysMs: config.RETRY_DELAYS_MS, outboundRetryDelaysMs: config.OUTBOUND_RETRY_DELAYS_MS, queueType: config.QUEUE_TYPE });
+  const topology = topologyOf(config);
   const connection = await connectBroker({ url: config.AMQP_URL, connectTimeoutMs: 10_000, connectionName: 'bench-preload', logger: createLogger('silent') });
   const publisher = createCommandPublisher(connection, topology);
   const published = new Map<string, string[]>();

@@ -46,7 +46,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await publisher.send(
           {
             exchange: options.topology.names.outbound,
-            routingKey: `${entry.destination}.${entry.messageType}`,
+            routingKey: options.topology.outboundRoutingKey(entry.destination, entry.scope, entry.messageType),
             durable: true,
             contentType: 'application/json',
             messageId: entry.id,

@@ -1,5 +1,6 @@
 import { Connection, type ConsumerProps, type PublisherProps } from 'rabbitmq-client';
 import { HEADERS } from './command.envelope';
+import { partitionOf } from './partition';
 
 export interface TopologyOptions {
   /** Prefix of every exchange and queue name: lets several installations, or tests, share one broker. */
@@ -7,8 +8,8 @@ export interface TopologyOptions {
   partitions: number;
   /** Backoff delays of the retry tiers, shortest first. */
   retryDelaysMs: number[];
-  /** Backoff delays of the outbound retry tiers (deliveries to ERP, MES, QMS), shortest first. */
-  outboundRetryDelaysMs?: number[];
+  /** Partition queues per external system: one order's outbound messages share one, and go out in order. */
+  outboundPartitions?: number;
   queueType: 'quorum' | 'classic';
 }
 
@@ -28,9 +29,10 @@ type QueueBinding = NonNullable<PublisherProps['queueBindings']>[number];
  * - partition queues: single active consumer, so each order's messages are applied in order;
  * - retry tiers: a queue per backoff delay whose expired messages dead-letter back into commands;
  * - dead-letter queue: messages whose retry budget is spent, kept for inspection and replay;
- * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS connectors, with retry tiers of
- *   their own (a fanout exchange per tier keeps the <system>.<type> routing key for the way back) and a
- *   dead-letter queue for deliveries that ran out of budget or were refused.
+ * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS, routed by `<system>.p<N>.<type>`
+ *   to a partition queue per system and order hash (single active consumer: one order's postings go out one at a
+ *   time, in the order they were decided; retries happen in hand, never through a queue that could reorder them),
+ *   and a dead-letter queue for deliveries that ran out of budget or were refused.
  */
 export function createTopology(options: TopologyOptions) {
   const { prefix } = options;
@@ -40,11 +42,10 @@ export function createTopology(options: TopologyOptions) {
     deadLetter: `${prefix}.dead-letter`,
     partition: (index: number) => `${prefix}.commands.p${index}`,
     retry: (delayMs: number) => `${prefix}.retry.${delayMs}ms`,
-    outboundQueue: (system: OutboundSystem) => `${prefix}.outbound.${system}`,
-    outboundRetry: (delayMs: number) => `${prefix}.outbound.retry.${delayMs}ms`,
+    outboundQueue: (system: OutboundSystem, partition: number) => `${prefix}.outbound.${system}.p${partition}`,
     outboundDeadLetter: `${prefix}.outbound.dead-letter`,
   };
-  const outboundDelays = options.outboundRetryDelaysMs ?? [1000, 5000, 30000];
+  const outboundPartitions = Array.from({ length: options.outboundPartitions ?? 4 }, (_, i) => i);
   const typeArgs = { 'x-queue-type': options.queueType };
   const partitionIndexes = Array.from({ length: options.partitions }, (_, i) => i);
 
@@ -56,8 +57,18 @@ export function createTopology(options: TopologyOptions) {
   const exchanges: ExchangeDeclaration[] = [
     { exchange: names.commands, type: 'headers', durable: true },
     { exchange: names.outbound, type: 'topic', durable: true },
-    ...outboundDelays.map((delayMs) => ({ exchange: names.outboundRetry(delayMs), type: 'fanout', durable: true })),
   ];
+  const outboundQueue = (system: OutboundSystem, partition: number): QueueDeclaration => ({
+    queue: names.outboundQueue(system, partition),
+    durable: true,
+    arguments: { ...typeArgs, 'x-single-active-consumer': true },
+  });
+  const outboundBinding = (system: OutboundSystem, partition: number): QueueBinding => ({
+    exchange: names.outbound,
+    queue: names.outboundQueue(system, partition),
+    routingKey: `${system}.p${partition}.#`,
+  });
+  const everyOutboundPartition = <T>(make: (system: OutboundSystem, partition: number) => T) => OUTBOUND_SYSTEMS.flatMap((system) => outboundPartitions.map((p) => make(system, p)));
   const queues: QueueDeclaration[] = [
     ...partitionIndexes.map(partitionQueue),
     ...options.retryDelaysMs.map((delayMs) => ({
@@ -66,12 +77,7 @@ export function createTopology(options: TopologyOptions) {
       arguments: { ...typeArgs, 'x-message-ttl': delayMs, 'x-dead-letter-exchange': names.commands },
     })),
     { queue: names.deadLetter, durable: true, arguments: typeArgs },
-    ...OUTBOUND_SYSTEMS.map((system) => ({ queue: names.outboundQueue(system), durable: true, arguments: typeArgs })),
-    ...outboundDelays.map((delayMs) => ({
-      queue: names.outboundRetry(delayMs),
-      durable: true,
-      arguments: { ...typeArgs, 'x-message-ttl': delayMs, 'x-dead-letter-exchange': names.outbound },
-    })),
+    ...everyOutboundPartition(outboundQueue),
     { queue: names.outboundDeadLetter, durable: true, arguments: typeArgs },
   ];
   const partitionBinding = (index: number): QueueBinding => ({
@@ -81,8 +87,7 @@ export function createTopology(options: TopologyOptions) {
   });
   const queueBindings: QueueBinding[] = [
     ...partitionIndexes.map(partitionBinding),
-    ...OUTBOUND_SYSTEMS.map((system) => ({ exchange: names.outbound, queue: names.outboundQueue(system), routingKey: `${system}.#` })),
-    ...outboundDelays.map((delayMs) => ({ exchange: names.outboundRetry(delayMs), queue: names.outboundRetry(delayMs), routingKey: '' })),
+    ...everyOutboundPartition(outboundBinding),
   ];
 
   return {
@@ -90,10 +95,19 @@ export function createTopology(options: TopologyOptions) {
     partitions: options.partitions,
     /** Everything, for the confirming publisher. */
     publisherDeclarations: { exchanges, queues, queueBindings } satisfies Pick<PublisherProps, 'exchanges' | 'queues' | 'queueBindings'>,
-    /** What one outbound consumer needs to exist before it subscribes. */
-    outboundConsumerDeclarations(system: OutboundSystem): Pick<ConsumerProps, 'queue' | 'queueOptions'> {
-      const queue = names.outboundQueue(system);
-      return { queue, queueOptions: { queue, durable: true, arguments: typeArgs } };
+    outboundPartitions: outboundPartitions.length,
+    /** Where an outbound message of an order goes: its system's partition for the order. */
+    outboundRoutingKey(system: OutboundSystem, scope: { plant: string; orderNumber: string }, messageType: string): string {
+      return `${system}.p${partitionOf(scope.plant, scope.orderNumber, outboundPartitions.length)}.${messageType}`;
+    },
+    /** The outbound partition queues of one system. */
+    outboundQueues(system: OutboundSystem): string[] {
+      return outboundPartitions.map((p) => names.outboundQueue(system, p));
+    },
+    /** What one outbound partition consumer needs to exist before it subscribes. */
+    outboundConsumerDeclarations(system: OutboundSystem, partition: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
+      const { queue, ...queueOptions } = outboundQueue(system, partition);
+      return { queue: queue!, queueOptions: { queue, ...queueOptions }, exchanges: [exchanges[1]!], queueBindings: [outboundBinding(system, partition)] };
     },
     /** What one partition consumer needs to exist before it subscribes. */
     partitionConsumerDeclarations(index: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
@@ -104,12 +118,6 @@ export function createTopology(options: TopologyOptions) {
     retryQueueFor(retryNumber: number): string {
       const delays = options.retryDelaysMs;
       return names.retry(delays[Math.min(retryNumber, delays.length) - 1]!);
-    },
-    /** The outbound retry tier for a retry number, or the shortest tier that waits at least `atLeastMs`. */
-    outboundRetryFor(retryNumber: number, atLeastMs = 0): string {
-      const byNumber = outboundDelays[Math.min(retryNumber, outboundDelays.length) - 1]!;
-      const delay = outboundDelays.find((d) => d >= Math.max(byNumber, atLeastMs)) ?? outboundDelays.at(-1)!;
-      return names.outboundRetry(delay);
     },
     /** Every queue name, for tests and tools that clean up. */
     allQueues(): string[] {

@@ -1,4 +1,5 @@
 import type { PrincipalRef } from '../auth/principal';
+import type { Scope } from '../messages/command-shape';
 
 export const TRANSACTION_STATUSES = ['RECEIVED', 'HELD', 'APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
@@ -60,6 +61,8 @@ export interface OutboxDraft {
   messageType: string;
   /** Of the transaction whose change produced it. */
   correlationId: string;
+  /** The order it is about (the envelope's scope): an order's outbound messages go out in the order they were decided. */
+  scope: Scope;
   idempotencyKey: string;
   payload: unknown;
   createdAt: string;

@@ -115,7 +115,10 @@ export interface Store {
   /** Transactions in `status` not updated since `before`, oldest first. */
   listTransactionsInStatusSince(status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number): Promise<TransactionRecord[]>;
 
-  /** Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first. */
+  /**
+   * Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first; none while another owner
+   * holds an unexpired lease, so that one relay at a time publishes, in commit order.
+   */
   claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   listOutbox(filter: { correlationId?: string; unpublishedOnly?: boolean }): Promise<OutboxEntry[]>;

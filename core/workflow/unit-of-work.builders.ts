@@ -48,6 +48,7 @@ export function applyUnit(message: InboundMessage, base: TransactionRecord, deci
       ...draft,
       id: `${envelope.correlationId}:${index}`,
       correlationId: envelope.correlationId,
+      scope: envelope.scope,
       createdAt: ctx.now,
       traceparent: childTraceparent(envelope.traceparent),
       principal: envelope.principal,

@@ -189,6 +189,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     claimOutbox: (owner, limit, leaseMs) =>
       guard(async () => {
         const claimed: OutboxEntry[] = [];
+        // One relay at a time, as in the SQLite store: entries are published in the order they were committed.
+        const busy = await outbox.findOne({ publishedAt: null, leaseUntil: { $gte: Date.now() }, leaseOwner: { $ne: owner } });
+        if (busy) return claimed;
         for (let i = 0; i < limit; i++) {
           const now = Date.now();
           const doc = await outbox.findOneAndUpdate(

@@ -109,6 +109,8 @@ export interface OutboxRow {
   published_at: string | null;
   traceparent: string;
   principal: string;
+  plant: string;
+  order_number: string;
 }
 
 export function outboxFromRow(row: OutboxRow): OutboxEntry {
@@ -117,6 +119,7 @@ export function outboxFromRow(row: OutboxRow): OutboxEntry {
     destination: row.destination as OutboxEntry['destination'],
     messageType: row.message_type,
     correlationId: row.correlation_id,
+    scope: { plant: row.plant, orderNumber: row.order_number },
     idempotencyKey: row.idempotency_key,
     payload: JSON.parse(row.payload),
     createdAt: row.created_at,

@@ -170,4 +170,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
   ALTER TABLE outbox ADD COLUMN principal TEXT NOT NULL DEFAULT '{"id":"unknown","name":"recorded before envelopes","kind":"SYSTEM"}';
   `,
+  // Outbox entries know their order, so that the relay routes an order's messages to one outbound partition.
+  `
+  ALTER TABLE outbox ADD COLUMN plant TEXT NOT NULL DEFAULT '*';
+  ALTER TABLE outbox ADD COLUMN order_number TEXT NOT NULL DEFAULT '';
+  UPDATE outbox SET plant = COALESCE(json_extract(payload, '$.plant'), '*'), order_number = COALESCE(json_extract(payload, '$.orderNumber'), '');
+  `,
 ];

@@ -99,8 +99,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       'INSERT INTO audit (at, subject, action, actor, correlation_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertOutbox: db.prepare(
-      `INSERT INTO outbox (id, destination, message_type, correlation_id, idempotency_key, payload, created_at, traceparent, principal)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO outbox (id, destination, message_type, correlation_id, plant, order_number, idempotency_key, payload, created_at, traceparent, principal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     insertException: db.prepare(
       `INSERT INTO exceptions (id, type, reason, status, plant, order_number, correlation_id, message_type, payload, rule, rule_set_version, created_at)
@@ -171,7 +171,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     stmt.upsertTransaction.run(transactionToRow(unit.transaction));
     unit.audit.forEach(appendAudit);
     for (const o of unit.outbox) {
-      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt, o.traceparent, JSON.stringify(o.principal));
+      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.scope.plant, o.scope.orderNumber, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt, o.traceparent, JSON.stringify(o.principal));
     }
     unit.exceptions.forEach(insertException);
     reference.write(unit, (kind) => {
@@ -296,6 +296,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         db.transaction((): OutboxEntry[] => {
           const now = Date.now();
+          // One relay at a time: entries are published in the order they were committed, so that an order's
+          // outbound messages reach their partition queue in decision order.
+          const busy = db.prepare('SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1').get(now, owner);
+          if (busy) return [];
           const rows = db
             .prepare('SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ?) ORDER BY seq LIMIT ?')
             .all(now, limit) as OutboxRow[];

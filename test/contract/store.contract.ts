@@ -176,6 +176,21 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.listOutbox({ unpublishedOnly: true })).toEqual([]);
     });
 
+    it('lets one relay publish at a time, so that entries go out in commit order', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      const first = anApplyUnit(order, 0);
+      const second = anApplyUnit({ ...order, version: 2 }, 1);
+      await store.commit(first);
+      await store.commit(second);
+      const batch = await store.claimOutbox('relay-a', 1, 60_000);
+      expect(batch.map((e) => e.id)).toEqual([first.outbox[0]!.id]);
+      expect(batch[0]).toMatchObject({ scope: { plant: order.plant, orderNumber: order.orderNumber }, traceparent: first.outbox[0]!.traceparent });
+      // The second entry is free, but relay-a still holds a lease: relay-b must not publish ahead of it.
+      expect(await store.claimOutbox('relay-b', 10, 60_000)).toEqual([]);
+      await store.markOutboxPublished(batch.map((e) => e.id));
+      expect((await store.claimOutbox('relay-b', 10, 60_000)).map((e) => e.id)).toEqual([second.outbox[0]!.id]);
+    });
+
     it('takes back an expired outbox lease', async () => {
       const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
       await store.commit(unit);

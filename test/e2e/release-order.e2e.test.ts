@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
-import { drainQueue, queueDepth } from '../support/broker';
+import { drainQueues, queueDepth, queuesDepth } from '../support/broker';
 import { gql, gqlOk, ORDER, RELEASE, TRANSACTION } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
@@ -52,9 +52,9 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     });
 
     // The release must reach MES: the outbox relay published it to the outbound queue with its identifiers.
-    const mesQueue = runtime.topology.names.outboundQueue('mes');
-    await waitFor(async () => (await queueDepth(mesQueue)) >= 1);
-    const [sent] = await drainQueue(mesQueue);
+    const mesQueues = runtime.topology.outboundQueues('mes');
+    await waitFor(async () => (await queuesDepth(mesQueues)) >= 1);
+    const [sent] = await drainQueues(mesQueues);
     expect(sent).toMatchObject({ correlationId, type: 'OrderReleased', headers: { 'x-idempotency-key': 'mes|release|P100|PO-E2E-1' } });
     expect(sent!.body).toMatchObject({ orderNumber: 'PO-E2E-1', plant: 'P100' });
   });

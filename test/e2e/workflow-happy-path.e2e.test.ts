@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
-import { drainQueue } from '../support/broker';
+import { drainQueues } from '../support/broker';
 import { completion, consumption, inspection, operationEvent, postingAck } from '../support/event.fixture';
 import { gqlOk, LOT, ORDER } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
@@ -55,9 +55,9 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
     for (const s of submitted) expect((await settled(url, s.correlationId)).status).toBe('APPLIED');
 
     // ERP receives the goods receipt request through the outbound queue and confirms it.
-    const sent: Awaited<ReturnType<typeof drainQueue>> = [];
+    const sent: Awaited<ReturnType<typeof drainQueues>> = [];
     await waitFor(async () => {
-      sent.push(...(await drainQueue(runtime.topology.names.outboundQueue('erp'))).filter((m) => m.type !== 'MasterData'));
+      sent.push(...(await drainQueues(runtime.topology.outboundQueues('erp'))).filter((m) => m.type !== 'MasterData'));
       return sent.filter((m) => m.type !== 'GoodsReceipt').length >= 4 && sent.some((m) => m.type === 'GoodsReceipt') ? true : undefined;
     });
     expect(sent.map((m) => m.type).sort()).toEqual(['GoodsIssue', 'GoodsReceipt', 'OperationConfirmation', 'OperationConfirmation', 'OperationConfirmation']);
@@ -67,7 +67,7 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
     const ack = await submitAndSettle(url, 'acknowledgePosting', postingAck(postingKey, { ...ref, documentNumber: '5000123' }));
     expect(ack.status).toBe('APPLIED');
     // With the goods received, ERP is asked to settle the order; its confirmation closes the lifecycle.
-    const settlement = await waitFor(async () => (await drainQueue(runtime.topology.names.outboundQueue('erp'))).find((m) => m.type === 'OrderSettlement'));
+    const settlement = await waitFor(async () => (await drainQueues(runtime.topology.outboundQueues('erp'))).find((m) => m.type === 'OrderSettlement'));
     expect(settlement.body).toMatchObject({ orderNumber: 'PO-HAPPY', producedQuantity: 50, scrapQuantity: 1 });
     await submitAndSettle(url, 'acknowledgePosting', postingAck(String(settlement.headers['x-idempotency-key']), { ...ref, documentNumber: '7000456' }));
 

@@ -20,19 +20,50 @@ export async function queueDepth(queue: string): Promise<number> {
   }
 }
 
-/** Takes every message off a queue (acknowledged), for tests that inspect what was sent. */
+/**
+ * Takes every message ready in a queue off it, for tests that inspect what was sent. A consumer rather than
+ * basic.get, which quorum queues with single active consumer refuse.
+ */
 export async function drainQueue(queue: string): Promise<{ body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[]> {
   const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
-  const messages = [];
+  const messages: { body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[] = [];
   try {
     await connection.onConnect(10_000);
-    for (;;) {
-      const msg = await connection.basicGet({ queue, noAck: true });
-      if (!msg) break;
-      messages.push({ body: msg.body, headers: msg.headers ?? {}, correlationId: msg.correlationId, type: msg.type });
+    const { messageCount } = await connection.queueDeclare({ queue, passive: true });
+    if (messageCount === 0) return messages;
+    const channel = await connection.acquire();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${messageCount} messages arrived from ${queue}`)), 10_000);
+        channel
+          .basicConsume({ queue, noAck: true }, (msg) => {
+            messages.push({ body: msg.body, headers: msg.headers ?? {}, correlationId: msg.correlationId, type: msg.type });
+            if (messages.length >= messageCount) {
+              clearTimeout(timer);
+              resolve();
+            }
+          })
+          .catch(reject);
+      });
+    } finally {
+      await channel.close();
     }
   } finally {
     await connection.close();
   }
   return messages;
+}
+
+/** Takes every message off several queues (an outbound system's partitions, say), in queue order. */
+export async function drainQueues(queues: string[]): Promise<Awaited<ReturnType<typeof drainQueue>>> {
+  const messages: Awaited<ReturnType<typeof drainQueue>> = [];
+  for (const queue of queues) messages.push(...(await drainQueue(queue)));
+  return messages;
+}
+
+/** Messages ready in several queues together. */
+export async function queuesDepth(queues: string[]): Promise<number> {
+  let total = 0;
+  for (const queue of queues) total += await queueDepth(queue);
+  return total;
 }

@@ -74,7 +74,7 @@ export function anApplyUnit(order: OrderRecord, expectedVersion: number, overrid
     idempotencyKey: { businessKey, fingerprint: 'f1', correlationId, createdAt: now },
     audit: [{ at: now, subject: `order:${order.plant}:${order.orderNumber}`, action: 'test.applied', actor: 'test', correlationId, detail: {} }],
     outbox: [
-      { id: `${correlationId}:0`, destination: 'mes', messageType: 'OrderReleased', correlationId, idempotencyKey: 'k', payload: { a: 1 }, createdAt: now, traceparent, principal },
+      { id: `${correlationId}:0`, destination: 'mes', messageType: 'OrderReleased', correlationId, scope: transaction.envelope.scope, idempotencyKey: 'k', payload: { a: 1 }, createdAt: now, traceparent, principal },
     ],
     exceptions: [],
     ...overrides,
