@@ -35,6 +35,8 @@ const schema = z
     RETRY_BUDGET: int(1, 100).default(5),
     RETRY_DELAYS_MS: delays.default([1000, 5000, 30000]),
     IN_PROCESS_RETRIES: int(0, 10).default(3),
+    /** Redelivered starts of a message (each one a worker that died processing it) before it is isolated as poison. */
+    POISON_DELIVERY_LIMIT: int(1, 100).default(5),
     WORKER_PREFETCH: int(1, 1000).default(20),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),
     HOLD_SWEEP_MS: int(50, 600_000).default(5000),
@@ -53,6 +55,10 @@ const schema = z
     /** A worker process serves /healthz, /readyz and /metrics only when given a port of its own. */
     WORKER_METRICS_PORT: int(0, 65535).optional(),
     SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(15_000),
+    /** GraphQL and webhook requests a gateway works on at once; past it, 503 with Retry-After (load shedding). */
+    GATEWAY_MAX_INFLIGHT: int(1, 100_000).default(256),
+    /** Largest request body a gateway accepts, in bytes; past it, 413. */
+    MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ...systemSettings('ERP'),
     ...systemSettings('MES'),

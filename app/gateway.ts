@@ -45,6 +45,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     createViews: () => createOrderViewLoaders(deps.views),
     webhook: (source, body, origin) => handleWebhook(source, body, intake, origin),
     webhookSecret: config.WEBHOOK_SECRET,
+    maxInFlight: config.GATEWAY_MAX_INFLIGHT,
+    maxBodyBytes: config.MAX_BODY_BYTES,
   });
   try {
     const port = await http.listen(config.PORT, config.HOST);

@@ -10,8 +10,7 @@ import type { MetricsExposition } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
 import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
-
-const MAX_BODY_BYTES = 1024 * 1024;
+import { createLoadShedder } from './load-shedder';
 
 export interface HttpServerDeps {
   /** Absent in a worker process, which serves only health, readiness and metrics. */
@@ -26,7 +25,14 @@ export interface HttpServerDeps {
   webhook?: (source: string, body: unknown, origin: Origin & { logger: Logger }) => Promise<WebhookOutcome>;
   /** When set, a webhook must carry it in x-plantgate-webhook-secret. */
   webhookSecret?: string;
+  /** Requests (GraphQL and webhooks) worked on at once; past it, 503 with Retry-After. */
+  maxInFlight?: number;
+  /** Largest request body accepted; past it, 413. */
+  maxBodyBytes?: number;
 }
+
+/** Seconds a shed client is asked to wait before it comes back. */
+const SHED_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Until authentication lands, every request acts as one embedded principal; keeping it in the context from the
@@ -36,6 +42,8 @@ const EMBEDDED_PRINCIPAL: Principal = { id: 'local-developer', name: 'Local deve
 
 /** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
 export function createHttpServer(deps: HttpServerDeps) {
+  const shedder = createLoadShedder(deps.maxInFlight ?? 256);
+  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
   const server = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       deps.logger.error({ err: (error as Error).message, url: req.url }, 'http handler failed');
@@ -61,19 +69,39 @@ export function createHttpServer(deps: HttpServerDeps) {
         return send(res, 200, deps.registry.contentType, await deps.registry.metrics());
       case '/graphql':
         // A worker has no GraphQL endpoint.
-        return deps.apollo ? graphql(deps.apollo, req, res, url) : notFound(res);
+        return deps.apollo ? bounded(res, 'graphql', () => graphql(deps.apollo!, req, res, url)) : notFound(res);
       default:
-        if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') return webhook(deps.webhook, url.pathname.slice(10), req, res);
+        if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') {
+          return bounded(res, 'webhook', () => webhook(deps.webhook!, url.pathname.slice(10), req, res));
+        }
         return notFound(res);
     }
+  }
+
+  /** Runs a request in one of the bounded slots, or sheds it with 503 and Retry-After. */
+  async function bounded(res: http.ServerResponse, kind: 'graphql' | 'webhook', work: () => Promise<void>) {
+    if (!shedder.tryEnter()) {
+      res.setHeader('retry-after', String(SHED_RETRY_AFTER_SECONDS));
+      const message = `Plantgate is at capacity (${shedder.stats().maxInFlight} requests in flight); nothing was accepted. Retry after ${SHED_RETRY_AFTER_SECONDS} s.`;
+      return send(res, 503, 'application/json', refusalBody(kind, message, 'SERVICE_UNAVAILABLE', { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS }));
+    }
+    try {
+      await work();
+    } finally {
+      shedder.leave();
+    }
+  }
+
+  function tooLarge(res: http.ServerResponse, kind: 'graphql' | 'webhook') {
+    return send(res, 413, 'application/json', refusalBody(kind, `Request body over ${maxBodyBytes} bytes; nothing was accepted.`, 'PAYLOAD_TOO_LARGE', { maxBytes: maxBodyBytes }));
   }
 
   async function webhook(handle: NonNullable<HttpServerDeps['webhook']>, source: string, req: http.IncomingMessage, res: http.ServerResponse) {
     if (deps.webhookSecret && req.headers['x-plantgate-webhook-secret'] !== deps.webhookSecret) {
       return send(res, 401, 'application/json', JSON.stringify({ error: 'missing or wrong x-plantgate-webhook-secret' }));
     }
-    const raw = await readBody(req);
-    if (raw === null) return send(res, 413, 'application/json', JSON.stringify({ error: `request body over ${MAX_BODY_BYTES} bytes` }));
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === null) return tooLarge(res, 'webhook');
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -97,8 +125,8 @@ export function createHttpServer(deps: HttpServerDeps) {
   }
 
   async function graphql(apollo: ApolloServer<GatewayContext>, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
-    const raw = await readBody(req);
-    if (raw === null) return send(res, 413, 'application/json', JSON.stringify({ error: `request body over ${MAX_BODY_BYTES} bytes` }));
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === null) return tooLarge(res, 'graphql');
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -155,12 +183,17 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
   res.end(body);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string | null> {
+/** A refusal in the format of the endpoint: GraphQL's errors list, or a webhook's { error, code }. */
+function refusalBody(kind: 'graphql' | 'webhook', message: string, code: string, extensions: Record<string, unknown>): string {
+  return JSON.stringify(kind === 'graphql' ? { errors: [{ message, extensions: { code, ...extensions } }] } : { error: message, code, ...extensions });
+}
+
+async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > maxBytes) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -60,6 +60,7 @@ export function startWorker(deps: WorkerDeps) {
     observer: deps.metrics.consumerObserver,
     retryBudget: config.RETRY_BUDGET,
     inProcessRetries: config.IN_PROCESS_RETRIES,
+    poisonLimit: config.POISON_DELIVERY_LIMIT,
     prefetch: config.WORKER_PREFETCH,
   });
   const outbound = startOutboundConsumers({

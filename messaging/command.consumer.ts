@@ -21,7 +21,7 @@ export interface CommandConsumerOptions {
   connection: Connection;
   topology: Topology;
   processor: CommandProcessor;
-  store: Pick<Store, 'recordAttempt'>;
+  store: Pick<Store, 'recordAttempt' | 'countRedeliveredStart'>;
   logger: Logger;
   observer: ConsumerObserver;
   /** Attempts a message gets, the first delivery included, before it is dead-lettered. */
@@ -29,6 +29,8 @@ export interface CommandConsumerOptions {
   prefetch: number;
   /** Quick retries in hand before a transient failure goes to the broker's retry queue, which can reorder. */
   inProcessRetries?: number;
+  /** Starts of a redelivered message after which it is isolated as poison instead of processed again. */
+  poisonLimit: number;
 }
 
 export interface CommandConsumers {
@@ -75,6 +77,10 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
     const { envelope } = inbound;
     const log = logger.child({ correlationId: envelope.correlationId, messageType: envelope.command.messageType });
+    if (msg.redelivered && (await isPoison(inbound, log))) {
+      await deadLetter(msg, 'isolated as poison', envelope.command.messageType, 'poison');
+      return;
+    }
     try {
       const outcome = await processWithQuickRetries(inbound);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -92,9 +98,24 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
         return;
       }
       log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
-      await processor.fail(inbound, reason);
+      await processor.fail(inbound, { rule: 'processing.retry-budget', reason: `Processing failed ${inbound.attempt} times; last error: ${reason}` });
       await deadLetter(msg, reason, envelope.command.messageType, reasonClass(error));
     }
+  }
+
+  /**
+   * A redelivered message may be one whose processing killed the worker (a crash is not an error this code could
+   * catch): each start of it is counted before processing, and past the limit it is given up on with a PROCESSING
+   * exception instead of killing the next worker too. The count is written only for redeliveries, so the normal
+   * path pays nothing; prefetched messages a stopping worker handed back count once and go on.
+   */
+  async function isPoison(inbound: InboundMessage, log: Logger): Promise<boolean> {
+    const starts = await options.store.countRedeliveredStart(inbound.envelope.correlationId);
+    if (starts <= options.poisonLimit) return false;
+    const reason = `Delivered ${starts + 1} times and never finished: the worker died or was stopped while processing it each time. Isolated so that it cannot stop its partition; the original payload is kept.`;
+    log.error({ starts }, 'poison message isolated');
+    await processor.fail(inbound, { rule: 'processing.poison', reason });
+    return true;
   }
 
   /**

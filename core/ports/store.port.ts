@@ -84,6 +84,11 @@ export interface Store {
   openException(exception: ExceptionRecord, audit: AuditDraft[]): Promise<void>;
   /** Notes a failed attempt without changing anything else. */
   recordAttempt(correlationId: string, attempts: number, lastError: string): Promise<void>;
+  /**
+   * Counts, durably and before it is processed, one more start of a message the broker redelivered, and returns how
+   * many there were: a message that kills its worker every time shows up as a count that keeps growing.
+   */
+  countRedeliveredStart(correlationId: string): Promise<number>;
 
   getTransaction(correlationId: string): Promise<TransactionRecord | null>;
   getIdempotencyKey(businessKey: string): Promise<IdempotencyRecord | null>;

@@ -24,6 +24,12 @@ export interface ProcessOutcome {
   released: { correlationId: string; status: TransactionStatus; refusal?: { type: string; rule: string } }[];
 }
 
+/** Why a message is given up on: the rule of its PROCESSING exception and a reason a person can act on. */
+export interface ProcessingFailure {
+  rule: 'processing.retry-budget' | 'processing.poison';
+  reason: string;
+}
+
 export interface CommandProcessorDeps {
   store: Store;
   now: () => Date;
@@ -33,8 +39,11 @@ export interface CommandProcessorDeps {
 export interface CommandProcessor {
   /** Applies the workflow controls to one message and commits the result. Safe to call again for the same message. */
   process(message: InboundMessage): Promise<ProcessOutcome>;
-  /** Records that a message could not be processed within its retry budget: transaction FAILED, exception opened. */
-  fail(message: InboundMessage, reason: string): Promise<ProcessOutcome>;
+  /**
+   * Records that a message could not be processed, so that it stops being retried: transaction FAILED, PROCESSING
+   * exception opened under the failure's rule (its retry budget spent, or it kept killing the worker).
+   */
+  fail(message: InboundMessage, failure: ProcessingFailure): Promise<ProcessOutcome>;
   /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
   expire(held: HeldMessage): Promise<boolean>;
   /** Opens a VALIDATION exception for a delivered message no worker can read, so that it is not only in a queue. */
@@ -146,7 +155,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       return { ...outcome, released };
     },
 
-    async fail(message, reason) {
+    async fail(message, failure) {
       const existing = await store.getTransaction(message.envelope.correlationId);
       if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
         return { status: existing.status, exceptionId: existing.exceptionId, alreadyProcessed: true, released: [] };
@@ -155,8 +164,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       const unit = quarantineUnit(message, transactionOf(message, existing, ctx.now), ctx, {
         kind: 'quarantine',
         type: 'PROCESSING',
-        rule: 'processing.retry-budget',
-        reason: `Processing failed ${message.attempt} times; last error: ${reason}`,
+        ...failure,
       });
       unit.transaction.status = 'FAILED';
       if (existing?.status === 'HELD') unit.releaseHeld = message.envelope.correlationId;

@@ -158,6 +158,13 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
         for (const entry of entries) await appendAudit(entry, session);
       }),
+    countRedeliveredStart: (correlationId) =>
+      guard(async () => {
+        const doc = await db
+          .collection<{ _id: string; starts: number }>('redelivered_starts')
+          .findOneAndUpdate({ _id: correlationId }, { $inc: { starts: 1 } }, { upsert: true, returnDocument: 'after' });
+        return doc!.starts;
+      }),
     recordAttempt: (correlationId, attempts, lastError) =>
       guard(async () => void (await transactions.updateOne({ _id: correlationId }, { $set: { attempts, lastError, updatedAt: new Date().toISOString() } }))),
 

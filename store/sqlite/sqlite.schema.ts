@@ -176,4 +176,6 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN order_number TEXT NOT NULL DEFAULT '';
   UPDATE outbox SET plant = COALESCE(json_extract(payload, '$.plant'), '*'), order_number = COALESCE(json_extract(payload, '$.orderNumber'), '');
   `,
+  // Starts of redelivered messages: isolates a message that kills its worker every time it is processed.
+  `CREATE TABLE redelivered_starts (correlation_id TEXT PRIMARY KEY, starts INTEGER NOT NULL);`,
 ];

@@ -83,6 +83,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
        WHERE s.published = 0 AND s.received_at < ? AND (s.lease_until IS NULL OR s.lease_until < ?) ORDER BY s.received_at LIMIT ?`,
     ),
     leaseSubmission: db.prepare('UPDATE submissions SET lease_until = ? WHERE correlation_id = ?'),
+    countRedeliveredStart: db.prepare<[string], { starts: number }>(
+      'INSERT INTO redelivered_starts VALUES (?, 1) ON CONFLICT (correlation_id) DO UPDATE SET starts = starts + 1 RETURNING starts',
+    ),
     getIdempotencyKey: db.prepare<[string], { business_key: string; fingerprint: string; correlation_id: string; created_at: string }>(
       'SELECT * FROM idempotency_keys WHERE business_key = ?',
     ),
@@ -230,6 +233,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         insertException(exception);
         audit.forEach(appendAudit);
       }),
+    countRedeliveredStart: (correlationId) =>
+      write(
+        () =>
+          stmt.countRedeliveredStart.get(correlationId)!.starts,
+      ),
     recordAttempt: async (correlationId, attempts, lastError) =>
       guard(
         () =>

@@ -268,6 +268,14 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect((await store.listExceptions({ plant: '*' }, { first: 50 })).items.filter((e) => e.id === exception.id)).toHaveLength(1);
     });
 
+    it('counts starts of a redelivered message, per message, durably', async () => {
+      const id = randomUUID();
+      expect(await store.countRedeliveredStart(id)).toBe(1);
+      expect(await store.countRedeliveredStart(id)).toBe(2);
+      expect(await store.countRedeliveredStart(randomUUID())).toBe(1);
+      expect(await store.countRedeliveredStart(id)).toBe(3);
+    });
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
