@@ -32,8 +32,16 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   if (mapped) return mapped;
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
-  if (original instanceof GraphQLError && code === undefined) return formatted;
+  if (isRequestError(original, formatted)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/**
+ * graphql-js's own refusal of a request before anything ran (for example "too many errors processing variables"),
+ * which it raises without a code: no path (no field was resolved) and no underlying error (nothing of ours threw).
+ */
+function isRequestError(original: unknown, formatted: GraphQLFormattedError): boolean {
+  return original instanceof GraphQLError && original.originalError === undefined && formatted.path === undefined;
 }
 
 function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> {
@@ -46,7 +54,8 @@ function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> 
           failed = true;
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            const code = original instanceof DomainError ? (domainErrorToGraphQL(original, undefined)?.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : error.extensions?.code;
+            // The code the client sees, so that metrics and log levels agree with the answer.
+            const code = maskError({ message: error.message, path: error.path, extensions: error.extensions }, error).extensions?.code;
             metrics.graphqlError(operationName ?? 'anonymous', typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
             const fields = { requestId: contextValue.requestId, operation: operationName, code, err: (original as Error)?.message };
             if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');

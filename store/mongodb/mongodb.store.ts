@@ -86,7 +86,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null));
     const collection = db.collection(collectionName);
     const totalCount = await collection.countDocuments(query);
-    const after = decodeCursor(request.after);
+    const after = decodeCursor(request.after, /^[0-9a-f]{24}$/);
     const pageQuery = after === null ? query : { ...query, _id: { $gt: new ObjectId(after) } };
     const docs = (await collection.find(pageQuery).sort({ _id: 1 }).limit(request.first + 1).toArray()) as unknown as D[];
     const items = docs.slice(0, request.first);

@@ -203,7 +203,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const values = where.map(([, value]) => value);
     const filter = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${filter}`).get(...values) as { n: number }).n;
-    const after = decodeCursor(request.after);
+    const after = decodeCursor(request.after, /^[1-9][0-9]{0,15}$/);
     const pageClauses = after === null ? clauses : [...clauses, 'seq > ?'];
     const pageValues = after === null ? values : [...values, Number(after)];
     const rows = db

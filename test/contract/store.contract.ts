@@ -156,6 +156,13 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect((await store.listExceptions({ plant, type: 'SEQUENCE' }, { first: 10 })).totalCount).toBe(2);
     });
 
+    it('refuses a cursor it did not hand out instead of answering a page', async () => {
+      for (const after of ['garbage', 'eHl6', '!!', encodeURIComponent('é')]) {
+        await expect(store.listOrders({}, { first: 5, after })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
+        await expect(store.listExceptions({}, { first: 5, after })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
+      }
+    });
+
     it('pages orders by plant and state', async () => {
       const plant = `P-${randomUUID()}`;
       for (let i = 0; i < 3; i++) await store.commit(anApplyUnit(anOrder({ plant, orderNumber: `PO-${i}`, state: i === 2 ? 'ACKNOWLEDGED' : 'RELEASED' }), 0));
