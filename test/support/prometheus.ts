@@ -39,8 +39,12 @@ export async function startPrometheus(dir: string, target: string) {
   );
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  // A missing binary is an 'error' event, which would otherwise crash the whole run as an unhandled error.
+  const failedToStart = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new Error(`prometheus could not be started (${error.message}); npm test installs it, or: apt-get install -y prometheus`))),
+  );
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000, what: `Prometheus to be ready (${stderr.slice(-500)})` });
+  await Promise.race([failedToStart, waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000, what: `Prometheus to be ready (${stderr.slice(-500)})` })]);
   return {
     url,
     async query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
