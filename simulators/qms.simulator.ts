@@ -40,6 +40,7 @@ export interface QmsAutomation {
 
 export interface QmsSimulatorOptions {
   port?: number;
+  host?: string;
   /** The SQLite file QMS keeps its inspections and nonconformances in; in memory when absent. */
   dataFile?: string | null;
   webhookUrl?: string | null;
@@ -61,8 +62,9 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     'POST /api/inspection-requests': (req: SimRequest) => sim.transaction(() => {
       const key = String(req.headers['idempotency-key'] ?? randomUUID());
       if (inspections.has(key)) return { status: 200, body: { inspectionId: inspections.get(key)!.inspectionId, replayed: true } };
-      const p = req.body as { plant: string; orderNumber: string; lot: string; inspectionType: string };
-      const inspection: QmsInspection = { inspectionId: `INS-${inspections.size + 1}-${p.orderNumber}`, requestKey: key, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
+      const p = req.body as { inspectionId?: string; plant: string; orderNumber: string; lot: string; inspectionType: string };
+      // QMS decides the inspection under the ID Plantgate asked with, so that the result can be matched to it.
+      const inspection: QmsInspection = { inspectionId: p.inspectionId ?? `INS-${inspections.size + 1}-${p.orderNumber}`, requestKey: key, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
       inspections.set(key, inspection);
       if (automation.decide) reference.track(decide(inspection));
       return { status: 201, body: { inspectionId: inspection.inspectionId } };
@@ -74,7 +76,7 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
       return { status: 200, body: { inspections: all, nonconformances: ncs } };
     },
   });
-  const reference = await startReferenceServer({ router, port: options.port, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
+  const reference = await startReferenceServer({ router, port: options.port, host: options.host, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
 
   async function decide(inspection: QmsInspection) {
     await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
+import { finalInspectionId } from '../../core/quality/inspection-request';
 import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 
 export const FAULT_KINDS = ['duplicate', 'resend', 'out_of_order', 'expired_lot', 'blocked_lot', 'revision_mismatch', 'premature_completion', 'failed_inspection', 'open_nonconformance'] as const;
@@ -113,7 +114,7 @@ export function planPlantDay(orderCount: number, options: { seed?: number; fault
         : []),
       {
         mutation: 'recordInspectionResult',
-        payload: { inspectionId: `INS-${orderNumber}`, ...ref, lot: fgLot, inspectionType: 'FINAL', result: failed ? 'FAIL' : 'PASS', disposition: failed ? 'REJECT' : 'ACCEPT', inspector: 'qa', decidedAt: t(9), messageId: id() },
+        payload: { inspectionId: finalInspectionId(fgLot), ...ref, lot: fgLot, inspectionType: 'FINAL', result: failed ? 'FAIL' : 'PASS', disposition: failed ? 'REJECT' : 'ACCEPT', inspector: 'qa', decidedAt: t(9), messageId: id() },
         ...(failed ? { fault: 'failed_inspection' as const } : {}),
       },
     ];

@@ -3,6 +3,7 @@ import { type LotRecord, lotKey } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
 import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
 import { transition } from './order.rules';
+import { finalInspectionId } from '../quality/inspection-request';
 
 /**
  * Production completion: the last operation must be complete and the quantity within the plant's over-delivery
@@ -50,11 +51,13 @@ export function decideCompletion(input: ReportProductionCompletion, inputs: Deci
     nonconformances: existingLot?.nonconformances ?? [],
     updatedAt: ctx.now,
   };
+  const inspectionId = finalInspectionId(input.lot);
   const completed = transition(
     {
       ...order,
       producedQuantity: order.producedQuantity + quantity,
       completions: [...order.completions, { lot: input.lot, quantity, uom: item.baseUom, occurredAt: input.occurredAt, correlationId: ctx.correlationId }],
+      inspectionRequests: [...order.inspectionRequests, { inspectionId, inspectionType: 'FINAL', lot: input.lot, status: 'REQUESTED', requestedAt: ctx.now, decidedAt: null }],
     },
     'COMPLETED',
     ctx,
@@ -72,7 +75,7 @@ export function decideCompletion(input: ReportProductionCompletion, inputs: Deci
         destination: 'qms',
         messageType: 'InspectionRequested',
         idempotencyKey: `qms|final-inspection|${input.plant}|${input.orderNumber}|${input.lot}`,
-        payload: { plant: input.plant, orderNumber: input.orderNumber, item: order.item, itemRevision: order.itemRevision, specRevision: order.specRevision, lot: input.lot, quantity, uom: item.baseUom, inspectionType: 'FINAL' },
+        payload: { inspectionId, plant: input.plant, orderNumber: input.orderNumber, item: order.item, itemRevision: order.itemRevision, specRevision: order.specRevision, lot: input.lot, quantity, uom: item.baseUom, inspectionType: 'FINAL' },
       },
     ],
   };

@@ -87,6 +87,7 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     components: input.components,
     materialConsumptions: [],
     completions: [],
+    inspectionRequests: [],
     inspections: [],
     goodsReceipts: [],
     postings: [],

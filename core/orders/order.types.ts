@@ -55,6 +55,16 @@ export interface InspectionRecord {
   decidedAt: string;
 }
 
+/** An inspection Plantgate asked QMS for, and whether a result answered it. */
+export interface InspectionRequestRecord {
+  inspectionId: string;
+  inspectionType: InspectionType;
+  lot: string;
+  status: 'REQUESTED' | 'DECIDED';
+  requestedAt: string;
+  decidedAt: string | null;
+}
+
 export type PostingStatus = 'REQUESTED' | 'POSTED';
 
 /** A posting Plantgate asked a downstream system for, and whether that system confirmed it. */
@@ -111,6 +121,8 @@ export interface OrderRecord {
   components: ComponentInput[];
   materialConsumptions: MaterialConsumptionRecord[];
   completions: CompletionRecord[];
+  /** What QMS was asked to inspect; a final result must answer one of these. */
+  inspectionRequests: InspectionRequestRecord[];
   inspections: InspectionRecord[];
   goodsReceipts: GoodsReceiptRecord[];
   postings: PostingRecord[];

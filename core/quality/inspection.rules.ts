@@ -50,6 +50,18 @@ export function decideInspection(input: RecordInspectionResult, inputs: Decision
   if (!order.completions.some((c) => c.lot === input.lot) || !lot) {
     return invalid('inspection.lot', `${label} refused: lot ${input.lot} was not produced by the order (produced: ${order.completions.map((c) => c.lot).join(', ')}).`);
   }
-  const gate = applyQualityGate(withInspection, lotWithInspection(lot), ctx);
+  const request = order.inspectionRequests.find((r) => r.inspectionId === input.inspectionId && r.lot === input.lot && r.inspectionType === 'FINAL');
+  if (!request) {
+    const asked = order.inspectionRequests.filter((r) => r.lot === input.lot).map((r) => `${r.inspectionId} (${r.status})`);
+    return invalid(
+      'inspection.requested',
+      `${label} refused: it answers no inspection Plantgate requested${asked.length ? `; QMS was asked for ${asked.join(', ')} on lot ${input.lot}` : ` on lot ${input.lot}`}.`,
+    );
+  }
+  const answered: OrderRecord = {
+    ...withInspection,
+    inspectionRequests: order.inspectionRequests.map((r) => (r === request ? { ...r, status: 'DECIDED' as const, decidedAt: input.decidedAt } : r)),
+  };
+  const gate = applyQualityGate(answered, lotWithInspection(lot), ctx);
   return { kind: 'apply', action: 'inspection.final-recorded', order: gate.order, lots: [gate.lot], outbox: gate.outbox };
 }

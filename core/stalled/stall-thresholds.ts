@@ -45,9 +45,14 @@ export interface StalledItem {
   detail: string | null;
 }
 
-/** Whether an item of this age in this state is stalled under the thresholds (or the caller's own cut-off). */
+/**
+ * The age after which an item in this state counts as stalled: the caller's own cut-off, or the threshold. Null for
+ * a state that never stalls (final, or with no next step expected here): a cut-off cannot make a finished order or
+ * an applied transaction look stuck.
+ */
 export function stalledThreshold(thresholds: StallThresholds, kind: 'order' | 'transaction', state: string, override?: number | null): number | null {
-  if (override !== undefined && override !== null) return override;
   const table = kind === 'order' ? thresholds.orders : thresholds.transactions;
-  return (table as Record<string, number | null | undefined>)[state] ?? null;
+  const threshold = (table as Record<string, number | null | undefined>)[state] ?? null;
+  if (threshold === null) return null;
+  return override ?? threshold;
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { OrderRecord, OrderState } from '../../core/orders/order.types';
+import { waitingFor } from '../../core/orders/waiting-for';
 import { viewKey, type OrderViewLoaders } from './order-views.loaders';
 import type { Store } from '../../core/ports/store.port';
 import { pageRequest, toConnection } from '../connection';
@@ -19,6 +20,7 @@ export function ordersResolvers({ store }: OrdersResolverDeps) {
       ) => toConnection(await store.listOrders(withoutNulls(args.filter ?? {}), pageRequest(args.first, args.after))),
     },
     ProductionOrder: {
+      waitingFor: (order: OrderRecord) => waitingFor(order),
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),
       exceptions: async (order: OrderRecord) =>
         (await store.listExceptions({ plant: order.plant, orderNumber: order.orderNumber }, { first: 200 })).items,

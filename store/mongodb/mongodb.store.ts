@@ -170,8 +170,8 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
 
     getTransaction: (correlationId) => guard(async () => fromTransactionDoc(await transactions.findOne({ _id: correlationId }))),
     getIdempotencyKey: (businessKey) => guard(async () => strip(await keys.findOne({ _id: businessKey }))),
-    getOrder: (plant, orderNumber) => guard(async () => strip(await orders.findOne({ plant, orderNumber }))),
-    listOrders: (filter, request) => guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => strip(d) as OrderRecord)),
+    getOrder: (plant, orderNumber) => guard(async () => orderOf(await orders.findOne({ plant, orderNumber }))),
+    listOrders: (filter, request) => guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => orderOf(d)!)),
     listExceptions: (filter, request) =>
       guard(() => page<ExceptionDoc, ExceptionRecord>('exceptions', { ...filter }, request, (d) => strip(d) as ExceptionRecord)),
     getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
@@ -228,6 +228,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     ping: () => guard(async () => void (await db.command({ ping: 1 }))),
     close: () => client.close(),
   };
+}
+
+/** An order as stored; orders written before inspection requests were tracked have none. */
+function orderOf(doc: OrderDoc | null): OrderRecord | null {
+  const order = strip(doc) as OrderRecord | null;
+  return order ? { ...order, inspectionRequests: order.inspectionRequests ?? [] } : null;
 }
 
 function strip<T extends object>(doc: T | null): WithoutId<T> | null {

@@ -62,7 +62,8 @@ export interface OrderRow {
 /** The columns are authoritative for the control data; the document holds the rest. */
 export function orderFromRow(row: OrderRow): OrderRecord {
   const doc = JSON.parse(row.doc) as OrderRecord;
-  return { ...doc, state: row.state as OrderRecord['state'], stateSince: row.state_since, version: row.version };
+  // Orders written before inspection requests were tracked have none.
+  return { ...doc, inspectionRequests: doc.inspectionRequests ?? [], state: row.state as OrderRecord['state'], stateSince: row.state_since, version: row.version };
 }
 
 export interface ExceptionRow {

@@ -19,7 +19,12 @@ const producedLot = (overrides: Partial<LotRecord> = {}): LotRecord => ({
   updatedAt: '2026-12-01T10:00:00.000Z', ...overrides,
 });
 const pending = (overrides: Partial<OrderRecord> = {}): OrderRecord =>
-  anOrder({ orderNumber: 'PO-1000', plant: 'P100', item: 'FG-100', state: 'QUALITY_PENDING', quantity: 50, producedQuantity: 50, completions: [{ lot: 'FG-LOT-1', quantity: 50, uom: 'EA', occurredAt: '2026-12-01T10:00:00.000Z', correlationId: 'c-done' }], ...overrides });
+  anOrder({
+    orderNumber: 'PO-1000', plant: 'P100', item: 'FG-100', state: 'QUALITY_PENDING', quantity: 50, producedQuantity: 50,
+    completions: [{ lot: 'FG-LOT-1', quantity: 50, uom: 'EA', occurredAt: '2026-12-01T10:00:00.000Z', correlationId: 'c-done' }],
+    inspectionRequests: [{ inspectionId: 'FINAL-FG-LOT-1', inspectionType: 'FINAL', lot: 'FG-LOT-1', status: 'REQUESTED', requestedAt: '2026-12-01T10:00:00.000Z', decidedAt: null }],
+    ...overrides,
+  });
 const inputs = (order: OrderRecord | null, lot: LotRecord | null = producedLot()): DecisionInputs => {
   const base = decisionInputs({ order });
   if (lot) base.lots.set(lotKey('P100', lot.lotNumber), lot);
@@ -46,6 +51,17 @@ describe('final inspection gating', () => {
       expect(decision.order!.goodsReceipts).toEqual([]);
       expect(decision.lots![0]!.status).toBe('BLOCKED');
     }
+  });
+
+  it('marks the requested inspection it answers as decided', () => {
+    const decision = decideInspection(inspection({ decidedAt: '2026-12-01T11:30:00.000Z' }), inputs(pending()), ctx);
+    expect(decision).toMatchObject({ kind: 'apply', order: { inspectionRequests: [{ inspectionId: 'FINAL-FG-LOT-1', status: 'DECIDED', decidedAt: '2026-12-01T11:30:00.000Z' }] } });
+  });
+
+  it('refuses a final result that answers no requested inspection, naming the one QMS was asked for', () => {
+    const decision = decideInspection(inspection({ inspectionId: 'INS-ELSEWHERE' }), inputs(pending()), ctx);
+    expect(decision).toMatchObject({ kind: 'quarantine', type: 'VALIDATION', rule: 'inspection.requested' });
+    expect(decision.kind === 'quarantine' && decision.reason).toMatch(/QMS was asked for FINAL-FG-LOT-1 \(REQUESTED\) on lot FG-LOT-1/);
   });
 
   it.each<[InspectionResult, Disposition]>([

@@ -45,7 +45,7 @@ describe('the same events submitted many times at once', () => {
       ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', eventType: 'START', occurredAt: '2026-12-01T08:10:00Z' }) }],
       ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T09:00:00Z' }) }],
       ['reportProductionCompletion', { messageType: 'ReportProductionCompletion', payload: completion({ ...ref, lot: 'FG-RACE' }) }],
-      ['recordInspectionResult', { messageType: 'RecordInspectionResult', payload: inspection({ ...ref, lot: 'FG-RACE', inspectionId: 'INS-RACE' }) }],
+      ['recordInspectionResult', { messageType: 'RecordInspectionResult', payload: inspection({ ...ref, lot: 'FG-RACE' }) }],
     ];
 
     for (const [mutation, command] of steps) {

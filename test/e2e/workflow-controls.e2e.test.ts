@@ -145,7 +145,7 @@ describe('workflow controls, each refusing what it must, through the real path',
 
   it('puts the order in QUALITY_HOLD on a failed final inspection and receives nothing', async () => {
     await completedOrder(url, 'FG-FAIL', { orderNumber: 'PO-FAIL' });
-    const failed = await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-FAIL', lot: 'FG-FAIL', inspectionId: 'INS-F', result: 'FAIL', disposition: 'REJECT' }));
+    const failed = await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-FAIL', lot: 'FG-FAIL', result: 'FAIL', disposition: 'REJECT' }));
     expect(failed.status).toBe('APPLIED');
     await postedNothing(failed);
     const o = await order('PO-FAIL');
@@ -156,7 +156,7 @@ describe('workflow controls, each refusing what it must, through the real path',
 
   it('receives a conditionally released lot as RESTRICTED stock', async () => {
     await completedOrder(url, 'FG-COND', { orderNumber: 'PO-COND' });
-    const decided = await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-COND', lot: 'FG-COND', inspectionId: 'INS-C', disposition: 'CONDITIONAL_RELEASE' }));
+    const decided = await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-COND', lot: 'FG-COND', disposition: 'CONDITIONAL_RELEASE' }));
     const [request] = await store.listOutbox({ correlationId: decided.correlationId });
     expect(request).toMatchObject({ destination: 'erp', messageType: 'GoodsReceipt', payload: expect.objectContaining({ stockStatus: 'RESTRICTED', quantity: 50 }) });
     expect((await order('PO-COND')).goodsReceipts).toEqual([expect.objectContaining({ stockStatus: 'RESTRICTED', status: 'REQUESTED' })]);
@@ -167,7 +167,7 @@ describe('workflow controls, each refusing what it must, through the real path',
     await completedOrder(url, 'FG-NC', { orderNumber: 'PO-NC' });
     const ref = { orderNumber: 'PO-NC', lot: 'FG-NC' };
     await submitAndSettle(url, 'reportNonconformance', nonconformance({ ...ref, nonconformanceId: 'NC-9' }));
-    const passed = await submitAndSettle(url, 'recordInspectionResult', inspection({ ...ref, inspectionId: 'INS-NC' }));
+    const passed = await submitAndSettle(url, 'recordInspectionResult', inspection({ ...ref }));
     await postedNothing(passed);
     expect((await order('PO-NC')).state).toBe('QUALITY_HOLD');
     await submitAndSettle(url, 'reportNonconformance', nonconformance({ ...ref, nonconformanceId: 'NC-9', status: 'UNDER_REVIEW', occurredAt: '2026-12-01T10:40:00Z' }));

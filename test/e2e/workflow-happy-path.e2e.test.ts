@@ -47,7 +47,7 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
       ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'START', occurredAt: '2026-12-01T08:10:00Z' })],
       ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T09:00:00Z' })],
       ['reportProductionCompletion', completion({ ...ref, lot: 'FG-HAPPY-1', quantity: 5, uom: 'BOX' })],
-      ['recordInspectionResult', inspection({ ...ref, inspectionId: 'INS-HAPPY', lot: 'FG-HAPPY-1' })],
+      ['recordInspectionResult', inspection({ ...ref, lot: 'FG-HAPPY-1' })],
     ];
     const submitted = [];
     for (const [mutation, input] of steps) submitted.push(await submit(url, mutation, input));
@@ -99,7 +99,7 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
       quantity: 50,
       producedBy: { orderNumber: 'PO-HAPPY' },
       components: [{ lotNumber: 'L-RM7-OK', item: 'RM-7', quantity: 100, uom: 'EA' }],
-      inspections: [{ inspectionId: 'INS-HAPPY', inspectionType: 'FINAL', result: 'PASS', disposition: 'ACCEPT', inspector: 'qa-3' }],
+      inspections: [{ inspectionType: 'FINAL', result: 'PASS', disposition: 'ACCEPT', inspector: 'qa-3' }],
     });
     const component = (await gqlOk<{ lot: { consumedBy: { orderNumber: string }[]; quantity: number } }>(url, LOT, { lotNumber: 'L-RM7-OK', plant: 'P100' })).lot;
     expect(component.consumedBy).toEqual([{ orderNumber: 'PO-HAPPY' }]);

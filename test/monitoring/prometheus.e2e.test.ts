@@ -60,9 +60,9 @@ describe('Prometheus scraping a running control plane', () => {
     erp.lots.get('P100|L-RM8-OK')!.stock.UNRESTRICTED = 0;
     runtime.referenceSystems!.erp!.setFaults({ burst429: { remaining: 3, retryAfterSeconds: 0 } });
     const order = await completedOrder(url, 'FG-PROM-1', { orderNumber: 'PO-PROM-1' });
-    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: order.orderNumber, lot: 'FG-PROM-1', inspectionId: 'INS-P1' }));
+    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: order.orderNumber, lot: 'FG-PROM-1' }));
     await completedOrder(url, 'FG-PROM-2', { orderNumber: 'PO-PROM-2' });
-    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-PROM-2', lot: 'FG-PROM-2', inspectionId: 'INS-P2', result: 'FAIL', disposition: 'REJECT' }));
+    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-PROM-2', lot: 'FG-PROM-2', result: 'FAIL', disposition: 'REJECT' }));
     await acknowledgedOrder(url, { orderNumber: 'PO-PROM-3' });
     await submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber: 'PO-PROM-3', lot: 'L-RM7-EXPIRED' }));
     await acknowledgedOrder(url, { orderNumber: 'PO-PROM-RM8', components: [{ item: 'RM-8', quantity: 2, uom: 'KG', operationSequence: 10 }] });

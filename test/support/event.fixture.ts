@@ -2,6 +2,7 @@ import type { ReportMaterialConsumption } from '../../core/materials/report-mate
 import type { ReportOperationEvent } from '../../core/orders/report-operation-event.command';
 import type { ReportProductionCompletion } from '../../core/orders/report-production-completion.command';
 import type { AcknowledgePosting } from '../../core/postings/acknowledge-posting.command';
+import { finalInspectionId } from '../../core/quality/inspection-request';
 import type { RecordInspectionResult } from '../../core/quality/record-inspection-result.command';
 import type { ReportNonconformance } from '../../core/quality/report-nonconformance.command';
 
@@ -52,9 +53,10 @@ export function completion(overrides: Partial<ReportProductionCompletion> = {}):
   };
 }
 
+/** A final inspection result; by default it answers the inspection Plantgate requested for its lot. */
 export function inspection(overrides: Partial<RecordInspectionResult> = {}): RecordInspectionResult {
   return {
-    inspectionId: 'INS-1',
+    inspectionId: finalInspectionId(overrides.lot ?? 'FG-LOT-1'),
     orderNumber: 'PO-1000',
     plant: 'P100',
     lot: 'FG-LOT-1',

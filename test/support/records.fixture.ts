@@ -53,6 +53,7 @@ export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
     components: [],
     materialConsumptions: [],
     completions: [],
+    inspectionRequests: [],
     inspections: [],
     goodsReceipts: [],
     postings: [],
