@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Entry points and tools talk to a person on the terminal.
-    files: ['app/main.ts', 'app/demo/**', 'simulators/main.ts', 'bench/**', 'dashboards/**', 'scripts/**', 'test/**'],
+    files: ['app/main.ts', 'app/*.cli.ts', 'app/demo/**', 'simulators/main.ts', 'bench/**', 'dashboards/**', 'scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {

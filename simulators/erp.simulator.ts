@@ -41,6 +41,7 @@ export interface JournalEntry {
 
 export interface ErpSimulatorOptions {
   port?: number;
+  host?: string;
   /** The SQLite file ERP keeps its state in (journal, idempotency keys, stock, orders); in memory when absent. */
   dataFile?: string | null;
   clientId?: string;
@@ -181,7 +182,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
 
   const reference = await startReferenceServer({
     router,
-    port: options.port,
+    port: options.port, host: options.host,
     admin: (req) => {
       if (req.method !== 'POST' || req.path !== '/admin/token-ttl') return null;
       tokens.ttlSeconds = Number((req.body as { seconds: number }).seconds);

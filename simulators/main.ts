@@ -6,7 +6,7 @@ import { startReferenceSystems } from './reference-systems';
  * SIM_ERP_PORT, SIM_MES_PORT, SIM_QMS_PORT choose ports (0: any free one); PLANTGATE_URL is where MES and QMS send
  * their webhooks; SIM_AUTOMATION=on lets MES acknowledge and execute orders and QMS decide inspections;
  * SIM_DATA_DIR (default data/reference) is where they keep their state across restarts; SIM_SYSTEMS (default
- * erp,mes,qms) which of them to run.
+ * erp,mes,qms) which of them to run; SIM_HOST (default 127.0.0.1) where they listen.
  */
 async function main() {
   const automation = process.env.SIM_AUTOMATION === 'on';
@@ -16,6 +16,7 @@ async function main() {
     mes: wanted.has('mes'),
     qms: wanted.has('qms'),
     dataDir: process.env.SIM_DATA_DIR ?? path.join('data', 'reference'),
+    host: process.env.SIM_HOST ?? '127.0.0.1',
     ports: { erp: Number(process.env.SIM_ERP_PORT ?? 0), mes: Number(process.env.SIM_MES_PORT ?? 0), qms: Number(process.env.SIM_QMS_PORT ?? 0) },
     erpCredentials: { clientId: process.env.SIM_ERP_CLIENT_ID ?? 'plantgate', clientSecret: process.env.SIM_ERP_CLIENT_SECRET ?? 'plantgate-secret' },
     webhookSecret: process.env.WEBHOOK_SECRET,

@@ -38,6 +38,7 @@ export interface MesAutomation {
 
 export interface MesSimulatorOptions {
   port?: number;
+  host?: string;
   /** The SQLite file MES keeps its orders and received idempotency keys in; in memory when absent. */
   dataFile?: string | null;
   webhookUrl?: string | null;
@@ -80,7 +81,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
       return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
     },
   });
-  const reference = await startReferenceServer({ router, port: options.port, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
+  const reference = await startReferenceServer({ router, port: options.port, host: options.host, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
 
   /** Plays the order on the floor: acknowledgement, then each operation with consumptions, then completion. */
   async function run(order: MesOrder) {

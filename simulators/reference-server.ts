@@ -9,6 +9,8 @@ import { createWebhookSender } from './webhook.sender';
 export async function startReferenceServer(options: {
   router: (req: SimRequest) => Promise<SimResponse>;
   port?: number;
+  /** Where to listen: loopback unless told otherwise (a container listens on every interface). */
+  host?: string;
   random?: () => number;
   webhookUrl?: string | null;
   webhookSecret?: string;
@@ -22,7 +24,7 @@ export async function startReferenceServer(options: {
   const server = await serve(async (req) => {
     if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
     return options.admin?.(req) ?? faults.handle(req);
-  }, options.port);
+  }, options.port, options.host);
   return {
     webhook,
     /** Tracks a generated event sequence, so that idle() can wait for it. */

@@ -15,6 +15,8 @@ export interface ReferenceSystemsOptions {
   ports?: { erp?: number; mes?: number; qms?: number };
   /** Where each system keeps its state across restarts (erp.db, mes.db, qms.db); in memory when absent. */
   dataDir?: string | null;
+  /** Where they listen: loopback unless told otherwise. */
+  host?: string;
 }
 
 /** Starts the reference ERP, MES and QMS the configuration leaves to the embedded default. */
@@ -23,13 +25,14 @@ export async function startReferenceSystems(options: ReferenceSystemsOptions) {
   const erp: ErpSimulator | null = options.erp
     ? await startErpSimulator({
         port: options.ports?.erp,
+        host: options.host,
         dataFile: dataFile('erp'),
         clientId: options.erpCredentials?.clientId,
         clientSecret: options.erpCredentials?.clientSecret,
         tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds,
       })
     : null;
-  const common = { webhookSecret: options.webhookSecret };
+  const common = { webhookSecret: options.webhookSecret, host: options.host };
   const mes: MesSimulator | null = options.mes ? await startMesSimulator({ ...common, port: options.ports?.mes, dataFile: dataFile('mes'), automation: options.automation?.mes }) : null;
   const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ ...common, port: options.ports?.qms, dataFile: dataFile('qms'), automation: options.automation?.qms }) : null;
   return {

@@ -17,6 +17,12 @@ describe('alerting rules', () => {
     expect(result.status).toBe(0);
   });
 
+  it.each(['prometheus.yml', 'prometheus.local.yml'])('load from %s, which promtool checks as a whole', (config) => {
+    const result = promtool('check', 'config', config);
+    expect(result.stdout + result.stderr).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
   it('pass their unit tests, each rule firing and not firing (promtool test rules)', () => {
     const result = promtool('test', 'rules', 'alerts.test.yml');
     expect(result.stdout + result.stderr).toContain('SUCCESS');

@@ -11,7 +11,8 @@ describe('docker-compose.yml', () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const services = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '--services'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n').sort();
-    expect(services).toEqual(['gateway', 'grafana', 'mongodb', 'prometheus', 'rabbitmq', 'worker']);
+    expect(services).toEqual(['gateway', 'grafana', 'mongodb', 'prometheus', 'rabbitmq', 'reference-systems', 'worker']);
+    expect(result.stdout).toMatch(/ERP_URL: http:\/\/reference-systems:4101/);
     expect(result.stdout).toContain('rabbitmq_prometheus');
     expect(result.stdout).toContain('replSet');
     expect(result.stdout).toMatch(/alerts\.rules\.yml/);
