@@ -10,6 +10,10 @@ export interface DemoReport {
   duplicatesPrevented: { atGateway: number; atWorker: number };
   held: { held: number; releasedAndApplied: number; refused: number };
   exceptionsByType: Record<string, number>;
+  /** Each exception the run caused, with its order, rule and reason (the first 20). */
+  exceptions: { type: string; orderNumber: string; rule: string; reason: string }[];
+  /** The injected ERP outage: how long ERP refused calls, and how long until postings went through again. */
+  outage: { refusedForSeconds: number; postingsResumedAfterSeconds: number | null } | null;
   /** Faults the reference systems actually injected during the run. */
   faultsInjected: { erpRateLimited: number; erpUnavailable: number; resentWebhooks: number; reorderedWebhooks: number };
   integrity: { noNegativeStock: boolean; noReceiptBeforeQualityRelease: boolean; noPostingAppliedTwice: boolean };
@@ -22,6 +26,7 @@ export async function buildReport(
   orders: { plant: string; orderNumber: string }[],
   systems: { erp: ErpSimulator; mes: MesSimulator; qms: QmsSimulator },
   gatewayDuplicates: number,
+  outage: { startedAt: number; forMs: number } | null = null,
 ): Promise<DemoReport> {
   const ordersByState: Record<string, number> = {};
   let atWorker = 0;
@@ -45,6 +50,7 @@ export async function buildReport(
     const count = (await store.listExceptions({ type }, { first: 1 })).totalCount;
     if (count) exceptionsByType[type] = count;
   }
+  const exceptions = (await store.listExceptions({}, { first: 20 })).items.map((e) => ({ type: e.type, orderNumber: e.orderNumber, rule: e.rule, reason: e.reason }));
   const erpPostings: Record<string, number> = {};
   for (const entry of systems.erp.journal) erpPostings[entry.postingType] = (erpPostings[entry.postingType] ?? 0) + 1;
   const { violations, integrity } = integrityChecks(systems);
@@ -54,6 +60,8 @@ export async function buildReport(
     duplicatesPrevented: { atGateway: gatewayDuplicates, atWorker },
     held: { held, releasedAndApplied: released, refused },
     exceptionsByType,
+    exceptions,
+    outage: outage ? outageSeen(systems.erp, outage) : null,
     faultsInjected: {
       erpRateLimited: systems.erp.calls.filter((c) => c.status === 429).length,
       erpUnavailable: systems.erp.calls.filter((c) => c.status === 503).length,
@@ -62,6 +70,19 @@ export async function buildReport(
     },
     integrity,
     violations,
+  };
+}
+
+/**
+ * What the injected outage really cost: ERP refused for the time it was told to, but postings resume only when the
+ * circuit breaker lets a trial call through and the retry pauses end, which is longer.
+ */
+function outageSeen(erp: ErpSimulator, outage: { startedAt: number; forMs: number }) {
+  const end = outage.startedAt + outage.forMs;
+  const resumed = erp.calls.find((c) => c.path === '/api/postings' && c.at >= end && c.status < 300);
+  return {
+    refusedForSeconds: Math.round(outage.forMs / 100) / 10,
+    postingsResumedAfterSeconds: resumed ? Math.round((resumed.at - outage.startedAt) / 100) / 10 : null,
   };
 }
 

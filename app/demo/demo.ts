@@ -6,6 +6,7 @@ import { deleteTopologyAt } from '../../messaging/topology';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { startRuntime } from '../runtime';
+import { waitingFor } from '../../core/orders/waiting-for';
 import { buildReport, type DemoReport } from './demo.report';
 import { parseDemoOptions } from './demo.options';
 import { masterDataInErp, postingsInFlight } from './settling';
@@ -53,7 +54,14 @@ async function main() {
     erp.setFaults(profile.erp);
     mes.setFaults(profile.mes);
     qms.setFaults(profile.qms);
-    if (profile.outage) setTimeout(() => erp.setFaults({ outageMs: profile.outage!.forMs }), profile.outage.afterMs).unref();
+    let outage: { startedAt: number; forMs: number } | null = null;
+    if (profile.outage) {
+      const { afterMs, forMs } = profile.outage;
+      setTimeout(() => {
+        outage = { startedAt: Date.now(), forMs };
+        erp.setFaults({ outageMs: forMs });
+      }, afterMs).unref();
+    }
 
     const orders = demoOrders(options.orders, runId);
     say(`Plantgate demo ${runId}: ${orders.length} work orders in plants P1 and P2, faults ${options.faults}, GraphQL ${runtime.url}/graphql`);
@@ -67,8 +75,11 @@ async function main() {
     for (;;) {
       states = {};
       for (const o of orders) {
-        const state = (await runtime.store.getOrder(o.plant, o.orderNumber))?.state ?? 'NOT_YET_APPLIED';
-        states[state] = (states[state] ?? 0) + 1;
+        const order = await runtime.store.getOrder(o.plant, o.orderNumber);
+        const state = order?.state ?? 'NOT_YET_APPLIED';
+        // QUALITY_PENDING is two different waits: for QMS's decision, or (quality released) for ERP's receipt.
+        const shown = state === 'QUALITY_PENDING' && waitingFor(order!)?.startsWith("ERP's goods receipt") ? 'QUALITY_RELEASED (awaiting ERP receipt)' : state;
+        states[shown] = (states[shown] ?? 0) + 1;
       }
       say(`  ${new Date().toISOString().slice(11, 19)}  ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(' · ')}  | ERP journal ${erp.journal.length} · circuit ${runtime.circuitStates().erp}`);
       const done = Object.entries(states).every(([s]) => TERMINAL.has(s)) && (await postingsInFlight(runtime.store, orders)) === 0;
@@ -77,7 +88,7 @@ async function main() {
     }
     await Promise.race([Promise.all([mes.idle(), qms.idle()]), new Promise((resolve) => setTimeout(resolve, 3000))]);
     const duplicatesAtGateway = await gatewayDuplicates(runtime.url!);
-    const report = await buildReport(runtime.store, orders, { erp, mes, qms }, duplicatesAtGateway);
+    const report = await buildReport(runtime.store, orders, { erp, mes, qms }, duplicatesAtGateway, outage);
     printReport(report, say);
     const allDone = Object.keys(states).every((s) => TERMINAL.has(s));
     if (!allDone) say(`Not every order reached RECEIVED, FINANCIALLY_POSTED or QUALITY_HOLD within ${options.timeoutSeconds} s.`);
@@ -114,8 +125,13 @@ function printReport(r: DemoReport, say: (line: string) => void) {
   say(`Duplicates prevented:   ${r.duplicatesPrevented.atGateway} at the gateway, ${r.duplicatesPrevented.atWorker} at the workers`);
   say(`Held events:            ${r.held.held} held, ${r.held.releasedAndApplied} released and applied, ${r.held.refused} refused when decided or expired`);
   say(`Exceptions by type:     ${JSON.stringify(r.exceptionsByType)}`);
+  for (const e of r.exceptions) say(`  ${e.type} on ${e.orderNumber} (${e.rule}): ${e.reason}`);
   const f = r.faultsInjected;
   say(`Faults injected:        ERP 429 ${f.erpRateLimited}, ERP 503 ${f.erpUnavailable}, webhooks resent ${f.resentWebhooks}, reordered ${f.reorderedWebhooks}`);
+  if (r.outage) {
+    const resumed = r.outage.postingsResumedAfterSeconds === null ? 'postings had not resumed when the run ended' : `postings went through again ${r.outage.postingsResumedAfterSeconds} s after it began (circuit breaker half-open delay and retry pauses)`;
+    say(`ERP outage:             ERP refused calls for ${r.outage.refusedForSeconds} s; ${resumed}`);
+  }
   say(`Integrity (from ERP):   no negative stock ${r.integrity.noNegativeStock}; no receipt before quality release ${r.integrity.noReceiptBeforeQualityRelease}; no posting applied twice ${r.integrity.noPostingAppliedTwice}`);
   for (const v of r.violations) say(`  violation: ${v}`);
 }
