@@ -4,6 +4,7 @@ import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.processor';
 import type { InboundMessage } from '../core/workflow/inbound-message';
+import { createBoundedPublisher } from './bounded';
 import { decodeCommand, HEADERS } from './command.envelope';
 import { startOrderedConsumer, type OrderedConsumer, type Settlement } from './ordered.consumer';
 import type { Topology } from './topology';
@@ -45,7 +46,7 @@ export interface CommandConsumers {
  */
 export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
   const { connection, topology, processor, logger, observer } = options;
-  const sender = connection.createPublisher({ confirm: true, maxAttempts: 3, ...topology.publisherDeclarations });
+  const sender = createBoundedPublisher(connection, topology.publisherDeclarations, 'moving a command to a retry or dead-letter queue');
 
   async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string, reasonCode: string) {
     await options.store.recordAttempt(inbound.envelope.correlationId, inbound.attempt, reason).catch(() => undefined);

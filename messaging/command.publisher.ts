@@ -1,7 +1,8 @@
-import type { Connection, Publisher } from 'rabbitmq-client';
+import type { Connection } from 'rabbitmq-client';
 import type { Envelope } from '../core/intake/envelope';
 import { DomainError } from '../core/errors';
 import type { CommandPublishPort } from '../core/ports/publish.port';
+import { createBoundedPublisher, DEFAULT_BROKER_TIMEOUT_MS } from './bounded';
 import { encodeCommand } from './command.envelope';
 import { partitionOf } from './partition';
 import type { Topology } from './topology';
@@ -11,12 +12,8 @@ export interface CommandPublisher extends CommandPublishPort {
   close(): Promise<void>;
 }
 
-export function createCommandPublisher(connection: Connection, topology: Topology): CommandPublisher {
-  const publisher: Publisher = connection.createPublisher({
-    confirm: true,
-    maxAttempts: 3,
-    ...topology.publisherDeclarations,
-  });
+export function createCommandPublisher(connection: Connection, topology: Topology, confirmTimeoutMs = DEFAULT_BROKER_TIMEOUT_MS): CommandPublisher {
+  const publisher = createBoundedPublisher(connection, topology.publisherDeclarations, 'publishing a command', confirmTimeoutMs);
   return {
     async publish(envelope: Envelope) {
       const partition = partitionOf(envelope.scope.plant, envelope.scope.orderNumber, topology.partitions);

@@ -1,5 +1,8 @@
 import type { AsyncMessage, Channel, Connection, ConsumerProps } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
+import { bounded } from './bounded';
+
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
 /** What the handler decided: acknowledge, or give the message back to the queue for a later delivery. */
 export type Settlement = 'ack' | 'requeue';
@@ -75,15 +78,26 @@ export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (m
       if (!closing) scheduleSubscribe();
     });
     try {
-      if (declarations.queueOptions) await ch.queueDeclare(declarations.queueOptions);
-      for (const exchange of declarations.exchanges ?? []) await ch.exchangeDeclare(exchange);
-      for (const binding of declarations.queueBindings ?? []) await ch.queueBind(binding);
-      await ch.basicQos({ prefetchCount: options.prefetch });
+      // Bounded like every wait on the broker: a set-up that hangs while the broker restarts is abandoned and retried.
+      await bounded(
+        (async () => {
+          if (declarations.queueOptions) await ch.queueDeclare(declarations.queueOptions);
+          for (const exchange of declarations.exchanges ?? []) await ch.exchangeDeclare(exchange);
+          for (const binding of declarations.queueBindings ?? []) await ch.queueBind(binding);
+          await ch.basicQos({ prefetchCount: options.prefetch });
+        })(),
+        SUBSCRIBE_TIMEOUT_MS,
+        `subscribing to ${declarations.queue}`,
+      );
       if (closing) return void (await ch.close());
-      await ch.basicConsume({ queue: declarations.queue! }, (msg) => {
-        buffer.push(msg);
-        pump(ch);
-      });
+      await bounded(
+        ch.basicConsume({ queue: declarations.queue! }, (msg) => {
+          buffer.push(msg);
+          pump(ch);
+        }),
+        SUBSCRIBE_TIMEOUT_MS,
+        `subscribing to ${declarations.queue}`,
+      );
       failures = 0;
     } catch (error) {
       if (ch.active) await ch.close().catch(() => undefined);

@@ -3,6 +3,7 @@ import type { PrincipalRef } from '../core/auth/principal';
 import { DownstreamError, isRetryable } from '../core/errors';
 import type { DeliveryReceipt, DownstreamPort, OutboundMessage } from '../core/ports/downstream.port';
 import type { Logger } from '../core/ports/logger.port';
+import { createBoundedPublisher } from './bounded';
 import { HEADERS } from './command.envelope';
 import { startOrderedConsumer, type OrderedConsumer, type Settlement } from './ordered.consumer';
 import type { Topology } from './topology';
@@ -35,7 +36,7 @@ export interface OutboundConsumerOptions {
  */
 export function startOutboundConsumers(options: OutboundConsumerOptions) {
   const { topology, logger } = options;
-  const sender = options.connection.createPublisher({ confirm: true, maxAttempts: 3, ...topology.publisherDeclarations });
+  const sender = createBoundedPublisher(options.connection, topology.publisherDeclarations, 'dead-lettering an outbound message');
   const stopping = new AbortController();
 
   async function deliverWithRetries(port: DownstreamPort, message: OutboundMessage, log: Logger): Promise<{ receipt: DeliveryReceipt } | { failed: string }> {

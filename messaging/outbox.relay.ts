@@ -3,6 +3,7 @@ import type { Connection } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
 import type { OutboxEntry } from '../core/ports/records';
 import type { Store } from '../core/ports/store.port';
+import { createBoundedPublisher } from './bounded';
 import { HEADERS } from './command.envelope';
 import type { Topology } from './topology';
 
@@ -32,7 +33,9 @@ export interface OutboxRelay {
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const owner = `relay-${randomUUID()}`;
-  const publisher = options.connection.createPublisher({ confirm: true, maxAttempts: 3, ...options.topology.publisherDeclarations });
+  // A stuck publish would stop the relay for good: each waits at most the broker timeout; the pass then fails and the
+  // next one starts over from the oldest entry this relay still holds, so entries keep their order.
+  const publisher = createBoundedPublisher(options.connection, options.topology.publisherDeclarations, 'relaying an outbox entry');
   const log = options.logger.child({ component: 'outbox-relay' });
   let running: Promise<void> | null = null;
   let again = false;

@@ -202,7 +202,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         for (let i = 0; i < limit; i++) {
           const now = Date.now();
           const doc = await outbox.findOneAndUpdate(
-            { publishedAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+            { publishedAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: owner, id: { $nin: claimed.map((c) => c.id) } }] },
             { $set: { leaseOwner: owner, leaseUntil: now + leaseMs } },
             { sort: { _id: 1 }, returnDocument: 'after' },
           );

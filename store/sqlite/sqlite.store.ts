@@ -309,8 +309,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           const busy = db.prepare('SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1').get(now, owner);
           if (busy) return [];
           const rows = db
-            .prepare('SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ?) ORDER BY seq LIMIT ?')
-            .all(now, limit) as OutboxRow[];
+            .prepare('SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) ORDER BY seq LIMIT ?')
+            .all(now, owner, limit) as OutboxRow[];
           const lease = db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
           rows.forEach((row) => lease.run(owner, now + leaseMs, row.id));
           return rows.map(outboxFromRow);
@@ -340,14 +340,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 }
 
+/**
+ * Applies the migrations the file has not had, one per write transaction. The version is read under the write lock:
+ * several processes opening a new file at once (a gateway and workers starting together) take turns instead of
+ * each running the first migration.
+ */
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  MIGRATIONS.slice(current).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${current + index + 1}`);
+  for (;;) {
+    const upToDate = db.transaction((): boolean => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= MIGRATIONS.length) return true;
+      db.exec(MIGRATIONS[current]!);
+      db.pragma(`user_version = ${current + 1}`);
+      return false;
     }).immediate();
-  });
+    if (upToDate) return;
+  }
 }
 
 function definedPairs(pairs: [string, unknown][]): [string, unknown][] {

@@ -198,6 +198,17 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect((await store.claimOutbox('relay-b', 10, 60_000)).map((e) => e.id)).toEqual([second.outbox[0]!.id]);
     });
 
+    it('gives a relay back the entries it still holds, oldest first, after a pass that failed half-way', async () => {
+      const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
+      const first = anApplyUnit(order, 0);
+      const second = anApplyUnit({ ...order, version: 2 }, 1);
+      await store.commit(first);
+      await store.commit(second);
+      expect((await store.claimOutbox('relay-a', 1, 60_000)).map((e) => e.id)).toEqual([first.outbox[0]!.id]);
+      // The publish of the first entry failed: the next pass must start with it again, not skip to the second.
+      expect((await store.claimOutbox('relay-a', 10, 60_000)).map((e) => e.id)).toEqual([first.outbox[0]!.id, second.outbox[0]!.id]);
+    });
+
     it('takes back an expired outbox lease', async () => {
       const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
       await store.commit(unit);
