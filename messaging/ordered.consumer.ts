@@ -48,7 +48,9 @@ export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (m
     if (!msg) return;
     inHand = settle(ch, msg).finally(() => {
       inHand = null;
-      pump(ch);
+      // The channel may have been replaced while this message was in hand: the new one's deliveries (this message
+      // again among them, redelivered) waited for it, and go on now.
+      if (channel) pump(channel);
     });
   }
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../app/config';
 import { topologyOf } from '../../app/runtime';
 import { deleteTopologyAt } from '../../messaging/topology';
 import { managedProcess, type ManagedProcess } from './fleet';
-import { freePort, startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { freePort, startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
 
 /** A whole Plantgate installation in separate processes, reaching RabbitMQ through a proxy of its own. */
 export interface ChaosInstallation {
