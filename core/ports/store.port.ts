@@ -1,3 +1,4 @@
+import type { ApiKeyRecord } from '../auth/api-key';
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord, OrderState } from '../orders/order.types';
 import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
@@ -42,14 +43,17 @@ export type SubmissionOutcome =
   /** The key exists with other content: nothing was recorded. */
   | { outcome: 'conflict'; originalCorrelationId: string };
 
+/** `plants`: only these plants (a principal's scope); an empty list matches nothing. Absent: every plant. */
 export interface OrderFilter {
   plant?: string;
+  plants?: readonly string[];
   state?: OrderState;
   item?: string;
 }
 
 export interface ExceptionFilter {
   plant?: string;
+  plants?: readonly string[];
   status?: ExceptionStatus;
   type?: ExceptionType;
   orderNumber?: string;
@@ -115,10 +119,10 @@ export interface Store {
   countOpenExceptions(): Promise<{ plant: string; type: ExceptionType; count: number }[]>;
   countHeld(): Promise<{ plant: string; count: number }[]>;
   outboxBacklog(): Promise<{ count: number; oldestCreatedAt: string | null }>;
-  /** Orders that entered `state` before `before`, oldest first. */
-  listOrdersInStateSince(state: OrderState, before: string, plant: string | undefined, limit: number): Promise<{ plant: string; orderNumber: string; state: OrderState; stateSince: string }[]>;
-  /** Transactions in `status` not updated since `before`, oldest first. */
-  listTransactionsInStatusSince(status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number): Promise<TransactionRecord[]>;
+  /** Orders that entered `state` before `before`, oldest first; in `plants` only, unless undefined. */
+  listOrdersInStateSince(state: OrderState, before: string, plants: readonly string[] | undefined, limit: number): Promise<{ plant: string; orderNumber: string; state: OrderState; stateSince: string }[]>;
+  /** Transactions in `status` not updated since `before`, oldest first; in `plants` only, unless undefined. */
+  listTransactionsInStatusSince(status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number): Promise<TransactionRecord[]>;
 
   /**
    * Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first; none while another owner
@@ -127,6 +131,16 @@ export interface Store {
   claimOutbox(owner: string, limit: number, leaseMs: number): Promise<OutboxEntry[]>;
   markOutboxPublished(ids: string[]): Promise<void>;
   listOutbox(filter: { correlationId?: string; unpublishedOnly?: boolean }): Promise<OutboxEntry[]>;
+
+  /** API keys, kept only as hashes of their secrets. */
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  /** Every key, revoked and expired ones included, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; a key already revoked keeps its first revocation. */
+  revokeApiKey(id: string, at: string, by: string): Promise<void>;
+  /** Keys ever created, revoked ones included: one is enough to end the open local mode for good. */
+  countApiKeys(): Promise<number>;
 
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;

@@ -23,20 +23,20 @@ export function mongoMonitoringReads(db: Db) {
       const oldest = await pending.find({ publishedAt: null }).sort({ _id: 1 }).limit(1).next();
       return { count, oldestCreatedAt: (oldest?.createdAt as string | undefined) ?? null };
     },
-    listOrdersInStateSince: async (state: OrderState, before: string, plant: string | undefined, limit: number) =>
+    listOrdersInStateSince: async (state: OrderState, before: string, plants: readonly string[] | undefined, limit: number) =>
       (
         await db
           .collection('orders')
-          .find({ state, stateSince: { $lt: before }, ...(plant ? { plant } : {}) }, { projection: { _id: 0, plant: 1, orderNumber: 1, state: 1, stateSince: 1 } })
+          .find({ state, stateSince: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) }, { projection: { _id: 0, plant: 1, orderNumber: 1, state: 1, stateSince: 1 } })
           .sort({ stateSince: 1 })
           .limit(limit)
           .toArray()
       ).map((d) => d as unknown as { plant: string; orderNumber: string; state: OrderState; stateSince: string }),
-    listTransactionsInStatusSince: async (status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number) =>
+    listTransactionsInStatusSince: async (status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number) =>
       (
         await db
           .collection('transactions')
-          .find({ status, updatedAt: { $lt: before }, ...(plant ? { plant } : {}) }, { projection: { _id: 0 } })
+          .find({ status, updatedAt: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) }, { projection: { _id: 0 } })
           .sort({ updatedAt: 1 })
           .limit(limit)
           .toArray()

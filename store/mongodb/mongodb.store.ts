@@ -1,4 +1,5 @@
 import { MongoClient, MongoServerError, ObjectId, type ClientSession, type Db, type Filter } from 'mongodb';
+import type { ApiKeyRecord } from '../../core/auth/api-key';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
@@ -54,6 +55,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const audit = db.collection<AuditDoc>('audit');
   const outbox = db.collection<OutboxDoc>('outbox');
   const exceptions = db.collection<ExceptionDoc>('exceptions');
+  const apiKeys = db.collection<ApiKeyRecord & { _id: string }>('api_keys');
   const reference = mongoReference(db);
   const monitoring = mongoMonitoringReads(db);
 
@@ -83,7 +85,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     request: PageRequest,
     map: (doc: D) => T,
   ): Promise<Page<T>> {
-    const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null));
+    const { plants, ...equal } = filter;
+    const query: Record<string, unknown> = Object.fromEntries(Object.entries(equal).filter(([, v]) => v !== undefined && v !== null));
+    // A principal's plants: the asked plant must be among them, and with no plant asked any of them will do.
+    if (Array.isArray(plants)) query.plant = query.plant === undefined ? { $in: plants } : { $eq: query.plant, $in: plants };
     const collection = db.collection(collectionName);
     const totalCount = await collection.countDocuments(query);
     const after = decodeCursor(request.after, /^[0-9a-f]{24}$/);
@@ -224,6 +229,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           return entry;
         });
       }),
+
+    insertApiKey: (key) => guard(async () => void (await apiKeys.insertOne({ _id: key.id, ...key }))),
+    getApiKey: (id) => guard(async () => strip(await apiKeys.findOne({ _id: id })) as ApiKeyRecord | null),
+    listApiKeys: () => guard(async () => (await apiKeys.find().sort({ createdAt: 1, _id: 1 }).toArray()).map((d) => strip(d) as ApiKeyRecord)),
+    revokeApiKey: (id, at, by) => guard(async () => void (await apiKeys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at, revokedBy: by } }))),
+    countApiKeys: () => guard(() => apiKeys.countDocuments()),
 
     ping: () => guard(async () => void (await db.command({ ping: 1 }))),
     close: () => client.close(),

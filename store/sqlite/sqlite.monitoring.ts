@@ -20,15 +20,20 @@ export function sqliteMonitoringReads(db: Database.Database) {
       const row = stmt.backlog.get()!;
       return { count: row.count, oldestCreatedAt: row.oldest };
     },
-    listOrdersInStateSince: (state: OrderState, before: string, plant: string | undefined, limit: number) =>
+    listOrdersInStateSince: (state: OrderState, before: string, plants: readonly string[] | undefined, limit: number) =>
       db
-        .prepare(`SELECT plant, order_number AS orderNumber, state, state_since AS stateSince FROM orders WHERE state = ? AND state_since < ? ${plant ? 'AND plant = ?' : ''} ORDER BY state_since LIMIT ?`)
-        .all(...[state, before, ...(plant ? [plant] : []), limit]) as { plant: string; orderNumber: string; state: OrderState; stateSince: string }[],
-    listTransactionsInStatusSince: (status: TransactionRecord['status'], before: string, plant: string | undefined, limit: number) =>
+        .prepare(`SELECT plant, order_number AS orderNumber, state, state_since AS stateSince FROM orders WHERE state = ? AND state_since < ? ${inPlants(plants)} ORDER BY state_since LIMIT ?`)
+        .all(state, before, ...(plants ?? []), limit) as { plant: string; orderNumber: string; state: OrderState; stateSince: string }[],
+    listTransactionsInStatusSince: (status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number) =>
       (
         db
-          .prepare(`SELECT * FROM transactions WHERE status = ? AND updated_at < ? ${plant ? 'AND plant = ?' : ''} ORDER BY updated_at LIMIT ?`)
-          .all(...[status, before, ...(plant ? [plant] : []), limit]) as TransactionRow[]
+          .prepare(`SELECT * FROM transactions WHERE status = ? AND updated_at < ? ${inPlants(plants)} ORDER BY updated_at LIMIT ?`)
+          .all(status, before, ...(plants ?? []), limit) as TransactionRow[]
       ).map(transactionFromRow),
   };
+}
+
+/** The clause narrowing a query to some plants (`plants` bound after the other values), or nothing for every plant. */
+function inPlants(plants: readonly string[] | undefined): string {
+  return plants === undefined ? '' : `AND plant IN (${plants.map(() => '?').join(', ')})`;
 }

@@ -178,4 +178,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Starts of redelivered messages: isolates a message that kills its worker every time it is processed.
   `CREATE TABLE redelivered_starts (correlation_id TEXT PRIMARY KEY, starts INTEGER NOT NULL);`,
+  // API keys: the record as a document, the secret only as its hash.
+  `CREATE TABLE api_keys (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
 ];

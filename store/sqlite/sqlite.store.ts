@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { ApiKeyRecord } from '../../core/auth/api-key';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
@@ -199,8 +200,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   function page<Row extends { seq: number }, T>(table: string, where: [string, unknown][], request: PageRequest, map: (row: Row) => T): Page<T> {
-    const clauses = where.map(([column]) => `${column} = ?`);
-    const values = where.map(([, value]) => value);
+    // A list value is a set to match (a principal's plants): `IN (…)`, and an empty set matches nothing.
+    const clauses = where.map(([column, value]) => (Array.isArray(value) ? `${column} IN (${value.map(() => '?').join(', ') || 'NULL'})` : `${column} = ?`));
+    const values = where.flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
     const filter = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${filter}`).get(...values) as { n: number }).n;
     const after = decodeCursor(request.after, /^[1-9][0-9]{0,15}$/);
@@ -261,7 +263,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         page<OrderRow & { seq: number }, OrderRecord>(
           '(SELECT *, id AS seq FROM orders)',
-          definedPairs([['plant', filter.plant], ['state', filter.state], ['item', filter.item]]),
+          definedPairs([['plant', filter.plant], ['plant', filter.plants], ['state', filter.state], ['item', filter.item]]),
           request,
           orderFromRow,
         ),
@@ -270,7 +272,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         page<ExceptionRow, ExceptionRecord>(
           'exceptions',
-          definedPairs([['plant', filter.plant], ['status', filter.status], ['type', filter.type], ['order_number', filter.orderNumber]]),
+          definedPairs([['plant', filter.plant], ['plant', filter.plants], ['status', filter.status], ['type', filter.type], ['order_number', filter.orderNumber]]),
           request,
           exceptionFromRow,
         ),
@@ -332,6 +334,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const sql = `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
         return (db.prepare(sql).all(...values) as OutboxRow[]).map(outboxFromRow);
       }),
+
+    insertApiKey: (key) => write(() => void db.prepare('INSERT INTO api_keys (id, created_at, doc) VALUES (?, ?, ?)').run(key.id, key.createdAt, JSON.stringify(key))),
+    getApiKey: async (id) => guard(() => mapOrNull(db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE id = ?').get(id), (r) => JSON.parse(r.doc) as ApiKeyRecord)),
+    listApiKeys: async () => guard(() => db.prepare<[], { doc: string }>('SELECT doc FROM api_keys ORDER BY created_at, id').all().map((r) => JSON.parse(r.doc) as ApiKeyRecord)),
+    revokeApiKey: (id, at, by) =>
+      write(() => void db.prepare("UPDATE api_keys SET doc = json_set(doc, '$.revokedAt', ?, '$.revokedBy', ?) WHERE id = ? AND json_extract(doc, '$.revokedAt') IS NULL").run(at, by, id)),
+    countApiKeys: async () => guard(() => db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys').get()!.n),
 
     ping: async () => guard(() => void db.prepare('SELECT 1').get()),
     close: async () => {

@@ -173,6 +173,32 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(next.items.map((o) => o.orderNumber)).toEqual(['PO-1']);
     });
 
+    it('narrows lists to a set of plants (a principal\'s scope); an empty set shows nothing', async () => {
+      const [p1, p2, p3] = [1, 2, 3].map((n) => `P${n}-${randomUUID()}`) as [string, string, string];
+      for (const plant of [p1, p2, p3]) await store.commit(anApplyUnit(anOrder({ plant, orderNumber: 'PO-1' }), 0));
+      const plantsOf = (page: { items: { plant: string }[] }) => page.items.map((o) => o.plant).sort();
+      expect(plantsOf(await store.listOrders({ plants: [p1, p2] }, { first: 1000 })).filter((p) => [p1, p2, p3].includes(p))).toEqual([p1, p2].sort());
+      expect(await store.listOrders({ plant: p3, plants: [p1, p2] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
+      expect(await store.listOrders({ plant: p1, plants: [p1, p2] }, { first: 10 })).toMatchObject({ totalCount: 1 });
+      expect(await store.listOrders({ plants: [] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
+      expect(await store.listExceptions({ plants: [] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
+    });
+
+    it('keeps API keys as records with a hash, lists them, and revokes a key once', async () => {
+      const id = randomUUID().slice(0, 12);
+      const key = { id, name: 'MES line 1', roles: ['INTEGRATOR' as const], plants: ['P1'], secretHash: 'ab'.repeat(32), createdAt: new Date().toISOString(), createdBy: 'cli:root', expiresAt: null, revokedAt: null, revokedBy: null };
+      const before = await store.countApiKeys();
+      await store.insertApiKey(key);
+      expect(await store.getApiKey(id)).toEqual(key);
+      expect(await store.getApiKey('no-such-key')).toBeNull();
+      expect(await store.countApiKeys()).toBe(before + 1);
+      expect((await store.listApiKeys()).filter((k) => k.id === id)).toEqual([key]);
+      await store.revokeApiKey(id, '2030-01-01T00:00:00.000Z', 'key:admin');
+      await store.revokeApiKey(id, '2031-01-01T00:00:00.000Z', 'key:other');
+      expect(await store.getApiKey(id)).toEqual({ ...key, revokedAt: '2030-01-01T00:00:00.000Z', revokedBy: 'key:admin' });
+      expect(await store.countApiKeys()).toBe(before + 1);
+    });
+
     it('leases outbox entries to one relay at a time and forgets them once published', async () => {
       const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
       await store.commit(unit);
@@ -235,7 +261,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
         { plant, state: 'ACKNOWLEDGED', count: 1 },
         { plant, state: 'RELEASED', count: 2 },
       ]);
-      const stale = await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', plant, 10);
+      const stale = await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', [plant], 10);
       expect(stale).toEqual([{ plant, orderNumber: 'A', state: 'RELEASED', stateSince: old }]);
       const backlog = await store.outboxBacklog();
       expect(backlog.count).toBeGreaterThanOrEqual(3);
@@ -246,7 +272,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       const exception = { id: `${id}:r`, type: 'VALIDATION' as const, reason: 'r', status: 'OPEN' as const, plant, orderNumber: 'A', correlationId: id, messageType: t.envelope.command.messageType, payload: {}, rule: 'r', ruleSetVersion: 1, createdAt: old };
       await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [exception] });
       expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([{ plant, type: 'VALIDATION', count: 1 }]);
-      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', plant, 10)).toEqual([t]);
+      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [plant], 10)).toEqual([t]);
+      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [], 10)).toEqual([]);
+      expect(await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', [`${plant}-other`], 10)).toEqual([]);
 
       const held = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'HELD' });
       const heldId = held.envelope.correlationId;
