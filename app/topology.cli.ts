@@ -21,8 +21,10 @@ async function main() {
   try {
     await connection.onConnect(10_000);
     const busy: string[] = [];
+    let existing = 0;
     for (const queue of topology.allQueues()) {
       const state = await connection.queueDeclare({ queue, passive: true }).catch(() => null);
+      if (state) existing += 1;
       if (state && (state.consumerCount > 0 || state.messageCount > 0)) busy.push(`${queue} (${state.consumerCount} consumers, ${state.messageCount} messages)`);
     }
     if (busy.length && !flags.includes('--force')) {
@@ -30,7 +32,7 @@ async function main() {
       process.exit(1);
     }
     await deleteTopology(connection, topology);
-    console.log(`Deleted ${topology.allQueues().length} queues and ${topology.allExchanges().length} exchanges of ${config.TOPOLOGY_PREFIX} on ${redact(config.AMQP_URL)}`);
+    console.log(`Deleted ${existing} queues (and the exchanges) of ${config.TOPOLOGY_PREFIX} on ${redact(config.AMQP_URL)}${existing ? '' : ': there were none'}`);
   } finally {
     await connection.close();
   }
