@@ -1,18 +1,27 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../app/logger';
+import { generateApiKey } from '../core/auth/api-key';
 import { startRuntime } from '../app/runtime';
 import { freshInstallation } from './installation';
 import { runLoad, startProcess } from './processes';
 import { percentile, sleep } from './stats';
 import { planPlantDay } from './scorecard/plant-day';
 
-/** Submits/s through GraphQL over HTTP into a gateway process (publishing to the broker, recording each key). */
-export async function ingestion(seconds: number): Promise<{ rps: number; non2xx: number }> {
+/**
+ * Submits/s through GraphQL over HTTP into a gateway process (publishing to the broker, recording each key): in the
+ * open local mode, or authenticated with an API key (given by API_KEYS, the lookup of a production key). The rate
+ * limit is lifted in both: this measures what authentication costs, not the limit.
+ */
+export async function ingestion(seconds: number, auth: 'open' | 'api-key' = 'open'): Promise<{ rps: number; non2xx: number }> {
   const install = await freshInstallation();
-  const gateway = await startProcess('app/main.ts', ['gateway'], { ...install.env, PORT: '0' }, /GraphQL (http:\/\/[^/]+)\/graphql/);
+  const key = generateApiKey();
+  const keys: Record<string, string> = auth === 'api-key' ? { API_KEYS: JSON.stringify([{ id: key.id, name: 'bench integrator', roles: ['INTEGRATOR'], plants: '*', secretHash: key.secretHash }]) } : {};
+  const gateway = await startProcess('app/main.ts', ['gateway'], { ...install.env, PORT: '0', RATE_LIMIT_PER_S: '1000000', ...keys }, /GraphQL (http:\/\/[^/]+)\/graphql/);
   try {
-    const result = await runLoad({ url: gateway.match[1]!, kind: 'release', connections: 10, seconds, prefix: `ING-${randomUUID().slice(0, 6)}` });
+    const authorization = auth === 'api-key' ? `Bearer ${key.key}` : undefined;
+    const result = await runLoad({ url: gateway.match[1]!, kind: 'release', connections: 10, seconds, prefix: `ING-${randomUUID().slice(0, 6)}`, authorization });
+    if (result.non2xx > 0) throw new Error(`ingestion (${auth}): ${result.non2xx} requests refused`);
     return { rps: result.rps, non2xx: result.non2xx };
   } finally {
     await gateway.stop();

@@ -36,7 +36,7 @@ export interface LoadResult {
 }
 
 /** Runs the load generator process against `url`. */
-export async function runLoad(options: { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string }): Promise<LoadResult> {
+export async function runLoad(options: { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string; authorization?: string }): Promise<LoadResult> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bench', 'load', 'load.runner.ts'), JSON.stringify(options)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

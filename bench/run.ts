@@ -31,8 +31,9 @@ async function main() {
   const processing = await collect(REPS, () => processingRun(size.orders, 1));
   const twoWorkers = await collect(REPS, () => processingRun(size.orders, 2));
 
-  log('ingestion and bare Apollo');
+  log('ingestion (open local mode, then with an API key) and bare Apollo');
   const ingest = await repeat(REPS, async () => (await ingestion(size.httpSeconds)).rps);
+  const ingestWithKey = await repeat(REPS, async () => (await ingestion(size.httpSeconds, 'api-key')).rps);
   const bare = await repeat(REPS, () => bareApollo(size.httpSeconds));
 
   log('submit → applied latency at 1,000/s');
@@ -81,6 +82,10 @@ async function main() {
     ingestion_mutations_per_s: ingest.median,
     bare_apollo_mutations_per_s: bare.median,
     ingestion_ratio: round(ingest.median / bare.median),
+    ingestion_api_key_mutations_per_s: ingestWithKey.median,
+    ingestion_api_key_ratio: round(ingestWithKey.median / bare.median),
+    /** What authenticating every request with an API key costs of ingestion throughput (target: under 10 %). */
+    authentication_cost: round(1 - ingestWithKey.median / ingest.median),
     latency_p50_ms: latencyP50.median,
     latency_p99_ms: latencyP99.median,
     latency_p50_ratio: round(latencyP50.median / rawP50.median),
@@ -101,6 +106,7 @@ async function main() {
       processing_events_per_s: processingFig,
       processing_two_workers_events_per_s: figure(twoWorkers.map((r) => r.eventsPerSecond)),
       ingestion_mutations_per_s: ingest,
+      ingestion_api_key_mutations_per_s: ingestWithKey,
       bare_apollo_mutations_per_s: bare,
       latency_p50_ms: latencyP50,
       latency_p99_ms: latencyP99,
@@ -140,7 +146,8 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
   row('raw broker latency p99 @1000/s', f.raw_broker_latency_p99_ms as Figure, 'ms');
   row('processing, one worker', f.processing_events_per_s as Figure, 'ev/s', `ratio to raw ${String(r.processing_ratio)}, worker CPU ${String(r.worker_cpu_ms_per_event)} ms/event`);
   row('processing, two workers', f.processing_two_workers_events_per_s as Figure, 'ev/s', `in order: ${String(r.processing_two_workers_in_order)}`);
-  row('ingestion (GraphQL submit)', f.ingestion_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_ratio)}`);
+  row('ingestion (GraphQL submit), open mode', f.ingestion_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_ratio)}`);
+  row('ingestion with an API key', f.ingestion_api_key_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_api_key_ratio)}, authentication costs ${String(r.authentication_cost)}`);
   row('bare @apollo/server', f.bare_apollo_mutations_per_s as Figure, 'req/s');
   row('submit→applied p50 @1000/s', f.latency_p50_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p50_ratio)}`);
   row('submit→applied p99 @1000/s', f.latency_p99_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p99_ratio)}`);

@@ -85,7 +85,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const chaos = await startChaosInstallation({ amqpUrl: options.amqpUrl, gateways: 2, workers: 2 });
   options.log(`chaos ${options.mode} ${chaos.runId}: ${options.orders} orders, logs in ${chaos.dir}`);
-  const integrator = createIntegrator({ gateways: chaos.urls.gateways, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: options.paceMs });
+  const integrator = createIntegrator({ gateways: chaos.urls.gateways, apiKey: chaos.apiKey, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: options.paceMs });
   const injected: Record<string, number> = {};
   let keepFiles = true;
   try {

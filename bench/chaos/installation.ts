@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../../app/config';
 import { topologyOf } from '../../app/runtime';
+import { generateApiKey } from '../../core/auth/api-key';
 import { deleteTopologyAt } from '../../messaging/topology';
 import { managedProcess, type ManagedProcess } from './fleet';
 import { freePort, startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy';
@@ -19,6 +20,8 @@ export interface ChaosInstallation {
   /** The reference ERP, MES and QMS, in one process of their own, keeping their state under `dir`. */
   systems: ManagedProcess;
   urls: { gateways: string[]; workerMetrics: string[]; erp: string; mes: string; qms: string };
+  /** The integrator's API key (given to the gateways by API_KEYS): the run is authenticated, like production. */
+  apiKey: string;
   /** Stops everything, deletes the topology and, unless kept for a look, the files. */
   teardown(keepFiles: boolean): Promise<void>;
 }
@@ -33,7 +36,12 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
   const [erpPort, mesPort, qmsPort] = [await freePort(), await freePort(), await freePort()];
   const sqliteFile = path.join(dir, 'plantgate.db');
   const urls = { erp: `http://127.0.0.1:${erpPort}`, mes: `http://127.0.0.1:${mesPort}`, qms: `http://127.0.0.1:${qmsPort}`, gateways: [] as string[], workerMetrics: [] as string[] };
+  // Authenticated and signed like production: an integrator key by configuration, MES and QMS signing webhooks.
+  const integratorKey = generateApiKey();
+  const webhookSecret = randomBytes(24).toString('base64url');
   const env: Record<string, string> = {
+    API_KEYS: JSON.stringify([{ id: integratorKey.id, name: 'chaos integrator', roles: ['INTEGRATOR', 'VIEWER'], plants: '*', secretHash: integratorKey.secretHash }]),
+    WEBHOOK_SECRET: webhookSecret,
     AMQP_URL: proxied.toString(),
     AMQP_CONNECT_TIMEOUT_MS: '120000',
     TOPOLOGY_PREFIX: `chaos.${runId}`,
@@ -62,7 +70,7 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
     name: 'reference systems',
     entry: 'simulators/main.ts',
     args: [],
-    env: { SIM_ERP_PORT: String(erpPort), SIM_MES_PORT: String(mesPort), SIM_QMS_PORT: String(qmsPort), SIM_DATA_DIR: path.join(dir, 'reference') },
+    env: { SIM_ERP_PORT: String(erpPort), SIM_MES_PORT: String(mesPort), SIM_QMS_PORT: String(qmsPort), SIM_DATA_DIR: path.join(dir, 'reference'), WEBHOOK_SECRET: webhookSecret },
     logFile: path.join(dir, 'systems.log'),
     ready: /Reference systems:/,
   });
@@ -90,6 +98,7 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
     workers,
     systems,
     urls,
+    apiKey: integratorKey.key,
     async teardown(keepFiles) {
       await Promise.all([...gateways, ...workers, systems].map((p) => p.stop().catch(() => undefined)));
       await proxy.close();

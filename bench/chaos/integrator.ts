@@ -30,6 +30,8 @@ export function chaosReferenceData(): UpsertReferenceData {
 
 export interface IntegratorOptions {
   gateways: string[];
+  /** The adapters' API key: INTEGRATOR in every plant. */
+  apiKey: string;
   qmsUrl: string;
   runId: string;
   /** Pause between two events of one order, as a plant floor paces them. */
@@ -53,7 +55,7 @@ export function createIntegrator(options: IntegratorOptions) {
       try {
         const response = await fetch(`${url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
           body: JSON.stringify({ query: submitMutationDocument(mutation), variables: { input: payload } }),
           signal: AbortSignal.timeout(15_000),
         });

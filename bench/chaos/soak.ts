@@ -17,7 +17,7 @@ export interface SoakSample {
  */
 export async function runSoak(options: { amqpUrl: string; minutes: number; log: (line: string) => void }) {
   const chaos = await startChaosInstallation({ amqpUrl: options.amqpUrl, gateways: 1, workers: 1 });
-  const integrator = createIntegrator({ gateways: chaos.urls.gateways, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: 50 });
+  const integrator = createIntegrator({ gateways: chaos.urls.gateways, apiKey: chaos.apiKey, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: 50 });
   const samples: SoakSample[] = [];
   let keep = true;
   try {

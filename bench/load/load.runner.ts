@@ -2,9 +2,9 @@ import autocannon from 'autocannon';
 
 /**
  * The load generator, run as its own process so that it does not share a CPU queue with the server it measures.
- * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read', connections, seconds, rate? }. Prints JSON results.
+ * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read', connections, seconds, rate?, authorization? }. Prints JSON results.
  */
-const options = JSON.parse(process.argv[2]!) as { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string };
+const options = JSON.parse(process.argv[2]!) as { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string; authorization?: string };
 let counter = 0;
 
 const RELEASE = 'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId status } }';
@@ -29,7 +29,7 @@ const instance = autocannon(
     connections: options.connections,
     duration: options.seconds,
     ...(options.rate ? { overallRate: options.rate } : {}),
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...(options.authorization ? { authorization: options.authorization } : {}) }, setupRequest: (req) => ({ ...req, body: body() }) }],
   },
   (error, result) => {
     if (error) {
