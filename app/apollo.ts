@@ -7,21 +7,35 @@ import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
 import { createResolvers, type ResolverDeps } from '../resolvers';
 import { domainErrorToGraphQL } from '../resolvers/graphql-errors';
+import { enforcePermissions } from '../resolvers/auth/permission.guard';
+import { graphqlProtection, type GraphqlLimits } from './graphql-protection';
 import { loadTypeDefs } from './schema.loader';
 
 /** Error codes a client may see as they are; anything else is masked. */
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE', 'DUPLICATE_CONFLICT']);
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE', 'DUPLICATE_CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'RATE_LIMITED']);
 
-export function createApolloServer(deps: ResolverDeps & { metrics: PlantgateMetrics }): ApolloServer<GatewayContext> {
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) });
+export interface ApolloDeps extends ResolverDeps {
+  metrics: PlantgateMetrics;
+  limits: GraphqlLimits;
+  /** Counts a FORBIDDEN (plantgate_auth_refusals_total{reason="forbidden"}). */
+  onForbidden: () => void;
+}
+
+export function createApolloServer(deps: ApolloDeps): ApolloServer<GatewayContext> {
+  // The permission table is enforced on the whole schema, around every root field, before anything runs.
+  const schema = enforcePermissions(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) }));
+  const protection = graphqlProtection(deps.limits);
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
     // The process owns shutdown order (stop HTTP, then consumers, then store); Apollo must not race it.
     stopOnTerminationSignals: false,
     formatError: maskError,
-    plugins: [observe(deps.metrics)],
+    validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
+    plugins: [...protection.plugins, observe(deps.metrics, deps.onForbidden)],
   });
 }
 
@@ -44,7 +58,7 @@ function isRequestError(original: unknown, formatted: GraphQLFormattedError): bo
   return original instanceof GraphQLError && original.originalError === undefined && formatted.path === undefined;
 }
 
-function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> {
+function observe(metrics: PlantgateMetrics, onForbidden: () => void): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -57,7 +71,8 @@ function observe(metrics: PlantgateMetrics): ApolloServerPlugin<GatewayContext> 
             // The code the client sees, so that metrics and log levels agree with the answer.
             const code = maskError({ message: error.message, path: error.path, extensions: error.extensions }, error).extensions?.code;
             metrics.graphqlError(operationName ?? 'anonymous', typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
-            const fields = { requestId: contextValue.requestId, operation: operationName, code, err: (original as Error)?.message };
+            if (code === 'FORBIDDEN') onForbidden();
+            const fields = { requestId: contextValue.requestId, principal: contextValue.principal?.id, operation: operationName, code, err: (original as Error)?.message };
             if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');
             else contextValue.logger.error({ ...fields, stack: (original as Error)?.stack }, 'request failed');
           }

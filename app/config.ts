@@ -24,6 +24,48 @@ function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
   } & { [K in `${S}_RATE_LIMIT_PER_S`]: z.ZodDefault<z.ZodCoercedNumber<unknown>> };
 }
 
+const secret = z.string().min(16, 'must be at least 16 characters');
+
+/** Algorithms a JWT may be signed with: asymmetric only, so that the gateway never holds a signing secret. */
+const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/** People: bearer JWTs from the plant's identity provider. Machines: API keys (configured here, or created). */
+const identitySettings = {
+  JWT_JWKS_URL: url.optional(),
+  /** A PEM public key (SPKI) instead of a JWKS URL. */
+  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_ALGORITHMS: z
+    .string()
+    .transform((value) => value.split(',').map((a) => a.trim()))
+    .refine((list) => list.every((a) => (JWT_ALGORITHMS as readonly string[]).includes(a)), `must be a comma-separated list of ${JWT_ALGORITHMS.join(', ')} (never none or HS*)`)
+    .default(['RS256', 'ES256']),
+  JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
+  JWT_PLANTS_CLAIM: z.string().min(1).default('plants'),
+  JWT_NAME_CLAIM: z.string().min(1).default('name'),
+  /** Keys given by configuration, as `npm run keys -- create --config` prints them: JSON, secrets only as hashes. */
+  API_KEYS: z.string().min(2).optional(),
+  /** How long a gateway reuses a key's lookup: a revoked key stops working within this time. */
+  AUTH_CACHE_MS: int(0, 5000).default(2000),
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: secret.optional(),
+};
+
+/** What protects the gateway from hostile or careless requests; defaults fit every query of the README and tests. */
+const gatewayLimits = {
+  /** Requests per second and principal (per gateway process); past it, 429 with Retry-After. */
+  RATE_LIMIT_PER_S: int(1, 1_000_000).default(500),
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(10),
+  GRAPHQL_MAX_ALIASES: int(0, 1000).default(15),
+  GRAPHQL_MAX_TOKENS: int(10, 1_000_000).default(2000),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 1000).default(20),
+  /** Largest cost of one operation: a list field costs its `first` (or 10) times what each element costs. */
+  GRAPHQL_MAX_COST: int(1, 100_000_000).default(20_000),
+  /** "Did you mean …?" in validation errors tells a stranger the schema; off unless asked for. */
+  GRAPHQL_FIELD_SUGGESTIONS: z.enum(['on', 'off']).default('off'),
+};
+
 /** Every setting, with its environment variable, default and rule. The README's table mirrors this. */
 const schema = z
   .object({
@@ -80,11 +122,27 @@ const schema = z
     SIM_AUTOMATION: z.enum(['on', 'off']).default('off'),
     /** Where the embedded reference systems keep their state; next to the SQLite file when unset. */
     SIM_DATA_DIR: z.string().min(1).optional(),
-    WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+    ...identitySettings,
+    ...gatewayLimits,
+    /** Per-system webhook secrets (HMAC-SHA256); WEBHOOK_SECRET serves the systems without one of their own. */
+    ERP_WEBHOOK_SECRET: secret.optional(),
+    MES_WEBHOOK_SECRET: secret.optional(),
+    QMS_WEBHOOK_SECRET: secret.optional(),
+    WEBHOOK_SECRET: secret.optional(),
+    /** How old a signed webhook's timestamp may be, and how long its signature is remembered against replays. */
+    WEBHOOK_REPLAY_WINDOW_S: int(10, 3600).default(300),
   })
   .superRefine((config, ctx) => {
     if (config.STORE === 'mongodb' && !config.MONGODB_URL) {
       ctx.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+    if (config.JWT_JWKS_URL && config.JWT_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'must not be set together with JWT_JWKS_URL: choose one' });
+    }
+    if (config.JWT_JWKS_URL || config.JWT_PUBLIC_KEY) {
+      for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+        if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when JWT_JWKS_URL or JWT_PUBLIC_KEY is set' });
+      }
     }
     for (const system of ['ERP', 'MES', 'QMS'] as const) {
       if (config[`${system}_CLIENT_ID`] && !config[`${system}_CLIENT_SECRET`]) {

@@ -1,7 +1,8 @@
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Logger } from '../core/ports/logger.port';
 import { startReferenceSystems } from '../simulators/reference-systems';
+import type { WebhookSecrets } from './auth/webhook-secrets';
 import type { Config } from './config';
 import type { SystemEndpoint } from './connectors.factory';
 
@@ -10,7 +11,7 @@ import type { SystemEndpoint } from './connectors.factory';
  * elsewhere, started in this process. Their automatic behaviour (acknowledging, executing, deciding) is off unless
  * SIM_AUTOMATION=on; with it off they only record and acknowledge what they are sent.
  */
-export async function startEmbeddedSystems(config: Config, logger: Logger) {
+export async function startEmbeddedSystems(config: Config, logger: Logger, webhookSecrets: WebhookSecrets) {
   if (config.SIMULATORS === 'off') return null;
   const wanted = { erp: !config.ERP_URL, mes: !config.MES_URL, qms: !config.QMS_URL };
   if (!wanted.erp && !wanted.mes && !wanted.qms) return null;
@@ -20,7 +21,7 @@ export async function startEmbeddedSystems(config: Config, logger: Logger) {
     ...wanted,
     dataDir: config.SIM_DATA_DIR ?? path.join(path.dirname(config.SQLITE_FILE), 'reference'),
     erpCredentials: credentials,
-    webhookSecret: config.WEBHOOK_SECRET,
+    webhookSecrets,
     automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },
   });
   const endpoints: Partial<Record<'erp' | 'mes' | 'qms', SystemEndpoint>> = {};

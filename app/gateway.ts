@@ -7,6 +7,8 @@ import type { MetricsExposition, PlantgateMetrics } from '../monitoring/metrics'
 import { createOrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import { handleWebhook } from '../resolvers/webhooks/webhook.handler';
 import { createApolloServer } from './apollo';
+import { createGatewayIdentity, metricsGuard } from './auth/identity';
+import type { WebhookSecrets } from './auth/webhook-secrets';
 import type { Config } from './config';
 import { baseUrl, createHttpServer } from './http.server';
 
@@ -23,11 +25,15 @@ export interface GatewayDeps {
   /** Live views of the connected systems. */
   views: OrderViewsPort;
   version: string;
+  /** What each system's webhooks are signed with. */
+  webhookSecrets: WebhookSecrets;
 }
 
 export interface Gateway {
   /** Base URL of /graphql, /webhooks, /healthz, /readyz and /metrics. */
   url: string;
+  /** Whether the gateway started in the open local mode (it ends when the first key is created). */
+  openLocalMode: boolean;
   /** Stops taking requests, then lets Apollo finish the ones in flight. */
   close(): Promise<void>;
 }
@@ -35,7 +41,24 @@ export interface Gateway {
 /** The GraphQL gateway and the webhooks on one HTTP server: stateless, so replicas scale behind any load balancer. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, intake } = deps;
-  const apollo = createApolloServer({ store: deps.store, intake, version: deps.version, metrics: deps.metrics, rules: deps.rules });
+  const { requestAuth, authenticator, identity } = await createGatewayIdentity(deps);
+  const apollo = createApolloServer({
+    store: deps.store,
+    intake,
+    version: deps.version,
+    metrics: deps.metrics,
+    rules: deps.rules,
+    identity,
+    onForbidden: requestAuth.forbidden,
+    limits: {
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: config.GRAPHQL_MAX_COST,
+      fieldSuggestions: config.GRAPHQL_FIELD_SUGGESTIONS === 'on',
+    },
+  });
   await apollo.start();
   const http = createHttpServer({
     apollo,
@@ -44,7 +67,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     readiness: deps.readiness,
     createViews: () => createOrderViewLoaders(deps.views),
     webhook: (source, body, origin) => handleWebhook(source, body, intake, origin),
-    webhookSecret: config.WEBHOOK_SECRET,
+    auth: requestAuth,
+    metricsAllowed: metricsGuard(config, deps.metrics, deps.logger),
     maxInFlight: config.GATEWAY_MAX_INFLIGHT,
     maxBodyBytes: config.MAX_BODY_BYTES,
   });
@@ -52,6 +76,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const port = await http.listen(config.PORT, config.HOST);
     return {
       url: baseUrl(config.HOST, port),
+      openLocalMode: await authenticator.openMode(),
       async close() {
         await http.close();
         // Apollo stops once in-flight requests are done, after the HTTP server stopped taking new ones.

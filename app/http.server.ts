@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { ROLES, systemPrincipal, type Principal } from '../core/auth/principal';
+import type { Principal } from '../core/auth/principal';
 import type { Origin } from '../core/intake/envelope';
 import { childTraceparent } from '../core/intake/trace-context';
 import type { Logger } from '../core/ports/logger.port';
@@ -10,6 +10,7 @@ import type { MetricsExposition } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
 import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
+import type { Admission, RequestAuth } from './auth/request-auth';
 import { createLoadShedder } from './load-shedder';
 
 export interface HttpServerDeps {
@@ -23,8 +24,10 @@ export interface HttpServerDeps {
   createViews?: () => OrderViewLoaders;
   /** Inbound webhooks of ERP, MES and QMS: /webhooks/<source>. */
   webhook?: (source: string, body: unknown, origin: Origin & { logger: Logger }) => Promise<WebhookOutcome>;
-  /** When set, a webhook must carry it in x-plantgate-webhook-secret. */
-  webhookSecret?: string;
+  /** Who a request is: bearer tokens, webhook signatures, per-principal rate; absent in a worker. */
+  auth?: RequestAuth;
+  /** Whether a scrape may read /metrics (METRICS_TOKEN); every scrape when absent. */
+  metricsAllowed?: (req: http.IncomingMessage) => boolean;
   /** Requests (GraphQL and webhooks) worked on at once; past it, 503 with Retry-After. */
   maxInFlight?: number;
   /** Largest request body accepted; past it, 413. */
@@ -34,11 +37,8 @@ export interface HttpServerDeps {
 /** Seconds a shed client is asked to wait before it comes back. */
 const SHED_RETRY_AFTER_SECONDS = 1;
 
-/**
- * Until authentication lands, every request acts as one embedded principal; keeping it in the context from the
- * start means resolvers and the audit trail already take it from there.
- */
-const EMBEDDED_PRINCIPAL: Principal = { id: 'local-developer', name: 'Local developer (open local mode)', kind: 'LOCAL', roles: ROLES, plants: '*' };
+/** Who fetches the GraphQL IDE's page: the page itself is public and can do nothing without the user's own token. */
+const PAGE_VISITOR: Principal = { id: 'anonymous', name: 'Anonymous page visitor', kind: 'LOCAL', roles: [], plants: [] };
 
 /** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
 export function createHttpServer(deps: HttpServerDeps) {
@@ -66,6 +66,10 @@ export function createHttpServer(deps: HttpServerDeps) {
           return send(res, 503, 'application/json', JSON.stringify({ status: 'not ready', reason: (error as Error).message }));
         }
       case '/metrics':
+        if (deps.metricsAllowed && !deps.metricsAllowed(req)) {
+          res.setHeader('www-authenticate', 'Bearer realm="plantgate-metrics"');
+          return send(res, 401, 'application/json', JSON.stringify({ error: 'metrics need the METRICS_TOKEN bearer token', code: 'UNAUTHENTICATED' }));
+        }
         return send(res, 200, deps.registry.contentType, await deps.registry.metrics());
       case '/graphql':
         // A worker has no GraphQL endpoint.
@@ -96,12 +100,18 @@ export function createHttpServer(deps: HttpServerDeps) {
     return send(res, 413, 'application/json', refusalBody(kind, `Request body over ${maxBodyBytes} bytes; nothing was accepted.`, 'PAYLOAD_TOO_LARGE', { maxBytes: maxBodyBytes }));
   }
 
+  /** A refused request: 401 (with its WWW-Authenticate challenge) or 429 (with Retry-After), nothing done. */
+  function refused(res: http.ServerResponse, kind: 'graphql' | 'webhook', refusal: Extract<Admission, { ok: false }>) {
+    for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+    const extensions = refusal.code === 'RATE_LIMITED' ? { retryAfterSeconds: Number(refusal.headers['retry-after']) } : { reason: refusal.reason };
+    return send(res, refusal.status, 'application/json', refusalBody(kind, refusal.message, refusal.code, extensions));
+  }
+
   async function webhook(handle: NonNullable<HttpServerDeps['webhook']>, source: string, req: http.IncomingMessage, res: http.ServerResponse) {
-    if (deps.webhookSecret && req.headers['x-plantgate-webhook-secret'] !== deps.webhookSecret) {
-      return send(res, 401, 'application/json', JSON.stringify({ error: 'missing or wrong x-plantgate-webhook-secret' }));
-    }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, 'webhook');
+    const admission = await deps.auth!.admitWebhook(source, req, raw);
+    if (!admission.ok) return refused(res, 'webhook', admission);
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -110,7 +120,7 @@ export function createHttpServer(deps: HttpServerDeps) {
     }
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const outcome = await handle(source, body, {
-      principal: systemPrincipal(`webhook:${source}`, `${source.toUpperCase()} webhook`),
+      principal: admission.principal,
       traceparent: childTraceparent(req.headers.traceparent as string | undefined),
       logger: deps.logger.child({ requestId, webhook: source }),
     });
@@ -125,6 +135,13 @@ export function createHttpServer(deps: HttpServerDeps) {
   }
 
   async function graphql(apollo: ApolloServer<GatewayContext>, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    let principal = PAGE_VISITOR;
+    if (!isPageRequest(req, url)) {
+      // Before the body is read: a stranger costs a header check, not a megabyte upload.
+      const admission = await deps.auth!.admit(req);
+      if (!admission.ok) return refused(res, 'graphql', admission);
+      principal = admission.principal;
+    }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, 'graphql');
     const headers = new HeaderMap();
@@ -143,7 +160,7 @@ export function createHttpServer(deps: HttpServerDeps) {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({
-        principal: EMBEDDED_PRINCIPAL,
+        principal,
         traceparent: childTraceparent(headers.get('traceparent')),
         requestId,
         logger: deps.logger.child({ requestId }),
@@ -175,6 +192,11 @@ export function createHttpServer(deps: HttpServerDeps) {
       await closed;
     },
   };
+}
+
+/** A browser asking for the GraphQL IDE's page (GET, HTML, no operation): public, like every page's assets. */
+function isPageRequest(req: http.IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
 }
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: string) {

@@ -1,11 +1,12 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { StartRefusedError } from './auth/identity';
 import { startRuntime, type RuntimeRole } from './runtime';
 import { BrokerUnreachableError } from '../messaging/broker.connection';
 
 /**
- * Entry point: `main.ts [all|gateway|worker]`. Exit codes: 2 for bad configuration, 3 when the broker cannot
- * be reached, 1 for anything else.
+ * Entry point: `main.ts [all|gateway|worker]`. Exit codes: 2 for bad configuration (or a gateway beyond loopback
+ * that nobody could sign in to), 3 when the broker cannot be reached, 1 for anything else.
  */
 async function main() {
   const role = (process.argv[2] ?? 'all') as RuntimeRole;
@@ -32,6 +33,10 @@ async function main() {
       console.error(error.message);
       process.exit(3);
     }
+    if (error instanceof ConfigError || error instanceof StartRefusedError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     throw error;
   }
   const endpoints = runtime.url
@@ -41,6 +46,9 @@ async function main() {
     : 'no HTTP endpoints';
   console.log(`Plantgate ${role} started (store ${config.STORE}${config.STORE === 'sqlite' ? ` at ${config.SQLITE_FILE}` : ''}): ${endpoints}`);
   const systems = Object.entries(runtime.endpoints).flatMap(([system, e]) => (e ? [`${system.toUpperCase()} ${e.url}${runtime.referenceSystems?.[system as 'erp'] ? ' (embedded reference)' : ''}`] : []));
+  if (runtime.openLocalMode) {
+    console.log('Open local mode: loopback only, no identity provider, no API key; requests without a token act as the local developer with every role (npm run keys -- create ends it).');
+  }
   if (role !== 'gateway') console.log(systems.length ? `Connected systems: ${systems.join(', ')}` : 'No external systems connected: set ERP_URL, MES_URL and QMS_URL');
 
   let stopping = false;

@@ -21,6 +21,8 @@ import { startGateway } from './gateway';
 import { every } from './periodic';
 import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
 import { startEmbeddedSystems } from './embedded-systems';
+import { metricsGuard } from './auth/identity';
+import { resolveWebhookSecrets } from './auth/webhook-secrets';
 import type { ReferenceSystems } from '../simulators/reference-systems';
 
 export type RuntimeRole = 'all' | 'gateway' | 'worker';
@@ -37,6 +39,8 @@ export interface Runtime {
   role: RuntimeRole;
   /** Base URL of the HTTP endpoints, when this process serves them. */
   url: string | null;
+  /** The gateway started in the open local mode: loopback only, no identity provider, no API key. */
+  openLocalMode: boolean;
   store: Store;
   topology: Topology;
   /** The embedded reference ERP, MES and QMS this process started, if any. */
@@ -80,7 +84,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     await declareTopology(connection, topology);
     const registry = createRegistry();
     const metrics = createMetrics(registry);
-    const embedded = options.role === 'all' ? await startEmbeddedSystems(config, logger) : null;
+    // Reference systems embedded here sign their webhooks with what this process's gateway checks them against.
+    const webhookSecrets = resolveWebhookSecrets(config, options.role === 'all');
+    const embedded = options.role === 'all' ? await startEmbeddedSystems(config, logger, webhookSecrets) : null;
     if (embedded) stops.unshift(() => embedded.systems.close());
     const endpoints = endpointsFromConfig(config, embedded?.endpoints);
     const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver);
@@ -110,13 +116,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       if (!connection.ready) throw new Error('broker connection is down');
     };
     let url: string | null = null;
+    let openLocalMode = false;
     if (options.role !== 'worker') {
-      const gateway = await startGateway({ config, store, intake, rules, metrics, registry, logger, readiness, views: connectors.views, version: VERSION });
+      const gateway = await startGateway({ config, store, intake, rules, metrics, registry, logger, readiness, views: connectors.views, version: VERSION, webhookSecrets });
       stops.unshift(() => gateway.close());
       url = gateway.url;
+      openLocalMode = gateway.openLocalMode;
       embedded?.systems.connectTo(url);
     } else if (config.WORKER_METRICS_PORT !== undefined) {
-      const http = createHttpServer({ registry, logger, readiness });
+      const http = createHttpServer({ registry, logger, readiness, metricsAllowed: metricsGuard(config, metrics, logger) });
       const port = await http.listen(config.WORKER_METRICS_PORT, config.HOST);
       stops.unshift(() => http.close());
       url = baseUrl(config.HOST, port);
@@ -125,6 +133,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     return {
       role: options.role,
       url,
+      openLocalMode,
       store,
       topology,
       referenceSystems: embedded?.systems ?? null,

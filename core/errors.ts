@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MESSAGE',
   /** The same business key was accepted with other content; `details.originalCorrelationId` names it. */
   'DUPLICATE_CONFLICT',
+  /** A known principal without the role or plant the action needs; `details.requiredRoles` when a role is missing. */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 

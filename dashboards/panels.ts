@@ -60,6 +60,8 @@ export const DASHBOARDS: DashboardSpec[] = [
       ts('Applied → delivered latency p95', 'From a state change to the external system accepting it (system-wide).', 's', [`histogram_quantile(0.95, sum by (le, system) (rate(${c.appliedToPostedSeconds.name}_bucket[$__rate_interval])))`, '{{system}}']),
       ts('GraphQL latency p95 and errors', 'Gateway operations (system-wide).', 's',
         [`histogram_quantile(0.95, sum by (le, operation) (rate(${c.graphqlSeconds.name}_bucket[$__rate_interval])))`, '{{operation}}'], [`sum by (operation) (rate(${c.graphqlErrors.name}[$__rate_interval]))`, 'errors {{operation}}']),
+      ts('Refused requests by reason', 'Bad or missing credentials, webhook signatures, missing roles or plants, rate limit (system-wide).', 'reqps',
+        [`sum by (reason) (rate(${c.authRefusals.name}[$__rate_interval]))`, '{{reason}}']),
     ],
   },
   {

@@ -43,6 +43,12 @@ export const CATALOGUE = {
   deliveryFailures: { type: 'counter', name: 'plantgate_connector_dead_lettered_total', help: 'Outbound deliveries refused or out of budget, dead-lettered with a DOWNSTREAM exception.', labels: ['system'] },
   graphqlSeconds: { type: 'histogram', name: 'plantgate_graphql_operation_duration_seconds', help: 'GraphQL operation latency, by operation name and outcome (ok, error).', labels: ['operation', 'outcome'] },
   graphqlErrors: { type: 'counter', name: 'plantgate_graphql_errors_total', help: 'Errors returned by GraphQL operations, by operation name and error code.', labels: ['operation', 'code'] },
+  authRefusals: {
+    type: 'counter',
+    name: 'plantgate_auth_refusals_total',
+    help: 'Requests refused for who sent them: missing or bad credentials, webhook signatures, missing roles or plants, rate limit; by reason.',
+    labels: ['reason'],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof CATALOGUE;

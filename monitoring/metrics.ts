@@ -62,6 +62,7 @@ export function createMetrics(registry: Registry) {
     deliveryFailed: (system: string) => m.deliveryFailures.inc({ system }),
     graphqlOperation: (operation: string, outcome: 'ok' | 'error', seconds: number) => m.graphqlSeconds.observe({ operation, outcome }, seconds),
     graphqlError: (operation: string, code: string) => m.graphqlErrors.inc({ operation, code }),
+    authRefused: (reason: string) => m.authRefusals.inc({ reason }),
   };
 }
 

@@ -15,7 +15,8 @@ export function domainErrorToGraphQL(error: DomainError, path: GraphQLFormattedE
       return { message, path, extensions: { code: 'BAD_USER_INPUT', field, ...(issues ? { issues } : {}) } };
     }
     case 'DUPLICATE_CONFLICT':
-      return { message: error.message, path, extensions: { code: 'DUPLICATE_CONFLICT', ...error.details } };
+    case 'FORBIDDEN':
+      return { message: error.message, path, extensions: { code: error.code, ...error.details } };
     case 'BROKER_UNAVAILABLE':
     case 'STORE_UNAVAILABLE':
     case 'DOWNSTREAM_UNAVAILABLE':

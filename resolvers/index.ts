@@ -1,6 +1,7 @@
 import type { SubmissionService } from '../core/intake/submission.service';
 import type { Store } from '../core/ports/store.port';
 import type { RuleBook } from '../core/rules/rule-set';
+import { authResolvers, type IdentityDeps } from './auth/auth.resolvers';
 import { exceptionsResolvers } from './exceptions/exceptions.resolvers';
 import { lotsResolvers } from './lots/lots.resolvers';
 import { stalledResolvers } from './monitoring/stalled.resolvers';
@@ -15,6 +16,7 @@ export interface ResolverDeps {
   intake: SubmissionService;
   version: string;
   rules: RuleBook;
+  identity: IdentityDeps;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */
@@ -32,5 +34,6 @@ export function createResolvers(deps: ResolverDeps) {
     lotsResolvers(deps),
     referenceResolvers(deps),
     stalledResolvers(deps),
+    authResolvers(deps),
   ];
 }

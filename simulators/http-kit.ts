@@ -76,9 +76,10 @@ function respond(res: http.ServerResponse, out: SimResponse) {
   res.end(JSON.stringify(out.body));
 }
 
-/** POSTs JSON to a URL; used by the reference systems for their webhooks. */
+/** POSTs JSON (already serialized, when it was signed) to a URL; used by the reference systems for their webhooks. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const serialized = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: serialized });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }

@@ -4,7 +4,7 @@ import { startReferenceSystems } from './reference-systems';
 /**
  * `npm run simulators`: the reference ERP, MES and QMS on their own, for a Plantgate pointed at them by URL.
  * SIM_ERP_PORT, SIM_MES_PORT, SIM_QMS_PORT choose ports (0: any free one); PLANTGATE_URL is where MES and QMS send
- * their webhooks; SIM_AUTOMATION=on lets MES acknowledge and execute orders and QMS decide inspections;
+ * their webhooks, signed with MES_WEBHOOK_SECRET and QMS_WEBHOOK_SECRET (or WEBHOOK_SECRET); SIM_AUTOMATION=on lets MES acknowledge and execute orders and QMS decide inspections;
  * SIM_DATA_DIR (default data/reference) is where they keep their state across restarts; SIM_SYSTEMS (default
  * erp,mes,qms) which of them to run; SIM_HOST (default 127.0.0.1) where they listen.
  */
@@ -19,7 +19,7 @@ async function main() {
     host: process.env.SIM_HOST ?? '127.0.0.1',
     ports: { erp: Number(process.env.SIM_ERP_PORT ?? 0), mes: Number(process.env.SIM_MES_PORT ?? 0), qms: Number(process.env.SIM_QMS_PORT ?? 0) },
     erpCredentials: { clientId: process.env.SIM_ERP_CLIENT_ID ?? 'plantgate', clientSecret: process.env.SIM_ERP_CLIENT_SECRET ?? 'plantgate-secret' },
-    webhookSecret: process.env.WEBHOOK_SECRET,
+    webhookSecrets: { mes: process.env.MES_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET, qms: process.env.QMS_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET },
     automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },
   });
   if (process.env.PLANTGATE_URL) systems.connectTo(process.env.PLANTGATE_URL.replace(/\/+$/, ''));

@@ -10,7 +10,8 @@ export interface ReferenceSystemsOptions {
   qms: boolean;
   automation?: { mes?: Partial<MesAutomation>; qms?: Partial<QmsAutomation> };
   erpCredentials?: { clientId: string; clientSecret: string; tokenTtlSeconds?: number };
-  webhookSecret?: string;
+  /** What MES and QMS sign their webhooks with (HMAC-SHA256); unsigned without one. */
+  webhookSecrets?: { mes?: string; qms?: string };
   /** Fixed ports, when the systems run on their own; any free port otherwise. */
   ports?: { erp?: number; mes?: number; qms?: number };
   /** Where each system keeps its state across restarts (erp.db, mes.db, qms.db); in memory when absent. */
@@ -32,9 +33,9 @@ export async function startReferenceSystems(options: ReferenceSystemsOptions) {
         tokenTtlSeconds: options.erpCredentials?.tokenTtlSeconds,
       })
     : null;
-  const common = { webhookSecret: options.webhookSecret, host: options.host };
-  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ ...common, port: options.ports?.mes, dataFile: dataFile('mes'), automation: options.automation?.mes }) : null;
-  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ ...common, port: options.ports?.qms, dataFile: dataFile('qms'), automation: options.automation?.qms }) : null;
+  const common = { host: options.host };
+  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ ...common, webhookSecret: options.webhookSecrets?.mes, port: options.ports?.mes, dataFile: dataFile('mes'), automation: options.automation?.mes }) : null;
+  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ ...common, webhookSecret: options.webhookSecrets?.qms, port: options.ports?.qms, dataFile: dataFile('qms'), automation: options.automation?.qms }) : null;
   return {
     erp,
     mes,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WEBHOOK_HEADERS, webhookSignature } from '../core/auth/webhook-signature';
 import { postJson } from './http-kit';
 import type { FaultSettings } from './faults';
 
@@ -24,7 +25,8 @@ export function createWebhookSender(options: { url: () => string | null; secret?
     if (!url) return;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await postJson(url, message, options.secret ? { 'x-plantgate-webhook-secret': options.secret } : {});
+        const body = JSON.stringify(message);
+        const response = await postJson(url, body, options.secret ? signatureHeaders(options.secret, body) : {});
         if (response.status < 500) {
           if (response.status >= 400) failures.push(`${message.messageType}: ${response.status} ${JSON.stringify(response.body)}`);
           delivered += 1;
@@ -65,4 +67,10 @@ export function createWebhookSender(options: { url: () => string | null; secret?
     sendSequence,
     stats: () => ({ delivered, duplicated, reordered, failures }),
   };
+}
+
+/** Signed per delivery attempt: a retry carries a fresh timestamp, so a slow retry is not refused as stale. */
+function signatureHeaders(secret: string, body: string): Record<string, string> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return { [WEBHOOK_HEADERS.timestamp]: timestamp, [WEBHOOK_HEADERS.signature]: webhookSignature(secret, timestamp, body) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { principalRef, type PrincipalRef } from '../auth/principal';
+import { principalRef, type Principal, type PrincipalRef } from '../auth/principal';
 import { businessKeyOf, fingerprintOf } from '../idempotency/business-key';
 import type { Scope } from '../messages/command-shape';
 import { scopeOf, type Command } from '../messages/message.registry';
@@ -36,7 +36,8 @@ export interface Envelope {
 
 /** Where a submission comes from: who, in which trace, and whether it replays an earlier transaction. */
 export interface Origin {
-  principal: PrincipalRef;
+  /** With its roles and plants: the intake refuses a submission outside the principal's plants. */
+  principal: Principal;
   /** The caller's traceparent (or the span of the request that carries the submission). */
   traceparent?: string | null;
   /** The sender's transport ID. */

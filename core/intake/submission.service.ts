@@ -1,3 +1,5 @@
+import { inPlantScope } from '../auth/permissions';
+import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import { parseInput } from '../messages/input-shape';
 import { sliceOf, type Command, type MessageType } from '../messages/message.registry';
@@ -100,10 +102,12 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
   return {
     async submit(messageType, input, origin) {
       const log = origin.logger ?? deps.logger;
-      const payload = parseInput(sliceOf(messageType).input, input) as Command['payload'] & { messageId?: string | null };
+      const slice = sliceOf(messageType);
+      const payload = parseInput(slice.input, input) as Command['payload'] & { messageId?: string | null };
+      const plant = slice.scope(payload).plant;
+      refuseOutsideScope(origin.principal, slice.plantsTouched?.(payload) ?? [plant], messageType);
       const command = { messageType, payload } as Command;
       const now = deps.now().toISOString();
-      const plant = sliceOf(messageType).scope(payload).plant;
       const envelope = createEnvelope(command, { ...origin, messageId: payload.messageId ?? origin.messageId }, now, ruleSetFor(deps.rules, plant).timestampBucketMs);
       const transaction: TransactionRecord = { envelope, status: 'RECEIVED', attempts: 0, exceptionId: null, appliedVersion: null, lastError: null, updatedAt: now };
       const recorded = await store.recordSubmission(transaction);
@@ -143,6 +147,15 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       return stranded.length;
     },
   };
+}
+
+/** Nothing of a submission outside the principal's plants is recorded or published. */
+function refuseOutsideScope(principal: Principal, plants: readonly string[], messageType: MessageType): void {
+  const outside = [...new Set(plants.filter((p) => (p === '*' ? principal.plants !== '*' : !inPlantScope(principal, p))))];
+  if (outside.length === 0) return;
+  const scope = principal.plants === '*' ? 'every plant' : `plants ${principal.plants.join(', ')}`;
+  const what = outside.map((p) => (p === '*' ? 'master data shared by every plant' : `plant ${p}`)).join(' and ');
+  throw new DomainError('FORBIDDEN', `${principal.name} may submit only for ${scope}; this ${messageType} is for ${what}. Nothing was recorded.`, { details: { plants: outside } });
 }
 
 /** The broker did not confirm: the submission stays recorded and is published later, so a resend is safe. */

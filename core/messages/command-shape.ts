@@ -39,6 +39,11 @@ export interface CommandShape<T extends string, P extends object> {
   /** The input's shape beyond GraphQL's types; its output is the payload. A `messageId` in it is the transport ID. */
   readonly input: z.ZodType<P>;
   scope(payload: P): Scope;
+  /**
+   * The plants a submission acts on, for plant scope: by default its scope's plant. '*' stands for data every plant
+   * shares (item master data), which only a principal of every plant may change.
+   */
+  plantsTouched?(payload: P): readonly string[];
   /** The business identifiers of the event, never transport IDs; the message type is prefixed by the registry. */
   businessKey(payload: P, parts: KeyParts): readonly string[];
   reads(payload: P, order: OrderRecord | null): StateReads;

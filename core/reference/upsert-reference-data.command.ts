@@ -58,6 +58,7 @@ export const upsertReferenceDataCommand: CommandShape<'UpsertReferenceData', Ups
   webhookSources: [],
   input: upsertReferenceDataInput,
   scope: () => REFERENCE_DATA_SCOPE,
+  plantsTouched: (p) => [...p.plants.map((pl) => pl.code), ...p.workCenters.map((wc) => wc.plant), ...p.lots.map((l) => l.plant), ...(p.items.length ? ['*'] : [])],
   // Master data has no event identity of its own: the same content is the same upsert.
   businessKey: (_p, key) => [key.fingerprint()],
   reads: (p) => ({

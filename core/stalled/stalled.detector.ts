@@ -7,7 +7,8 @@ import { stalledThreshold, type StalledItem } from './stall-thresholds';
 type Reads = Pick<Store, 'listOrdersInStateSince' | 'listTransactionsInStatusSince'>;
 
 export interface StalledQuery {
-  plant?: string;
+  /** Only these plants (a principal's scope, or the one asked for); absent: every plant. */
+  plants?: readonly string[];
   /** One cut-off for every state instead of the plants' thresholds. */
   olderThanSeconds?: number;
   /** At most this many items of each state. */
@@ -30,7 +31,7 @@ export async function findStalled(store: Reads, rules: RuleBook, now: Date, quer
   for (const state of ORDER_STATES) {
     const min = smallest('order', state);
     if (!Number.isFinite(min)) continue;
-    for (const o of await store.listOrdersInStateSince(state, cutoff(min), query.plant, limit)) {
+    for (const o of await store.listOrdersInStateSince(state, cutoff(min), query.plants, limit)) {
       const threshold = stalledThreshold(ruleSetFor(rules, o.plant).stalledAfterSeconds, 'order', state, query.olderThanSeconds);
       if (threshold === null || age(o.stateSince) < threshold) continue;
       items.push({ kind: 'order', plant: o.plant, orderNumber: o.orderNumber, correlationId: null, messageType: null, state, since: o.stateSince, ageSeconds: age(o.stateSince), thresholdSeconds: threshold, detail: null });
@@ -39,7 +40,7 @@ export async function findStalled(store: Reads, rules: RuleBook, now: Date, quer
   for (const status of TRANSACTION_STATUSES) {
     const min = smallest('transaction', status);
     if (!Number.isFinite(min)) continue;
-    for (const t of await store.listTransactionsInStatusSince(status, cutoff(min), query.plant, limit)) {
+    for (const t of await store.listTransactionsInStatusSince(status, cutoff(min), query.plants, limit)) {
       const { scope, correlationId, command } = t.envelope;
       const threshold = stalledThreshold(ruleSetFor(rules, scope.plant).stalledAfterSeconds, 'transaction', status, query.olderThanSeconds);
       if (threshold === null || age(t.updatedAt) < threshold) continue;

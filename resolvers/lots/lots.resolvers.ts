@@ -1,13 +1,16 @@
 import type { Store } from '../../core/ports/store.port';
 import { GraphQLError } from 'graphql';
 import type { LotRecord } from '../../core/reference/reference.types';
+import { withinScope } from '../auth/plant-scope';
 import type { GatewayContext } from '../context';
 import { viewKey } from '../orders/order-views.loaders';
 
 /** Genealogy reads: one query walks from a finished lot to its producing order, its component lots and inspections. */
 export function lotsResolvers({ store }: { store: Pick<Store, 'getLot' | 'getOrder'> }) {
   return {
-    Query: { lot: (_: unknown, args: { lotNumber: string; plant: string }) => store.getLot(args.plant, args.lotNumber) },
+    Query: {
+      lot: async (_: unknown, args: { lotNumber: string; plant: string }, ctx: GatewayContext) => withinScope(ctx.principal, await store.getLot(args.plant, args.lotNumber)),
+    },
     Lot: {
       producedBy: (lot: LotRecord) => (lot.producedBy ? { orderNumber: lot.producedBy.orderNumber } : null),
       consumedBy: (lot: LotRecord) => [...new Set(lot.consumedBy.map((c) => c.orderNumber))].map((orderNumber) => ({ orderNumber })),

@@ -4,6 +4,7 @@ import { waitingFor } from '../../core/orders/waiting-for';
 import { viewKey, type OrderViewLoaders } from './order-views.loaders';
 import type { Store } from '../../core/ports/store.port';
 import { pageRequest, toConnection } from '../connection';
+import { listScope, withinScope } from '../auth/plant-scope';
 import type { GatewayContext } from '../context';
 
 export interface OrdersResolverDeps {
@@ -13,11 +14,16 @@ export interface OrdersResolverDeps {
 export function ordersResolvers({ store }: OrdersResolverDeps) {
   return {
     Query: {
-      productionOrder: (_: unknown, args: { orderNumber: string; plant: string }) => store.getOrder(args.plant, args.orderNumber),
+      productionOrder: async (_: unknown, args: { orderNumber: string; plant: string }, ctx: GatewayContext) =>
+        withinScope(ctx.principal, await store.getOrder(args.plant, args.orderNumber)),
       productionOrders: async (
         _: unknown,
         args: { filter?: { plant?: string; state?: OrderState; item?: string } | null; first?: number | null; after?: string | null },
-      ) => toConnection(await store.listOrders(withoutNulls(args.filter ?? {}), pageRequest(args.first, args.after))),
+        ctx: GatewayContext,
+      ) => {
+        const filter = withoutNulls(args.filter ?? {});
+        return toConnection(await store.listOrders({ ...filter, ...listScope(ctx.principal, filter.plant) }, pageRequest(args.first, args.after)));
+      },
     },
     ProductionOrder: {
       waitingFor: (order: OrderRecord) => waitingFor(order),

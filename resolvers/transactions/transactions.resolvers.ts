@@ -1,11 +1,14 @@
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { Store } from '../../core/ports/store.port';
+import { transactionWithinScope } from '../auth/plant-scope';
+import type { GatewayContext } from '../context';
 
 /** A transaction's identity is its envelope; the GraphQL type shows it flat. */
 export function transactionsResolvers({ store }: { store: Pick<Store, 'getTransaction' | 'getException'> }) {
   return {
     Query: {
-      transaction: (_: unknown, args: { correlationId: string }) => store.getTransaction(args.correlationId),
+      transaction: async (_: unknown, args: { correlationId: string }, ctx: GatewayContext) =>
+        transactionWithinScope(ctx.principal, await store.getTransaction(args.correlationId)),
     },
     Transaction: {
       correlationId: (t: TransactionRecord) => t.envelope.correlationId,

@@ -46,6 +46,8 @@ export function webhookRefusal(error: unknown, logger: Logger): WebhookOutcome {
     }
     case 'DUPLICATE_CONFLICT':
       return { status: 409, body: { error: (error as DomainError).message, code, ...details } };
+    case 'FORBIDDEN':
+      return { status: 403, body: { error: (error as DomainError).message, code, ...details } };
     case 'BROKER_UNAVAILABLE':
     case 'STORE_UNAVAILABLE':
       return { status: 503, headers: { 'retry-after': '1' }, body: { error: (error as DomainError).message, code: 'SERVICE_UNAVAILABLE', ...details } };

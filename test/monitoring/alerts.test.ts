@@ -13,7 +13,7 @@ function promtool(...args: string[]) {
 describe('alerting rules', () => {
   it('pass promtool check rules', () => {
     const result = promtool('check', 'rules', 'alerts.rules.yml');
-    expect(result.stdout + result.stderr).toContain('SUCCESS: 8 rules found');
+    expect(result.stdout + result.stderr).toContain('SUCCESS: 9 rules found');
     expect(result.status).toBe(0);
   });
 
@@ -34,7 +34,7 @@ describe('alerting rules', () => {
     const rules = fs.readFileSync(path.join(MONITORING, 'alerts.rules.yml'), 'utf8');
     const tests = fs.readFileSync(path.join(MONITORING, 'alerts.test.yml'), 'utf8');
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
-    expect(alerts).toHaveLength(8);
+    expect(alerts).toHaveLength(9);
     for (const alert of alerts) expect(tests, alert).toContain(`alertname: ${alert}`);
   });
 });

@@ -72,6 +72,8 @@ describe('Prometheus scraping a running control plane', () => {
     await submit(url, 'reportOperationEvent', { ...start, messageId: 'resend' });
     await submitAndSettle(url, 'reportProductionCompletion', completion({ orderNumber: 'PO-PROM-3', lot: 'FG-PROM-3' }), ['HELD']);
     await gql(url, `{ productionOrders(first: 0) { totalCount } }`);
+    // A made-up API key: refused (even the open local mode refuses a bad token).
+    await gql(url, '{ whoami { id } }', {}, { authorization: `Bearer pgk_${'x'.repeat(12)}_${'y'.repeat(43)}` });
     const failing = await submit(url, 'releaseProductionOrder', releaseInput({ orderNumber: 'PO-PROM-FAIL' }));
     await settled(url, failing.correlationId, ['FAILED']);
     await submitAndSettle(url, 'releaseProductionOrder', releaseInput({ orderNumber: 'PO-STALL', plant: 'PSTALL' }));

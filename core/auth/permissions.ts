@@ -1,0 +1,63 @@
+import { ROLES, type Principal, type Role } from './principal';
+
+const EVERY_ROLE: readonly Role[] = ROLES;
+
+/**
+ * Who may call what: for every root field of the schema, the roles allowed. One table for the whole API, enforced
+ * by one mechanism at the gateway; a test fails when a schema field has no entry. Reads are open to every role (each
+ * only within its plants); changes need the role that owns them.
+ */
+export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Record<string, readonly Role[]> } = {
+  Query: {
+    serviceInfo: EVERY_ROLE,
+    whoami: EVERY_ROLE,
+    productionOrder: EVERY_ROLE,
+    productionOrders: EVERY_ROLE,
+    transaction: EVERY_ROLE,
+    exceptions: EVERY_ROLE,
+    lot: EVERY_ROLE,
+    itemRevisions: EVERY_ROLE,
+    stalledTransactions: EVERY_ROLE,
+    apiKeys: ['ADMIN'],
+  },
+  Mutation: {
+    // The placeholder that lets domain SDL files extend Mutation: nobody calls it.
+    _noop: [],
+    releaseProductionOrder: ['INTEGRATOR'],
+    acknowledgeProductionOrder: ['INTEGRATOR'],
+    reportOperationEvent: ['INTEGRATOR'],
+    reportMaterialConsumption: ['INTEGRATOR'],
+    reportProductionCompletion: ['INTEGRATOR'],
+    // QMS sends them; a quality engineer may also record a decision by hand (quality owns dispositions).
+    recordInspectionResult: ['INTEGRATOR', 'QUALITY'],
+    reportNonconformance: ['INTEGRATOR', 'QUALITY'],
+    // Master data from the MDM; lots are supply chain's inventory.
+    upsertReferenceData: ['INTEGRATOR', 'SUPPLY_CHAIN', 'ADMIN'],
+    acknowledgePosting: ['INTEGRATOR'],
+    createApiKey: ['ADMIN'],
+    revokeApiKey: ['ADMIN'],
+  },
+};
+
+/** The roles a root field needs, or undefined when the table has no entry (which the schema test forbids). */
+export function rolesFor(operation: 'Query' | 'Mutation', field: string): readonly Role[] | undefined {
+  return PERMISSIONS[operation][field];
+}
+
+export function hasAnyRole(principal: Principal, roles: readonly Role[]): boolean {
+  return roles.some((role) => principal.roles.includes(role));
+}
+
+/** Whether a principal may see or act on a plant's data. */
+export function inPlantScope(principal: Pick<Principal, 'plants'>, plant: string): boolean {
+  return principal.plants === '*' || principal.plants.includes(plant);
+}
+
+/**
+ * The plants a list may show to a principal, narrowed by what the caller asked for: undefined means every plant;
+ * an empty list means none (a plant outside the principal's scope was asked for).
+ */
+export function visiblePlants(principal: Pick<Principal, 'plants'>, asked?: string | null): readonly string[] | undefined {
+  if (asked !== undefined && asked !== null) return inPlantScope(principal, asked) ? [asked] : [];
+  return principal.plants === '*' ? undefined : principal.plants;
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildASTSchema, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTypeDefs } from '../../app/schema.loader';
+import { PERMISSIONS } from '../../core/auth/permissions';
+import { ROLES, type Role } from '../../core/auth/principal';
+import { MESSAGE_SLICES, mutationOf } from '../../core/messages/message.registry';
+import { submitMutationDocument } from '../../resolvers/submit-mutation';
+import { bearer, createKey } from '../support/auth.fixture';
+import { permissionTableRows } from './permission-table';
+import { completion, consumption, inspection, nonconformance, operationEvent, postingAck } from '../support/event.fixture';
+import { gql } from '../support/graphql-client';
+import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { acknowledgeInput, releaseInput } from '../support/order.fixture';
+import { referenceData } from '../support/reference.fixture';
+
+const SUBMIT_INPUTS: Record<string, object> = {
+  releaseProductionOrder: releaseInput(),
+  acknowledgeProductionOrder: acknowledgeInput(releaseInput()),
+  reportOperationEvent: operationEvent(),
+  reportMaterialConsumption: consumption(),
+  reportProductionCompletion: completion(),
+  recordInspectionResult: inspection(),
+  reportNonconformance: nonconformance(),
+  upsertReferenceData: referenceData(),
+  acknowledgePosting: postingAck('erp|confirmation|P100|PO-1000|10|x'),
+};
+
+/** One call of every root field, well-typed so that only the permission check can refuse it. */
+const CALLS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+  'Query.serviceInfo': { query: '{ serviceInfo { name } }' },
+  'Query.whoami': { query: '{ whoami { id } }' },
+  'Query.productionOrder': { query: '{ productionOrder(orderNumber: "PO-1000", plant: "P100") { state } }' },
+  'Query.productionOrders': { query: '{ productionOrders(first: 1) { totalCount } }' },
+  'Query.transaction': { query: '{ transaction(correlationId: "nope") { status } }' },
+  'Query.exceptions': { query: '{ exceptions(first: 1) { totalCount } }' },
+  'Query.lot': { query: '{ lot(lotNumber: "L", plant: "P100") { item } }' },
+  'Query.itemRevisions': { query: '{ itemRevisions(number: "FG-100") { revision } }' },
+  'Query.stalledTransactions': { query: '{ stalledTransactions { totalCount } }' },
+  'Query.apiKeys': { query: '{ apiKeys { id } }' },
+  'Mutation.createApiKey': { query: 'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }' },
+  'Mutation.revokeApiKey': { query: 'mutation { revokeApiKey(id: "nope") { id } }' },
+  ...Object.fromEntries(MESSAGE_SLICES.map(({ messageType }) => [`Mutation.${mutationOf(messageType)}`, { query: submitMutationDocument(mutationOf(messageType)), variables: { input: SUBMIT_INPUTS[mutationOf(messageType)] } }])),
+};
+
+/**
+ * The permission table, table-driven through HTTP: every root field answers every role it lists, and refuses every
+ * other role with FORBIDDEN naming the roles needed. A schema field without an entry in the table fails here.
+ */
+describe('the permission table', () => {
+  const schema = buildASTSchema(parse(loadTypeDefs().join('\n')));
+  const rootFields = (['Query', 'Mutation'] as const).flatMap((op) => Object.keys((op === 'Query' ? schema.getQueryType() : schema.getMutationType())!.getFields()).map((f) => [op, f] as const));
+
+  it("is the table the README shows", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = /<!-- permission-table -->\n\| field \| roles \|\n\| --- \| --- \|\n([\s\S]*?)\n<!-- \/permission-table -->/.exec(readme)?.[1];
+    expect(shown?.split('\n')).toEqual(permissionTableRows());
+  });
+
+  it('has an entry for every root field of the schema, and no entry for a field that is gone', () => {
+    for (const [op, field] of rootFields) expect(PERMISSIONS[op][field], `${op}.${field}`).toBeDefined();
+    for (const op of ['Query', 'Mutation'] as const) for (const field of Object.keys(PERMISSIONS[op])) expect(rootFields, `${op}.${field}`).toContainEqual([op, field]);
+  });
+
+  describe('through HTTP', () => {
+    let installation: TestInstallation;
+    let url: string;
+    const keyOf = new Map<Role, string>();
+    beforeAll(async () => {
+      installation = createTestInstallation('permissions');
+      const gateway = await installation.start('gateway');
+      url = gateway.url!;
+      for (const role of ROLES) keyOf.set(role, (await createKey(gateway.store, [role], '*')).key);
+    });
+    afterAll(() => installation.cleanup());
+
+    const cases = rootFields.filter(([, field]) => field !== '_noop').flatMap(([op, field]) => ROLES.map((role) => [`${op}.${field}`, role] as const));
+    it.each(cases)('%s as %s', async (name, role) => {
+      const call = CALLS[name];
+      expect(call, `a test call for ${name}`).toBeDefined();
+      const [op, field] = name.split('.') as ['Query' | 'Mutation', string];
+      const allowed = PERMISSIONS[op][field]!;
+      const answer = await gql(url, call!.query, call!.variables ?? {}, bearer(keyOf.get(role)!));
+      const forbidden = answer.errors?.find((e) => e.extensions?.code === 'FORBIDDEN');
+      if (allowed.includes(role)) {
+        expect(forbidden, JSON.stringify(answer.errors)).toBeUndefined();
+      } else {
+        expect(forbidden?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: [...allowed] });
+        expect(forbidden?.message).toContain(allowed.length ? allowed.join(', ') : 'nobody');
+        expect((answer.data as Record<string, unknown> | null)?.[field] ?? null).toBeNull();
+      }
+    });
+  });
+});
