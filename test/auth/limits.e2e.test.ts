@@ -94,3 +94,36 @@ describe('gateway limits', () => {
     expect((await ask('{ serviceInfo { name } }', other)).status).toBe(200);
   });
 });
+
+/** With nothing configured, the defaults let every query of the README and the tests through and stop hostile ones. */
+describe('default gateway limits', () => {
+  let installation: TestInstallation;
+  let url: string;
+  beforeAll(async () => {
+    installation = createTestInstallation('limits-default');
+    url = (await installation.start('gateway')).url!;
+  });
+  afterAll(() => installation.cleanup());
+
+  it('refuse an alias flood, a fan-out of live reads and a deeply nested document, running none of them', async () => {
+    const flood = `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: serviceInfo { name }`).join(' ')} }`;
+    // Four aliased pages of 200 orders with every transaction and its exception: 4 × (1 + 200 × (1 + 1 + 10 × 3)) = 25,604.
+    const page = 'productionOrders(first: 200) { nodes { transactions { exception { id payload } } } }';
+    const fanOut = `{ a: ${page} b: ${page} c: ${page} d: ${page} }`;
+    const nested = `{ ${'a { '.repeat(12)}b${' }'.repeat(12)} }`;
+    for (const [query, limit] of [[flood, /aliases limit of 15 exceeded, found 100/i], [fanOut, /cost limit of 20000 exceeded, found 25604/i], [nested, /depth limit of 10 exceeded, found 13/i]] as const) {
+      const answer = await gql(url, query);
+      expect(answer.status, query.slice(0, 60)).toBe(400);
+      expect(answer.data ?? undefined).toBeUndefined();
+      expect(answer.errors?.map((e) => e.message).join(' ')).toMatch(limit);
+    }
+  });
+
+  it("keep Apollo's CSRF prevention: a simple GET carrying an operation is refused", async () => {
+    const response = await fetch(`${url}/graphql?query=${encodeURIComponent('{ serviceInfo { name } }')}`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/CSRF/i);
+    const withHeader = await fetch(`${url}/graphql?query=${encodeURIComponent('{ serviceInfo { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(withHeader.status).toBe(200);
+  });
+});
