@@ -23,7 +23,8 @@ module.exports = {
     {
       name: 'graphql-only-at-the-gateway',
       severity: 'error',
-      comment: 'GraphQL is an edge: only app/ (the gateway) and resolvers/ know it; the domain, workers and adapters throw domain errors.',
+      comment:
+        'GraphQL is an edge: only app/ (the gateway) and resolvers/ know it; the domain, workers and adapters throw domain errors.',
       from: { pathNot: '^(app|resolvers|test|bench)/' },
       to: { path: 'node_modules/(graphql|@apollo|@graphql-tools)/' },
     },

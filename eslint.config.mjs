@@ -12,7 +12,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
@@ -20,7 +23,16 @@ export default tseslint.config(
   },
   {
     // Entry points and tools talk to a person on the terminal.
-    files: ['app/main.ts', 'app/*.cli.ts', 'app/demo/**', 'simulators/main.ts', 'bench/**', 'dashboards/**', 'scripts/**', 'test/**'],
+    files: [
+      'app/main.ts',
+      'app/*.cli.ts',
+      'app/demo/**',
+      'simulators/main.ts',
+      'bench/**',
+      'dashboards/**',
+      'scripts/**',
+      'test/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -12,7 +12,20 @@ import { graphqlProtection, type GraphqlLimits } from './graphql-protection';
 import { loadTypeDefs } from './schema.loader';
 
 /** Error codes a client may see as they are; anything else is masked. */
-const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'SERVICE_UNAVAILABLE', 'OPERATION_RESOLUTION_FAILURE', 'DOWNSTREAM_UNAVAILABLE', 'DUPLICATE_CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOWNSTREAM_UNAVAILABLE',
+  'DUPLICATE_CONFLICT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+]);
 
 export interface ApolloDeps extends ResolverDeps {
   metrics: PlantgateMetrics;
@@ -23,7 +36,9 @@ export interface ApolloDeps extends ResolverDeps {
 
 export function createApolloServer(deps: ApolloDeps): ApolloServer<GatewayContext> {
   // The permission table is enforced on the whole schema, around every root field, before anything runs.
-  const schema = enforcePermissions(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) }));
+  const schema = enforcePermissions(
+    makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: createResolvers(deps) }),
+  );
   const protection = graphqlProtection(deps.limits);
   return new ApolloServer<GatewayContext>({
     schema,
@@ -46,7 +61,8 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown): Gra
   if (mapped) return mapped;
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return formatted;
-  if (isRequestError(original, formatted)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+  if (isRequestError(original, formatted))
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
@@ -69,16 +85,30 @@ function observe(metrics: PlantgateMetrics, onForbidden: () => void): ApolloServ
           for (const error of errors) {
             const original = unwrapResolverError(error);
             // The code the client sees, so that metrics and log levels agree with the answer.
-            const code = maskError({ message: error.message, path: error.path, extensions: error.extensions }, error).extensions?.code;
-            metrics.graphqlError(operationName ?? 'anonymous', typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
+            const code = maskError({ message: error.message, path: error.path, extensions: error.extensions }, error)
+              .extensions?.code;
+            metrics.graphqlError(
+              operationName ?? 'anonymous',
+              typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
+            );
             if (code === 'FORBIDDEN') onForbidden();
-            const fields = { requestId: contextValue.requestId, principal: contextValue.principal?.id, operation: operationName, code, err: (original as Error)?.message };
+            const fields = {
+              requestId: contextValue.requestId,
+              principal: contextValue.principal?.id,
+              operation: operationName,
+              code,
+              err: (original as Error)?.message,
+            };
             if (typeof code === 'string' && CLIENT_CODES.has(code)) contextValue.logger.info(fields, 'request refused');
             else contextValue.logger.error({ ...fields, stack: (original as Error)?.stack }, 'request failed');
           }
         },
         async willSendResponse({ operationName }) {
-          metrics.graphqlOperation(operationName ?? 'anonymous', failed ? 'error' : 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+          metrics.graphqlOperation(
+            operationName ?? 'anonymous',
+            failed ? 'error' : 'ok',
+            Number(process.hrtime.bigint() - started) / 1e9,
+          );
         },
       };
     },

@@ -1,15 +1,26 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const int = (min: number, max: number) => z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const int = (min: number, max: number) =>
+  z.coerce
+    .number()
+    .int(`must be a whole number`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 const delays = z
   .string()
   .transform((value) => value.split(',').map((part) => Number(part.trim())))
-  .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 10 && n <= 3_600_000), 'must be comma-separated milliseconds between 10 and 3600000')
+  .refine(
+    (list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 10 && n <= 3_600_000),
+    'must be comma-separated milliseconds between 10 and 3600000',
+  )
   .refine((list) => list.every((n, i) => i === 0 || n > list[i - 1]!), 'must be increasing');
 
-const url = z.string().regex(/^https?:\/\/.+/, 'must be an http:// or https:// URL').transform((u) => u.replace(/\/+$/, ''));
+const url = z
+  .string()
+  .regex(/^https?:\/\/.+/, 'must be an http:// or https:// URL')
+  .transform((u) => u.replace(/\/+$/, ''));
 
 /** Where one external system is and how to authenticate; unset URL means the embedded reference system. */
 function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
@@ -27,19 +38,36 @@ function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
 const secret = z.string().min(16, 'must be at least 16 characters');
 
 /** Algorithms a JWT may be signed with: asymmetric only, so that the gateway never holds a signing secret. */
-const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 /** People: bearer JWTs from the plant's identity provider. Machines: API keys (configured here, or created). */
 const identitySettings = {
   JWT_JWKS_URL: url.optional(),
   /** A PEM public key (SPKI) instead of a JWKS URL. */
-  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' }).optional(),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)' })
+    .optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_ALGORITHMS: z
     .string()
     .transform((value) => value.split(',').map((a) => a.trim()))
-    .refine((list) => list.every((a) => (JWT_ALGORITHMS as readonly string[]).includes(a)), `must be a comma-separated list of ${JWT_ALGORITHMS.join(', ')} (never none or HS*)`)
+    .refine(
+      (list) => list.every((a) => (JWT_ALGORITHMS as readonly string[]).includes(a)),
+      `must be a comma-separated list of ${JWT_ALGORITHMS.join(', ')} (never none or HS*)`,
+    )
     .default(['RS256', 'ES256']),
   JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
   JWT_PLANTS_CLAIM: z.string().min(1).default('plants'),
@@ -69,9 +97,15 @@ const gatewayLimits = {
 /** Every setting, with its environment variable, default and rule. The README's table mirrors this. */
 const schema = z
   .object({
-    AMQP_URL: z.string().regex(/^amqps?:\/\/.+/, 'must be an amqp:// or amqps:// URL').default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_URL: z
+      .string()
+      .regex(/^amqps?:\/\/.+/, 'must be an amqp:// or amqps:// URL')
+      .default('amqp://guest:guest@127.0.0.1:5672'),
     AMQP_CONNECT_TIMEOUT_MS: int(100, 600_000).default(15_000),
-    TOPOLOGY_PREFIX: z.string().regex(/^[a-zA-Z0-9_.-]{1,60}$/, 'must be 1-60 letters, digits, dots, dashes or underscores').default('plantgate'),
+    TOPOLOGY_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{1,60}$/, 'must be 1-60 letters, digits, dots, dashes or underscores')
+      .default('plantgate'),
     QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
     PARTITIONS: int(1, 256).default(8),
     RETRY_BUDGET: int(1, 100).default(5),
@@ -90,8 +124,14 @@ const schema = z
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),
     SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
-    MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
-    MONGODB_DATABASE: z.string().regex(/^[a-zA-Z0-9_-]{1,60}$/, 'must be a valid database name').default('plantgate'),
+    MONGODB_URL: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL')
+      .optional(),
+    MONGODB_DATABASE: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,60}$/, 'must be a valid database name')
+      .default('plantgate'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: int(0, 65535).default(4000),
     /** A worker process serves /healthz, /readyz and /metrics only when given a port of its own. */
@@ -137,16 +177,29 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
     }
     if (config.JWT_JWKS_URL && config.JWT_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'must not be set together with JWT_JWKS_URL: choose one' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PUBLIC_KEY'],
+        message: 'must not be set together with JWT_JWKS_URL: choose one',
+      });
     }
     if (config.JWT_JWKS_URL || config.JWT_PUBLIC_KEY) {
       for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
-        if (!config[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when JWT_JWKS_URL or JWT_PUBLIC_KEY is set' });
+        if (!config[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'is required when JWT_JWKS_URL or JWT_PUBLIC_KEY is set',
+          });
       }
     }
     for (const system of ['ERP', 'MES', 'QMS'] as const) {
       if (config[`${system}_CLIENT_ID`] && !config[`${system}_CLIENT_SECRET`]) {
-        ctx.addIssue({ code: 'custom', path: [`${system}_CLIENT_SECRET`], message: `is required when ${system}_CLIENT_ID is set` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${system}_CLIENT_SECRET`],
+          message: `is required when ${system}_CLIENT_ID is set`,
+        });
       }
     }
   });
@@ -154,8 +207,14 @@ const schema = z
 export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string, value: string | undefined) {
-    super(`Invalid configuration: ${variable} ${detail}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`);
+  constructor(
+    readonly variable: string,
+    detail: string,
+    value: string | undefined,
+  ) {
+    super(
+      `Invalid configuration: ${variable} ${detail}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -163,7 +222,9 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once. Empty variables count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const relevant = Object.fromEntries(
-    Object.keys(schema.shape ?? {}).flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])),
+    Object.keys(schema.shape ?? {}).flatMap((name) =>
+      env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]],
+    ),
   );
   const result = schema.safeParse(relevant);
   if (result.success) return result.data;

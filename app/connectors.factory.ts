@@ -29,14 +29,25 @@ export function endpointsFromConfig(config: Config, embedded: Partial<Record<Dow
     return {
       url,
       ratePerSecond: config[`${prefix}_RATE_LIMIT_PER_S`],
-      credentials: clientId ? { tokenUrl: config[`${prefix}_TOKEN_URL`] ?? `${url}/oauth/token`, clientId, clientSecret: config[`${prefix}_CLIENT_SECRET`]! } : undefined,
+      credentials: clientId
+        ? {
+            tokenUrl: config[`${prefix}_TOKEN_URL`] ?? `${url}/oauth/token`,
+            clientId,
+            clientSecret: config[`${prefix}_CLIENT_SECRET`]!,
+          }
+        : undefined,
     };
   };
   return { erp: endpoint('ERP', 'erp'), mes: endpoint('MES', 'mes'), qms: endpoint('QMS', 'qms') };
 }
 
 /** The connectors of the configured systems, each with its own policy (breaker, rate limit) and token cache. */
-export function createConnectors(config: Config, endpoints: Partial<Record<DownstreamSystem, SystemEndpoint>>, logger: Logger, observer?: ConnectorObserver) {
+export function createConnectors(
+  config: Config,
+  endpoints: Partial<Record<DownstreamSystem, SystemEndpoint>>,
+  logger: Logger,
+  observer?: ConnectorObserver,
+) {
   const clients: Partial<Record<DownstreamSystem, SystemClient>> = {};
   const tokens: Partial<Record<DownstreamSystem, TokenProvider>> = {};
   for (const system of ['erp', 'mes', 'qms'] as const) {
@@ -59,7 +70,13 @@ export function createConnectors(config: Config, endpoints: Partial<Record<Downs
     });
     observer?.circuit(system, policy.circuitState());
     if (endpoint.credentials) tokens[system] = createTokenProvider(system, endpoint.credentials);
-    clients[system] = createSystemClient({ system, baseUrl: endpoint.url, tokens: tokens[system], policy, readTimeoutMs: config.READ_TIMEOUT_MS });
+    clients[system] = createSystemClient({
+      system,
+      baseUrl: endpoint.url,
+      tokens: tokens[system],
+      policy,
+      readTimeoutMs: config.READ_TIMEOUT_MS,
+    });
   }
   const erp = clients.erp && createErpConnector(clients.erp);
   const mes = clients.mes && createMesConnector(clients.mes);
@@ -77,7 +94,8 @@ export function createConnectors(config: Config, endpoints: Partial<Record<Downs
     ports: [erp, mes, qms].filter((p): p is NonNullable<typeof p> => Boolean(p)) as DownstreamPort[],
     views,
     tokens,
-    circuitStates: () => Object.fromEntries(Object.entries(clients).map(([system, client]) => [system, client.circuitState()])),
+    circuitStates: () =>
+      Object.fromEntries(Object.entries(clients).map(([system, client]) => [system, client.circuitState()])),
   };
 }
 

@@ -25,9 +25,17 @@ export async function startEmbeddedSystems(config: Config, logger: Logger, webho
     automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },
   });
   const endpoints: Partial<Record<'erp' | 'mes' | 'qms', SystemEndpoint>> = {};
-  if (systems.erp) endpoints.erp = { url: systems.erp.url, ratePerSecond: config.ERP_RATE_LIMIT_PER_S, credentials: { tokenUrl: `${systems.erp.url}/oauth/token`, ...credentials } };
+  if (systems.erp)
+    endpoints.erp = {
+      url: systems.erp.url,
+      ratePerSecond: config.ERP_RATE_LIMIT_PER_S,
+      credentials: { tokenUrl: `${systems.erp.url}/oauth/token`, ...credentials },
+    };
   if (systems.mes) endpoints.mes = { url: systems.mes.url, ratePerSecond: config.MES_RATE_LIMIT_PER_S };
   if (systems.qms) endpoints.qms = { url: systems.qms.url, ratePerSecond: config.QMS_RATE_LIMIT_PER_S };
-  logger.info(Object.fromEntries(Object.entries(endpoints).map(([s, e]) => [s, e.url])), 'embedded reference systems started');
+  logger.info(
+    Object.fromEntries(Object.entries(endpoints).map(([s, e]) => [s, e.url])),
+    'embedded reference systems started',
+  );
   return { systems, endpoints };
 }

@@ -20,7 +20,12 @@ const ASSUMED_LIST_SIZE = 10;
  * Fields that call ERP, MES or QMS live: worth more than a stored field, so that a query cannot fan one request out
  * into thousands of calls to the plant's systems.
  */
-const REMOTE_FIELD_COST: Record<string, number> = { 'ProductionOrder.erp': 5, 'ProductionOrder.mes': 5, 'ProductionOrder.quality': 5, 'Lot.erpStock': 5 };
+const REMOTE_FIELD_COST: Record<string, number> = {
+  'ProductionOrder.erp': 5,
+  'ProductionOrder.mes': 5,
+  'ProductionOrder.quality': 5,
+  'Lot.erpStock': 5,
+};
 
 /**
  * Each field costs 1 (a live view of another system more), times how many times it is resolved: a field with a
@@ -30,7 +35,12 @@ const REMOTE_FIELD_COST: Record<string, number> = { 'ProductionOrder.erp': 5, 'P
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const own = REMOTE_FIELD_COST[`${type.name}.${field.name}`] ?? 1;
   const insideConnection = type.name.endsWith('Connection');
-  const times = typeof args.first === 'number' ? args.first : isListType(getNullableType(field.type)) && !insideConnection ? ASSUMED_LIST_SIZE : 1;
+  const times =
+    typeof args.first === 'number'
+      ? args.first
+      : isListType(getNullableType(field.type)) && !insideConnection
+        ? ASSUMED_LIST_SIZE
+        : 1;
   return own + times * childComplexity;
 };
 
@@ -39,7 +49,11 @@ export const costEstimator: ComplexityEstimator = ({ type, field, args, childCom
  * (and its masking of "Did you mean" suggestions), graphql-js's limit on tokens, and a cost limit computed with graphql-query-complexity
  * by `costEstimator`. A refused operation runs nothing and is answered 400 GRAPHQL_VALIDATION_FAILED naming the limit.
  */
-export function graphqlProtection(limits: GraphqlLimits): { plugins: ApolloServerPlugin<GatewayContext>[]; validationRules: ValidationRule[]; parseOptions: { maxTokens: number } } {
+export function graphqlProtection(limits: GraphqlLimits): {
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  validationRules: ValidationRule[];
+  parseOptions: { maxTokens: number };
+} {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
@@ -51,7 +65,11 @@ export function graphqlProtection(limits: GraphqlLimits): { plugins: ApolloServe
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !limits.fieldSuggestions },
   }).protect();
-  return { plugins: [...(armor.plugins as ApolloServerPlugin<GatewayContext>[]), costLimit(limits.maxCost)], validationRules: armor.validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+  return {
+    plugins: [...(armor.plugins as ApolloServerPlugin<GatewayContext>[]), costLimit(limits.maxCost)],
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
 }
 
 function costLimit(maxCost: number): ApolloServerPlugin<GatewayContext> {
@@ -61,9 +79,12 @@ function costLimit(maxCost: number): ApolloServerPlugin<GatewayContext> {
         async didResolveOperation({ request, document, schema }) {
           const cost = operationCost(schema, document, request.variables ?? {}, request.operationName ?? undefined);
           if (cost !== null && cost > maxCost) {
-            throw new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (first) or fewer nested lists.`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', maxCost, cost, http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (first) or fewer nested lists.`,
+              {
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', maxCost, cost, http: { status: 400 } },
+              },
+            );
           }
         },
       };
@@ -75,7 +96,12 @@ function costLimit(maxCost: number): ApolloServerPlugin<GatewayContext> {
  * The cost of an operation, or null when its variables do not fit it: such an operation runs nothing (graphql-js
  * refuses it with BAD_USER_INPUT naming the variable), so there is nothing to weigh.
  */
-export function operationCost(schema: GraphQLSchema, document: Parameters<typeof getComplexity>[0]['query'], variables: Record<string, unknown>, operationName?: string): number | null {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  variables: Record<string, unknown>,
+  operationName?: string,
+): number | null {
   try {
     return getComplexity({ schema, query: document, variables, operationName, estimators: [costEstimator] });
   } catch (error) {
@@ -83,4 +109,3 @@ export function operationCost(schema: GraphQLSchema, document: Parameters<typeof
     throw error;
   }
 }
-

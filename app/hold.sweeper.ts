@@ -19,7 +19,10 @@ export function startHoldSweeper(options: HoldSweeperOptions) {
   const sweep = async () => {
     for (const held of await options.store.listExpiredHeld(new Date().toISOString(), 100)) {
       if (await options.processor.expire(held)) {
-        options.logger.warn({ correlationId: held.correlationId, rule: held.rule }, 'held message expired into a SEQUENCE exception');
+        options.logger.warn(
+          { correlationId: held.correlationId, rule: held.rule },
+          'held message expired into a SEQUENCE exception',
+        );
         options.onExpired?.();
       }
     }

@@ -38,7 +38,13 @@ export interface HttpServerDeps {
 const SHED_RETRY_AFTER_SECONDS = 1;
 
 /** Who fetches the GraphQL IDE's page: the page itself is public and can do nothing without the user's own token. */
-const PAGE_VISITOR: Principal = { id: 'anonymous', name: 'Anonymous page visitor', kind: 'LOCAL', roles: [], plants: [] };
+const PAGE_VISITOR: Principal = {
+  id: 'anonymous',
+  name: 'Anonymous page visitor',
+  kind: 'LOCAL',
+  roles: [],
+  plants: [],
+};
 
 /** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
 export function createHttpServer(deps: HttpServerDeps) {
@@ -63,12 +69,22 @@ export function createHttpServer(deps: HttpServerDeps) {
           await deps.readiness();
           return send(res, 200, 'application/json', JSON.stringify({ status: 'ready' }));
         } catch (error) {
-          return send(res, 503, 'application/json', JSON.stringify({ status: 'not ready', reason: (error as Error).message }));
+          return send(
+            res,
+            503,
+            'application/json',
+            JSON.stringify({ status: 'not ready', reason: (error as Error).message }),
+          );
         }
       case '/metrics':
         if (deps.metricsAllowed && !deps.metricsAllowed(req)) {
           res.setHeader('www-authenticate', 'Bearer realm="plantgate-metrics"');
-          return send(res, 401, 'application/json', JSON.stringify({ error: 'metrics need the METRICS_TOKEN bearer token', code: 'UNAUTHENTICATED' }));
+          return send(
+            res,
+            401,
+            'application/json',
+            JSON.stringify({ error: 'metrics need the METRICS_TOKEN bearer token', code: 'UNAUTHENTICATED' }),
+          );
         }
         return send(res, 200, deps.registry.contentType, await deps.registry.metrics());
       case '/graphql':
@@ -87,7 +103,12 @@ export function createHttpServer(deps: HttpServerDeps) {
     if (!shedder.tryEnter()) {
       res.setHeader('retry-after', String(SHED_RETRY_AFTER_SECONDS));
       const message = `Plantgate is at capacity (${shedder.stats().maxInFlight} requests in flight); nothing was accepted. Retry after ${SHED_RETRY_AFTER_SECONDS} s.`;
-      return send(res, 503, 'application/json', refusalBody(kind, message, 'SERVICE_UNAVAILABLE', { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS }));
+      return send(
+        res,
+        503,
+        'application/json',
+        refusalBody(kind, message, 'SERVICE_UNAVAILABLE', { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS }),
+      );
     }
     try {
       await work();
@@ -97,17 +118,32 @@ export function createHttpServer(deps: HttpServerDeps) {
   }
 
   function tooLarge(res: http.ServerResponse, kind: 'graphql' | 'webhook') {
-    return send(res, 413, 'application/json', refusalBody(kind, `Request body over ${maxBodyBytes} bytes; nothing was accepted.`, 'PAYLOAD_TOO_LARGE', { maxBytes: maxBodyBytes }));
+    return send(
+      res,
+      413,
+      'application/json',
+      refusalBody(kind, `Request body over ${maxBodyBytes} bytes; nothing was accepted.`, 'PAYLOAD_TOO_LARGE', {
+        maxBytes: maxBodyBytes,
+      }),
+    );
   }
 
   /** A refused request: 401 (with its WWW-Authenticate challenge) or 429 (with Retry-After), nothing done. */
   function refused(res: http.ServerResponse, kind: 'graphql' | 'webhook', refusal: Extract<Admission, { ok: false }>) {
     for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
-    const extensions = refusal.code === 'RATE_LIMITED' ? { retryAfterSeconds: Number(refusal.headers['retry-after']) } : { reason: refusal.reason };
+    const extensions =
+      refusal.code === 'RATE_LIMITED'
+        ? { retryAfterSeconds: Number(refusal.headers['retry-after']) }
+        : { reason: refusal.reason };
     return send(res, refusal.status, 'application/json', refusalBody(kind, refusal.message, refusal.code, extensions));
   }
 
-  async function webhook(handle: NonNullable<HttpServerDeps['webhook']>, source: string, req: http.IncomingMessage, res: http.ServerResponse) {
+  async function webhook(
+    handle: NonNullable<HttpServerDeps['webhook']>,
+    source: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ) {
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, 'webhook');
     const admission = await deps.auth!.admitWebhook(source, req, raw);
@@ -130,11 +166,21 @@ export function createHttpServer(deps: HttpServerDeps) {
   }
 
   function notFound(res: http.ServerResponse) {
-    const endpoints = [...(deps.apollo ? ['/graphql', '/webhooks/{erp,mes,qms}'] : []), '/healthz', '/readyz', '/metrics'];
+    const endpoints = [
+      ...(deps.apollo ? ['/graphql', '/webhooks/{erp,mes,qms}'] : []),
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ];
     send(res, 404, 'application/json', JSON.stringify({ error: 'not found', endpoints }));
   }
 
-  async function graphql(apollo: ApolloServer<GatewayContext>, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+  async function graphql(
+    apollo: ApolloServer<GatewayContext>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ) {
     let principal = PAGE_VISITOR;
     if (!isPageRequest(req, url)) {
       // Before the body is read: a stranger costs a header check, not a megabyte upload.
@@ -153,7 +199,14 @@ export function createHttpServer(deps: HttpServerDeps) {
       try {
         body = JSON.parse(raw);
       } catch {
-        return send(res, 400, 'application/json', JSON.stringify({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
+        return send(
+          res,
+          400,
+          'application/json',
+          JSON.stringify({
+            errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+          }),
+        );
       }
     }
     const requestId = headers.get('x-request-id') ?? randomUUID();
@@ -206,8 +259,17 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
 }
 
 /** A refusal in the format of the endpoint: GraphQL's errors list, or a webhook's { error, code }. */
-function refusalBody(kind: 'graphql' | 'webhook', message: string, code: string, extensions: Record<string, unknown>): string {
-  return JSON.stringify(kind === 'graphql' ? { errors: [{ message, extensions: { code, ...extensions } }] } : { error: message, code, ...extensions });
+function refusalBody(
+  kind: 'graphql' | 'webhook',
+  message: string,
+  code: string,
+  extensions: Record<string, unknown>,
+): string {
+  return JSON.stringify(
+    kind === 'graphql'
+      ? { errors: [{ message, extensions: { code, ...extensions } }] }
+      : { error: message, code, ...extensions },
+  );
 }
 
 async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {

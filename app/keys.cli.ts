@@ -6,7 +6,8 @@ import { DomainError } from '../core/errors';
 import { ConfigError, loadConfig } from './config';
 import { createStore } from './store.factory';
 
-const USAGE = 'Usage: npm run keys -- create --name NAME --roles ROLE,ROLE --plants P1,P2 [--expires ISO-DATE] [--config] | list | revoke ID';
+const USAGE =
+  'Usage: npm run keys -- create --name NAME --roles ROLE,ROLE --plants P1,P2 [--expires ISO-DATE] [--config] | list | revoke ID';
 
 /**
  * `npm run keys -- create --name NAME --roles ROLE,ROLE --plants P1,P2 [--expires ISO-DATE]` (prints the new key
@@ -17,18 +18,41 @@ const USAGE = 'Usage: npm run keys -- create --name NAME --roles ROLE,ROLE --pla
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { name: { type: 'string' }, roles: { type: 'string' }, plants: { type: 'string' }, expires: { type: 'string' }, config: { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      roles: { type: 'string' },
+      plants: { type: 'string' },
+      expires: { type: 'string' },
+      config: { type: 'boolean' },
+    },
   });
   const [command, id] = positionals;
-  const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  const admin: Principal = { id: `cli:${os.userInfo().username}`, name: `npm run keys (${os.userInfo().username})`, kind: 'SYSTEM', roles: ['ADMIN'], plants: '*' };
-  const input = { name: values.name, roles: list(values.roles).map((r) => r.toUpperCase()), plants: list(values.plants), expiresAt: values.expires ?? null };
+  const list = (value: string | undefined) =>
+    (value ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const admin: Principal = {
+    id: `cli:${os.userInfo().username}`,
+    name: `npm run keys (${os.userInfo().username})`,
+    kind: 'SYSTEM',
+    roles: ['ADMIN'],
+    plants: '*',
+  };
+  const input = {
+    name: values.name,
+    roles: list(values.roles).map((r) => r.toUpperCase()),
+    plants: list(values.plants),
+    expiresAt: values.expires ?? null,
+  };
 
   if (command === 'create' && values.config) {
     const { key, apiKey } = createApiKeyService(noStore).prepare(admin, input);
     const { id: keyId, name, roles, plants, secretHash, expiresAt } = apiKey;
     console.log(key);
-    console.log(`API_KEYS entry (add it to the JSON array; the key is shown only now): ${JSON.stringify({ id: keyId, name, roles, plants, secretHash, expiresAt })}`);
+    console.log(
+      `API_KEYS entry (add it to the JSON array; the key is shown only now): ${JSON.stringify({ id: keyId, name, roles, plants, secretHash, expiresAt })}`,
+    );
     return;
   }
   if (!['create', 'list', 'revoke'].includes(command ?? '')) {
@@ -42,15 +66,25 @@ async function main() {
     if (command === 'create') {
       const { key, apiKey } = await keys.create(admin, input);
       console.log(key);
-      console.log(`Created API key ${apiKey.id} "${apiKey.name}": roles ${apiKey.roles.join(', ')}; plants ${apiKey.plants === '*' ? 'all' : apiKey.plants.join(', ')}; ${apiKey.expiresAt ? `expires ${apiKey.expiresAt}` : 'no expiry'}. The key is shown only now.`);
+      console.log(
+        `Created API key ${apiKey.id} "${apiKey.name}": roles ${apiKey.roles.join(', ')}; plants ${apiKey.plants === '*' ? 'all' : apiKey.plants.join(', ')}; ${apiKey.expiresAt ? `expires ${apiKey.expiresAt}` : 'no expiry'}. The key is shown only now.`,
+      );
     } else if (command === 'list') {
       for (const k of await keys.list(admin)) {
-        const state = k.revokedAt ? `revoked ${k.revokedAt} by ${k.revokedBy}` : k.expiresAt ? `expires ${k.expiresAt}` : 'active';
-        console.log(`${k.id}  ${k.name}  roles=${k.roles.join(',')}  plants=${k.plants === '*' ? '*' : k.plants.join(',')}  ${state}`);
+        const state = k.revokedAt
+          ? `revoked ${k.revokedAt} by ${k.revokedBy}`
+          : k.expiresAt
+            ? `expires ${k.expiresAt}`
+            : 'active';
+        console.log(
+          `${k.id}  ${k.name}  roles=${k.roles.join(',')}  plants=${k.plants === '*' ? '*' : k.plants.join(',')}  ${state}`,
+        );
       }
     } else {
       const revoked = await keys.revoke(admin, id ?? '');
-      console.log(`Revoked API key ${revoked.id} "${revoked.name}" at ${revoked.revokedAt}; gateways refuse it within AUTH_CACHE_MS (at most 5 s).`);
+      console.log(
+        `Revoked API key ${revoked.id} "${revoked.name}" at ${revoked.revokedAt}; gateways refuse it within AUTH_CACHE_MS (at most 5 s).`,
+      );
     }
   } finally {
     await store.close();
@@ -68,6 +102,15 @@ const noStore = {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
   else if (error instanceof DomainError) console.error(`keys: ${error.message}`);
-  else console.error(`keys: ${(error as Error).message}${(error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `\n${USAGE}` : ''}`);
-  process.exit(error instanceof ConfigError || (error instanceof DomainError && error.code === 'INVALID_INPUT') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+  else
+    console.error(
+      `keys: ${(error as Error).message}${(error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `\n${USAGE}` : ''}`,
+    );
+  process.exit(
+    error instanceof ConfigError ||
+      (error instanceof DomainError && error.code === 'INVALID_INPUT') ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? 2
+      : 1,
+  );
 });

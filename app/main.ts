@@ -44,12 +44,27 @@ async function main() {
       ? `health ${runtime.url}/healthz, metrics ${runtime.url}/metrics`
       : `GraphQL ${runtime.url}/graphql, health ${runtime.url}/healthz, readiness ${runtime.url}/readyz, metrics ${runtime.url}/metrics`
     : 'no HTTP endpoints';
-  console.log(`Plantgate ${role} started (store ${config.STORE}${config.STORE === 'sqlite' ? ` at ${config.SQLITE_FILE}` : ''}): ${endpoints}`);
-  const systems = Object.entries(runtime.endpoints).flatMap(([system, e]) => (e ? [`${system.toUpperCase()} ${e.url}${runtime.referenceSystems?.[system as 'erp'] ? ' (embedded reference)' : ''}`] : []));
+  console.log(
+    `Plantgate ${role} started (store ${config.STORE}${config.STORE === 'sqlite' ? ` at ${config.SQLITE_FILE}` : ''}): ${endpoints}`,
+  );
+  const systems = Object.entries(runtime.endpoints).flatMap(([system, e]) =>
+    e
+      ? [
+          `${system.toUpperCase()} ${e.url}${runtime.referenceSystems?.[system as 'erp'] ? ' (embedded reference)' : ''}`,
+        ]
+      : [],
+  );
   if (runtime.openLocalMode) {
-    console.log('Open local mode: loopback only, no identity provider, no API key; requests without a token act as the local developer with every role (npm run keys -- create ends it).');
+    console.log(
+      'Open local mode: loopback only, no identity provider, no API key; requests without a token act as the local developer with every role (npm run keys -- create ends it).',
+    );
   }
-  if (role !== 'gateway') console.log(systems.length ? `Connected systems: ${systems.join(', ')}` : 'No external systems connected: set ERP_URL, MES_URL and QMS_URL');
+  if (role !== 'gateway')
+    console.log(
+      systems.length
+        ? `Connected systems: ${systems.join(', ')}`
+        : 'No external systems connected: set ERP_URL, MES_URL and QMS_URL',
+    );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -57,7 +72,10 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
-      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; unacknowledged messages will be redelivered');
+      logger.error(
+        { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        'shutdown timed out; unacknowledged messages will be redelivered',
+      );
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();

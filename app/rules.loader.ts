@@ -9,7 +9,11 @@ const ruleSet = z
   .object({
     version: z.number().int().positive(),
     timestampBucketMs: z.number().int().min(1).max(3_600_000),
-    holdWindowMs: z.number().int().min(1).max(7 * 24 * 3_600_000),
+    holdWindowMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3_600_000),
     yieldTolerancePct: z.number().min(0).max(100),
     overDeliveryTolerancePct: z.number().min(0).max(100),
     allowOperationOverlap: z.boolean(),
@@ -59,6 +63,8 @@ export function loadRuleBook(path: string | undefined): RuleBook {
     },
   });
   const defaults = merge(DEFAULT_RULE_SET, parsed.data.defaults);
-  const plants = Object.fromEntries(Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, merge(defaults, rules)]));
+  const plants = Object.fromEntries(
+    Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, merge(defaults, rules)]),
+  );
   return { defaults, plants };
 }

@@ -102,12 +102,36 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     // re-submissions enter through it; its sweeper publishes what a dead process recorded but never published.
     const publisher = createCommandPublisher(connection, topology);
     stops.unshift(() => publisher.close());
-    const intake = createSubmissionService({ store, publisher, rules, now: () => new Date(), logger, observer: metrics.intakeObserver, hooks: options.intakeHooks });
-    const sweeper = every(config.INTAKE_SWEEP_MS, async () => void (await intake.publishStranded(config.INTAKE_GRACE_MS)), logger, 'stranded-submission sweep');
+    const intake = createSubmissionService({
+      store,
+      publisher,
+      rules,
+      now: () => new Date(),
+      logger,
+      observer: metrics.intakeObserver,
+      hooks: options.intakeHooks,
+    });
+    const sweeper = every(
+      config.INTAKE_SWEEP_MS,
+      async () => void (await intake.publishStranded(config.INTAKE_GRACE_MS)),
+      logger,
+      'stranded-submission sweep',
+    );
     stops.unshift(() => sweeper.close());
 
     if (options.role !== 'gateway') {
-      const worker = startWorker({ config, connection, topology, store, logger, metrics, rules, intake, downstream: connectors.ports, decorateProcessor: options.decorateProcessor });
+      const worker = startWorker({
+        config,
+        connection,
+        topology,
+        store,
+        logger,
+        metrics,
+        rules,
+        intake,
+        downstream: connectors.ports,
+        decorateProcessor: options.decorateProcessor,
+      });
       stops.unshift(() => worker.close());
     }
 
@@ -118,13 +142,30 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     let url: string | null = null;
     let openLocalMode = false;
     if (options.role !== 'worker') {
-      const gateway = await startGateway({ config, store, intake, rules, metrics, registry, logger, readiness, views: connectors.views, version: VERSION, webhookSecrets });
+      const gateway = await startGateway({
+        config,
+        store,
+        intake,
+        rules,
+        metrics,
+        registry,
+        logger,
+        readiness,
+        views: connectors.views,
+        version: VERSION,
+        webhookSecrets,
+      });
       stops.unshift(() => gateway.close());
       url = gateway.url;
       openLocalMode = gateway.openLocalMode;
       embedded?.systems.connectTo(url);
     } else if (config.WORKER_METRICS_PORT !== undefined) {
-      const http = createHttpServer({ registry, logger, readiness, metricsAllowed: metricsGuard(config, metrics, logger) });
+      const http = createHttpServer({
+        registry,
+        logger,
+        readiness,
+        metricsAllowed: metricsGuard(config, metrics, logger),
+      });
       const port = await http.listen(config.WORKER_METRICS_PORT, config.HOST);
       stops.unshift(() => http.close());
       url = baseUrl(config.HOST, port);
@@ -141,7 +182,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       circuitStates: connectors.circuitStates,
       stop: async () => {
         for (const stop of stops.splice(0)) {
-          await stop().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'error during shutdown'));
+          await stop().catch((error: unknown) =>
+            logger.warn({ err: (error as Error).message }, 'error during shutdown'),
+          );
         }
       },
     };

@@ -5,6 +5,7 @@ import type { Config } from './config';
 
 /** The one place that chooses the store adapter. */
 export async function createStore(config: Config): Promise<Store> {
-  if (config.STORE === 'mongodb') return createMongoStore({ url: config.MONGODB_URL!, database: config.MONGODB_DATABASE });
+  if (config.STORE === 'mongodb')
+    return createMongoStore({ url: config.MONGODB_URL!, database: config.MONGODB_DATABASE });
   return createSqliteStore({ file: config.SQLITE_FILE, synchronous: config.SQLITE_SYNCHRONOUS });
 }

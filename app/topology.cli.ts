@@ -25,14 +25,19 @@ async function main() {
     for (const queue of topology.allQueues()) {
       const state = await connection.queueDeclare({ queue, passive: true }).catch(() => null);
       if (state) existing += 1;
-      if (state && (state.consumerCount > 0 || state.messageCount > 0)) busy.push(`${queue} (${state.consumerCount} consumers, ${state.messageCount} messages)`);
+      if (state && (state.consumerCount > 0 || state.messageCount > 0))
+        busy.push(`${queue} (${state.consumerCount} consumers, ${state.messageCount} messages)`);
     }
     if (busy.length && !flags.includes('--force')) {
-      console.error(`Not deleted: ${busy.length} queues of ${config.TOPOLOGY_PREFIX} are in use or hold messages: ${busy.join(', ')}. Stop the installation, or add --force to delete them with their messages.`);
+      console.error(
+        `Not deleted: ${busy.length} queues of ${config.TOPOLOGY_PREFIX} are in use or hold messages: ${busy.join(', ')}. Stop the installation, or add --force to delete them with their messages.`,
+      );
       process.exit(1);
     }
     await deleteTopology(connection, topology);
-    console.log(`Deleted ${existing} queues (and the exchanges) of ${config.TOPOLOGY_PREFIX} on ${redact(config.AMQP_URL)}${existing ? '' : ': there were none'}`);
+    console.log(
+      `Deleted ${existing} queues (and the exchanges) of ${config.TOPOLOGY_PREFIX} on ${redact(config.AMQP_URL)}${existing ? '' : ': there were none'}`,
+    );
   } finally {
     await connection.close();
   }

@@ -77,7 +77,8 @@ export function startWorker(deps: WorkerDeps) {
     async onDelivered(message, receipt) {
       // ERP's document number for a posting re-enters the workflow through the intake, in the posting's trace.
       const acknowledgement = postingAcknowledgementOf(message, receipt, new Date().toISOString());
-      if (acknowledgement) await deps.intake.submit('AcknowledgePosting', acknowledgement.input, acknowledgement.origin);
+      if (acknowledgement)
+        await deps.intake.submit('AcknowledgePosting', acknowledgement.input, acknowledgement.origin);
     },
   });
   const sweeper = startHoldSweeper({ store: deps.store, processor, logger, intervalMs: config.HOLD_SWEEP_MS });

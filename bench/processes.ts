@@ -4,8 +4,17 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 
 /** Starts a TypeScript entry point in its own process and resolves with the first line matching `ready`. */
-export async function startProcess(entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -13,7 +22,9 @@ export async function startProcess(entry: string, args: string[], env: Record<st
       const m = ready.exec(out);
       if (m) resolve(m);
     });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before it was ready: ${out.slice(-500)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${entry} exited with ${code} before it was ready: ${out.slice(-500)}`)),
+    );
   });
   return {
     child,
@@ -36,8 +47,25 @@ export interface LoadResult {
 }
 
 /** Runs the load generator process against `url`. */
-export async function runLoad(options: { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string; authorization?: string }): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bench', 'load', 'load.runner.ts'), JSON.stringify(options)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function runLoad(options: {
+  url: string;
+  kind: 'release' | 'bare' | 'read';
+  connections: number;
+  seconds: number;
+  rate?: number;
+  prefix: string;
+  authorization?: string;
+}): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(ROOT, 'bench', 'load', 'load.runner.ts'),
+      JSON.stringify(options),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -40,21 +40,33 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
   const gql = await fetch(`${seeder.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }', variables: { i: day.reference } }),
+    body: JSON.stringify({
+      query: 'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }',
+      variables: { i: day.reference },
+    }),
   });
   const { data } = (await gql.json()) as { data: { upsertReferenceData: { correlationId: string } } };
-  while ((await seeder.store.getTransaction(data.upsertReferenceData.correlationId))?.status !== 'APPLIED') await sleep(20);
+  while ((await seeder.store.getTransaction(data.upsertReferenceData.correlationId))?.status !== 'APPLIED')
+    await sleep(20);
   await seeder.stop();
   if (existingOrders > 0) seedOrders(config.SQLITE_FILE, existingOrders);
 
   const topology = topologyOf(config);
-  const connection = await connectBroker({ url: config.AMQP_URL, connectTimeoutMs: 10_000, connectionName: 'bench-preload', logger: createLogger('silent') });
+  const connection = await connectBroker({
+    url: config.AMQP_URL,
+    connectTimeoutMs: 10_000,
+    connectionName: 'bench-preload',
+    logger: createLogger('silent'),
+  });
   const publisher = createCommandPublisher(connection, topology);
   const published = new Map<string, string[]>();
   const receivedAt = new Date().toISOString();
   const sends: Promise<void>[] = [];
   for (const event of day.events) {
-    const command = { messageType: messageTypeOfMutation(event.mutation), payload: event.payload } as unknown as Command;
+    const command = {
+      messageType: messageTypeOfMutation(event.mutation),
+      payload: event.payload,
+    } as unknown as Command;
     const envelope = createEnvelope(command, { principal: BENCH_PRINCIPAL }, receivedAt, 1000);
     const key = `${event.plant}|${event.orderNumber}`;
     published.set(key, [...(published.get(key) ?? []), envelope.correlationId]);
@@ -69,17 +81,40 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
 
 /** Orders already in the store, written in bulk: the file a plant has after months of operation. */
 function seedOrders(file: string, count: number) {
-  createSqliteStore({ file }).close().catch(() => undefined);
+  createSqliteStore({ file })
+    .close()
+    .catch(() => undefined);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  const insert = db.prepare('INSERT INTO orders (plant, order_number, state, state_since, item, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO orders (plant, order_number, state, state_since, item, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const now = new Date().toISOString();
   const doc = (orderNumber: string) =>
     JSON.stringify({
-      plant: 'P1', orderNumber, state: 'RECEIVED', item: 'FG-100', itemRevision: 'A', routingRevision: 'R3', specRevision: 'S2', quantity: 20, uom: 'EA',
-      operations: [{ sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 20 }, { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 20 }],
-      timeline: ['RELEASED', 'ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED', 'COMPLETED', 'QUALITY_PENDING', 'RECEIVED'].map((state) => ({ at: now, state, correlationId: randomUUID(), cause: 'history' })),
+      plant: 'P1',
+      orderNumber,
+      state: 'RECEIVED',
+      item: 'FG-100',
+      itemRevision: 'A',
+      routingRevision: 'R3',
+      specRevision: 'S2',
+      quantity: 20,
+      uom: 'EA',
+      operations: [
+        { sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 20 },
+        { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 20 },
+      ],
+      timeline: [
+        'RELEASED',
+        'ACKNOWLEDGED',
+        'IN_PROCESS',
+        'PARTIALLY_CONFIRMED',
+        'COMPLETED',
+        'QUALITY_PENDING',
+        'RECEIVED',
+      ].map((state) => ({ at: now, state, correlationId: randomUUID(), cause: 'history' })),
     });
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
@@ -105,14 +140,24 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   const children: ChildProcess[] = [];
   const started: Promise<void>[] = [];
   for (let i = 0; i < workers; i++) {
-    const child = spawn(process.execPath, [...nodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'], { cwd: ROOT, env: { ...process.env, ...setup.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'],
+      { cwd: ROOT, env: { ...process.env, ...setup.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     children.push(child);
-    started.push(new Promise((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Plantgate worker started') && resolve())));
+    started.push(
+      new Promise((resolve) =>
+        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Plantgate worker started') && resolve()),
+      ),
+    );
   }
   await Promise.all(started);
   const begin = process.hrtime.bigint();
   const db = new Database(setup.config.SQLITE_FILE, { readonly: true, fileMustExist: true });
-  const count = db.prepare("SELECT COUNT(*) AS n FROM transactions WHERE status IN ('APPLIED','POSTED','DUPLICATE','QUARANTINED','FAILED') AND message_type != 'UpsertReferenceData'");
+  const count = db.prepare(
+    "SELECT COUNT(*) AS n FROM transactions WHERE status IN ('APPLIED','POSTED','DUPLICATE','QUARANTINED','FAILED') AND message_type != 'UpsertReferenceData'",
+  );
   let peakRssMb = 0;
   for (;;) {
     peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
@@ -125,9 +170,23 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   const inOrder = checkOrder(db, setup.published);
   db.close();
   for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
-  const fileSizeMb = ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(setup.config.SQLITE_FILE + suffix) ? fs.statSync(setup.config.SQLITE_FILE + suffix).size : 0), 0) / 1e6;
-  return { eventsPerSecond: setup.events / seconds, cpuMsPerEvent: cpuMs / setup.events, peakRssMb, fileSizeMb, inOrder };
+  await Promise.all(
+    children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))),
+  );
+  const fileSizeMb =
+    ['', '-wal'].reduce(
+      (sum, suffix) =>
+        sum +
+        (fs.existsSync(setup.config.SQLITE_FILE + suffix) ? fs.statSync(setup.config.SQLITE_FILE + suffix).size : 0),
+      0,
+    ) / 1e6;
+  return {
+    eventsPerSecond: setup.events / seconds,
+    cpuMsPerEvent: cpuMs / setup.events,
+    peakRssMb,
+    fileSizeMb,
+    inOrder,
+  };
 }
 
 /** Every order's events took effect in the order they were published: applied versions strictly increase. */

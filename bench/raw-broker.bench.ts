@@ -7,8 +7,18 @@ export function commandSizedBody(): object {
   return {
     messageType: 'ReportOperationEvent',
     payload: {
-      orderNumber: 'WO-000000-0001', plant: 'P1', operationSequence: 10, eventType: 'COMPLETE', yieldQuantity: 42, scrapQuantity: 1, scrapReason: 'damaged',
-      workCenter: 'WC-ASSY', equipment: 'EQ-WC-ASSY', operator: 'op-17', occurredAt: new Date().toISOString(), messageId: randomUUID(),
+      orderNumber: 'WO-000000-0001',
+      plant: 'P1',
+      operationSequence: 10,
+      eventType: 'COMPLETE',
+      yieldQuantity: 42,
+      scrapQuantity: 1,
+      scrapReason: 'damaged',
+      workCenter: 'WC-ASSY',
+      equipment: 'EQ-WC-ASSY',
+      operator: 'op-17',
+      occurredAt: new Date().toISOString(),
+      messageId: randomUUID(),
     },
     pad: 'x'.repeat(200),
   };
@@ -37,16 +47,27 @@ export async function rawThroughput(url: string, messages: number): Promise<numb
     let consumed = 0;
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const consumer = connection.createConsumer({ queue, queueOptions: { queue, durable: true, arguments: { 'x-queue-type': 'quorum' } }, qos: { prefetchCount: 20 }, concurrency: 1 }, async () => {
-      if (++consumed === messages) done();
-    });
+    const consumer = connection.createConsumer(
+      {
+        queue,
+        queueOptions: { queue, durable: true, arguments: { 'x-queue-type': 'quorum' } },
+        qos: { prefetchCount: 20 },
+        concurrency: 1,
+      },
+      async () => {
+        if (++consumed === messages) done();
+      },
+    );
     const started = process.hrtime.bigint();
     let sent = 0;
     await Promise.all(
       Array.from({ length: 50 }, async () => {
         while (sent < messages) {
           sent += 1;
-          await publisher.send({ routingKey: queue, durable: true, contentType: 'application/json', messageId: randomUUID() }, commandSizedBody());
+          await publisher.send(
+            { routingKey: queue, durable: true, contentType: 'application/json', messageId: randomUUID() },
+            commandSizedBody(),
+          );
         }
       }),
     );
@@ -59,23 +80,45 @@ export async function rawThroughput(url: string, messages: number): Promise<numb
 }
 
 /** Publish→consume latency at a fixed rate: p50 and p99 in milliseconds. */
-export async function rawLatency(url: string, ratePerSecond: number, seconds: number): Promise<{ p50: number; p99: number }> {
+export async function rawLatency(
+  url: string,
+  ratePerSecond: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number }> {
   return withQueue(url, async (connection, queue) => {
     const publisher = connection.createPublisher({ confirm: true });
     const latencies: number[] = [];
-    const consumer = connection.createConsumer({ queue, queueOptions: { queue, durable: true, arguments: { 'x-queue-type': 'quorum' } }, qos: { prefetchCount: 20 }, concurrency: 1 }, async (msg) => {
-      latencies.push(Number(process.hrtime.bigint() - BigInt(String(msg.headers?.['x-sent']))) / 1e6);
-    });
+    const consumer = connection.createConsumer(
+      {
+        queue,
+        queueOptions: { queue, durable: true, arguments: { 'x-queue-type': 'quorum' } },
+        qos: { prefetchCount: 20 },
+        concurrency: 1,
+      },
+      async (msg) => {
+        latencies.push(Number(process.hrtime.bigint() - BigInt(String(msg.headers?.['x-sent']))) / 1e6);
+      },
+    );
     const total = ratePerSecond * seconds;
     const tick = 10;
     const perTick = Math.max(1, Math.round((ratePerSecond * tick) / 1000));
     const pending: Promise<void>[] = [];
     const start = Date.now();
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       for (let i = 0; i < perTick && sent < total; i++, sent++) {
-        pending.push(publisher.send({ routingKey: queue, durable: true, contentType: 'application/json', headers: { 'x-sent': String(process.hrtime.bigint()) } }, commandSizedBody()));
+        pending.push(
+          publisher.send(
+            {
+              routingKey: queue,
+              durable: true,
+              contentType: 'application/json',
+              headers: { 'x-sent': String(process.hrtime.bigint()) },
+            },
+            commandSizedBody(),
+          ),
+        );
       }
-      const due = start + ((sent / perTick) * tick);
+      const due = start + (sent / perTick) * tick;
       await sleep(Math.max(0, due - Date.now()));
     }
     await Promise.all(pending);

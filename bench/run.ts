@@ -18,7 +18,14 @@ async function main() {
   const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const size = quick
     ? { raw: 5000, latencySeconds: 3, orders: 300, httpSeconds: 4, growth: [10_000, 100_000], scorecardOrders: 60 }
-    : { raw: 20000, latencySeconds: 8, orders: 1000, httpSeconds: 8, growth: [10_000, 1_000_000], scorecardOrders: 300 };
+    : {
+        raw: 20000,
+        latencySeconds: 8,
+        orders: 1000,
+        httpSeconds: 8,
+        growth: [10_000, 1_000_000],
+        scorecardOrders: 300,
+      };
   const REPS = 3;
   const started = Date.now();
   const log = (line: string) => console.log(`[${Math.round((Date.now() - started) / 1000)}s] ${line}`);
@@ -59,7 +66,11 @@ async function main() {
   const latencyP99 = figure(latency.map((r) => r.p99));
   const rawP50 = figure(rawLat.map((r) => r.p50));
   const rawP99 = figure(rawLat.map((r) => r.p99));
-  const growthFigs = growth.map((runs) => ({ eps: figure(runs.map((r) => r.eventsPerSecond)), rss: figure(runs.map((r) => r.peakRssMb)), file: figure(runs.map((r) => r.fileSizeMb)) }));
+  const growthFigs = growth.map((runs) => ({
+    eps: figure(runs.map((r) => r.eventsPerSecond)),
+    rss: figure(runs.map((r) => r.peakRssMb)),
+    file: figure(runs.map((r) => r.fileSizeMb)),
+  }));
   const commit = (() => {
     try {
       return execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
@@ -139,25 +150,73 @@ async function collect<T>(times: number, run: () => Promise<T>): Promise<T[]> {
 
 function printTable(r: Record<string, unknown> & { figures: Record<string, Figure | Figure[]> }) {
   const f = r.figures;
-  const row = (name: string, fig: Figure, unit: string, extra = '') => console.log(`${name.padEnd(40)} ${String(fig.median).padStart(10)} ${unit.padEnd(8)} (min ${fig.min}, max ${fig.max}) ${extra}`);
+  const row = (name: string, fig: Figure, unit: string, extra = '') =>
+    console.log(
+      `${name.padEnd(40)} ${String(fig.median).padStart(10)} ${unit.padEnd(8)} (min ${fig.min}, max ${fig.max}) ${extra}`,
+    );
   console.log('');
   row('raw broker', f.raw_broker_msgs_per_s as Figure, 'msg/s');
   row('raw broker latency p50 @1000/s', f.raw_broker_latency_p50_ms as Figure, 'ms');
   row('raw broker latency p99 @1000/s', f.raw_broker_latency_p99_ms as Figure, 'ms');
-  row('processing, one worker', f.processing_events_per_s as Figure, 'ev/s', `ratio to raw ${String(r.processing_ratio)}, worker CPU ${String(r.worker_cpu_ms_per_event)} ms/event`);
-  row('processing, two workers', f.processing_two_workers_events_per_s as Figure, 'ev/s', `in order: ${String(r.processing_two_workers_in_order)}`);
-  row('ingestion (GraphQL submit), open mode', f.ingestion_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_ratio)}`);
-  row('ingestion with an API key', f.ingestion_api_key_mutations_per_s as Figure, 'req/s', `ratio to bare Apollo ${String(r.ingestion_api_key_ratio)}, authentication costs ${String(r.authentication_cost)}`);
+  row(
+    'processing, one worker',
+    f.processing_events_per_s as Figure,
+    'ev/s',
+    `ratio to raw ${String(r.processing_ratio)}, worker CPU ${String(r.worker_cpu_ms_per_event)} ms/event`,
+  );
+  row(
+    'processing, two workers',
+    f.processing_two_workers_events_per_s as Figure,
+    'ev/s',
+    `in order: ${String(r.processing_two_workers_in_order)}`,
+  );
+  row(
+    'ingestion (GraphQL submit), open mode',
+    f.ingestion_mutations_per_s as Figure,
+    'req/s',
+    `ratio to bare Apollo ${String(r.ingestion_ratio)}`,
+  );
+  row(
+    'ingestion with an API key',
+    f.ingestion_api_key_mutations_per_s as Figure,
+    'req/s',
+    `ratio to bare Apollo ${String(r.ingestion_api_key_ratio)}, authentication costs ${String(r.authentication_cost)}`,
+  );
   row('bare @apollo/server', f.bare_apollo_mutations_per_s as Figure, 'req/s');
   row('submit→applied p50 @1000/s', f.latency_p50_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p50_ratio)}`);
   row('submit→applied p99 @1000/s', f.latency_p99_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p99_ratio)}`);
-  (f.growth_events_per_s as Figure[]).forEach((g, i) => row(`processing with ${String((r.growth_orders as number[])[i])} orders stored`, g, 'ev/s', `file ${String((r.store_file_mb as number[])[i])} MB, rss ${String((r.worker_peak_rss_mb_by_size as number[])[i])} MB`));
+  (f.growth_events_per_s as Figure[]).forEach((g, i) =>
+    row(
+      `processing with ${String((r.growth_orders as number[])[i])} orders stored`,
+      g,
+      'ev/s',
+      `file ${String((r.store_file_mb as number[])[i])} MB, rss ${String((r.worker_peak_rss_mb_by_size as number[])[i])} MB`,
+    ),
+  );
   console.log(`${'growth ratio'.padEnd(40)} ${String(r.growth_ratio).padStart(10)}`);
-  row('read: productionOrders(first: 50) live', f.read_requests_per_s as Figure, 'req/s', `calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`);
+  row(
+    'read: productionOrders(first: 50) live',
+    f.read_requests_per_s as Figure,
+    'req/s',
+    `calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`,
+  );
   const s = r.scorecard as { plantgate: Record<string, unknown>; point_to_point: Record<string, unknown> };
   console.log('\nscorecard                                plantgate   point-to-point');
-  for (const key of ['postings_applied_twice', 'stock_negative', 'receipts_before_quality_release', 'expired_or_blocked_consumptions', 'outdated_routing_confirmations', 'faults_injected', 'faults_caught', 'faults_unaccounted', 'events_lost', 'erp_faults_injected']) {
-    console.log(`${key.padEnd(40)} ${String(s.plantgate[key]).padStart(9)}   ${String(s.point_to_point[key]).padStart(14)}`);
+  for (const key of [
+    'postings_applied_twice',
+    'stock_negative',
+    'receipts_before_quality_release',
+    'expired_or_blocked_consumptions',
+    'outdated_routing_confirmations',
+    'faults_injected',
+    'faults_caught',
+    'faults_unaccounted',
+    'events_lost',
+    'erp_faults_injected',
+  ]) {
+    console.log(
+      `${key.padEnd(40)} ${String(s.plantgate[key]).padStart(9)}   ${String(s.point_to_point[key]).padStart(14)}`,
+    );
   }
 }
 

@@ -1,15 +1,30 @@
-import type { DeliveryReceipt, DownstreamPort, ErpLotStock, ErpOrderView, OrderRef, OutboundMessage } from '../core/ports/downstream.port';
+import type {
+  DeliveryReceipt,
+  DownstreamPort,
+  ErpLotStock,
+  ErpOrderView,
+  OrderRef,
+  OutboundMessage,
+} from '../core/ports/downstream.port';
 import { DownstreamError } from '../core/errors';
 import { isErpPosting } from '../core/postings/posting-acknowledgement';
 import { originHeaders, refsParam, type SystemClient } from './system.client';
 
 /** ERP over HTTP: postings with an Idempotency-Key, master data, and the order and lot look-ups. */
-export function createErpConnector(client: SystemClient): DownstreamPort & { orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>; lotStock(plant: string, lot: string): Promise<ErpLotStock | null> } {
+export function createErpConnector(client: SystemClient): DownstreamPort & {
+  orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>;
+  lotStock(plant: string, lot: string): Promise<ErpLotStock | null>;
+} {
   return {
     system: 'erp',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
       if (message.messageType === 'MasterData') {
-        await client.write({ method: 'POST', path: '/api/master-data', body: message.payload, headers: originHeaders(message) });
+        await client.write({
+          method: 'POST',
+          path: '/api/master-data',
+          body: message.payload,
+          headers: originHeaders(message),
+        });
         return { documentNumber: null, replayed: false };
       }
       if (!isErpPosting(message.messageType)) {
@@ -28,8 +43,14 @@ export function createErpConnector(client: SystemClient): DownstreamPort & { ord
     },
     async lotStock(plant, lot) {
       try {
-        const body = await client.read<{ stock: Record<'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED', number> }>(`/api/lots/${encodeURIComponent(plant)}/${encodeURIComponent(lot)}`);
-        return { unrestricted: body.stock.UNRESTRICTED, restricted: body.stock.RESTRICTED, blocked: body.stock.BLOCKED };
+        const body = await client.read<{ stock: Record<'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED', number> }>(
+          `/api/lots/${encodeURIComponent(plant)}/${encodeURIComponent(lot)}`,
+        );
+        return {
+          unrestricted: body.stock.UNRESTRICTED,
+          restricted: body.stock.RESTRICTED,
+          blocked: body.stock.BLOCKED,
+        };
       } catch (error) {
         // ERP does not stock the lot: that is an answer, not a failure.
         if (error instanceof DownstreamError && error.status === 404) return null;

@@ -21,15 +21,29 @@ export async function requestJson<T>(system: DownstreamSystem, req: HttpRequest)
       method: req.method,
       headers: {
         accept: 'application/json',
-        ...(req.form ? { 'content-type': 'application/x-www-form-urlencoded' } : req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(req.form
+          ? { 'content-type': 'application/x-www-form-urlencoded' }
+          : req.body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
         ...req.headers,
       },
-      body: req.form ? new URLSearchParams(req.form).toString() : req.body !== undefined ? JSON.stringify(req.body) : undefined,
+      body: req.form
+        ? new URLSearchParams(req.form).toString()
+        : req.body !== undefined
+          ? JSON.stringify(req.body)
+          : undefined,
       signal: req.signal,
     });
   } catch (error) {
-    const reason = (error as Error).name === 'AbortError' ? 'timed out' : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
-    throw new DownstreamError(system, `${system.toUpperCase()} unreachable at ${new URL(req.url).origin}: ${reason}`, { retryable: true, cause: error });
+    const reason =
+      (error as Error).name === 'AbortError'
+        ? 'timed out'
+        : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    throw new DownstreamError(system, `${system.toUpperCase()} unreachable at ${new URL(req.url).origin}: ${reason}`, {
+      retryable: true,
+      cause: error,
+    });
   }
   const text = await response.text();
   let body: unknown = null;
@@ -39,10 +53,17 @@ export async function requestJson<T>(system: DownstreamSystem, req: HttpRequest)
     body = text;
   }
   if (response.ok) return { status: response.status, body: body as T };
-  const detail = typeof body === 'object' && body && 'error' in body ? String((body as { error: unknown }).error) : text.slice(0, 200);
+  const detail =
+    typeof body === 'object' && body && 'error' in body
+      ? String((body as { error: unknown }).error)
+      : text.slice(0, 200);
   const message = `${system.toUpperCase()} answered ${response.status} to ${req.method} ${new URL(req.url).pathname}: ${detail}`;
   if (response.status === 429 || response.status >= 500) {
-    throw new DownstreamError(system, message, { status: response.status, retryable: true, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
+    throw new DownstreamError(system, message, {
+      status: response.status,
+      retryable: true,
+      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+    });
   }
   throw new DownstreamError(system, message, { status: response.status, retryable: false });
 }

@@ -1,14 +1,28 @@
-import type { DeliveryReceipt, DownstreamPort, MesOrderView, OrderRef, OutboundMessage } from '../core/ports/downstream.port';
+import type {
+  DeliveryReceipt,
+  DownstreamPort,
+  MesOrderView,
+  OrderRef,
+  OutboundMessage,
+} from '../core/ports/downstream.port';
 import { DownstreamError } from '../core/errors';
 import { originHeaders, refsParam, type SystemClient } from './system.client';
 
 /** MES over HTTP: released orders go to the floor; the floor's view of operations comes back. */
-export function createMesConnector(client: SystemClient): DownstreamPort & { orders(refs: OrderRef[]): Promise<(MesOrderView | null)[]> } {
+export function createMesConnector(
+  client: SystemClient,
+): DownstreamPort & { orders(refs: OrderRef[]): Promise<(MesOrderView | null)[]> } {
   return {
     system: 'mes',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
-      if (message.messageType !== 'OrderReleased') throw new DownstreamError('mes', `No MES mapping for ${message.messageType}`, { retryable: false });
-      await client.write({ method: 'POST', path: '/api/orders', headers: originHeaders(message), body: message.payload });
+      if (message.messageType !== 'OrderReleased')
+        throw new DownstreamError('mes', `No MES mapping for ${message.messageType}`, { retryable: false });
+      await client.write({
+        method: 'POST',
+        path: '/api/orders',
+        headers: originHeaders(message),
+        body: message.payload,
+      });
       return { documentNumber: null, replayed: false };
     },
     async orders(refs) {

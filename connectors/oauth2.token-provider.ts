@@ -12,15 +12,27 @@ export interface ClientCredentials {
  * OAuth2 client-credentials tokens, fetched once, shared by concurrent calls and renewed before they expire
  * (at 80 % of their lifetime), or at once when the system says the token is no longer valid.
  */
-export function createTokenProvider(system: DownstreamSystem, credentials: ClientCredentials, now: () => number = Date.now) {
+export function createTokenProvider(
+  system: DownstreamSystem,
+  credentials: ClientCredentials,
+  now: () => number = Date.now,
+) {
   let current: { token: string; renewAt: number } | null = null;
   let pending: Promise<string> | null = null;
   let fetched = 0;
 
   async function fetchToken(): Promise<string> {
-    const form: Record<string, string> = { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret };
+    const form: Record<string, string> = {
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    };
     if (credentials.scope) form.scope = credentials.scope;
-    const { body } = await requestJson<{ access_token: string; expires_in?: number }>(system, { method: 'POST', url: credentials.tokenUrl, form });
+    const { body } = await requestJson<{ access_token: string; expires_in?: number }>(system, {
+      method: 'POST',
+      url: credentials.tokenUrl,
+      form,
+    });
     const lifetimeMs = (body.expires_in ?? 300) * 1000;
     current = { token: body.access_token, renewAt: now() + lifetimeMs * 0.8 };
     fetched += 1;

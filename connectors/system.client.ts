@@ -45,7 +45,8 @@ export function createSystemClient(options: SystemClientOptions) {
   }
 
   return {
-    write: <T>(req: Omit<HttpRequest, 'url' | 'signal'> & { path: string }) => options.policy.execute((signal) => call<T>(req, signal)),
+    write: <T>(req: Omit<HttpRequest, 'url' | 'signal'> & { path: string }) =>
+      options.policy.execute((signal) => call<T>(req, signal)),
     read: <T>(path: string) => call<T>({ method: 'GET', path }, AbortSignal.timeout(options.readTimeoutMs)),
     circuitState: options.policy.circuitState,
   };
@@ -53,7 +54,8 @@ export function createSystemClient(options: SystemClientOptions) {
 
 export type SystemClient = ReturnType<typeof createSystemClient>;
 
-export const refsParam = (refs: { plant: string; orderNumber: string }[]) => encodeURIComponent(refs.map((r) => `${r.plant}:${r.orderNumber}`).join(','));
+export const refsParam = (refs: { plant: string; orderNumber: string }[]) =>
+  encodeURIComponent(refs.map((r) => `${r.plant}:${r.orderNumber}`).join(','));
 
 /**
  * Headers every delivery carries besides its Idempotency-Key: the trace it continues and who caused it, so that
@@ -64,6 +66,8 @@ export function originHeaders(message: OutboundMessage): Record<string, string> 
     'idempotency-key': message.idempotencyKey,
     'x-plantgate-correlation-id': message.correlationId,
     ...(message.traceparent ? { traceparent: message.traceparent } : {}),
-    ...(message.principal ? { 'x-plantgate-principal': message.principal.id, 'x-plantgate-principal-kind': message.principal.kind } : {}),
+    ...(message.principal
+      ? { 'x-plantgate-principal': message.principal.id, 'x-plantgate-principal-kind': message.principal.kind }
+      : {}),
   };
 }

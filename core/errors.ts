@@ -30,7 +30,11 @@ export class DomainError extends Error {
   /** Facts an edge may pass on to the caller (IDs, every offending field); never internals. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; field?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { retryable?: boolean; field?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DomainError';
     this.code = code;
@@ -61,8 +65,15 @@ export class DownstreamError extends DomainError {
   readonly status: number | null;
   readonly retryAfterMs: number | null;
 
-  constructor(system: DownstreamSystem, message: string, options: { status?: number | null; retryable: boolean; retryAfterMs?: number | null; cause?: unknown }) {
-    super(options.retryable ? 'DOWNSTREAM_UNAVAILABLE' : 'DOWNSTREAM_REJECTED', message, { retryable: options.retryable, cause: options.cause });
+  constructor(
+    system: DownstreamSystem,
+    message: string,
+    options: { status?: number | null; retryable: boolean; retryAfterMs?: number | null; cause?: unknown },
+  ) {
+    super(options.retryable ? 'DOWNSTREAM_UNAVAILABLE' : 'DOWNSTREAM_REJECTED', message, {
+      retryable: options.retryable,
+      cause: options.cause,
+    });
     this.name = 'DownstreamError';
     this.system = system;
     this.status = options.status ?? null;

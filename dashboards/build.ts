@@ -1,4 +1,9 @@
-import { DashboardBuilder, DatasourceVariableBuilder, QueryVariableBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  DashboardBuilder,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -34,7 +39,12 @@ export function buildDashboard(spec: DashboardSpec): object {
 
 function buildPanel(panel: PanelSpec, index: number) {
   const gridPos = { x: (index % 2) * 12, y: Math.floor(index / 2) * 8, w: 12, h: 8 };
-  const targets = panel.queries.map((q, i) => new DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(String.fromCharCode(65 + i)));
+  const targets = panel.queries.map((q, i) =>
+    new DataqueryBuilder()
+      .expr(q.expr)
+      .legendFormat(q.legend)
+      .refId(String.fromCharCode(65 + i)),
+  );
   const base = panel.kind === 'stat' ? new StatPanelBuilder() : new TimeseriesPanelBuilder();
   base.title(panel.title).description(panel.description).datasource(DATASOURCE).unit(panel.unit).gridPos(gridPos);
   targets.forEach((t) => base.withTarget(t));

@@ -23,8 +23,20 @@ const P = 'plant=~"$plant"';
 const rate = (name: string, by: string, filter = P) => `sum by (${by}) (rate(${name}{${filter}}[$__rate_interval]))`;
 const quantile = (q: number, name: string, by: string, filter = P) =>
   `histogram_quantile(${q}, sum by (le${by ? `, ${by}` : ''}) (rate(${name.replace(/_seconds$/, '_seconds_bucket')}{${filter}}[$__rate_interval])))`;
-const ts = (title: string, description: string, unit: string, ...queries: [string, string][]): PanelSpec => ({ title, description, kind: 'timeseries', unit, queries: queries.map(([expr, legend]) => ({ expr, legend })) });
-const stat = (title: string, description: string, unit: string, expr: string): PanelSpec => ({ title, description, kind: 'stat', unit, queries: [{ expr, legend: title }] });
+const ts = (title: string, description: string, unit: string, ...queries: [string, string][]): PanelSpec => ({
+  title,
+  description,
+  kind: 'timeseries',
+  unit,
+  queries: queries.map(([expr, legend]) => ({ expr, legend })),
+});
+const stat = (title: string, description: string, unit: string, expr: string): PanelSpec => ({
+  title,
+  description,
+  kind: 'stat',
+  unit,
+  queries: [{ expr, legend: title }],
+});
 
 export const DASHBOARDS: DashboardSpec[] = [
   {
@@ -32,36 +44,107 @@ export const DASHBOARDS: DashboardSpec[] = [
     title: 'Plantgate / Overview',
     description: 'How much flows, how fast, what is retried, stuck or waiting in the exception workbench.',
     panels: [
-      ts('Commands received', 'Submissions through GraphQL and webhooks, by outcome.', 'reqps', [rate(c.commandsSubmitted.name, 'outcome'), '{{outcome}}']),
-      ts('Commands processed', 'Worker outcomes: APPLIED, HELD, DUPLICATE, QUARANTINED, FAILED.', 'ops', [rate(c.commandsProcessed.name, 'outcome'), '{{outcome}}']),
-      ts('Accepted → applied latency', 'From the gateway accepting a command to its outcome committed.', 's',
-        [quantile(0.5, c.acceptedToAppliedSeconds.name, ''), 'p50'], [quantile(0.95, c.acceptedToAppliedSeconds.name, ''), 'p95'], [quantile(0.99, c.acceptedToAppliedSeconds.name, ''), 'p99']),
-      ts('Error ratio', 'Share of processed commands refused (QUARANTINED) or failed.', 'percentunit',
-        [`sum(rate(${c.commandsProcessed.name}{${P}, outcome=~"QUARANTINED|FAILED"}[$__rate_interval])) / clamp_min(sum(rate(${c.commandsProcessed.name}{${P}}[$__rate_interval])), 1e-9)`, 'error ratio']),
-      ts('Retries and dead letters', 'Commands retried through the broker and dead-lettered after their budget (all plants).', 'ops',
-        [`sum by (reason) (rate(${c.retries.name}[$__rate_interval]))`, 'retry {{reason}}'], [`sum(rate(${c.deadLettered.name}[$__rate_interval]))`, 'dead-lettered']),
-      ts('Stalled by plant', 'Orders and transactions older than their state threshold.', 'short', [`max by (plant, kind, state) (${c.stalled.name}{${P}})`, '{{plant}} {{kind}} {{state}}']),
-      stat('Open exceptions', 'Exceptions waiting in the workbench.', 'short', `sum(max by (plant, type) (${c.openExceptions.name}{${P}}))`),
-      ts('Open exceptions by type', 'Exception workbench backlog by type.', 'short', [`max by (type) (${c.openExceptions.name}{${P}})`, '{{type}}']),
+      ts('Commands received', 'Submissions through GraphQL and webhooks, by outcome.', 'reqps', [
+        rate(c.commandsSubmitted.name, 'outcome'),
+        '{{outcome}}',
+      ]),
+      ts('Commands processed', 'Worker outcomes: APPLIED, HELD, DUPLICATE, QUARANTINED, FAILED.', 'ops', [
+        rate(c.commandsProcessed.name, 'outcome'),
+        '{{outcome}}',
+      ]),
+      ts(
+        'Accepted → applied latency',
+        'From the gateway accepting a command to its outcome committed.',
+        's',
+        [quantile(0.5, c.acceptedToAppliedSeconds.name, ''), 'p50'],
+        [quantile(0.95, c.acceptedToAppliedSeconds.name, ''), 'p95'],
+        [quantile(0.99, c.acceptedToAppliedSeconds.name, ''), 'p99'],
+      ),
+      ts('Error ratio', 'Share of processed commands refused (QUARANTINED) or failed.', 'percentunit', [
+        `sum(rate(${c.commandsProcessed.name}{${P}, outcome=~"QUARANTINED|FAILED"}[$__rate_interval])) / clamp_min(sum(rate(${c.commandsProcessed.name}{${P}}[$__rate_interval])), 1e-9)`,
+        'error ratio',
+      ]),
+      ts(
+        'Retries and dead letters',
+        'Commands retried through the broker and dead-lettered after their budget (all plants).',
+        'ops',
+        [`sum by (reason) (rate(${c.retries.name}[$__rate_interval]))`, 'retry {{reason}}'],
+        [`sum(rate(${c.deadLettered.name}[$__rate_interval]))`, 'dead-lettered'],
+      ),
+      ts('Stalled by plant', 'Orders and transactions older than their state threshold.', 'short', [
+        `max by (plant, kind, state) (${c.stalled.name}{${P}})`,
+        '{{plant}} {{kind}} {{state}}',
+      ]),
+      stat(
+        'Open exceptions',
+        'Exceptions waiting in the workbench.',
+        'short',
+        `sum(max by (plant, type) (${c.openExceptions.name}{${P}}))`,
+      ),
+      ts('Open exceptions by type', 'Exception workbench backlog by type.', 'short', [
+        `max by (type) (${c.openExceptions.name}{${P}})`,
+        '{{type}}',
+      ]),
     ],
   },
   {
     uid: 'plantgate-interfaces',
     title: 'Plantgate / Interfaces',
-    description: 'ERP, MES and QMS: calls, latency, errors, circuit and rate limiting. System-wide panels are not split by plant.',
+    description:
+      'ERP, MES and QMS: calls, latency, errors, circuit and rate limiting. System-wide panels are not split by plant.',
     panels: [
-      ts('Calls by system', 'HTTP calls to each external system (all plants).', 'reqps', [`sum by (system) (rate(${c.downstreamSeconds.name}_count[$__rate_interval]))`, '{{system}}']),
-      ts('Call latency p95', 'Per system (all plants).', 's', [`histogram_quantile(0.95, sum by (le, system) (rate(${c.downstreamSeconds.name}_bucket[$__rate_interval])))`, '{{system}}']),
-      ts('Call errors by status class', 'Non-2xx answers and network failures (all plants).', 'reqps', [`sum by (system, status_class) (rate(${c.downstreamSeconds.name}_count{status_class!="2xx"}[$__rate_interval]))`, '{{system}} {{status_class}}']),
-      ts('Circuit state', '0 closed, 1 half-open, 2 open (system-wide).', 'short', [`max by (system) (${c.circuitState.name})`, '{{system}}']),
-      ts('Rate limited (429)', 'Answers asking Plantgate to slow down (system-wide).', 'reqps', [`sum by (system) (rate(${c.rateLimited.name}[$__rate_interval]))`, '{{system}}']),
-      ts('Delivery retries and dead letters', 'Outbound deliveries retried through the broker or given up (system-wide).', 'ops',
-        [`sum by (system, reason) (rate(${c.deliveryRetries.name}[$__rate_interval]))`, 'retry {{system}} {{reason}}'], [`sum by (system) (rate(${c.deliveryFailures.name}[$__rate_interval]))`, 'dead-lettered {{system}}']),
-      ts('Applied → delivered latency p95', 'From a state change to the external system accepting it (system-wide).', 's', [`histogram_quantile(0.95, sum by (le, system) (rate(${c.appliedToPostedSeconds.name}_bucket[$__rate_interval])))`, '{{system}}']),
-      ts('GraphQL latency p95 and errors', 'Gateway operations (system-wide).', 's',
-        [`histogram_quantile(0.95, sum by (le, operation) (rate(${c.graphqlSeconds.name}_bucket[$__rate_interval])))`, '{{operation}}'], [`sum by (operation) (rate(${c.graphqlErrors.name}[$__rate_interval]))`, 'errors {{operation}}']),
-      ts('Refused requests by reason', 'Bad or missing credentials, webhook signatures, missing roles or plants, rate limit (system-wide).', 'reqps',
-        [`sum by (reason) (rate(${c.authRefusals.name}[$__rate_interval]))`, '{{reason}}']),
+      ts('Calls by system', 'HTTP calls to each external system (all plants).', 'reqps', [
+        `sum by (system) (rate(${c.downstreamSeconds.name}_count[$__rate_interval]))`,
+        '{{system}}',
+      ]),
+      ts('Call latency p95', 'Per system (all plants).', 's', [
+        `histogram_quantile(0.95, sum by (le, system) (rate(${c.downstreamSeconds.name}_bucket[$__rate_interval])))`,
+        '{{system}}',
+      ]),
+      ts('Call errors by status class', 'Non-2xx answers and network failures (all plants).', 'reqps', [
+        `sum by (system, status_class) (rate(${c.downstreamSeconds.name}_count{status_class!="2xx"}[$__rate_interval]))`,
+        '{{system}} {{status_class}}',
+      ]),
+      ts('Circuit state', '0 closed, 1 half-open, 2 open (system-wide).', 'short', [
+        `max by (system) (${c.circuitState.name})`,
+        '{{system}}',
+      ]),
+      ts('Rate limited (429)', 'Answers asking Plantgate to slow down (system-wide).', 'reqps', [
+        `sum by (system) (rate(${c.rateLimited.name}[$__rate_interval]))`,
+        '{{system}}',
+      ]),
+      ts(
+        'Delivery retries and dead letters',
+        'Outbound deliveries retried through the broker or given up (system-wide).',
+        'ops',
+        [`sum by (system, reason) (rate(${c.deliveryRetries.name}[$__rate_interval]))`, 'retry {{system}} {{reason}}'],
+        [`sum by (system) (rate(${c.deliveryFailures.name}[$__rate_interval]))`, 'dead-lettered {{system}}'],
+      ),
+      ts(
+        'Applied → delivered latency p95',
+        'From a state change to the external system accepting it (system-wide).',
+        's',
+        [
+          `histogram_quantile(0.95, sum by (le, system) (rate(${c.appliedToPostedSeconds.name}_bucket[$__rate_interval])))`,
+          '{{system}}',
+        ],
+      ),
+      ts(
+        'GraphQL latency p95 and errors',
+        'Gateway operations (system-wide).',
+        's',
+        [
+          `histogram_quantile(0.95, sum by (le, operation) (rate(${c.graphqlSeconds.name}_bucket[$__rate_interval])))`,
+          '{{operation}}',
+        ],
+        [`sum by (operation) (rate(${c.graphqlErrors.name}[$__rate_interval]))`, 'errors {{operation}}'],
+      ),
+      ts(
+        'Refused requests by reason',
+        'Bad or missing credentials, webhook signatures, missing roles or plants, rate limit (system-wide).',
+        'reqps',
+        [`sum by (reason) (rate(${c.authRefusals.name}[$__rate_interval]))`, '{{reason}}'],
+      ),
     ],
   },
   {
@@ -69,12 +152,32 @@ export const DASHBOARDS: DashboardSpec[] = [
     title: 'Plantgate / Workflow controls and quality gating',
     description: 'What the controls refused, held and prevented, and where orders stand in their lifecycle.',
     panels: [
-      ts('Refusals by rule', 'Messages refused into exceptions, by the rule that refused them.', 'ops', [rate(c.refusals.name, 'type, rule'), '{{type}} {{rule}}']),
-      ts('Held events', 'Events that arrived before their predecessor, by rule.', 'ops', [rate(c.held.name, 'rule'), '{{rule}}']),
-      ts('Held right now', 'Events waiting for their predecessor.', 'short', [`max by (plant) (${c.heldNow.name}{${P}})`, '{{plant}}']),
-      ts('Duplicates prevented', 'Resubmissions caught at the gateway and at the workers.', 'ops', [rate(c.duplicatesPrevented.name, 'stage'), '{{stage}}']),
-      ts('Orders by lifecycle state', 'Production orders per state.', 'short', [`max by (state) (${c.ordersByState.name}{${P}})`, '{{state}}']),
-      stat('Quality holds', 'Orders held by a failed inspection or an open nonconformance.', 'short', `sum(max by (plant) (${c.ordersByState.name}{${P}, state="QUALITY_HOLD"}))`),
+      ts('Refusals by rule', 'Messages refused into exceptions, by the rule that refused them.', 'ops', [
+        rate(c.refusals.name, 'type, rule'),
+        '{{type}} {{rule}}',
+      ]),
+      ts('Held events', 'Events that arrived before their predecessor, by rule.', 'ops', [
+        rate(c.held.name, 'rule'),
+        '{{rule}}',
+      ]),
+      ts('Held right now', 'Events waiting for their predecessor.', 'short', [
+        `max by (plant) (${c.heldNow.name}{${P}})`,
+        '{{plant}}',
+      ]),
+      ts('Duplicates prevented', 'Resubmissions caught at the gateway and at the workers.', 'ops', [
+        rate(c.duplicatesPrevented.name, 'stage'),
+        '{{stage}}',
+      ]),
+      ts('Orders by lifecycle state', 'Production orders per state.', 'short', [
+        `max by (state) (${c.ordersByState.name}{${P}})`,
+        '{{state}}',
+      ]),
+      stat(
+        'Quality holds',
+        'Orders held by a failed inspection or an open nonconformance.',
+        'short',
+        `sum(max by (plant) (${c.ordersByState.name}{${P}, state="QUALITY_HOLD"}))`,
+      ),
     ],
   },
   {
@@ -82,14 +185,33 @@ export const DASHBOARDS: DashboardSpec[] = [
     title: 'Plantgate / Broker and outbox',
     description: 'Queue depths and consumers read from RabbitMQ, and the transactional outbox (system-wide).',
     panels: [
-      ts('Queue depth', 'Messages ready per queue.', 'short', [`max by (queue) (${c.queueMessages.name})`, '{{queue}}']),
-      ts('Consumers per queue', 'Work queues need at least one.', 'short', [`max by (queue) (${c.queueConsumers.name})`, '{{queue}}']),
-      ts('Outbox backlog', 'Entries committed but not yet published.', 'short', [`max(${c.outboxBacklog.name})`, 'backlog']),
+      ts('Queue depth', 'Messages ready per queue.', 'short', [
+        `max by (queue) (${c.queueMessages.name})`,
+        '{{queue}}',
+      ]),
+      ts('Consumers per queue', 'Work queues need at least one.', 'short', [
+        `max by (queue) (${c.queueConsumers.name})`,
+        '{{queue}}',
+      ]),
+      ts('Outbox backlog', 'Entries committed but not yet published.', 'short', [
+        `max(${c.outboxBacklog.name})`,
+        'backlog',
+      ]),
       ts('Oldest outbox entry', 'Age of the oldest unpublished entry.', 's', [`max(${c.outboxOldestAge.name})`, 'age']),
-      ts('Outbox published', 'Entries relayed per destination system.', 'ops', [`sum by (system) (rate(${c.outboxPublished.name}[$__rate_interval]))`, '{{system}}']),
-      ts('Stranded submissions published late', 'Recorded submissions whose process died before the broker confirmed them, published by a sweeper or when a resend found them (any rate above 0 means a gateway or worker died mid-submit).', 'ops',
-        [`sum by (trigger) (rate(${c.strandedPublished.name}[$__rate_interval]))`, '{{trigger}}']),
-      ts('Processing duration p95', 'Time to apply the controls and commit one message.', 's', [`histogram_quantile(0.95, sum by (le, message_type) (rate(${c.processingSeconds.name}_bucket[$__rate_interval])))`, '{{message_type}}']),
+      ts('Outbox published', 'Entries relayed per destination system.', 'ops', [
+        `sum by (system) (rate(${c.outboxPublished.name}[$__rate_interval]))`,
+        '{{system}}',
+      ]),
+      ts(
+        'Stranded submissions published late',
+        'Recorded submissions whose process died before the broker confirmed them, published by a sweeper or when a resend found them (any rate above 0 means a gateway or worker died mid-submit).',
+        'ops',
+        [`sum by (trigger) (rate(${c.strandedPublished.name}[$__rate_interval]))`, '{{trigger}}'],
+      ),
+      ts('Processing duration p95', 'Time to apply the controls and commit one message.', 's', [
+        `histogram_quantile(0.95, sum by (le, message_type) (rate(${c.processingSeconds.name}_bucket[$__rate_interval])))`,
+        '{{message_type}}',
+      ]),
     ],
   },
 ];

@@ -13,13 +13,26 @@ export const DEFAULT_BROKER_TIMEOUT_MS = 10_000;
 export function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DomainError('BROKER_UNAVAILABLE', `${what}: no answer from the broker within ${ms} ms`, { retryable: true })), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new DomainError('BROKER_UNAVAILABLE', `${what}: no answer from the broker within ${ms} ms`, {
+            retryable: true,
+          }),
+        ),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A confirming publisher whose every send is bounded: it confirms, fails, or times out. */
-export function createBoundedPublisher(connection: Connection, props: PublisherProps, what: string, timeoutMs = DEFAULT_BROKER_TIMEOUT_MS) {
+export function createBoundedPublisher(
+  connection: Connection,
+  props: PublisherProps,
+  what: string,
+  timeoutMs = DEFAULT_BROKER_TIMEOUT_MS,
+) {
   const publisher = connection.createPublisher({ confirm: true, maxAttempts: 3, ...props });
   return {
     send: (envelope: Envelope, body: unknown) => bounded(publisher.send(envelope, body), timeoutMs, what),

@@ -10,7 +10,11 @@ export interface BrokerConnectionOptions {
 }
 
 export class BrokerUnreachableError extends Error {
-  constructor(readonly url: string, readonly waitedMs: number, cause: unknown) {
+  constructor(
+    readonly url: string,
+    readonly waitedMs: number,
+    cause: unknown,
+  ) {
     super(
       `Cannot reach RabbitMQ at ${redact(url)} after ${Math.round(waitedMs / 1000)} s (${describe(cause)}). ` +
         'Start it with `rabbitmq-server -detached`, or point AMQP_URL at a running broker.',

@@ -11,7 +11,13 @@ import type { Topology } from './topology';
 
 /** What the consumer reports; monitoring implements it. */
 export interface ConsumerObserver {
-  processed(plant: string, messageType: string, outcome: ProcessOutcome['status'] | 'redelivered', seconds: number, receivedAt: string): void;
+  processed(
+    plant: string,
+    messageType: string,
+    outcome: ProcessOutcome['status'] | 'redelivered',
+    seconds: number,
+    receivedAt: string,
+  ): void;
   retried(messageType: string, reason: string): void;
   deadLettered(messageType: string, reason: string): void;
   refused(plant: string, type: string, rule: string): void;
@@ -46,20 +52,35 @@ export interface CommandConsumers {
  */
 export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
   const { connection, topology, processor, logger, observer } = options;
-  const sender = createBoundedPublisher(connection, topology.publisherDeclarations, 'moving a command to a retry or dead-letter queue');
+  const sender = createBoundedPublisher(
+    connection,
+    topology.publisherDeclarations,
+    'moving a command to a retry or dead-letter queue',
+  );
 
   async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string, reasonCode: string) {
     await options.store.recordAttempt(inbound.envelope.correlationId, inbound.attempt, reason).catch(() => undefined);
     const queue = topology.retryQueueFor(inbound.attempt);
     await sender.send(
-      { ...forwardedProperties(msg), routingKey: queue, headers: { ...msg.headers, [HEADERS.attempt]: inbound.attempt + 1, [HEADERS.lastError]: reason } },
+      {
+        ...forwardedProperties(msg),
+        routingKey: queue,
+        headers: { ...msg.headers, [HEADERS.attempt]: inbound.attempt + 1, [HEADERS.lastError]: reason },
+      },
       msg.body,
     );
     observer.retried(inbound.envelope.command.messageType, reasonCode);
   }
 
   async function deadLetter(msg: AsyncMessage, reason: string, messageType: string, reasonCode: string) {
-    await sender.send({ ...forwardedProperties(msg), routingKey: topology.names.deadLetter, headers: { ...msg.headers, [HEADERS.lastError]: reason } }, msg.body);
+    await sender.send(
+      {
+        ...forwardedProperties(msg),
+        routingKey: topology.names.deadLetter,
+        headers: { ...msg.headers, [HEADERS.lastError]: reason },
+      },
+      msg.body,
+    );
     observer.deadLettered(messageType, reasonCode);
   }
 
@@ -71,8 +92,17 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     } catch (error) {
       // Nothing to apply and nothing to retry: keep it where a person can see it.
       const reason = (error as Error).message;
-      logger.error({ messageId: msg.messageId, correlationId: msg.correlationId, err: reason }, 'unreadable message dead-lettered');
-      await processor.unreadable({ messageId: String(msg.messageId ?? ''), correlationId: String(msg.correlationId ?? ''), messageType: String(msg.type ?? 'unknown'), body: msg.body, reason });
+      logger.error(
+        { messageId: msg.messageId, correlationId: msg.correlationId, err: reason },
+        'unreadable message dead-lettered',
+      );
+      await processor.unreadable({
+        messageId: String(msg.messageId ?? ''),
+        correlationId: String(msg.correlationId ?? ''),
+        messageType: String(msg.type ?? 'unknown'),
+        body: msg.body,
+        reason,
+      });
       await deadLetter(msg, reason, String(msg.type ?? 'unknown'), reasonClass(error));
       return;
     }
@@ -86,10 +116,18 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       const outcome = await processWithQuickRetries(inbound);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { plant } = envelope.scope;
-      observer.processed(plant, envelope.command.messageType, outcome.alreadyProcessed ? 'redelivered' : outcome.status, seconds, envelope.receivedAt);
-      if (outcome.refusal && !outcome.alreadyProcessed) observer.refused(plant, outcome.refusal.type, outcome.refusal.rule);
+      observer.processed(
+        plant,
+        envelope.command.messageType,
+        outcome.alreadyProcessed ? 'redelivered' : outcome.status,
+        seconds,
+        envelope.receivedAt,
+      );
+      if (outcome.refusal && !outcome.alreadyProcessed)
+        observer.refused(plant, outcome.refusal.type, outcome.refusal.rule);
       if (outcome.heldBy) observer.held(plant, outcome.heldBy);
-      for (const released of outcome.released) if (released.refusal) observer.refused(plant, released.refusal.type, released.refusal.rule);
+      for (const released of outcome.released)
+        if (released.refusal) observer.refused(plant, released.refusal.type, released.refusal.rule);
       log.debug({ status: outcome.status, attempt: inbound.attempt }, 'message processed');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -99,7 +137,10 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
         return;
       }
       log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
-      await processor.fail(inbound, { rule: 'processing.retry-budget', reason: `Processing failed ${inbound.attempt} times; last error: ${reason}` });
+      await processor.fail(inbound, {
+        rule: 'processing.retry-budget',
+        reason: `Processing failed ${inbound.attempt} times; last error: ${reason}`,
+      });
       await deadLetter(msg, reason, envelope.command.messageType, reasonClass(error));
     }
   }
@@ -146,7 +187,10 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
         } catch (error) {
           // The outcome could not be recorded (store or broker down): give the message back, after a pause so
           // that an outage does not become a hot redelivery loop.
-          logger.error({ correlationId: msg.correlationId, err: (error as Error).message }, 'message returned to its queue');
+          logger.error(
+            { correlationId: msg.correlationId, err: (error as Error).message },
+            'message returned to its queue',
+          );
           await new Promise((resolve) => setTimeout(resolve, 1000));
           return 'requeue';
         }

@@ -24,7 +24,11 @@ export const HEADERS = {
 } as const;
 
 /** The AMQP properties and body of a command: persistent, JSON, the envelope as the body. */
-export function encodeCommand(exchange: string, envelope: Envelope, partition: number): { properties: AmqpEnvelope; body: Envelope } {
+export function encodeCommand(
+  exchange: string,
+  envelope: Envelope,
+  partition: number,
+): { properties: AmqpEnvelope; body: Envelope } {
   return {
     properties: {
       exchange,
@@ -57,15 +61,31 @@ export function decodeCommand(msg: ReceivedMessage): InboundMessage {
   const headers = msg.headers ?? {};
   const version = Number(headers[HEADERS.schemaVersion]);
   if (version !== SCHEMA_VERSION) {
-    throw new DomainError('UNSUPPORTED_MESSAGE', `Unsupported schema version ${String(headers[HEADERS.schemaVersion])} (this worker reads ${SCHEMA_VERSION})`);
+    throw new DomainError(
+      'UNSUPPORTED_MESSAGE',
+      `Unsupported schema version ${String(headers[HEADERS.schemaVersion])} (this worker reads ${SCHEMA_VERSION})`,
+    );
   }
   const envelope = parseBody(msg.body);
-  if (!isMessageType(envelope.command?.messageType) || typeof envelope.command.payload !== 'object' || envelope.command.payload === null) {
-    throw new DomainError('UNSUPPORTED_MESSAGE', `Unknown message type ${JSON.stringify(envelope.command?.messageType)}`);
+  if (
+    !isMessageType(envelope.command?.messageType) ||
+    typeof envelope.command.payload !== 'object' ||
+    envelope.command.payload === null
+  ) {
+    throw new DomainError(
+      'UNSUPPORTED_MESSAGE',
+      `Unknown message type ${JSON.stringify(envelope.command?.messageType)}`,
+    );
   }
-  const required = { messageId: envelope.messageId, correlationId: envelope.correlationId, businessKey: envelope.businessKey, receivedAt: envelope.receivedAt };
+  const required = {
+    messageId: envelope.messageId,
+    correlationId: envelope.correlationId,
+    businessKey: envelope.businessKey,
+    receivedAt: envelope.receivedAt,
+  };
   for (const [name, value] of Object.entries(required)) {
-    if (typeof value !== 'string' || value === '') throw new DomainError('UNSUPPORTED_MESSAGE', `Message envelope has no ${name}`);
+    if (typeof value !== 'string' || value === '')
+      throw new DomainError('UNSUPPORTED_MESSAGE', `Message envelope has no ${name}`);
   }
   if (typeof envelope.scope?.plant !== 'string' || typeof envelope.principal?.id !== 'string') {
     throw new DomainError('UNSUPPORTED_MESSAGE', 'Message envelope has no scope or principal');
@@ -75,7 +95,11 @@ export function decodeCommand(msg: ReceivedMessage): InboundMessage {
 
 function parseBody(body: unknown): Envelope {
   try {
-    const value = Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : typeof body === 'string' ? JSON.parse(body) : body;
+    const value = Buffer.isBuffer(body)
+      ? JSON.parse(body.toString('utf8'))
+      : typeof body === 'string'
+        ? JSON.parse(body)
+        : body;
     if (value && typeof value === 'object') return value as Envelope;
   } catch {
     // fall through: reported below as an unreadable body

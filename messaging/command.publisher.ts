@@ -12,8 +12,17 @@ export interface CommandPublisher extends CommandPublishPort {
   close(): Promise<void>;
 }
 
-export function createCommandPublisher(connection: Connection, topology: Topology, confirmTimeoutMs = DEFAULT_BROKER_TIMEOUT_MS): CommandPublisher {
-  const publisher = createBoundedPublisher(connection, topology.publisherDeclarations, 'publishing a command', confirmTimeoutMs);
+export function createCommandPublisher(
+  connection: Connection,
+  topology: Topology,
+  confirmTimeoutMs = DEFAULT_BROKER_TIMEOUT_MS,
+): CommandPublisher {
+  const publisher = createBoundedPublisher(
+    connection,
+    topology.publisherDeclarations,
+    'publishing a command',
+    confirmTimeoutMs,
+  );
   return {
     async publish(envelope: Envelope) {
       const partition = partitionOf(envelope.scope.plant, envelope.scope.orderNumber, topology.partitions);
@@ -21,7 +30,11 @@ export function createCommandPublisher(connection: Connection, topology: Topolog
       try {
         await publisher.send(properties, body);
       } catch (error) {
-        throw new DomainError('BROKER_UNAVAILABLE', `The broker did not confirm the message: ${(error as Error).message}`, { retryable: true, cause: error });
+        throw new DomainError(
+          'BROKER_UNAVAILABLE',
+          `The broker did not confirm the message: ${(error as Error).message}`,
+          { retryable: true, cause: error },
+        );
       }
     },
     close: () => publisher.close(),

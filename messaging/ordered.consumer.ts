@@ -31,7 +31,10 @@ export interface OrderedConsumer {
  * every graceful hand-over. Here closing the channel is the hand-over: the broker cancels the subscription and
  * returns every unacknowledged message in one step, ahead of the rest, before any other consumer becomes active.
  */
-export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (msg: AsyncMessage) => Promise<Settlement>): OrderedConsumer {
+export function startOrderedConsumer(
+  options: OrderedConsumerOptions,
+  handle: (msg: AsyncMessage) => Promise<Settlement>,
+): OrderedConsumer {
   const { connection, declarations, logger } = options;
   const delays = options.retryDelaysMs ?? [250, 1000, 2000];
   let channel: Channel | null = null;
@@ -56,7 +59,10 @@ export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (m
 
   async function settle(ch: Channel, msg: AsyncMessage) {
     const outcome = await handle(msg).catch((error: unknown) => {
-      logger.error({ queue: declarations.queue, err: (error as Error).message }, 'handler failed; message returned to its queue');
+      logger.error(
+        { queue: declarations.queue, err: (error as Error).message },
+        'handler failed; message returned to its queue',
+      );
       return 'requeue' as const;
     });
     // An ack must go on the channel the message came on; if that channel is gone the broker has redelivered it.
@@ -65,7 +71,10 @@ export function startOrderedConsumer(options: OrderedConsumerOptions, handle: (m
       if (outcome === 'ack') ch.basicAck({ deliveryTag: msg.deliveryTag });
       else ch.basicNack({ deliveryTag: msg.deliveryTag, requeue: true });
     } catch (error) {
-      logger.warn({ queue: declarations.queue, err: (error as Error).message }, 'could not settle a message; the broker redelivers it');
+      logger.warn(
+        { queue: declarations.queue, err: (error as Error).message },
+        'could not settle a message; the broker redelivers it',
+      );
     }
   }
 

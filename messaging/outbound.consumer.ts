@@ -36,18 +36,32 @@ export interface OutboundConsumerOptions {
  */
 export function startOutboundConsumers(options: OutboundConsumerOptions) {
   const { topology, logger } = options;
-  const sender = createBoundedPublisher(options.connection, topology.publisherDeclarations, 'dead-lettering an outbound message');
+  const sender = createBoundedPublisher(
+    options.connection,
+    topology.publisherDeclarations,
+    'dead-lettering an outbound message',
+  );
   const stopping = new AbortController();
 
-  async function deliverWithRetries(port: DownstreamPort, message: OutboundMessage, log: Logger): Promise<{ receipt: DeliveryReceipt } | { failed: string }> {
+  async function deliverWithRetries(
+    port: DownstreamPort,
+    message: OutboundMessage,
+    log: Logger,
+  ): Promise<{ receipt: DeliveryReceipt } | { failed: string }> {
     for (;;) {
       try {
         return { receipt: await port.deliver(message) };
       } catch (error) {
         const reason = (error as Error).message;
         if (!isRetryable(error) || message.attempt >= options.retryBudget) return { failed: reason };
-        const pause = Math.max(delayFor(message.attempt), error instanceof DownstreamError ? (error.retryAfterMs ?? 0) : 0);
-        options.onRetry?.(port.system, error instanceof DownstreamError && error.status ? String(error.status) : 'unavailable');
+        const pause = Math.max(
+          delayFor(message.attempt),
+          error instanceof DownstreamError ? (error.retryAfterMs ?? 0) : 0,
+        );
+        options.onRetry?.(
+          port.system,
+          error instanceof DownstreamError && error.status ? String(error.status) : 'unavailable',
+        );
         log.warn({ attempt: message.attempt, pauseMs: pause, err: reason }, 'delivery failed; retrying in hand');
         await sleep(pause, stopping.signal);
         message.attempt += 1;
@@ -59,7 +73,11 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
 
   async function handle(port: DownstreamPort, msg: AsyncMessage): Promise<Settlement> {
     const message = outboundMessageOf(port, msg);
-    const log = logger.child({ correlationId: message.correlationId, system: port.system, messageType: message.messageType });
+    const log = logger.child({
+      correlationId: message.correlationId,
+      system: port.system,
+      messageType: message.messageType,
+    });
     const outcome = await deliverWithRetries(port, message, log).catch((error: unknown) => {
       // Stopping in the middle of a pause: the message goes back to its queue, still first of its order.
       if (stopping.signal.aborted) return null;
@@ -67,16 +85,38 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
     });
     if (!outcome) return 'requeue';
     if ('receipt' in outcome) {
-      if (message.createdAt) options.onLatency?.(port.system, message.messageType, (Date.now() - Date.parse(message.createdAt)) / 1000);
+      if (message.createdAt)
+        options.onLatency?.(port.system, message.messageType, (Date.now() - Date.parse(message.createdAt)) / 1000);
       await options.onDelivered(message, outcome.receipt);
-      log.debug({ attempt: message.attempt, documentNumber: outcome.receipt.documentNumber, replayed: outcome.receipt.replayed }, 'delivered');
+      log.debug(
+        {
+          attempt: message.attempt,
+          documentNumber: outcome.receipt.documentNumber,
+          replayed: outcome.receipt.replayed,
+        },
+        'delivered',
+      );
       return 'ack';
     }
     log.error({ attempt: message.attempt, err: outcome.failed }, 'delivery failed for good');
     await options.onFailed(message, outcome.failed);
     options.onDeadLettered?.(port.system);
     await sender.send(
-      { exchange: '', routingKey: topology.names.outboundDeadLetter, durable: true, contentType: msg.contentType, messageId: msg.messageId, correlationId: msg.correlationId, type: msg.type, headers: { ...msg.headers, [HEADERS.attempt]: message.attempt, [HEADERS.lastError]: outcome.failed, 'x-system': port.system } },
+      {
+        exchange: '',
+        routingKey: topology.names.outboundDeadLetter,
+        durable: true,
+        contentType: msg.contentType,
+        messageId: msg.messageId,
+        correlationId: msg.correlationId,
+        type: msg.type,
+        headers: {
+          ...msg.headers,
+          [HEADERS.attempt]: message.attempt,
+          [HEADERS.lastError]: outcome.failed,
+          'x-system': port.system,
+        },
+      },
       msg.body,
     );
     return 'ack';
@@ -84,15 +124,26 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
 
   const consumers: OrderedConsumer[] = options.ports.flatMap((port) =>
     Array.from({ length: topology.outboundPartitions }, (_, partition) =>
-      startOrderedConsumer({ connection: options.connection, declarations: topology.outboundConsumerDeclarations(port.system, partition), prefetch: 10, logger }, async (msg) => {
-        try {
-          return await handle(port, msg);
-        } catch (error) {
-          logger.error({ system: port.system, err: (error as Error).message }, 'outbound message returned to its queue');
-          await sleep(1000, stopping.signal).catch(() => undefined);
-          return 'requeue';
-        }
-      }),
+      startOrderedConsumer(
+        {
+          connection: options.connection,
+          declarations: topology.outboundConsumerDeclarations(port.system, partition),
+          prefetch: 10,
+          logger,
+        },
+        async (msg) => {
+          try {
+            return await handle(port, msg);
+          } catch (error) {
+            logger.error(
+              { system: port.system, err: (error as Error).message },
+              'outbound message returned to its queue',
+            );
+            await sleep(1000, stopping.signal).catch(() => undefined);
+            return 'requeue';
+          }
+        },
+      ),
     ),
   );
 
@@ -125,7 +176,9 @@ function outboundMessageOf(port: DownstreamPort, msg: AsyncMessage): OutboundMes
 function principalOf(header: unknown): PrincipalRef | null {
   try {
     const value = typeof header === 'string' ? (JSON.parse(header) as Partial<PrincipalRef>) : null;
-    return value && typeof value.id === 'string' ? { id: value.id, name: String(value.name ?? value.id), kind: value.kind ?? 'SYSTEM' } : null;
+    return value && typeof value.id === 'string'
+      ? { id: value.id, name: String(value.name ?? value.id), kind: value.kind ?? 'SYSTEM' }
+      : null;
   } catch {
     return null;
   }

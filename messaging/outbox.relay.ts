@@ -35,7 +35,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const owner = `relay-${randomUUID()}`;
   // A stuck publish would stop the relay for good: each waits at most the broker timeout; the pass then fails and the
   // next one starts over from the oldest entry this relay still holds, so entries keep their order.
-  const publisher = createBoundedPublisher(options.connection, options.topology.publisherDeclarations, 'relaying an outbox entry');
+  const publisher = createBoundedPublisher(
+    options.connection,
+    options.topology.publisherDeclarations,
+    'relaying an outbox entry',
+  );
   const log = options.logger.child({ component: 'outbox-relay' });
   let running: Promise<void> | null = null;
   let again = false;
@@ -77,7 +81,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return;
     }
     running = pass()
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'outbox pass failed; entries stay for the next pass'))
+      .catch((error: unknown) =>
+        log.warn({ err: (error as Error).message }, 'outbox pass failed; entries stay for the next pass'),
+      )
       .finally(() => {
         running = null;
         if (again) {

@@ -9,7 +9,11 @@ export function createQueueStats(connection: Connection, topology: Topology) {
       try {
         const ok = await connection.queueDeclare({ queue, passive: true });
         // The label drops the installation prefix: it is the same on every scrape and would only add noise.
-        stats.push({ queue: queue.slice(topology.names.commands.length - 'commands'.length), messages: ok.messageCount, consumers: ok.consumerCount });
+        stats.push({
+          queue: queue.slice(topology.names.commands.length - 'commands'.length),
+          messages: ok.messageCount,
+          consumers: ok.consumerCount,
+        });
       } catch {
         // A queue missing right now (deleted by hand) is reported by its absence.
       }

@@ -68,7 +68,8 @@ export function createTopology(options: TopologyOptions) {
     queue: names.outboundQueue(system, partition),
     routingKey: `${system}.p${partition}.#`,
   });
-  const everyOutboundPartition = <T>(make: (system: OutboundSystem, partition: number) => T) => OUTBOUND_SYSTEMS.flatMap((system) => outboundPartitions.map((p) => make(system, p)));
+  const everyOutboundPartition = <T>(make: (system: OutboundSystem, partition: number) => T) =>
+    OUTBOUND_SYSTEMS.flatMap((system) => outboundPartitions.map((p) => make(system, p)));
   const queues: QueueDeclaration[] = [
     ...partitionIndexes.map(partitionQueue),
     ...options.retryDelaysMs.map((delayMs) => ({
@@ -94,10 +95,17 @@ export function createTopology(options: TopologyOptions) {
     names,
     partitions: options.partitions,
     /** Everything, for the confirming publisher. */
-    publisherDeclarations: { exchanges, queues, queueBindings } satisfies Pick<PublisherProps, 'exchanges' | 'queues' | 'queueBindings'>,
+    publisherDeclarations: { exchanges, queues, queueBindings } satisfies Pick<
+      PublisherProps,
+      'exchanges' | 'queues' | 'queueBindings'
+    >,
     outboundPartitions: outboundPartitions.length,
     /** Where an outbound message of an order goes: its system's partition for the order. */
-    outboundRoutingKey(system: OutboundSystem, scope: { plant: string; orderNumber: string }, messageType: string): string {
+    outboundRoutingKey(
+      system: OutboundSystem,
+      scope: { plant: string; orderNumber: string },
+      messageType: string,
+    ): string {
       return `${system}.p${partitionOf(scope.plant, scope.orderNumber, outboundPartitions.length)}.${messageType}`;
     },
     /** The outbound partition queues of one system. */
@@ -105,14 +113,29 @@ export function createTopology(options: TopologyOptions) {
       return outboundPartitions.map((p) => names.outboundQueue(system, p));
     },
     /** What one outbound partition consumer needs to exist before it subscribes. */
-    outboundConsumerDeclarations(system: OutboundSystem, partition: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
+    outboundConsumerDeclarations(
+      system: OutboundSystem,
+      partition: number,
+    ): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
       const { queue, ...queueOptions } = outboundQueue(system, partition);
-      return { queue: queue!, queueOptions: { queue, ...queueOptions }, exchanges: [exchanges[1]!], queueBindings: [outboundBinding(system, partition)] };
+      return {
+        queue: queue!,
+        queueOptions: { queue, ...queueOptions },
+        exchanges: [exchanges[1]!],
+        queueBindings: [outboundBinding(system, partition)],
+      };
     },
     /** What one partition consumer needs to exist before it subscribes. */
-    partitionConsumerDeclarations(index: number): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
+    partitionConsumerDeclarations(
+      index: number,
+    ): Pick<ConsumerProps, 'queue' | 'queueOptions' | 'exchanges' | 'queueBindings'> {
       const { queue, ...queueOptions } = partitionQueue(index);
-      return { queue: queue!, queueOptions: { queue, ...queueOptions }, exchanges: [exchanges[0]!], queueBindings: [partitionBinding(index)] };
+      return {
+        queue: queue!,
+        queueOptions: { queue, ...queueOptions },
+        exchanges: [exchanges[0]!],
+        queueBindings: [partitionBinding(index)],
+      };
     },
     /** The retry tier for the given attempt number (1 = first retry), the longest tier once they run out. */
     retryQueueFor(retryNumber: number): string {

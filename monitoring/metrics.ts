@@ -3,14 +3,25 @@ import type { IntakeObserver } from '../core/intake/submission.service';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 import { CATALOGUE, LATENCY_BUCKETS, type MetricKey } from './metric.catalogue';
 
-type Built = { [K in MetricKey]: (typeof CATALOGUE)[K]['type'] extends 'counter' ? Counter : (typeof CATALOGUE)[K]['type'] extends 'gauge' ? Gauge : Histogram };
+type Built = {
+  [K in MetricKey]: (typeof CATALOGUE)[K]['type'] extends 'counter'
+    ? Counter
+    : (typeof CATALOGUE)[K]['type'] extends 'gauge'
+      ? Gauge
+      : Histogram;
+};
 
 /** Builds every catalogue metric on a registry passed in, so that every process and every test has its own. */
 export function createMetrics(registry: Registry) {
   const m = Object.fromEntries(
     Object.entries(CATALOGUE).map(([key, spec]) => {
       const common = { name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] };
-      const metric = spec.type === 'counter' ? new Counter(common) : spec.type === 'gauge' ? new Gauge(common) : new Histogram({ ...common, buckets: LATENCY_BUCKETS });
+      const metric =
+        spec.type === 'counter'
+          ? new Counter(common)
+          : spec.type === 'gauge'
+            ? new Gauge(common)
+            : new Histogram({ ...common, buckets: LATENCY_BUCKETS });
       return [key, metric];
     }),
   ) as Built;
@@ -21,7 +32,8 @@ export function createMetrics(registry: Registry) {
       m.processingSeconds.observe({ message_type: messageType }, seconds);
       if (outcome !== 'redelivered') {
         const waited = (Date.now() - Date.parse(receivedAt)) / 1000;
-        if (Number.isFinite(waited) && waited >= 0) m.acceptedToAppliedSeconds.observe({ plant, message_type: messageType }, waited);
+        if (Number.isFinite(waited) && waited >= 0)
+          m.acceptedToAppliedSeconds.observe({ plant, message_type: messageType }, waited);
       }
       if (outcome === 'DUPLICATE') m.duplicatesPrevented.inc({ plant, message_type: messageType, stage: 'worker' });
     },
@@ -43,7 +55,8 @@ export function createMetrics(registry: Registry) {
 
   const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
   const connectorObserver = {
-    circuit: (system: string, state: keyof typeof CIRCUIT_VALUES) => m.circuitState.set({ system }, CIRCUIT_VALUES[state]),
+    circuit: (system: string, state: keyof typeof CIRCUIT_VALUES) =>
+      m.circuitState.set({ system }, CIRCUIT_VALUES[state]),
     call: (system: string, seconds: number, statusClass: string, httpStatus: number | null) => {
       m.downstreamSeconds.observe({ system, status_class: statusClass }, seconds);
       if (httpStatus === 429) m.rateLimited.inc({ system });
@@ -57,10 +70,12 @@ export function createMetrics(registry: Registry) {
     connectorObserver,
     intakeObserver,
     outboxPublished: (system: string, count: number) => m.outboxPublished.inc({ system }, count),
-    delivered: (system: string, messageType: string, seconds: number) => m.appliedToPostedSeconds.observe({ system, message_type: messageType }, seconds),
+    delivered: (system: string, messageType: string, seconds: number) =>
+      m.appliedToPostedSeconds.observe({ system, message_type: messageType }, seconds),
     deliveryRetried: (system: string, reason: string) => m.deliveryRetries.inc({ system, reason }),
     deliveryFailed: (system: string) => m.deliveryFailures.inc({ system }),
-    graphqlOperation: (operation: string, outcome: 'ok' | 'error', seconds: number) => m.graphqlSeconds.observe({ operation, outcome }, seconds),
+    graphqlOperation: (operation: string, outcome: 'ok' | 'error', seconds: number) =>
+      m.graphqlSeconds.observe({ operation, outcome }, seconds),
     graphqlError: (operation: string, code: string) => m.graphqlErrors.inc({ operation, code }),
     authRefused: (reason: string) => m.authRefusals.inc({ reason }),
   };

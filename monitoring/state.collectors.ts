@@ -38,8 +38,15 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
       }
     };
   };
-  collect(m.ordersByState as Gauge, async () => (await ordersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })));
-  collect(m.openExceptions as Gauge, async () => (await sources.store.countOpenExceptions()).map((r) => ({ labels: { plant: r.plant, type: r.type }, value: r.count })));
+  collect(m.ordersByState as Gauge, async () =>
+    (await ordersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })),
+  );
+  collect(m.openExceptions as Gauge, async () =>
+    (await sources.store.countOpenExceptions()).map((r) => ({
+      labels: { plant: r.plant, type: r.type },
+      value: r.count,
+    })),
+  );
   collect(m.openExceptionLimit as Gauge, async () => {
     const plants = new Set([...sources.configuredPlants, ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: sources.exceptionLimit(plant) }));
@@ -53,7 +60,9 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
   collect(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await outboxBacklog()).count }]);
   collect(m.outboxOldestAge as Gauge, async () => {
     const { oldestCreatedAt } = await outboxBacklog();
-    return [{ labels: {}, value: oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0 }];
+    return [
+      { labels: {}, value: oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0 },
+    ];
   });
   collect(m.stalled as Gauge, async () => {
     const counts = new Map<string, { labels: Record<string, string>; value: number }>();
@@ -65,8 +74,12 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
     }
     return [...counts.values()];
   });
-  collect(m.queueMessages as Gauge, async () => (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })));
-  collect(m.queueConsumers as Gauge, async () => (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })));
+  collect(m.queueMessages as Gauge, async () =>
+    (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })),
+  );
+  collect(m.queueConsumers as Gauge, async () =>
+    (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })),
+  );
 }
 
 /** Shares one read among the collectors of a scrape: the same promise while it runs and for a moment after. */

@@ -16,7 +16,9 @@ export function toConnection<T>(page: Page<T>) {
 export function pageRequest(first: number | null | undefined, after: string | null | undefined) {
   const size = first ?? 20;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`Invalid argument: first must be between 1 and ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+    throw new GraphQLError(`Invalid argument: first must be between 1 and ${MAX_PAGE_SIZE}`, {
+      extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+    });
   }
   return { first: size, after: after ?? null };
 }

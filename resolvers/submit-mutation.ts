@@ -11,7 +11,11 @@ export function submitMutations(intake: SubmissionService) {
     MESSAGE_SLICES.map(({ messageType }) => [
       mutationOf(messageType),
       (_: unknown, args: { input: unknown }, ctx: GatewayContext) =>
-        intake.submit(messageType, args.input, { principal: ctx.principal, traceparent: ctx.traceparent, logger: ctx.logger }),
+        intake.submit(messageType, args.input, {
+          principal: ctx.principal,
+          traceparent: ctx.traceparent,
+          logger: ctx.logger,
+        }),
     ]),
   );
 }

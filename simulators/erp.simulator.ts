@@ -54,7 +54,11 @@ export interface ErpSimulatorOptions {
  * idempotency key once (a replay answers the original document) and never lets stock go negative.
  */
 export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
-  const tokens = createTokenIssuer({ clientId: options.clientId ?? 'plantgate', clientSecret: options.clientSecret ?? 'plantgate-secret', ttlSeconds: options.tokenTtlSeconds ?? 3600 });
+  const tokens = createTokenIssuer({
+    clientId: options.clientId ?? 'plantgate',
+    clientSecret: options.clientSecret ?? 'plantgate-secret',
+    ttlSeconds: options.tokenTtlSeconds ?? 3600,
+  });
   const sim = openSimStore(options.dataFile ?? null);
   const lots = sim.map<ErpLot>('lots');
   const items = sim.map<Record<string, unknown>>('items');
@@ -69,14 +73,28 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     const key = orderKey(plant, orderNumber);
     let order = orders.get(key);
     if (!order) {
-      order = { plant, orderNumber, item: null, quantity: null, status: 'RELEASED', confirmedYield: 0, operationYield: {}, scrap: 0, goodsIssued: 0, goodsReceived: 0, receiptStockStatus: null };
+      order = {
+        plant,
+        orderNumber,
+        item: null,
+        quantity: null,
+        status: 'RELEASED',
+        confirmedYield: 0,
+        operationYield: {},
+        scrap: 0,
+        goodsIssued: 0,
+        goodsReceived: 0,
+        receiptStockStatus: null,
+      };
       orders.set(key, order);
     }
     return order;
   };
   /** Authenticated, and applied as one write: what a call changes is kept entirely or not at all. */
-  const authed = (handler: (req: SimRequest, params: Record<string, string>) => SimResponse) => (req: SimRequest, params: Record<string, string>) =>
-    tokens.check(req) ?? sim.transaction(() => handler(req, params));
+  const authed =
+    (handler: (req: SimRequest, params: Record<string, string>) => SimResponse) =>
+    (req: SimRequest, params: Record<string, string>) =>
+      tokens.check(req) ?? sim.transaction(() => handler(req, params));
 
   function post(req: SimRequest): SimResponse {
     const key = req.headers['idempotency-key'];
@@ -105,7 +123,13 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         const quantity = Number(p.quantity);
         if (!lot) return { status: 422, body: { error: `lot ${String(p.lot)} is not stocked in plant ${plant}` } };
         const available = lot.stock.UNRESTRICTED;
-        if (quantity > available) return { status: 422, body: { error: `goods issue of ${quantity} would take lot ${lot.lotNumber} negative (unrestricted ${available})` } };
+        if (quantity > available)
+          return {
+            status: 422,
+            body: {
+              error: `goods issue of ${quantity} would take lot ${lot.lotNumber} negative (unrestricted ${available})`,
+            },
+          };
         lot.stock.UNRESTRICTED -= quantity;
         order.goodsIssued += quantity;
         lots.set(`${plant}|${lot.lotNumber}`, lot);
@@ -114,9 +138,16 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
       }
       case 'GoodsReceipt': {
         const status = String(p.stockStatus) as StockStatus;
-        if (!['UNRESTRICTED', 'RESTRICTED'].includes(status)) return { status: 422, body: { error: `stock status ${status} cannot be received` } };
+        if (!['UNRESTRICTED', 'RESTRICTED'].includes(status))
+          return { status: 422, body: { error: `stock status ${status} cannot be received` } };
         const lotKey = `${plant}|${String(p.lot)}`;
-        const lot = lots.get(lotKey) ?? { plant, lotNumber: String(p.lot), item: String(p.item), stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0 }, expiresAt: null };
+        const lot = lots.get(lotKey) ?? {
+          plant,
+          lotNumber: String(p.lot),
+          item: String(p.item),
+          stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0 },
+          expiresAt: null,
+        };
         lot.stock[status] += Number(p.quantity);
         lots.set(lotKey, lot);
         order.goodsReceived += Number(p.quantity);
@@ -126,7 +157,8 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         break;
       }
       case 'OrderSettlement':
-        if (order.status !== 'RECEIVED') return { status: 422, body: { error: `order ${orderNumber} cannot be settled before its goods receipt` } };
+        if (order.status !== 'RECEIVED')
+          return { status: 422, body: { error: `order ${orderNumber} cannot be settled before its goods receipt` } };
         order.status = 'SETTLED';
         orders.set(orderKey(plant, orderNumber), order);
         break;
@@ -136,18 +168,47 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         return { status: 422, body: { error: `unknown posting type ${postingType}` } };
     }
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
-    const origin = { traceparent: header('traceparent'), correlationId: header('x-plantgate-correlation-id'), principal: header('x-plantgate-principal') };
-    const entry: JournalEntry = { documentNumber: String(++documentSeq), idempotencyKey: key, postingType, plant, orderNumber, payload: p, at: Date.now(), origin };
+    const origin = {
+      traceparent: header('traceparent'),
+      correlationId: header('x-plantgate-correlation-id'),
+      principal: header('x-plantgate-principal'),
+    };
+    const entry: JournalEntry = {
+      documentNumber: String(++documentSeq),
+      idempotencyKey: key,
+      postingType,
+      plant,
+      orderNumber,
+      payload: p,
+      at: Date.now(),
+      origin,
+    };
     journal.push(entry);
     byKey.set(key, entry);
     return { status: 201, body: { documentNumber: entry.documentNumber } };
   }
 
   function masterData(req: SimRequest): SimResponse {
-    const body = req.body as { items?: Record<string, unknown>[]; lots?: { plant: string; lotNumber: string; item: string; status: StockStatus; quantity: number; expiresAt: string | null }[] };
+    const body = req.body as {
+      items?: Record<string, unknown>[];
+      lots?: {
+        plant: string;
+        lotNumber: string;
+        item: string;
+        status: StockStatus;
+        quantity: number;
+        expiresAt: string | null;
+      }[];
+    };
     for (const item of body.items ?? []) items.set(`${String(item.number)}|${String(item.revision)}`, item);
     for (const lot of body.lots ?? []) {
-      lots.set(`${lot.plant}|${lot.lotNumber}`, { plant: lot.plant, lotNumber: lot.lotNumber, item: lot.item, stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0, [lot.status]: lot.quantity }, expiresAt: lot.expiresAt });
+      lots.set(`${lot.plant}|${lot.lotNumber}`, {
+        plant: lot.plant,
+        lotNumber: lot.lotNumber,
+        item: lot.item,
+        stock: { UNRESTRICTED: 0, RESTRICTED: 0, BLOCKED: 0, [lot.status]: lot.quantity },
+        expiresAt: lot.expiresAt,
+      });
     }
     return { status: 200, body: { items: body.items?.length ?? 0, lots: body.lots?.length ?? 0 } };
   }
@@ -158,7 +219,10 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
     'POST /api/master-data': authed(masterData),
     'POST /api/orders': authed((req) => {
       const p = req.body as { plant: string; orderNumber: string; item: string; quantity: number };
-      orders.set(orderKey(p.plant, p.orderNumber), Object.assign(orderOf(p.plant, p.orderNumber), { item: p.item, quantity: p.quantity }));
+      orders.set(
+        orderKey(p.plant, p.orderNumber),
+        Object.assign(orderOf(p.plant, p.orderNumber), { item: p.item, quantity: p.quantity }),
+      );
       return { status: 201, body: { ok: true } };
     }),
     'GET /api/orders': authed((req) => {
@@ -169,20 +233,30 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
       const lot = lots.get(`${p.plant}|${p.lot}`);
       return lot ? { status: 200, body: lot } : { status: 404, body: { error: 'no such lot' } };
     }),
-    'GET /api/items/:number': authed((_req, p) => ({ status: 200, body: { revisions: [...items.values()].filter((i) => i.number === p.number) } })),
+    'GET /api/items/:number': authed((_req, p) => ({
+      status: 200,
+      body: { revisions: [...items.values()].filter((i) => i.number === p.number) },
+    })),
     'GET /admin/journal': () => ({ status: 200, body: { journal } }),
     'GET /admin/integrity': () => ({ status: 200, body: integrity() }),
   });
 
   function integrity() {
-    const negative = [...lots.values()].filter((l) => Object.values(l.stock).some((q) => q < 0)).map((l) => l.lotNumber);
+    const negative = [...lots.values()]
+      .filter((l) => Object.values(l.stock).some((q) => q < 0))
+      .map((l) => l.lotNumber);
     const keys = journal.map((j) => j.idempotencyKey);
-    return { negativeStockLots: negative, duplicatePostings: keys.length - new Set(keys).size, postings: journal.length };
+    return {
+      negativeStockLots: negative,
+      duplicatePostings: keys.length - new Set(keys).size,
+      postings: journal.length,
+    };
   }
 
   const reference = await startReferenceServer({
     router,
-    port: options.port, host: options.host,
+    port: options.port,
+    host: options.host,
     admin: (req) => {
       if (req.method !== 'POST' || req.path !== '/admin/token-ttl') return null;
       tokens.ttlSeconds = Number((req.body as { seconds: number }).seconds);

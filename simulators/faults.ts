@@ -16,7 +16,14 @@ export interface FaultSettings {
   reorderRate: number;
 }
 
-export const NO_FAULTS: FaultSettings = { latencyMs: 0, errorRate: 0, burst429: { remaining: 0, retryAfterSeconds: 1 }, outageUntil: 0, duplicateRate: 0, reorderRate: 0 };
+export const NO_FAULTS: FaultSettings = {
+  latencyMs: 0,
+  errorRate: 0,
+  burst429: { remaining: 0, retryAfterSeconds: 1 },
+  outageUntil: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+};
 
 /** One entry per API call, for tests and the demo to count what reached the system. */
 export interface CallRecord {
@@ -38,17 +45,28 @@ export function withFaults(handle: (req: SimRequest) => Promise<SimResponse>, ra
   async function faulted(req: SimRequest): Promise<SimResponse> {
     if (req.path.startsWith('/admin/')) return handle(req);
     const record = (status: number) => {
-      calls.push({ at: Date.now(), method: req.method, path: req.path, status, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+      calls.push({
+        at: Date.now(),
+        method: req.method,
+        path: req.path,
+        status,
+        idempotencyKey: req.headers['idempotency-key'] as string | undefined,
+      });
     };
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     if (req.path !== '/oauth/token') {
-      if (Date.now() < faults.outageUntil) return record(503), { status: 503, body: { error: 'outage' } };
+      if (Date.now() < faults.outageUntil) return (record(503), { status: 503, body: { error: 'outage' } });
       if (faults.burst429.remaining > 0) {
         faults.burst429.remaining -= 1;
         record(429);
-        return { status: 429, headers: { 'retry-after': String(faults.burst429.retryAfterSeconds) }, body: { error: 'rate limited' } };
+        return {
+          status: 429,
+          headers: { 'retry-after': String(faults.burst429.retryAfterSeconds) },
+          body: { error: 'rate limited' },
+        };
       }
-      if (faults.errorRate > 0 && random() < faults.errorRate) return record(503), { status: 503, body: { error: 'injected error' } };
+      if (faults.errorRate > 0 && random() < faults.errorRate)
+        return (record(503), { status: 503, body: { error: 'injected error' } });
     }
     const response = await handle(req);
     record(response.status);

@@ -22,13 +22,19 @@ export function createRouter(routes: Record<string, Handler>) {
   const compiled = Object.entries(routes).map(([spec, handler]) => {
     const [method, pattern] = spec.split(' ') as [string, string];
     const names: string[] = [];
-    const regex = new RegExp(`^${pattern.replace(/:([a-zA-Z]+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const regex = new RegExp(
+      `^${pattern.replace(/:([a-zA-Z]+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
+    );
     return { method, regex, names, handler };
   });
   return async (req: SimRequest): Promise<SimResponse> => {
     for (const route of compiled) {
       const match = route.method === req.method ? route.regex.exec(req.path) : null;
-      if (match) return route.handler(req, Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)])));
+      if (match)
+        return route.handler(
+          req,
+          Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)])),
+        );
     }
     return { status: 404, body: { error: `no route ${req.method} ${req.path}` } };
   };
@@ -77,9 +83,17 @@ function respond(res: http.ServerResponse, out: SimResponse) {
 }
 
 /** POSTs JSON (already serialized, when it was signed) to a URL; used by the reference systems for their webhooks. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const serialized = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: serialized });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: serialized,
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }

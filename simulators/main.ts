@@ -17,9 +17,19 @@ async function main() {
     qms: wanted.has('qms'),
     dataDir: process.env.SIM_DATA_DIR ?? path.join('data', 'reference'),
     host: process.env.SIM_HOST ?? '127.0.0.1',
-    ports: { erp: Number(process.env.SIM_ERP_PORT ?? 0), mes: Number(process.env.SIM_MES_PORT ?? 0), qms: Number(process.env.SIM_QMS_PORT ?? 0) },
-    erpCredentials: { clientId: process.env.SIM_ERP_CLIENT_ID ?? 'plantgate', clientSecret: process.env.SIM_ERP_CLIENT_SECRET ?? 'plantgate-secret' },
-    webhookSecrets: { mes: process.env.MES_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET, qms: process.env.QMS_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET },
+    ports: {
+      erp: Number(process.env.SIM_ERP_PORT ?? 0),
+      mes: Number(process.env.SIM_MES_PORT ?? 0),
+      qms: Number(process.env.SIM_QMS_PORT ?? 0),
+    },
+    erpCredentials: {
+      clientId: process.env.SIM_ERP_CLIENT_ID ?? 'plantgate',
+      clientSecret: process.env.SIM_ERP_CLIENT_SECRET ?? 'plantgate-secret',
+    },
+    webhookSecrets: {
+      mes: process.env.MES_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET,
+      qms: process.env.QMS_WEBHOOK_SECRET ?? process.env.WEBHOOK_SECRET,
+    },
     automation: { mes: { acknowledge: automation, execute: automation }, qms: { decide: automation } },
   });
   if (process.env.PLANTGATE_URL) systems.connectTo(process.env.PLANTGATE_URL.replace(/\/+$/, ''));

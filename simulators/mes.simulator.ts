@@ -54,34 +54,57 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
   const orders = sim.map<MesOrder>('orders');
   /** Idempotency keys of what MES took in, with the order they created. */
   const received = sim.map<string>('received');
-  let automation: MesAutomation = { acknowledge: false, execute: false, stepDelayMs: 20, scrapRate: 0, componentLots: {}, ...options.automation };
+  let automation: MesAutomation = {
+    acknowledge: false,
+    execute: false,
+    stepDelayMs: 20,
+    scrapRate: 0,
+    componentLots: {},
+    ...options.automation,
+  };
 
   const router = createRouter({
-    'POST /api/orders': (req: SimRequest) => sim.transaction(() => {
-      const key = String(req.headers['idempotency-key'] ?? '');
-      const p = req.body as Omit<MesOrder, 'acknowledged' | 'operations'> & { operations: { sequence: number; workCenter: string }[] };
-      if (key && received.has(key)) return { status: 200, body: { replayed: true } };
-      if (key) received.set(key, `${p.plant}|${p.orderNumber}`);
-      const order: MesOrder = {
-        plant: p.plant,
-        orderNumber: p.orderNumber,
-        routingRevision: p.routingRevision,
-        specRevision: p.specRevision,
-        quantity: p.quantity,
-        acknowledged: false,
-        components: p.components ?? [],
-        operations: p.operations.map((op) => ({ sequence: op.sequence, workCenter: op.workCenter, state: 'PENDING', yieldQuantity: 0, scrapQuantity: 0 })),
-      };
-      orders.set(`${p.plant}|${p.orderNumber}`, order);
-      if (automation.acknowledge) reference.track(run(order));
-      return { status: 201, body: { received: true } };
-    }),
+    'POST /api/orders': (req: SimRequest) =>
+      sim.transaction(() => {
+        const key = String(req.headers['idempotency-key'] ?? '');
+        const p = req.body as Omit<MesOrder, 'acknowledged' | 'operations'> & {
+          operations: { sequence: number; workCenter: string }[];
+        };
+        if (key && received.has(key)) return { status: 200, body: { replayed: true } };
+        if (key) received.set(key, `${p.plant}|${p.orderNumber}`);
+        const order: MesOrder = {
+          plant: p.plant,
+          orderNumber: p.orderNumber,
+          routingRevision: p.routingRevision,
+          specRevision: p.specRevision,
+          quantity: p.quantity,
+          acknowledged: false,
+          components: p.components ?? [],
+          operations: p.operations.map((op) => ({
+            sequence: op.sequence,
+            workCenter: op.workCenter,
+            state: 'PENDING',
+            yieldQuantity: 0,
+            scrapQuantity: 0,
+          })),
+        };
+        orders.set(`${p.plant}|${p.orderNumber}`, order);
+        if (automation.acknowledge) reference.track(run(order));
+        return { status: 201, body: { received: true } };
+      }),
     'GET /api/orders': (req) => {
       const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);
       return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
     },
   });
-  const reference = await startReferenceServer({ router, port: options.port, host: options.host, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
+  const reference = await startReferenceServer({
+    router,
+    port: options.port,
+    host: options.host,
+    random,
+    webhookUrl: options.webhookUrl,
+    webhookSecret: options.webhookSecret,
+  });
 
   /** Plays the order on the floor: acknowledgement, then each operation with consumptions, then completion. */
   async function run(order: MesOrder) {
@@ -91,27 +114,105 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     })();
     const ref = { plant: order.plant, orderNumber: order.orderNumber };
     const events: WebhookMessage[] = [
-      { messageType: 'AcknowledgeProductionOrder', payload: { ...ref, routingRevision: order.routingRevision, specRevision: order.specRevision, acknowledgedAt: at(), messageId: randomUUID() } },
+      {
+        messageType: 'AcknowledgeProductionOrder',
+        payload: {
+          ...ref,
+          routingRevision: order.routingRevision,
+          specRevision: order.specRevision,
+          acknowledgedAt: at(),
+          messageId: randomUUID(),
+        },
+      },
     ];
     if (automation.execute) {
       let good = order.quantity;
       for (const op of order.operations) {
-        const base = { ...ref, operationSequence: op.sequence, workCenter: op.workCenter, equipment: `EQ-${op.workCenter}`, operator: 'mes-sim' };
-        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'START', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
+        const base = {
+          ...ref,
+          operationSequence: op.sequence,
+          workCenter: op.workCenter,
+          equipment: `EQ-${op.workCenter}`,
+          operator: 'mes-sim',
+        };
+        events.push({
+          messageType: 'ReportOperationEvent',
+          payload: {
+            ...base,
+            eventType: 'START',
+            yieldQuantity: 0,
+            scrapQuantity: 0,
+            occurredAt: at(),
+            messageId: randomUUID(),
+          },
+        });
         for (const component of order.components.filter((c) => c.operationSequence === op.sequence)) {
           const lot = automation.componentLots[`${order.plant}|${component.item}`];
           if (!lot) continue;
-          events.push({ messageType: 'ReportMaterialConsumption', payload: { ...ref, operationSequence: op.sequence, item: component.item, lot, quantity: component.quantity, uom: component.uom, occurredAt: at(), messageId: randomUUID() } });
+          events.push({
+            messageType: 'ReportMaterialConsumption',
+            payload: {
+              ...ref,
+              operationSequence: op.sequence,
+              item: component.item,
+              lot,
+              quantity: component.quantity,
+              uom: component.uom,
+              occurredAt: at(),
+              messageId: randomUUID(),
+            },
+          });
         }
-        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'PAUSE', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
-        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'RESUME', yieldQuantity: 0, scrapQuantity: 0, occurredAt: at(), messageId: randomUUID() } });
+        events.push({
+          messageType: 'ReportOperationEvent',
+          payload: {
+            ...base,
+            eventType: 'PAUSE',
+            yieldQuantity: 0,
+            scrapQuantity: 0,
+            occurredAt: at(),
+            messageId: randomUUID(),
+          },
+        });
+        events.push({
+          messageType: 'ReportOperationEvent',
+          payload: {
+            ...base,
+            eventType: 'RESUME',
+            yieldQuantity: 0,
+            scrapQuantity: 0,
+            occurredAt: at(),
+            messageId: randomUUID(),
+          },
+        });
         const scrap = random() < automation.scrapRate ? 1 : 0;
         good -= scrap;
-        events.push({ messageType: 'ReportOperationEvent', payload: { ...base, eventType: 'COMPLETE', yieldQuantity: good, scrapQuantity: scrap, scrapReason: scrap ? 'damaged' : null, occurredAt: at(), messageId: randomUUID() } });
+        events.push({
+          messageType: 'ReportOperationEvent',
+          payload: {
+            ...base,
+            eventType: 'COMPLETE',
+            yieldQuantity: good,
+            scrapQuantity: scrap,
+            scrapReason: scrap ? 'damaged' : null,
+            occurredAt: at(),
+            messageId: randomUUID(),
+          },
+        });
         Object.assign(op, { state: 'COMPLETED', yieldQuantity: good, scrapQuantity: scrap });
       }
       orders.set(`${order.plant}|${order.orderNumber}`, order);
-      events.push({ messageType: 'ReportProductionCompletion', payload: { ...ref, lot: `${order.orderNumber}-FG`, quantity: good, uom: 'EA', occurredAt: at(), messageId: randomUUID() } });
+      events.push({
+        messageType: 'ReportProductionCompletion',
+        payload: {
+          ...ref,
+          lot: `${order.orderNumber}-FG`,
+          quantity: good,
+          uom: 'EA',
+          occurredAt: at(),
+          messageId: randomUUID(),
+        },
+      });
     }
     order.acknowledged = true;
     orders.set(`${order.plant}|${order.orderNumber}`, order);

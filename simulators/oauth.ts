@@ -12,7 +12,11 @@ export function createTokenIssuer(options: { clientId: string; clientSecret: str
     ttlSeconds: options.ttlSeconds,
     issue(req: SimRequest): SimResponse {
       const body = (req.body ?? {}) as Record<string, string>;
-      if (body.grant_type !== 'client_credentials' || body.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
+      if (
+        body.grant_type !== 'client_credentials' ||
+        body.client_id !== options.clientId ||
+        body.client_secret !== options.clientSecret
+      ) {
         return { status: 401, body: { error: 'invalid_client' } };
       }
       const token = randomUUID();
@@ -29,7 +33,11 @@ export function createTokenIssuer(options: { clientId: string; clientSecret: str
       const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
       const expires = tokens.get(token);
       if (expires && expires > Date.now()) return null;
-      return { status: 401, body: { error: expires ? 'token expired' : 'no valid token' }, headers: { 'www-authenticate': 'Bearer' } };
+      return {
+        status: 401,
+        body: { error: expires ? 'token expired' : 'no valid token' },
+        headers: { 'www-authenticate': 'Bearer' },
+      };
     },
   };
 }

@@ -56,41 +56,100 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
   /** By the idempotency key of the request that asked for it. */
   const inspections = sim.map<QmsInspection>('inspections');
   const nonconformances = sim.map<QmsNonconformance>('nonconformances');
-  let automation: QmsAutomation = { decide: false, decisionDelayMs: 50, failRate: 0, conditionalRate: 0, nonconformanceRate: 0, ...options.automation };
+  let automation: QmsAutomation = {
+    decide: false,
+    decisionDelayMs: 50,
+    failRate: 0,
+    conditionalRate: 0,
+    nonconformanceRate: 0,
+    ...options.automation,
+  };
 
   const router = createRouter({
-    'POST /api/inspection-requests': (req: SimRequest) => sim.transaction(() => {
-      const key = String(req.headers['idempotency-key'] ?? randomUUID());
-      if (inspections.has(key)) return { status: 200, body: { inspectionId: inspections.get(key)!.inspectionId, replayed: true } };
-      const p = req.body as { inspectionId?: string; plant: string; orderNumber: string; lot: string; inspectionType: string };
-      // QMS decides the inspection under the ID Plantgate asked with, so that the result can be matched to it.
-      const inspection: QmsInspection = { inspectionId: p.inspectionId ?? `INS-${inspections.size + 1}-${p.orderNumber}`, requestKey: key, plant: p.plant, orderNumber: p.orderNumber, lot: p.lot, inspectionType: p.inspectionType, result: null, disposition: null, decidedAt: null };
-      inspections.set(key, inspection);
-      if (automation.decide) reference.track(decide(inspection));
-      return { status: 201, body: { inspectionId: inspection.inspectionId } };
-    }),
+    'POST /api/inspection-requests': (req: SimRequest) =>
+      sim.transaction(() => {
+        const key = String(req.headers['idempotency-key'] ?? randomUUID());
+        if (inspections.has(key))
+          return { status: 200, body: { inspectionId: inspections.get(key)!.inspectionId, replayed: true } };
+        const p = req.body as {
+          inspectionId?: string;
+          plant: string;
+          orderNumber: string;
+          lot: string;
+          inspectionType: string;
+        };
+        // QMS decides the inspection under the ID Plantgate asked with, so that the result can be matched to it.
+        const inspection: QmsInspection = {
+          inspectionId: p.inspectionId ?? `INS-${inspections.size + 1}-${p.orderNumber}`,
+          requestKey: key,
+          plant: p.plant,
+          orderNumber: p.orderNumber,
+          lot: p.lot,
+          inspectionType: p.inspectionType,
+          result: null,
+          disposition: null,
+          decidedAt: null,
+        };
+        inspections.set(key, inspection);
+        if (automation.decide) reference.track(decide(inspection));
+        return { status: 201, body: { inspectionId: inspection.inspectionId } };
+      }),
     'GET /api/inspections': (req) => {
-      const refs = new Set((req.query.get('refs') ?? '').split(',').filter(Boolean).map((r) => r.replace(':', '|')));
+      const refs = new Set(
+        (req.query.get('refs') ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((r) => r.replace(':', '|')),
+      );
       const all = [...inspections.values()].filter((i) => refs.has(`${i.plant}|${i.orderNumber}`));
       const ncs = [...nonconformances.values()].filter((n) => refs.has(`${n.plant}|${n.orderNumber}`));
       return { status: 200, body: { inspections: all, nonconformances: ncs } };
     },
   });
-  const reference = await startReferenceServer({ router, port: options.port, host: options.host, random, webhookUrl: options.webhookUrl, webhookSecret: options.webhookSecret });
+  const reference = await startReferenceServer({
+    router,
+    port: options.port,
+    host: options.host,
+    random,
+    webhookUrl: options.webhookUrl,
+    webhookSecret: options.webhookSecret,
+  });
 
   async function decide(inspection: QmsInspection) {
     await new Promise((resolve) => setTimeout(resolve, automation.decisionDelayMs));
     const ref = { plant: inspection.plant, orderNumber: inspection.orderNumber, lot: inspection.lot };
     const roll = random();
-    const [result, disposition] = roll < automation.failRate ? ['FAIL', 'REJECT'] : roll < automation.failRate + automation.conditionalRate ? ['PASS', 'CONDITIONAL_RELEASE'] : ['PASS', 'ACCEPT'];
+    const [result, disposition] =
+      roll < automation.failRate
+        ? ['FAIL', 'REJECT']
+        : roll < automation.failRate + automation.conditionalRate
+          ? ['PASS', 'CONDITIONAL_RELEASE']
+          : ['PASS', 'ACCEPT'];
     Object.assign(inspection, { result, disposition, decidedAt: new Date().toISOString() });
     inspections.set(inspection.requestKey, inspection);
     // Out-of-order faults apply to webhooks; the decision itself is final once made.
     const events: WebhookMessage[] = [];
-    const nc: QmsNonconformance | null = random() < automation.nonconformanceRate ? { nonconformanceId: `NC-${inspection.inspectionId}`, ...ref, status: 'OPEN', openedAt: Date.now(), closedAt: null } : null;
+    const nc: QmsNonconformance | null =
+      random() < automation.nonconformanceRate
+        ? {
+            nonconformanceId: `NC-${inspection.inspectionId}`,
+            ...ref,
+            status: 'OPEN',
+            openedAt: Date.now(),
+            closedAt: null,
+          }
+        : null;
     const ncEvent = (status: string): WebhookMessage => ({
       messageType: 'ReportNonconformance',
-      payload: { nonconformanceId: nc!.nonconformanceId, ...ref, status, severity: 'MINOR', description: 'Cosmetic defect found at final inspection', occurredAt: new Date().toISOString(), messageId: randomUUID() },
+      payload: {
+        nonconformanceId: nc!.nonconformanceId,
+        ...ref,
+        status,
+        severity: 'MINOR',
+        description: 'Cosmetic defect found at final inspection',
+        occurredAt: new Date().toISOString(),
+        messageId: randomUUID(),
+      },
     });
     if (nc) {
       nonconformances.set(nc.nonconformanceId, nc);
@@ -98,7 +157,16 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     }
     events.push({
       messageType: 'RecordInspectionResult',
-      payload: { inspectionId: inspection.inspectionId, ...ref, inspectionType: inspection.inspectionType, result, disposition, inspector: 'qms-sim', decidedAt: inspection.decidedAt!, messageId: randomUUID() },
+      payload: {
+        inspectionId: inspection.inspectionId,
+        ...ref,
+        inspectionType: inspection.inspectionType,
+        result,
+        disposition,
+        inspector: 'qms-sim',
+        decidedAt: inspection.decidedAt!,
+        messageId: randomUUID(),
+      },
     });
     await reference.webhook.sendSequence(events);
     if (nc) {

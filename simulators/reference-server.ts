@@ -19,12 +19,22 @@ export async function startReferenceServer(options: {
 }) {
   const faults = withFaults(options.router, options.random);
   let webhookUrl = options.webhookUrl ?? null;
-  const webhook = createWebhookSender({ url: () => webhookUrl, secret: options.webhookSecret, faults: () => faults.faults, random: options.random });
+  const webhook = createWebhookSender({
+    url: () => webhookUrl,
+    secret: options.webhookSecret,
+    faults: () => faults.faults,
+    random: options.random,
+  });
   const running: Promise<void>[] = [];
-  const server = await serve(async (req) => {
-    if (req.method === 'POST' && req.path === '/admin/faults') return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
-    return options.admin?.(req) ?? faults.handle(req);
-  }, options.port, options.host);
+  const server = await serve(
+    async (req) => {
+      if (req.method === 'POST' && req.path === '/admin/faults')
+        return (faults.setFaults(req.body as never), { status: 200, body: faults.faults });
+      return options.admin?.(req) ?? faults.handle(req);
+    },
+    options.port,
+    options.host,
+  );
   return {
     webhook,
     /** Tracks a generated event sequence, so that idle() can wait for it. */

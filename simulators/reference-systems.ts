@@ -34,8 +34,24 @@ export async function startReferenceSystems(options: ReferenceSystemsOptions) {
       })
     : null;
   const common = { host: options.host };
-  const mes: MesSimulator | null = options.mes ? await startMesSimulator({ ...common, webhookSecret: options.webhookSecrets?.mes, port: options.ports?.mes, dataFile: dataFile('mes'), automation: options.automation?.mes }) : null;
-  const qms: QmsSimulator | null = options.qms ? await startQmsSimulator({ ...common, webhookSecret: options.webhookSecrets?.qms, port: options.ports?.qms, dataFile: dataFile('qms'), automation: options.automation?.qms }) : null;
+  const mes: MesSimulator | null = options.mes
+    ? await startMesSimulator({
+        ...common,
+        webhookSecret: options.webhookSecrets?.mes,
+        port: options.ports?.mes,
+        dataFile: dataFile('mes'),
+        automation: options.automation?.mes,
+      })
+    : null;
+  const qms: QmsSimulator | null = options.qms
+    ? await startQmsSimulator({
+        ...common,
+        webhookSecret: options.webhookSecrets?.qms,
+        port: options.ports?.qms,
+        dataFile: dataFile('qms'),
+        automation: options.automation?.qms,
+      })
+    : null;
   return {
     erp,
     mes,

@@ -20,7 +20,9 @@ export function openSimStore(file: string | null) {
      ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc`,
   );
   const remove = db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?');
-  const load = db.prepare<[string], { key: string; doc: string }>('SELECT key, doc FROM docs WHERE collection = ? ORDER BY seq');
+  const load = db.prepare<[string], { key: string; doc: string }>(
+    'SELECT key, doc FROM docs WHERE collection = ? ORDER BY seq',
+  );
 
   return {
     /**
@@ -49,7 +51,11 @@ export type SimStore = ReturnType<typeof openSimStore>;
 class PersistedMap<T> extends Map<string, T> {
   private readonly loaded: boolean;
 
-  constructor(entries: [string, T][], private readonly write: (key: string, value: T) => void, private readonly erase: (key: string) => void) {
+  constructor(
+    entries: [string, T][],
+    private readonly write: (key: string, value: T) => void,
+    private readonly erase: (key: string) => void,
+  ) {
     super(entries);
     this.loaded = true;
   }

@@ -13,7 +13,12 @@ export interface WebhookMessage {
  * Injected faults: a share of deliveries is sent twice (a resend with a new messageId), and a share is held back
  * and sent after the next one (out of order).
  */
-export function createWebhookSender(options: { url: () => string | null; secret?: string; faults: () => FaultSettings; random?: () => number }) {
+export function createWebhookSender(options: {
+  url: () => string | null;
+  secret?: string;
+  faults: () => FaultSettings;
+  random?: () => number;
+}) {
   const random = options.random ?? Math.random;
   let delivered = 0;
   let duplicated = 0;
@@ -28,7 +33,8 @@ export function createWebhookSender(options: { url: () => string | null; secret?
         const body = JSON.stringify(message);
         const response = await postJson(url, body, options.secret ? signatureHeaders(options.secret, body) : {});
         if (response.status < 500) {
-          if (response.status >= 400) failures.push(`${message.messageType}: ${response.status} ${JSON.stringify(response.body)}`);
+          if (response.status >= 400)
+            failures.push(`${message.messageType}: ${response.status} ${JSON.stringify(response.body)}`);
           delivered += 1;
           return;
         }
@@ -72,5 +78,8 @@ export function createWebhookSender(options: { url: () => string | null; secret?
 /** Signed per delivery attempt: a retry carries a fresh timestamp, so a slow retry is not refused as stale. */
 function signatureHeaders(secret: string, body: string): Record<string, string> {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  return { [WEBHOOK_HEADERS.timestamp]: timestamp, [WEBHOOK_HEADERS.signature]: webhookSignature(secret, timestamp, body) };
+  return {
+    [WEBHOOK_HEADERS.timestamp]: timestamp,
+    [WEBHOOK_HEADERS.signature]: webhookSignature(secret, timestamp, body),
+  };
 }

@@ -13,7 +13,11 @@ export function decodeCursor(cursor: string | null | undefined, position: RegExp
   if (cursor === null || cursor === undefined) return null;
   const decoded = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!position.test(decoded)) {
-    throw new DomainError('INVALID_INPUT', `after is not a cursor this list handed out: ${JSON.stringify(cursor.slice(0, 40))}`, { field: 'after', details: { argument: 'after' } });
+    throw new DomainError(
+      'INVALID_INPUT',
+      `after is not a cursor this list handed out: ${JSON.stringify(cursor.slice(0, 40))}`,
+      { field: 'after', details: { argument: 'after' } },
+    );
   }
   return decoded;
 }

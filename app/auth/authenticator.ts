@@ -4,10 +4,18 @@ import { ROLES, type Principal, type Role } from '../../core/auth/principal';
 import type { Store } from '../../core/ports/store.port';
 
 /** Why a request was refused before it reached GraphQL; the label of plantgate_auth_refusals_total. */
-export type RefusalReason = 'missing_credentials' | 'malformed_token' | 'unknown_key' | 'revoked_key' | 'expired_key' | 'invalid_jwt' | 'no_identity_provider';
+export type RefusalReason =
+  | 'missing_credentials'
+  | 'malformed_token'
+  | 'unknown_key'
+  | 'revoked_key'
+  | 'expired_key'
+  | 'invalid_jwt'
+  | 'no_identity_provider';
 
 /** A refusal names the key it was about (its id, never its secret), so that the log can say whose it was. */
-export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: RefusalReason; message: string; keyId?: string };
+export type Authentication =
+  { ok: true; principal: Principal } | { ok: false; reason: RefusalReason; message: string; keyId?: string };
 
 export interface IdentityProviderSettings {
   /** Where the identity provider publishes its signing keys; or a PEM public key (SPKI) instead. */
@@ -35,7 +43,13 @@ export interface AuthenticatorOptions {
 }
 
 /** The principal of the open local mode: loopback only, nothing configured, no key anywhere. */
-export const LOCAL_DEVELOPER: Principal = { id: 'local-developer', name: 'Local developer (open local mode)', kind: 'LOCAL', roles: ROLES, plants: '*' };
+export const LOCAL_DEVELOPER: Principal = {
+  id: 'local-developer',
+  name: 'Local developer (open local mode)',
+  kind: 'LOCAL',
+  roles: ROLES,
+  plants: '*',
+};
 
 /**
  * Turns an Authorization header into a principal. Machines present API keys, people bearer JWTs from the plant's
@@ -62,18 +76,34 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     const parsed = parseApiKey(token);
     if (!parsed) return refuse('malformed_token', 'The bearer token is neither a Plantgate API key nor a JWT.');
     const record = await keyRecord(parsed.id);
-    if (!record || !secretMatches(record, parsed.secret)) return refuse('unknown_key', 'The API key is not known.', parsed.id);
+    if (!record || !secretMatches(record, parsed.secret))
+      return refuse('unknown_key', 'The API key is not known.', parsed.id);
     const refusal = keyRefusal(record, now());
     if (refusal === 'revoked') return refuse('revoked_key', `API key ${record.id} was revoked.`, record.id);
-    if (refusal === 'expired') return refuse('expired_key', `API key ${record.id} expired at ${record.expiresAt}.`, record.id);
-    return { ok: true, principal: { id: `key:${record.id}`, name: record.name, kind: 'API_KEY', roles: record.roles, plants: record.plants } };
+    if (refusal === 'expired')
+      return refuse('expired_key', `API key ${record.id} expired at ${record.expiresAt}.`, record.id);
+    return {
+      ok: true,
+      principal: {
+        id: `key:${record.id}`,
+        name: record.name,
+        kind: 'API_KEY',
+        roles: record.roles,
+        plants: record.plants,
+      },
+    };
   }
 
   async function jwt(token: string): Promise<Authentication> {
     const idp = options.identityProvider;
-    if (!idp || !verifyKey) return refuse('no_identity_provider', 'Bearer JWTs are not accepted: no identity provider is configured.');
+    if (!idp || !verifyKey)
+      return refuse('no_identity_provider', 'Bearer JWTs are not accepted: no identity provider is configured.');
     try {
-      const { payload } = await jwtVerify(token, verifyKey, { issuer: idp.issuer, audience: idp.audience, algorithms: idp.algorithms });
+      const { payload } = await jwtVerify(token, verifyKey, {
+        issuer: idp.issuer,
+        audience: idp.audience,
+        algorithms: idp.algorithms,
+      });
       return { ok: true, principal: principalOfClaims(payload, idp) };
     } catch (error) {
       return refuse('invalid_jwt', `The JWT was refused: ${(error as Error).message}`);
@@ -96,7 +126,8 @@ export function createAuthenticator(options: AuthenticatorOptions) {
      * gateway, `npm run keys`) ends the open mode at once.
      */
     async openMode(): Promise<boolean> {
-      if (openModeOver || !options.loopbackOnly || options.identityProvider || options.configuredKeys.length > 0) return false;
+      if (openModeOver || !options.loopbackOnly || options.identityProvider || options.configuredKeys.length > 0)
+        return false;
       openModeOver = (await options.store.countApiKeys()) > 0;
       return !openModeOver;
     },
@@ -126,9 +157,15 @@ function keySource(idp: IdentityProviderSettings | null): JWTVerifyGetKey | null
 }
 
 /** A person: roles and plants from the configured claims; unknown role names are ignored, never guessed. */
-export function principalOfClaims(payload: JWTPayload, idp: Pick<IdentityProviderSettings, 'rolesClaim' | 'plantsClaim' | 'nameClaim'>): Principal {
-  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : []);
-  const roles = list(payload[idp.rolesClaim]).map((r) => r.toUpperCase()).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+export function principalOfClaims(
+  payload: JWTPayload,
+  idp: Pick<IdentityProviderSettings, 'rolesClaim' | 'plantsClaim' | 'nameClaim'>,
+): Principal {
+  const list = (value: unknown): string[] =>
+    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : [];
+  const roles = list(payload[idp.rolesClaim])
+    .map((r) => r.toUpperCase())
+    .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
   const plants = list(payload[idp.plantsClaim]);
   return {
     id: `user:${payload.sub ?? 'unknown'}`,

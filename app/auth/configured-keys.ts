@@ -22,13 +22,21 @@ export function parseConfiguredKeys(value: string | undefined): ApiKeyRecord[] {
   try {
     json = JSON.parse(value);
   } catch {
-    throw new ConfigError('API_KEYS', 'must be a JSON array of keys as `npm run keys -- create --config` prints them', undefined);
+    throw new ConfigError(
+      'API_KEYS',
+      'must be a JSON array of keys as `npm run keys -- create --config` prints them',
+      undefined,
+    );
   }
   const parsed = z.array(configuredKey).safeParse(Array.isArray(json) ? json : [json]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const [index, ...field] = issue.path;
-    throw new ConfigError('API_KEYS', `entry ${String(index)}: ${field.join('.') || 'the entry'} ${issue.message}`, undefined);
+    throw new ConfigError(
+      'API_KEYS',
+      `entry ${String(index)}: ${field.join('.') || 'the entry'} ${issue.message}`,
+      undefined,
+    );
   }
   return parsed.data.map((k) => ({
     ...k,

@@ -29,7 +29,13 @@ export function isLoopback(host: string): boolean {
  * configuration and those in the store, webhook secrets, the rate limit. Refuses to start a gateway that listens
  * beyond loopback when nobody could sign in (the open local mode exists only on loopback).
  */
-export async function createGatewayIdentity(deps: { config: Config; store: Store; metrics: PlantgateMetrics; logger: Logger; webhookSecrets: WebhookSecrets }) {
+export async function createGatewayIdentity(deps: {
+  config: Config;
+  store: Store;
+  metrics: PlantgateMetrics;
+  logger: Logger;
+  webhookSecrets: WebhookSecrets;
+}) {
   const { config, store } = deps;
   const configuredKeys = parseConfiguredKeys(config.API_KEYS);
   const identityProvider = identityProviderOf(config);
@@ -39,7 +45,13 @@ export async function createGatewayIdentity(deps: { config: Config; store: Store
       `Refusing to listen on HOST ${config.HOST} with no identities: set JWT_JWKS_URL or JWT_PUBLIC_KEY (with JWT_ISSUER and JWT_AUDIENCE) for people, API_KEYS for machines, or create a key with npm run keys -- create; or listen on loopback only (HOST=127.0.0.1).`,
     );
   }
-  const authenticator = createAuthenticator({ store, configuredKeys, identityProvider, loopbackOnly, cacheMs: config.AUTH_CACHE_MS });
+  const authenticator = createAuthenticator({
+    store,
+    configuredKeys,
+    identityProvider,
+    loopbackOnly,
+    cacheMs: config.AUTH_CACHE_MS,
+  });
   const requestAuth = createRequestAuth({
     authenticator,
     webhooks: createWebhookVerifier({ secrets: deps.webhookSecrets, windowSeconds: config.WEBHOOK_REPLAY_WINDOW_S }),
@@ -47,7 +59,11 @@ export async function createGatewayIdentity(deps: { config: Config; store: Store
     onRefused: deps.metrics.authRefused,
     logger: deps.logger,
   });
-  const identity: IdentityDeps = { keys: createApiKeyService(store), keyCreated: authenticator.keyCreated, openMode: authenticator.openMode };
+  const identity: IdentityDeps = {
+    keys: createApiKeyService(store),
+    keyCreated: authenticator.keyCreated,
+    openMode: authenticator.openMode,
+  };
   return { authenticator, requestAuth, identity };
 }
 
@@ -66,7 +82,11 @@ function identityProviderOf(config: Config): IdentityProviderSettings | null {
 }
 
 /** /metrics is public unless METRICS_TOKEN is set; then a scrape must bring it as a bearer token. */
-export function metricsGuard(config: Pick<Config, 'METRICS_TOKEN'>, metrics: Pick<PlantgateMetrics, 'authRefused'>, logger: Logger) {
+export function metricsGuard(
+  config: Pick<Config, 'METRICS_TOKEN'>,
+  metrics: Pick<PlantgateMetrics, 'authRefused'>,
+  logger: Logger,
+) {
   const token = config.METRICS_TOKEN;
   if (!token) return undefined;
   return (req: http.IncomingMessage): boolean => {

@@ -17,7 +17,16 @@ export interface RequestAuthOptions {
   logger: Logger;
 }
 
-export type Admission = { ok: true; principal: Principal } | { ok: false; status: 401 | 429; code: 'UNAUTHENTICATED' | 'RATE_LIMITED'; message: string; headers: Record<string, string>; reason: string };
+export type Admission =
+  | { ok: true; principal: Principal }
+  | {
+      ok: false;
+      status: 401 | 429;
+      code: 'UNAUTHENTICATED' | 'RATE_LIMITED';
+      message: string;
+      headers: Record<string, string>;
+      reason: string;
+    };
 
 /**
  * Who a request is and whether it may come in now: the bearer token (or, in the open local mode, none), a webhook's
@@ -30,10 +39,28 @@ export function createRequestAuth(options: RequestAuthOptions) {
   function refuse(reason: AuthRefusalReason, message: string, fields: Record<string, unknown> = {}): Admission {
     options.onRefused(reason);
     options.logger.info({ reason, ...fields }, 'request refused');
-    if (reason === 'rate_limited') return { ok: false, status: 429, code: 'RATE_LIMITED', message, headers: { 'retry-after': String(fields.retryAfterSeconds ?? 1) }, reason };
+    if (reason === 'rate_limited')
+      return {
+        ok: false,
+        status: 429,
+        code: 'RATE_LIMITED',
+        message,
+        headers: { 'retry-after': String(fields.retryAfterSeconds ?? 1) },
+        reason,
+      };
     // RFC 6750: no error attribute when no credentials were sent, invalid_token when they were wrong.
-    const challenge = reason === 'missing_credentials' ? 'Bearer realm="plantgate"' : `Bearer realm="plantgate", error="invalid_token", error_description="${message.replace(/["\\]/g, "'")}"`;
-    return { ok: false, status: 401, code: 'UNAUTHENTICATED', message, headers: { 'www-authenticate': challenge }, reason };
+    const challenge =
+      reason === 'missing_credentials'
+        ? 'Bearer realm="plantgate"'
+        : `Bearer realm="plantgate", error="invalid_token", error_description="${message.replace(/["\\]/g, "'")}"`;
+    return {
+      ok: false,
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      message,
+      headers: { 'www-authenticate': challenge },
+      reason,
+    };
   }
 
   /** Each principal gets `ratePerSecond` requests a second in this process; past it, 429 with Retry-After. */
@@ -44,14 +71,23 @@ export function createRequestAuth(options: RequestAuthOptions) {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      return refuse('rate_limited', `${principal.name} sent more than ${options.ratePerSecond} requests in a second; nothing was done. Retry after ${retryAfterSeconds} s.`, { principal: principal.id, retryAfterSeconds });
+      return refuse(
+        'rate_limited',
+        `${principal.name} sent more than ${options.ratePerSecond} requests in a second; nothing was done. Retry after ${retryAfterSeconds} s.`,
+        { principal: principal.id, retryAfterSeconds },
+      );
     }
   }
 
   return {
     async admit(req: http.IncomingMessage): Promise<Admission> {
       const authentication = await options.authenticator.authenticate(req.headers.authorization);
-      if (!authentication.ok) return refuse(authentication.reason, authentication.message, authentication.keyId ? { keyId: authentication.keyId } : {});
+      if (!authentication.ok)
+        return refuse(
+          authentication.reason,
+          authentication.message,
+          authentication.keyId ? { keyId: authentication.keyId } : {},
+        );
       return withinRate(authentication.principal);
     },
 

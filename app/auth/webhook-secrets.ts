@@ -14,7 +14,10 @@ export function resolveWebhookSecrets(config: Config, embeddedHere: boolean): We
   for (const system of ['erp', 'mes', 'qms'] as const) {
     const S = system.toUpperCase() as 'ERP' | 'MES' | 'QMS';
     const embedded = embeddedHere && config.SIMULATORS === 'embedded' && !config[`${S}_URL`];
-    const secret = config[`${S}_WEBHOOK_SECRET`] ?? config.WEBHOOK_SECRET ?? (embedded ? randomBytes(32).toString('base64url') : undefined);
+    const secret =
+      config[`${S}_WEBHOOK_SECRET`] ??
+      config.WEBHOOK_SECRET ??
+      (embedded ? randomBytes(32).toString('base64url') : undefined);
     if (secret) secrets[system] = secret;
   }
   return secrets;

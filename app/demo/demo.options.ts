@@ -22,7 +22,10 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
       options.faults = v;
     } else if (arg === '--timeout') options.timeoutSeconds = positiveInt(arg, value());
     else if (arg === '--quiet') options.quiet = true;
-    else throw new Error(`unknown option ${arg}; options: --orders N, --faults none|light|heavy, --timeout SECONDS, --quiet`);
+    else
+      throw new Error(
+        `unknown option ${arg}; options: --orders N, --faults none|light|heavy, --timeout SECONDS, --quiet`,
+      );
   }
   return options;
 }

@@ -42,7 +42,9 @@ export async function buildReport(
     const audit = await store.listAudit(`order:${ref.plant}:${ref.orderNumber}`);
     const heldIds = new Set(audit.filter((a) => a.action === 'message.held').map((a) => a.correlationId));
     held += heldIds.size;
-    released += txs.filter((t) => heldIds.has(t.envelope.correlationId) && (t.status === 'APPLIED' || t.status === 'POSTED')).length;
+    released += txs.filter(
+      (t) => heldIds.has(t.envelope.correlationId) && (t.status === 'APPLIED' || t.status === 'POSTED'),
+    ).length;
     refused += txs.filter((t) => heldIds.has(t.envelope.correlationId) && t.status === 'QUARANTINED').length;
   }
   const exceptionsByType: Record<string, number> = {};
@@ -50,7 +52,12 @@ export async function buildReport(
     const count = (await store.listExceptions({ type }, { first: 1 })).totalCount;
     if (count) exceptionsByType[type] = count;
   }
-  const exceptions = (await store.listExceptions({}, { first: 20 })).items.map((e) => ({ type: e.type, orderNumber: e.orderNumber, rule: e.rule, reason: e.reason }));
+  const exceptions = (await store.listExceptions({}, { first: 20 })).items.map((e) => ({
+    type: e.type,
+    orderNumber: e.orderNumber,
+    rule: e.rule,
+    reason: e.reason,
+  }));
   const erpPostings: Record<string, number> = {};
   for (const entry of systems.erp.journal) erpPostings[entry.postingType] = (erpPostings[entry.postingType] ?? 0) + 1;
   const { violations, integrity } = integrityChecks(systems);
@@ -100,13 +107,28 @@ export function integrityChecks(systems: { erp: ErpSimulator; qms: QmsSimulator 
   for (const receipt of systems.erp.journal.filter((j) => j.postingType === 'GoodsReceipt')) {
     const lot = String(receipt.payload.lot);
     const release = inspections.find(
-      (i) => i.plant === receipt.plant && i.lot === lot && i.result === 'PASS' && (i.disposition === 'ACCEPT' || i.disposition === 'CONDITIONAL_RELEASE') && i.decidedAt !== null && Date.parse(i.decidedAt) <= receipt.at,
+      (i) =>
+        i.plant === receipt.plant &&
+        i.lot === lot &&
+        i.result === 'PASS' &&
+        (i.disposition === 'ACCEPT' || i.disposition === 'CONDITIONAL_RELEASE') &&
+        i.decidedAt !== null &&
+        Date.parse(i.decidedAt) <= receipt.at,
     );
-    if (!release) violations.push(`ERP received lot ${lot} (${receipt.documentNumber}) without a passing QMS decision before it`);
+    if (!release)
+      violations.push(`ERP received lot ${lot} (${receipt.documentNumber}) without a passing QMS decision before it`);
     else if ((release.disposition === 'ACCEPT' ? 'UNRESTRICTED' : 'RESTRICTED') !== receipt.payload.stockStatus) {
-      violations.push(`ERP received lot ${lot} as ${String(receipt.payload.stockStatus)} although QMS decided ${release.disposition}`);
+      violations.push(
+        `ERP received lot ${lot} as ${String(receipt.payload.stockStatus)} although QMS decided ${release.disposition}`,
+      );
     }
-    const open = ncs.find((n) => n.plant === receipt.plant && n.lot === lot && n.openedAt <= receipt.at && (n.closedAt === null || n.closedAt > receipt.at));
+    const open = ncs.find(
+      (n) =>
+        n.plant === receipt.plant &&
+        n.lot === lot &&
+        n.openedAt <= receipt.at &&
+        (n.closedAt === null || n.closedAt > receipt.at),
+    );
     if (open) violations.push(`ERP received lot ${lot} while nonconformance ${open.nonconformanceId} was open`);
   }
   const receiptsPerOrder = new Map<string, number>();
@@ -115,13 +137,16 @@ export function integrityChecks(systems: { erp: ErpSimulator; qms: QmsSimulator 
     receiptsPerOrder.set(key, (receiptsPerOrder.get(key) ?? 0) + 1);
   }
   const twice = [...receiptsPerOrder.entries()].filter(([, n]) => n > 1);
-  if (erpIntegrity.duplicatePostings > 0) violations.push(`${erpIntegrity.duplicatePostings} postings share an idempotency key in ERP's journal`);
+  if (erpIntegrity.duplicatePostings > 0)
+    violations.push(`${erpIntegrity.duplicatePostings} postings share an idempotency key in ERP's journal`);
   for (const [key] of twice) violations.push(`ERP received ${key} more than once`);
   return {
     violations,
     integrity: {
       noNegativeStock: erpIntegrity.negativeStockLots.length === 0,
-      noReceiptBeforeQualityRelease: !violations.some((v) => v.includes('without a passing') || v.includes('while nonconformance') || v.includes('although QMS')),
+      noReceiptBeforeQualityRelease: !violations.some(
+        (v) => v.includes('without a passing') || v.includes('while nonconformance') || v.includes('although QMS'),
+      ),
       noPostingAppliedTwice: erpIntegrity.duplicatePostings === 0 && twice.length === 0,
     },
   };

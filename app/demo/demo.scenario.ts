@@ -10,20 +10,47 @@ export function demoReferenceData(): UpsertReferenceData {
     plants: DEMO_PLANTS.map((code) => ({ code, name: `Plant ${code}` })),
     workCenters: DEMO_PLANTS.flatMap((plant) => ['WC-CUT', 'WC-ASSY'].map((code) => ({ plant, code }))),
     items: [
-      { number: 'FG-100', revision: 'A', baseUom: 'EA', lotControlled: true, uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 10 }] },
+      {
+        number: 'FG-100',
+        revision: 'A',
+        baseUom: 'EA',
+        lotControlled: true,
+        uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 10 }],
+      },
       { number: 'RM-7', revision: '1', baseUom: 'EA', lotControlled: true, uomConversions: [] },
       { number: 'RM-8', revision: '1', baseUom: 'KG', lotControlled: true, uomConversions: [] },
     ],
     lots: DEMO_PLANTS.flatMap((plant) => [
-      { lotNumber: `L-RM7-${plant}`, item: 'RM-7', plant, status: 'UNRESTRICTED' as const, expiresAt: '2030-01-01T00:00:00.000Z', quantity: 1_000_000, uom: 'EA' },
-      { lotNumber: `L-RM8-${plant}`, item: 'RM-8', plant, status: 'UNRESTRICTED' as const, expiresAt: null, quantity: 100_000, uom: 'KG' },
+      {
+        lotNumber: `L-RM7-${plant}`,
+        item: 'RM-7',
+        plant,
+        status: 'UNRESTRICTED' as const,
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        quantity: 1_000_000,
+        uom: 'EA',
+      },
+      {
+        lotNumber: `L-RM8-${plant}`,
+        item: 'RM-8',
+        plant,
+        status: 'UNRESTRICTED' as const,
+        expiresAt: null,
+        quantity: 100_000,
+        uom: 'KG',
+      },
     ]),
   };
 }
 
 /** The component lots MES consumes, by "plant|item". */
 export function demoComponentLots(): Record<string, string> {
-  return Object.fromEntries(DEMO_PLANTS.flatMap((plant) => [[`${plant}|RM-7`, `L-RM7-${plant}`], [`${plant}|RM-8`, `L-RM8-${plant}`]]));
+  return Object.fromEntries(
+    DEMO_PLANTS.flatMap((plant) => [
+      [`${plant}|RM-7`, `L-RM7-${plant}`],
+      [`${plant}|RM-8`, `L-RM8-${plant}`],
+    ]),
+  );
 }
 
 /** ERP's work orders: routing and spec revisions, component reservations, spread over both plants. */
@@ -57,7 +84,11 @@ export function faultProfile(faults: DemoOptions['faults']) {
   if (faults === 'none') return { erp: {}, mes: {}, qms: {}, outage: null };
   const heavy = faults === 'heavy';
   return {
-    erp: { errorRate: heavy ? 0.15 : 0.05, latencyMs: heavy ? 20 : 0, burst429: { remaining: 3, retryAfterSeconds: 1 } },
+    erp: {
+      errorRate: heavy ? 0.15 : 0.05,
+      latencyMs: heavy ? 20 : 0,
+      burst429: { remaining: 3, retryAfterSeconds: 1 },
+    },
     mes: { duplicateRate: 0.1, reorderRate: heavy ? 0.2 : 0.1 },
     qms: { duplicateRate: 0.05 },
     outage: heavy ? { afterMs: 1500, forMs: 3000 } : null,

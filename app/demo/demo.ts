@@ -40,13 +40,18 @@ async function main() {
   });
   const runtime = await startRuntime(config, { role: 'all', logger: createLogger(config.LOG_LEVEL, { demo: runId }) });
   const { erp, mes, qms } = runtime.referenceSystems!;
-  if (!erp || !mes || !qms) throw new Error('the demo needs the embedded ERP, MES and QMS: unset ERP_URL, MES_URL and QMS_URL');
+  if (!erp || !mes || !qms)
+    throw new Error('the demo needs the embedded ERP, MES and QMS: unset ERP_URL, MES_URL and QMS_URL');
   const say = (line: string) => options.quiet || console.log(line);
   let exitCode = 1;
   try {
     mes.setAutomation({ componentLots: demoComponentLots(), scrapRate: 0.2, stepDelayMs: 5 });
     qms.setAutomation({ failRate: 0.1, conditionalRate: 0.15, nonconformanceRate: 0.1, decisionDelayMs: 100 });
-    await graphql(runtime.url!, 'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }', { i: demoReferenceData() });
+    await graphql(
+      runtime.url!,
+      'mutation($i: UpsertReferenceDataInput!) { upsertReferenceData(input: $i) { correlationId } }',
+      { i: demoReferenceData() },
+    );
     // Master data reaches ERP before production starts, as an MDM sync would: postings need ERP to know the lots.
     await masterDataInErp(erp, demoReferenceData());
 
@@ -64,10 +69,16 @@ async function main() {
     }
 
     const orders = demoOrders(options.orders, runId);
-    say(`Plantgate demo ${runId}: ${orders.length} work orders in plants P1 and P2, faults ${options.faults}, GraphQL ${runtime.url}/graphql`);
+    say(
+      `Plantgate demo ${runId}: ${orders.length} work orders in plants P1 and P2, faults ${options.faults}, GraphQL ${runtime.url}/graphql`,
+    );
     for (const order of orders) {
       erp.registerOrder(order.plant, order.orderNumber, order.item, order.quantity);
-      await graphql(runtime.url!, 'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId } }', { i: order });
+      await graphql(
+        runtime.url!,
+        'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId } }',
+        { i: order },
+      );
     }
 
     const deadline = Date.now() + options.timeoutSeconds * 1000;
@@ -78,11 +89,19 @@ async function main() {
         const order = await runtime.store.getOrder(o.plant, o.orderNumber);
         const state = order?.state ?? 'NOT_YET_APPLIED';
         // QUALITY_PENDING is two different waits: for QMS's decision, or (quality released) for ERP's receipt.
-        const shown = state === 'QUALITY_PENDING' && waitingFor(order!)?.startsWith("ERP's goods receipt") ? 'QUALITY_RELEASED (awaiting ERP receipt)' : state;
+        const shown =
+          state === 'QUALITY_PENDING' && waitingFor(order!)?.startsWith("ERP's goods receipt")
+            ? 'QUALITY_RELEASED (awaiting ERP receipt)'
+            : state;
         states[shown] = (states[shown] ?? 0) + 1;
       }
-      say(`  ${new Date().toISOString().slice(11, 19)}  ${Object.entries(states).map(([s, n]) => `${s} ${n}`).join(' · ')}  | ERP journal ${erp.journal.length} · circuit ${runtime.circuitStates().erp}`);
-      const done = Object.entries(states).every(([s]) => TERMINAL.has(s)) && (await postingsInFlight(runtime.store, orders)) === 0;
+      say(
+        `  ${new Date().toISOString().slice(11, 19)}  ${Object.entries(states)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(' · ')}  | ERP journal ${erp.journal.length} · circuit ${runtime.circuitStates().erp}`,
+      );
+      const done =
+        Object.entries(states).every(([s]) => TERMINAL.has(s)) && (await postingsInFlight(runtime.store, orders)) === 0;
       if (done || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -91,7 +110,8 @@ async function main() {
     const report = await buildReport(runtime.store, orders, { erp, mes, qms }, duplicatesAtGateway, outage);
     printReport(report, say);
     const allDone = Object.keys(states).every((s) => TERMINAL.has(s));
-    if (!allDone) say(`Not every order reached RECEIVED, FINANCIALLY_POSTED or QUALITY_HOLD within ${options.timeoutSeconds} s.`);
+    if (!allDone)
+      say(`Not every order reached RECEIVED, FINANCIALLY_POSTED or QUALITY_HOLD within ${options.timeoutSeconds} s.`);
     const ok = allDone && Object.values(report.integrity).every(Boolean);
     console.log(`DEMO RESULT: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(report.integrity)}`);
     exitCode = ok ? 0 : 1;
@@ -104,7 +124,11 @@ async function main() {
 }
 
 async function graphql(url: string, query: string, variables: object) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { errors?: unknown[] };
   if (body.errors) throw new Error(`GraphQL refused: ${JSON.stringify(body.errors)}`);
   return body;
@@ -114,28 +138,42 @@ async function gatewayDuplicates(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return text
     .split('\n')
-    .filter((line) => line.startsWith('plantgate_gateway_commands_submitted_total') && line.includes('outcome="duplicate"'))
+    .filter(
+      (line) => line.startsWith('plantgate_gateway_commands_submitted_total') && line.includes('outcome="duplicate"'),
+    )
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
 function printReport(r: DemoReport, say: (line: string) => void) {
   say('');
   say(`Orders by state:        ${JSON.stringify(r.ordersByState)}`);
-  say(`Postings by system:     ERP ${JSON.stringify(r.postingsBySystem.erp)}, MES released orders ${r.postingsBySystem.mes}, QMS inspection requests ${r.postingsBySystem.qms}`);
-  say(`Duplicates prevented:   ${r.duplicatesPrevented.atGateway} at the gateway, ${r.duplicatesPrevented.atWorker} at the workers`);
-  say(`Held events:            ${r.held.held} held, ${r.held.releasedAndApplied} released and applied, ${r.held.refused} refused when decided or expired`);
+  say(
+    `Postings by system:     ERP ${JSON.stringify(r.postingsBySystem.erp)}, MES released orders ${r.postingsBySystem.mes}, QMS inspection requests ${r.postingsBySystem.qms}`,
+  );
+  say(
+    `Duplicates prevented:   ${r.duplicatesPrevented.atGateway} at the gateway, ${r.duplicatesPrevented.atWorker} at the workers`,
+  );
+  say(
+    `Held events:            ${r.held.held} held, ${r.held.releasedAndApplied} released and applied, ${r.held.refused} refused when decided or expired`,
+  );
   say(`Exceptions by type:     ${JSON.stringify(r.exceptionsByType)}`);
   for (const e of r.exceptions) say(`  ${e.type} on ${e.orderNumber} (${e.rule}): ${e.reason}`);
   const f = r.faultsInjected;
-  say(`Faults injected:        ERP 429 ${f.erpRateLimited}, ERP 503 ${f.erpUnavailable}, webhooks resent ${f.resentWebhooks}, reordered ${f.reorderedWebhooks}`);
+  say(
+    `Faults injected:        ERP 429 ${f.erpRateLimited}, ERP 503 ${f.erpUnavailable}, webhooks resent ${f.resentWebhooks}, reordered ${f.reorderedWebhooks}`,
+  );
   if (r.outage) {
-    const resumed = r.outage.postingsResumedAfterSeconds === null ? 'postings had not resumed when the run ended' : `postings went through again ${r.outage.postingsResumedAfterSeconds} s after it began (circuit breaker half-open delay and retry pauses)`;
+    const resumed =
+      r.outage.postingsResumedAfterSeconds === null
+        ? 'postings had not resumed when the run ended'
+        : `postings went through again ${r.outage.postingsResumedAfterSeconds} s after it began (circuit breaker half-open delay and retry pauses)`;
     say(`ERP outage:             ERP refused calls for ${r.outage.refusedForSeconds} s; ${resumed}`);
   }
-  say(`Integrity (from ERP):   no negative stock ${r.integrity.noNegativeStock}; no receipt before quality release ${r.integrity.noReceiptBeforeQualityRelease}; no posting applied twice ${r.integrity.noPostingAppliedTwice}`);
+  say(
+    `Integrity (from ERP):   no negative stock ${r.integrity.noNegativeStock}; no receipt before quality release ${r.integrity.noReceiptBeforeQualityRelease}; no posting applied twice ${r.integrity.noPostingAppliedTwice}`,
+  );
   for (const v of r.violations) say(`  violation: ${v}`);
 }
-
 
 main().catch((error: unknown) => {
   console.error(`demo failed: ${(error as Error).message}`);

@@ -66,7 +66,11 @@ function faultsFor(mode: 'short' | 'full', amqpUrl: string): Record<string, Faul
     },
     gateway_killed: (chaos, round) => restart(chaos.gateways[round % chaos.gateways.length]!),
     erp_outage: async (chaos) => {
-      await fetch(`${chaos.urls.erp}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outageMs: 3000 }) });
+      await fetch(`${chaos.urls.erp}/admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outageMs: 3000 }),
+      });
       await sleep(3000);
     },
     reference_systems_killed: (chaos) => restart(chaos.systems),
@@ -85,7 +89,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const chaos = await startChaosInstallation({ amqpUrl: options.amqpUrl, gateways: 2, workers: 2 });
   options.log(`chaos ${options.mode} ${chaos.runId}: ${options.orders} orders, logs in ${chaos.dir}`);
-  const integrator = createIntegrator({ gateways: chaos.urls.gateways, apiKey: chaos.apiKey, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: options.paceMs });
+  const integrator = createIntegrator({
+    gateways: chaos.urls.gateways,
+    apiKey: chaos.apiKey,
+    qmsUrl: chaos.urls.qms,
+    runId: chaos.runId,
+    paceMs: options.paceMs,
+  });
   const injected: Record<string, number> = {};
   let keepFiles = true;
   try {
@@ -107,7 +117,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const orders: { plant: string; orderNumber: string }[] = [];
     let nextOrder = 0;
-    const progress = setInterval(() => options.log(`${orders.length} orders done, ${integrator.answered.length} events answered, ${integrator.errors} resends`), 10_000);
+    const progress = setInterval(
+      () =>
+        options.log(
+          `${orders.length} orders done, ${integrator.answered.length} events answered, ${integrator.errors} resends`,
+        ),
+      10_000,
+    );
     await Promise.all([
       schedule,
       ...Array.from({ length: options.concurrency }, async () => {
@@ -126,7 +142,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       date: new Date().toISOString(),
       seconds: Math.round((Date.now() - started) / 1000),
       ...counts,
-      faults: { ...injected, processes_killed: [...chaos.gateways, ...chaos.workers, chaos.systems].reduce((n, p) => n + p.kills, 0) },
+      faults: {
+        ...injected,
+        processes_killed: [...chaos.gateways, ...chaos.workers, chaos.systems].reduce((n, p) => n + p.kills, 0),
+      },
       integrator_resends: integrator.errors,
       failures: [...failures(counts), ...tooFewFaults(options.mode, injected, counts.transactions)],
       details: counts.details.slice(0, 50),
@@ -144,8 +163,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
  * 10 broker restarts, 10 process kills and 20,000 events.
  */
 function tooFewFaults(mode: 'short' | 'full', injected: Record<string, number>, transactions: number): string[] {
-  const missing = Object.keys(faultsFor(mode, '')).filter((name) => (injected[name] ?? 0) < (mode === 'full' ? (name === 'broker_restarted' ? 10 : 2) : 2));
-  const kills = (injected.worker_killed ?? 0) + (injected.gateway_killed ?? 0) + (injected.reference_systems_killed ?? 0);
+  const missing = Object.keys(faultsFor(mode, '')).filter(
+    (name) => (injected[name] ?? 0) < (mode === 'full' ? (name === 'broker_restarted' ? 10 : 2) : 2),
+  );
+  const kills =
+    (injected.worker_killed ?? 0) + (injected.gateway_killed ?? 0) + (injected.reference_systems_killed ?? 0);
   return [
     ...missing.map((name) => `too few ${name} faults (${injected[name] ?? 0})`),
     ...(mode === 'full' && kills < 10 ? [`only ${kills} processes killed`] : []),
@@ -154,7 +176,12 @@ function tooFewFaults(mode: 'short' | 'full', injected: Record<string, number>, 
 }
 
 /** Waits until every order finished (or the deadline), then counts. */
-async function settle(chaos: ChaosInstallation, answered: Parameters<typeof countOutcomes>[2], orders: { plant: string; orderNumber: string }[], options: ChaosOptions) {
+async function settle(
+  chaos: ChaosInstallation,
+  answered: Parameters<typeof countOutcomes>[2],
+  orders: { plant: string; orderNumber: string }[],
+  options: ChaosOptions,
+) {
   const deadline = Date.now() + options.settleTimeoutMs;
   for (;;) {
     const counts = await countOutcomes(chaos.sqliteFile, chaos.urls.erp, answered, orders);

@@ -21,12 +21,23 @@ export interface ManagedProcess {
  * Runs a TypeScript entry point as its own process, its output appended to `logFile`, ready once a line matches
  * `ready`. Each start is a new process with the same environment.
  */
-export function managedProcess(options: { name: string; entry: string; args: string[]; env: Record<string, string>; logFile: string; ready: RegExp; startTimeoutMs?: number }): ManagedProcess {
+export function managedProcess(options: {
+  name: string;
+  entry: string;
+  args: string[];
+  env: Record<string, string>;
+  logFile: string;
+  ready: RegExp;
+  startTimeoutMs?: number;
+}): ManagedProcess {
   let child: ChildProcess | null = null;
   let kills = 0;
   const log = fs.createWriteStream(options.logFile, { flags: 'a' });
 
-  const exited = (proc: ChildProcess) => (proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => proc.once('exit', () => resolve())));
+  const exited = (proc: ChildProcess) =>
+    proc.exitCode !== null || proc.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 
   return {
     name: options.name,
@@ -37,17 +48,29 @@ export function managedProcess(options: { name: string; entry: string; args: str
       return kills;
     },
     async start() {
-      const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, options.entry), ...options.args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const proc = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', path.join(ROOT, options.entry), ...options.args],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child = proc;
       log.write(`\n--- ${new Date().toISOString()} start ${options.name} pid ${proc.pid}\n`);
       proc.stderr!.pipe(log, { end: false });
       let seen = '';
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${options.name} did not start within ${options.startTimeoutMs ?? 120_000} ms; see ${options.logFile}`)), options.startTimeoutMs ?? 120_000);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${options.name} did not start within ${options.startTimeoutMs ?? 120_000} ms; see ${options.logFile}`,
+              ),
+            ),
+          options.startTimeoutMs ?? 120_000,
+        );
         proc.stdout!.on('data', (chunk: Buffer) => {
           log.write(chunk);
           seen += chunk.toString();

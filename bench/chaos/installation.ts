@@ -26,7 +26,12 @@ export interface ChaosInstallation {
   teardown(keepFiles: boolean): Promise<void>;
 }
 
-export async function startChaosInstallation(options: { amqpUrl: string; gateways: number; workers: number; env?: Record<string, string> }): Promise<ChaosInstallation> {
+export async function startChaosInstallation(options: {
+  amqpUrl: string;
+  gateways: number;
+  workers: number;
+  env?: Record<string, string>;
+}): Promise<ChaosInstallation> {
   const runId = randomUUID().slice(0, 8);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `plantgate-chaos-${runId}-`));
   const broker = new URL(options.amqpUrl);
@@ -35,12 +40,26 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
   proxied.host = `127.0.0.1:${proxy.port}`;
   const [erpPort, mesPort, qmsPort] = [await freePort(), await freePort(), await freePort()];
   const sqliteFile = path.join(dir, 'plantgate.db');
-  const urls = { erp: `http://127.0.0.1:${erpPort}`, mes: `http://127.0.0.1:${mesPort}`, qms: `http://127.0.0.1:${qmsPort}`, gateways: [] as string[], workerMetrics: [] as string[] };
+  const urls = {
+    erp: `http://127.0.0.1:${erpPort}`,
+    mes: `http://127.0.0.1:${mesPort}`,
+    qms: `http://127.0.0.1:${qmsPort}`,
+    gateways: [] as string[],
+    workerMetrics: [] as string[],
+  };
   // Authenticated and signed like production: an integrator key by configuration, MES and QMS signing webhooks.
   const integratorKey = generateApiKey();
   const webhookSecret = randomBytes(24).toString('base64url');
   const env: Record<string, string> = {
-    API_KEYS: JSON.stringify([{ id: integratorKey.id, name: 'chaos integrator', roles: ['INTEGRATOR', 'VIEWER'], plants: '*', secretHash: integratorKey.secretHash }]),
+    API_KEYS: JSON.stringify([
+      {
+        id: integratorKey.id,
+        name: 'chaos integrator',
+        roles: ['INTEGRATOR', 'VIEWER'],
+        plants: '*',
+        secretHash: integratorKey.secretHash,
+      },
+    ]),
     WEBHOOK_SECRET: webhookSecret,
     AMQP_URL: proxied.toString(),
     AMQP_CONNECT_TIMEOUT_MS: '120000',
@@ -70,7 +89,13 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
     name: 'reference systems',
     entry: 'simulators/main.ts',
     args: [],
-    env: { SIM_ERP_PORT: String(erpPort), SIM_MES_PORT: String(mesPort), SIM_QMS_PORT: String(qmsPort), SIM_DATA_DIR: path.join(dir, 'reference'), WEBHOOK_SECRET: webhookSecret },
+    env: {
+      SIM_ERP_PORT: String(erpPort),
+      SIM_MES_PORT: String(mesPort),
+      SIM_QMS_PORT: String(qmsPort),
+      SIM_DATA_DIR: path.join(dir, 'reference'),
+      WEBHOOK_SECRET: webhookSecret,
+    },
     logFile: path.join(dir, 'systems.log'),
     ready: /Reference systems:/,
   });
@@ -78,13 +103,31 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
   for (let i = 0; i < options.gateways; i++) {
     const port = await freePort();
     urls.gateways.push(`http://127.0.0.1:${port}`);
-    gateways.push(managedProcess({ name: `gateway ${i + 1}`, entry: 'app/main.ts', args: ['gateway'], env: { ...env, PORT: String(port) }, logFile: path.join(dir, `gateway-${i + 1}.log`), ready: /Plantgate gateway started/ }));
+    gateways.push(
+      managedProcess({
+        name: `gateway ${i + 1}`,
+        entry: 'app/main.ts',
+        args: ['gateway'],
+        env: { ...env, PORT: String(port) },
+        logFile: path.join(dir, `gateway-${i + 1}.log`),
+        ready: /Plantgate gateway started/,
+      }),
+    );
   }
   const workers: ManagedProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
     const port = await freePort();
     urls.workerMetrics.push(`http://127.0.0.1:${port}`);
-    workers.push(managedProcess({ name: `worker ${i + 1}`, entry: 'app/main.ts', args: ['worker'], env: { ...env, WORKER_METRICS_PORT: String(port) }, logFile: path.join(dir, `worker-${i + 1}.log`), ready: /Plantgate worker started/ }));
+    workers.push(
+      managedProcess({
+        name: `worker ${i + 1}`,
+        entry: 'app/main.ts',
+        args: ['worker'],
+        env: { ...env, WORKER_METRICS_PORT: String(port) },
+        logFile: path.join(dir, `worker-${i + 1}.log`),
+        ready: /Plantgate worker started/,
+      }),
+    );
   }
   await systems.start();
   await Promise.all([...workers, ...gateways].map((p) => p.start()));
@@ -109,14 +152,30 @@ export async function startChaosInstallation(options: { amqpUrl: string; gateway
 }
 
 /** Waits until the reference ERP stocks the run's component lots: goods issues need ERP to know them. */
-export async function masterDataReachedErp(erpUrl: string, lots: { plant: string; lotNumber: string }[], timeoutMs: number): Promise<void> {
+export async function masterDataReachedErp(
+  erpUrl: string,
+  lots: { plant: string; lotNumber: string }[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const token = async () =>
-    ((await (await fetch(`${erpUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=plantgate&client_secret=plantgate-secret' })).json()) as { access_token: string }).access_token;
+    (
+      (await (
+        await fetch(`${erpUrl}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=plantgate&client_secret=plantgate-secret',
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
   for (;;) {
     try {
       const auth = { authorization: `Bearer ${await token()}` };
-      const known = await Promise.all(lots.map(async (l) => (await fetch(`${erpUrl}/api/lots/${l.plant}/${l.lotNumber}`, { headers: auth })).status === 200));
+      const known = await Promise.all(
+        lots.map(
+          async (l) => (await fetch(`${erpUrl}/api/lots/${l.plant}/${l.lotNumber}`, { headers: auth })).status === 200,
+        ),
+      );
       if (known.every(Boolean)) return;
     } catch {
       // ERP restarting: ask again.

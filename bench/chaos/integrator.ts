@@ -24,7 +24,15 @@ export function chaosReferenceData(): UpsertReferenceData {
       { number: 'FG-100', revision: 'A', baseUom: 'EA', lotControlled: true, uomConversions: [] },
       { number: 'RM-7', revision: '1', baseUom: 'EA', lotControlled: true, uomConversions: [] },
     ],
-    lots: CHAOS_PLANTS.map((plant) => ({ lotNumber: `L-RM-${plant}`, item: 'RM-7', plant, status: 'UNRESTRICTED' as const, expiresAt: '2030-01-01T00:00:00.000Z', quantity: 100_000_000, uom: 'EA' })),
+    lots: CHAOS_PLANTS.map((plant) => ({
+      lotNumber: `L-RM-${plant}`,
+      item: 'RM-7',
+      plant,
+      status: 'UNRESTRICTED' as const,
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      quantity: 100_000_000,
+      uom: 'EA',
+    })),
   };
 }
 
@@ -48,7 +56,10 @@ export function createIntegrator(options: IntegratorOptions) {
   let errors = 0;
   const answered: AnsweredEvent[] = [];
 
-  async function send(mutation: string, input: Record<string, unknown>): Promise<{ status: 'ACCEPTED' | 'DUPLICATE'; correlationId: string; sends: number }> {
+  async function send(
+    mutation: string,
+    input: Record<string, unknown>,
+  ): Promise<{ status: 'ACCEPTED' | 'DUPLICATE'; correlationId: string; sends: number }> {
     for (let sends = 1; ; sends++) {
       const url = options.gateways[next++ % options.gateways.length]!;
       const payload = 'messageId' in input ? { ...input, messageId: `${options.runId}-${randomUUID()}` } : input;
@@ -59,12 +70,16 @@ export function createIntegrator(options: IntegratorOptions) {
           body: JSON.stringify({ query: submitMutationDocument(mutation), variables: { input: payload } }),
           signal: AbortSignal.timeout(15_000),
         });
-        const body = (await response.json()) as { data?: Record<string, { status: 'ACCEPTED' | 'DUPLICATE'; correlationId: string }> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+        const body = (await response.json()) as {
+          data?: Record<string, { status: 'ACCEPTED' | 'DUPLICATE'; correlationId: string }> | null;
+          errors?: { message: string; extensions?: { code?: string } }[];
+        };
         const result = body.data?.[mutation];
         if (result) return { ...result, sends };
         const code = body.errors?.[0]?.extensions?.code;
         // A refusal of the content itself is a defect of this generator, not a fault to ride out.
-        if (code === 'BAD_USER_INPUT' || code === 'DUPLICATE_CONFLICT') throw new Error(`${mutation} refused: ${JSON.stringify(body.errors)}`);
+        if (code === 'BAD_USER_INPUT' || code === 'DUPLICATE_CONFLICT')
+          throw new Error(`${mutation} refused: ${JSON.stringify(body.errors)}`);
       } catch (error) {
         if ((error as Error).message.includes('refused:')) throw error;
       }
@@ -83,7 +98,11 @@ export function createIntegrator(options: IntegratorOptions) {
   async function requestedInspection(plant: string, orderNumber: string, lot: string): Promise<string> {
     for (;;) {
       try {
-        const listing = (await (await fetch(`${options.qmsUrl}/api/inspections?refs=${encodeURIComponent(`${plant}:${orderNumber}`)}`, { signal: AbortSignal.timeout(5000) })).json()) as {
+        const listing = (await (
+          await fetch(`${options.qmsUrl}/api/inspections?refs=${encodeURIComponent(`${plant}:${orderNumber}`)}`, {
+            signal: AbortSignal.timeout(5000),
+          })
+        ).json()) as {
           inspections: { inspectionId: string; lot: string }[];
         };
         const found = listing.inspections.find((i) => i.lot === lot);
@@ -100,29 +119,90 @@ export function createIntegrator(options: IntegratorOptions) {
     const plant = CHAOS_PLANTS[index % CHAOS_PLANTS.length]!;
     const orderNumber = `C-${options.runId}-${String(index).padStart(6, '0')}`;
     const ref = { orderNumber, plant };
-    const at = (minute: number) => new Date(Date.parse('2026-12-01T06:00:00.000Z') + index * 3_600_000 + minute * 60_000).toISOString();
+    const at = (minute: number) =>
+      new Date(Date.parse('2026-12-01T06:00:00.000Z') + index * 3_600_000 + minute * 60_000).toISOString();
     const lot = `FG-${orderNumber}`;
     const op = (sequence: number, eventType: string, minute: number, yieldQuantity = 0) => ({
-      ...ref, operationSequence: sequence, eventType, yieldQuantity, scrapQuantity: 0, workCenter: sequence === 10 ? 'WC-CUT' : 'WC-ASSY', equipment: `EQ-${sequence}`, operator: 'op', occurredAt: at(minute), messageId: 'm',
+      ...ref,
+      operationSequence: sequence,
+      eventType,
+      yieldQuantity,
+      scrapQuantity: 0,
+      workCenter: sequence === 10 ? 'WC-CUT' : 'WC-ASSY',
+      equipment: `EQ-${sequence}`,
+      operator: 'op',
+      occurredAt: at(minute),
+      messageId: 'm',
     });
     await event(orderNumber, plant, 'releaseProductionOrder', {
-      ...ref, item: 'FG-100', itemRevision: 'A', routingRevision: 'R3', specRevision: 'S2', quantity: 10, uom: 'EA', dueAt: '2026-12-31T00:00:00.000Z',
-      operations: [{ sequence: 10, workCenter: 'WC-CUT', description: 'Cut' }, { sequence: 20, workCenter: 'WC-ASSY', description: 'Assemble' }],
+      ...ref,
+      item: 'FG-100',
+      itemRevision: 'A',
+      routingRevision: 'R3',
+      specRevision: 'S2',
+      quantity: 10,
+      uom: 'EA',
+      dueAt: '2026-12-31T00:00:00.000Z',
+      operations: [
+        { sequence: 10, workCenter: 'WC-CUT', description: 'Cut' },
+        { sequence: 20, workCenter: 'WC-ASSY', description: 'Assemble' },
+      ],
       components: [{ item: 'RM-7', quantity: 20, uom: 'EA', operationSequence: 10 }],
     });
-    await event(orderNumber, plant, 'acknowledgeProductionOrder', { ...ref, routingRevision: 'R3', specRevision: 'S2', acknowledgedAt: at(1), messageId: 'm' });
+    await event(orderNumber, plant, 'acknowledgeProductionOrder', {
+      ...ref,
+      routingRevision: 'R3',
+      specRevision: 'S2',
+      acknowledgedAt: at(1),
+      messageId: 'm',
+    });
     await event(orderNumber, plant, 'reportOperationEvent', op(10, 'START', 2));
-    await event(orderNumber, plant, 'reportMaterialConsumption', { ...ref, operationSequence: 10, item: 'RM-7', lot: `L-RM-${plant}`, quantity: 20, uom: 'EA', occurredAt: at(3), messageId: 'm' });
+    await event(orderNumber, plant, 'reportMaterialConsumption', {
+      ...ref,
+      operationSequence: 10,
+      item: 'RM-7',
+      lot: `L-RM-${plant}`,
+      quantity: 20,
+      uom: 'EA',
+      occurredAt: at(3),
+      messageId: 'm',
+    });
     await event(orderNumber, plant, 'reportOperationEvent', op(10, 'CONFIRM', 4, 5));
     await event(orderNumber, plant, 'reportOperationEvent', op(10, 'COMPLETE', 5, 10));
     await event(orderNumber, plant, 'reportOperationEvent', op(20, 'START', 6));
     await event(orderNumber, plant, 'reportOperationEvent', op(20, 'COMPLETE', 7, 10));
-    await event(orderNumber, plant, 'reportProductionCompletion', { ...ref, lot, quantity: 10, uom: 'EA', occurredAt: at(8), messageId: 'm' });
-    const nc = { nonconformanceId: `NC-${orderNumber}`, ...ref, lot, severity: 'MINOR', description: 'Scratch', messageId: 'm' };
-    if (nonconformance) await event(orderNumber, plant, 'reportNonconformance', { ...nc, status: 'OPEN', occurredAt: at(9) });
+    await event(orderNumber, plant, 'reportProductionCompletion', {
+      ...ref,
+      lot,
+      quantity: 10,
+      uom: 'EA',
+      occurredAt: at(8),
+      messageId: 'm',
+    });
+    const nc = {
+      nonconformanceId: `NC-${orderNumber}`,
+      ...ref,
+      lot,
+      severity: 'MINOR',
+      description: 'Scratch',
+      messageId: 'm',
+    };
+    if (nonconformance)
+      await event(orderNumber, plant, 'reportNonconformance', { ...nc, status: 'OPEN', occurredAt: at(9) });
     const inspectionId = await requestedInspection(plant, orderNumber, lot);
-    await event(orderNumber, plant, 'recordInspectionResult', { inspectionId, ...ref, lot, inspectionType: 'FINAL', result: 'PASS', disposition: 'ACCEPT', inspector: 'qa', decidedAt: at(10), messageId: 'm' });
-    if (nonconformance) await event(orderNumber, plant, 'reportNonconformance', { ...nc, status: 'CLOSED', occurredAt: at(11) });
+    await event(orderNumber, plant, 'recordInspectionResult', {
+      inspectionId,
+      ...ref,
+      lot,
+      inspectionType: 'FINAL',
+      result: 'PASS',
+      disposition: 'ACCEPT',
+      inspector: 'qa',
+      decidedAt: at(10),
+      messageId: 'm',
+    });
+    if (nonconformance)
+      await event(orderNumber, plant, 'reportNonconformance', { ...nc, status: 'CLOSED', occurredAt: at(11) });
     return { plant, orderNumber };
   }
 

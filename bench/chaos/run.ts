@@ -24,7 +24,17 @@ async function main() {
   if (full) await pruneLeftoverTopologies(amqpUrl, log);
   const report = await runChaos(
     full
-      ? { mode: 'full', orders: 1300, faultCycles: 10, concurrency: 16, paceMs: 250, faultEveryMs: 3000, settleTimeoutMs: 600_000, amqpUrl, log }
+      ? {
+          mode: 'full',
+          orders: 1300,
+          faultCycles: 10,
+          concurrency: 16,
+          paceMs: 250,
+          faultEveryMs: 3000,
+          settleTimeoutMs: 600_000,
+          amqpUrl,
+          log,
+        }
       : SHORT_MODE(amqpUrl, log),
   );
   print(report);
@@ -40,7 +50,11 @@ function print(report: ChaosReport) {
   const { details, ...counts } = report;
   console.log(JSON.stringify(counts, null, 2));
   for (const line of details) console.log(`  ${line}`);
-  console.log(report.failures.length ? `FAILED: ${report.failures.join('; ')}` : 'PASSED: nothing lost, nothing applied or posted twice, every order in sequence');
+  console.log(
+    report.failures.length
+      ? `FAILED: ${report.failures.join('; ')}`
+      : 'PASSED: nothing lost, nothing applied or posted twice, every order in sequence',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,13 @@ export interface SoakSample {
  */
 export async function runSoak(options: { amqpUrl: string; minutes: number; log: (line: string) => void }) {
   const chaos = await startChaosInstallation({ amqpUrl: options.amqpUrl, gateways: 1, workers: 1 });
-  const integrator = createIntegrator({ gateways: chaos.urls.gateways, apiKey: chaos.apiKey, qmsUrl: chaos.urls.qms, runId: chaos.runId, paceMs: 50 });
+  const integrator = createIntegrator({
+    gateways: chaos.urls.gateways,
+    apiKey: chaos.apiKey,
+    qmsUrl: chaos.urls.qms,
+    runId: chaos.runId,
+    paceMs: 50,
+  });
   const samples: SoakSample[] = [];
   let keep = true;
   try {
@@ -41,9 +47,17 @@ export async function runSoak(options: { amqpUrl: string; minutes: number; log: 
     for (let minute = 1; minute <= options.minutes; minute++) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(60_000, until - Date.now()))));
       for (const p of processes) {
-        const sample = { minute, process: p.name, rssMb: rssMb(p.pid()), eventLoopP99Ms: await eventLoopP99Ms(p.metrics), ordersDone };
+        const sample = {
+          minute,
+          process: p.name,
+          rssMb: rssMb(p.pid()),
+          eventLoopP99Ms: await eventLoopP99Ms(p.metrics),
+          ordersDone,
+        };
         samples.push(sample);
-        options.log(`minute ${minute}: ${p.name} RSS ${sample.rssMb} MB, event-loop delay p99 ${sample.eventLoopP99Ms} ms, ${ordersDone} orders done`);
+        options.log(
+          `minute ${minute}: ${p.name} RSS ${sample.rssMb} MB, event-loop delay p99 ${sample.eventLoopP99Ms} ms, ${ordersDone} orders done`,
+        );
       }
     }
     await traffic;
@@ -62,7 +76,8 @@ function growth(samples: SoakSample[], minutes: number): string[] {
   for (const name of new Set(samples.map((s) => s.process))) {
     const after = samples.find((s) => s.process === name && s.minute === warm)?.rssMb;
     const last = samples.filter((s) => s.process === name).at(-1)?.rssMb;
-    if (after && last && last > after * 1.1) failures.push(`${name} RSS grew from ${after} MB (minute ${warm}) to ${last} MB`);
+    if (after && last && last > after * 1.1)
+      failures.push(`${name} RSS grew from ${after} MB (minute ${warm}) to ${last} MB`);
   }
   return failures;
 }
@@ -70,7 +85,9 @@ function growth(samples: SoakSample[], minutes: number): string[] {
 function rssMb(pid: number | null): number {
   if (!pid) return 0;
   try {
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10;
+    return (
+      Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10
+    );
   } catch {
     return 0;
   }

@@ -24,20 +24,33 @@ export interface ChaosCounts {
   erp_postings: number;
 }
 
-export async function countOutcomes(sqliteFile: string, erpUrl: string, answered: AnsweredEvent[], orders: { plant: string; orderNumber: string }[]): Promise<ChaosCounts & { details: string[] }> {
+export async function countOutcomes(
+  sqliteFile: string,
+  erpUrl: string,
+  answered: AnsweredEvent[],
+  orders: { plant: string; orderNumber: string }[],
+): Promise<ChaosCounts & { details: string[] }> {
   const details: string[] = [];
   const db = new Database(sqliteFile, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT correlation_id AS id, business_key AS key, status FROM transactions').all() as { id: string; key: string; status: string }[];
+    const rows = db.prepare('SELECT correlation_id AS id, business_key AS key, status FROM transactions').all() as {
+      id: string;
+      key: string;
+      status: string;
+    }[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const appliedByKey = new Map<string, number>();
-    for (const r of rows) if (r.status === 'APPLIED' || r.status === 'POSTED') appliedByKey.set(r.key, (appliedByKey.get(r.key) ?? 0) + 1);
+    for (const r of rows)
+      if (r.status === 'APPLIED' || r.status === 'POSTED') appliedByKey.set(r.key, (appliedByKey.get(r.key) ?? 0) + 1);
 
     let applied = 0;
     for (const event of answered) {
       const key = byId.get(event.correlationId)?.key;
       if (key && appliedByKey.has(key)) applied += 1;
-      else details.push(`lost: ${event.mutation} of ${event.orderNumber} answered ${event.status} ${event.correlationId} (now ${byId.get(event.correlationId)?.status ?? 'missing'})`);
+      else
+        details.push(
+          `lost: ${event.mutation} of ${event.orderNumber} answered ${event.status} ${event.correlationId} (now ${byId.get(event.correlationId)?.status ?? 'missing'})`,
+        );
     }
     const twice = [...appliedByKey.entries()].filter(([, n]) => n > 1);
     for (const [key, n] of twice) details.push(`applied ${n} times: ${key}`);
@@ -55,12 +68,19 @@ export async function countOutcomes(sqliteFile: string, erpUrl: string, answered
         details.push(`unfinished: ${ref.orderNumber} is ${row?.state ?? 'not released'}`);
       }
       const decided = order?.postings.map((p) => p.postingKey) ?? [];
-      const booked = journal.filter((j) => j.plant === ref.plant && j.orderNumber === ref.orderNumber).map((j) => j.idempotencyKey);
-      postingsTwice += Math.max(0, booked.length - new Set(booked).size) + booked.filter((key) => !decided.includes(key)).length;
+      const booked = journal
+        .filter((j) => j.plant === ref.plant && j.orderNumber === ref.orderNumber)
+        .map((j) => j.idempotencyKey);
+      postingsTwice +=
+        Math.max(0, booked.length - new Set(booked).size) + booked.filter((key) => !decided.includes(key)).length;
       const inDecisionOrder = decided.filter((key) => booked.includes(key));
-      if (JSON.stringify([...new Set(booked)].filter((key) => decided.includes(key))) !== JSON.stringify(inDecisionOrder)) {
+      if (
+        JSON.stringify([...new Set(booked)].filter((key) => decided.includes(key))) !== JSON.stringify(inDecisionOrder)
+      ) {
         outOfSequence += 1;
-        details.push(`out of sequence: ${ref.orderNumber} decided ${decided.join(', ')} but ERP booked ${booked.join(', ')}`);
+        details.push(
+          `out of sequence: ${ref.orderNumber} decided ${decided.join(', ')} but ERP booked ${booked.join(', ')}`,
+        );
       }
     }
     const exceptions = (db.prepare('SELECT COUNT(*) AS n FROM exceptions').get() as { n: number }).n;

@@ -14,7 +14,9 @@ const resolvers = { Mutation: { releaseProductionOrder: () => ({ correlationId: 
 
 async function main() {
   const server = new ApolloServer({ typeDefs, resolvers });
-  const { url } = await startStandaloneServer(server, { listen: { port: Number(process.argv[2] ?? 0), host: '127.0.0.1' } });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: Number(process.argv[2] ?? 0), host: '127.0.0.1' },
+  });
   console.log(`bare apollo at ${url.replace(/\/$/, '')}`);
 }
 

@@ -4,23 +4,46 @@ import autocannon from 'autocannon';
  * The load generator, run as its own process so that it does not share a CPU queue with the server it measures.
  * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read', connections, seconds, rate?, authorization? }. Prints JSON results.
  */
-const options = JSON.parse(process.argv[2]!) as { url: string; kind: 'release' | 'bare' | 'read'; connections: number; seconds: number; rate?: number; prefix: string; authorization?: string };
+const options = JSON.parse(process.argv[2]!) as {
+  url: string;
+  kind: 'release' | 'bare' | 'read';
+  connections: number;
+  seconds: number;
+  rate?: number;
+  prefix: string;
+  authorization?: string;
+};
 let counter = 0;
 
-const RELEASE = 'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId status } }';
-const READ = '{ productionOrders(filter: { plant: "P1" }, first: 50) { totalCount nodes { orderNumber state erp { status } mes { acknowledged } quality { inspections { inspectionId } } } } }';
+const RELEASE =
+  'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId status } }';
+const READ =
+  '{ productionOrders(filter: { plant: "P1" }, first: 50) { totalCount nodes { orderNumber state erp { status } mes { acknowledged } quality { inspections { inspectionId } } } } }';
 
 function body(): string {
   if (options.kind === 'read') return JSON.stringify({ query: READ });
   counter += 1;
   const input = {
-    orderNumber: `${options.prefix}-${process.pid}-${counter}`, plant: counter % 2 ? 'P1' : 'P2', item: 'FG-100', itemRevision: 'A', routingRevision: 'R3', specRevision: 'S2',
-    quantity: 20, uom: 'EA', dueAt: '2026-12-02T00:00:00.000Z',
-    operations: [{ sequence: 10, workCenter: 'WC-CUT', description: 'Cut' }, { sequence: 20, workCenter: 'WC-ASSY', description: 'Assemble' }],
+    orderNumber: `${options.prefix}-${process.pid}-${counter}`,
+    plant: counter % 2 ? 'P1' : 'P2',
+    item: 'FG-100',
+    itemRevision: 'A',
+    routingRevision: 'R3',
+    specRevision: 'S2',
+    quantity: 20,
+    uom: 'EA',
+    dueAt: '2026-12-02T00:00:00.000Z',
+    operations: [
+      { sequence: 10, workCenter: 'WC-CUT', description: 'Cut' },
+      { sequence: 20, workCenter: 'WC-ASSY', description: 'Assemble' },
+    ],
     components: [{ item: 'RM-7', quantity: 40, uom: 'EA', operationSequence: 10 }],
   };
   // The bare server answers the same mutation text with the same input: only Plantgate's work differs.
-  return JSON.stringify({ query: options.kind === 'bare' ? RELEASE.replace('ReleaseProductionOrderInput', 'JSON') : RELEASE, variables: { i: input } });
+  return JSON.stringify({
+    query: options.kind === 'bare' ? RELEASE.replace('ReleaseProductionOrderInput', 'JSON') : RELEASE,
+    variables: { i: input },
+  });
 }
 
 const instance = autocannon(
@@ -29,14 +52,32 @@ const instance = autocannon(
     connections: options.connections,
     duration: options.seconds,
     ...(options.rate ? { overallRate: options.rate } : {}),
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...(options.authorization ? { authorization: options.authorization } : {}) }, setupRequest: (req) => ({ ...req, body: body() }) }],
+    requests: [
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.authorization ? { authorization: options.authorization } : {}),
+        },
+        setupRequest: (req) => ({ ...req, body: body() }),
+      },
+    ],
   },
   (error, result) => {
     if (error) {
       console.error(error);
       process.exit(1);
     }
-    console.log(JSON.stringify({ requests: result.requests.total, rps: result.requests.total / options.seconds, non2xx: result.non2xx, errors: result.errors, latencyP50: result.latency.p50, latencyP99: result.latency.p99 }));
+    console.log(
+      JSON.stringify({
+        requests: result.requests.total,
+        rps: result.requests.total / options.seconds,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        latencyP50: result.latency.p50,
+        latencyP99: result.latency.p99,
+      }),
+    );
   },
 );
 instance.on('error', () => undefined);

@@ -14,7 +14,11 @@ import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
 
 /** The same plant day through Plantgate: every event submitted through GraphQL as the adapters would. */
-export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number; burst429: number }, options: { amqpUrl?: string; timeoutMs?: number } = {}): Promise<Scorecard> {
+export async function runPlantgate(
+  day: PlantDay,
+  erpFaults: { errorRate: number; burst429: number },
+  options: { amqpUrl?: string; timeoutMs?: number } = {},
+): Promise<Scorecard> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-scorecard-'));
   fs.writeFileSync(path.join(dir, 'rules.json'), JSON.stringify({ defaults: { version: 1, holdWindowMs: 1500 } }));
   const config = loadConfig({
@@ -38,23 +42,35 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
   const submitted: { event: DayEvent; correlationId: string; status: string }[] = [];
   try {
     const submit = async (mutation: string, input: object) => {
-      const response = await fetch(`${runtime.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: submitMutationDocument(mutation), variables: { input } }) });
-      const body = (await response.json()) as { data?: Record<string, { correlationId: string; status: string }>; errors?: unknown[] };
+      const response = await fetch(`${runtime.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: submitMutationDocument(mutation), variables: { input } }),
+      });
+      const body = (await response.json()) as {
+        data?: Record<string, { correlationId: string; status: string }>;
+        errors?: unknown[];
+      };
       if (!body.data?.[mutation]) throw new Error(`${mutation} refused: ${JSON.stringify(body.errors)}`);
       return body.data[mutation]!;
     };
     await submit('upsertReferenceData', day.reference);
     await masterDataInErp(erp, day.reference);
-    erp.setFaults({ errorRate: erpFaults.errorRate, burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 } });
+    erp.setFaults({
+      errorRate: erpFaults.errorRate,
+      burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 },
+    });
 
     const byOrder = new Map<string, DayEvent[]>();
-    for (const e of day.events) byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
+    for (const e of day.events)
+      byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
     await pool([...byOrder.values()], 8, async (events) => {
       for (const event of events) {
         const payload = event.mutation === 'releaseProductionOrder' ? { ...event.payload } : event.payload;
         const result = await submit(event.mutation, payload);
         submitted.push({ event, ...result });
-        if (event.mutation === 'recordInspectionResult') log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());
+        if (event.mutation === 'recordInspectionResult')
+          log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());
       }
     });
 
@@ -73,9 +89,13 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
       if (!event.fault) continue;
       const tx = await store.getTransaction(correlationId);
       const exception = tx?.exceptionId ? await store.getException(tx.exceptionId) : null;
-      const wasHeld = (await store.listAudit(`order:${event.plant}:${event.orderNumber}`)).some((a) => a.action === 'message.held' && a.correlationId === correlationId);
+      const wasHeld = (await store.listAudit(`order:${event.plant}:${event.orderNumber}`)).some(
+        (a) => a.action === 'message.held' && a.correlationId === correlationId,
+      );
       const order = await store.getOrder(event.plant, event.orderNumber);
-      const received = erp.journal.some((j) => j.postingType === 'GoodsReceipt' && j.orderNumber === event.orderNumber && j.plant === event.plant);
+      const received = erp.journal.some(
+        (j) => j.postingType === 'GoodsReceipt' && j.orderNumber === event.orderNumber && j.plant === event.plant,
+      );
       const caught: Record<string, boolean> = {
         duplicate: status === 'DUPLICATE' || tx?.status === 'DUPLICATE',
         resend: status === 'DUPLICATE' || tx?.status === 'DUPLICATE',
@@ -97,13 +117,20 @@ export async function runPlantgate(day: PlantDay, erpFaults: { errorRate: number
   }
 }
 
-async function unsettled(store: Awaited<ReturnType<typeof startRuntime>>['store'], submitted: { correlationId: string; status: string }[], day: PlantDay): Promise<number> {
+async function unsettled(
+  store: Awaited<ReturnType<typeof startRuntime>>['store'],
+  submitted: { correlationId: string; status: string }[],
+  day: PlantDay,
+): Promise<number> {
   let open = 0;
   for (const s of submitted) {
     if (s.status === 'DUPLICATE') continue;
     const tx = await store.getTransaction(s.correlationId);
     if (!tx || !FINAL_TRANSACTION_STATUSES.includes(tx.status)) open += 1;
   }
-  open += await postingsInFlight(store, day.orders.map((o) => o.release));
+  open += await postingsInFlight(
+    store,
+    day.orders.map((o) => o.release),
+  );
   return open + (await store.outboxBacklog()).count;
 }

@@ -7,24 +7,43 @@ import type { DayEvent, PlantDay } from './plant-day';
  * The point-to-point baseline: each event forwarded straight to the system that books it, once, keyed by its
  * transport messageId, with no lifecycle, no reference data checks, no gating and no retries.
  */
-export async function runPointToPoint(day: PlantDay, erpFaults: { errorRate: number; burst429: number }): Promise<Scorecard> {
+export async function runPointToPoint(
+  day: PlantDay,
+  erpFaults: { errorRate: number; burst429: number },
+): Promise<Scorecard> {
   const erp = await startErpSimulator({ clientId: 'relay', clientSecret: 'relay-secret' });
   const mes = await startMesSimulator();
   try {
-    const token = ((await (await fetch(`${erp.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=relay&client_secret=relay-secret' })).json()) as { access_token: string }).access_token;
+    const token = (
+      (await (
+        await fetch(`${erp.url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=relay&client_secret=relay-secret',
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
     const post = async (url: string, key: string, body: object) => {
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key }, body: JSON.stringify(body) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
+          body: JSON.stringify(body),
+        });
         return response.ok;
       } catch {
         return false;
       }
     };
     await post(`${erp.url}/api/master-data`, 'master-data', { items: day.reference.items, lots: day.reference.lots });
-    erp.setFaults({ errorRate: erpFaults.errorRate, burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 } });
+    erp.setFaults({
+      errorRate: erpFaults.errorRate,
+      burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 },
+    });
     const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0 };
     const byOrder = new Map<string, DayEvent[]>();
-    for (const e of day.events) byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
+    for (const e of day.events)
+      byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
 
     await pool([...byOrder.values()], 8, async (events) => {
       for (const event of events) {
@@ -37,7 +56,11 @@ export async function runPointToPoint(day: PlantDay, erpFaults: { errorRate: num
             break;
           case 'reportOperationEvent':
             if (p.eventType === 'COMPLETE' || p.eventType === 'CONFIRM') {
-              ok = await post(`${erp.url}/api/postings`, key, { postingType: 'OperationConfirmation', ...p, finalConfirmation: p.eventType === 'COMPLETE' });
+              ok = await post(`${erp.url}/api/postings`, key, {
+                postingType: 'OperationConfirmation',
+                ...p,
+                finalConfirmation: p.eventType === 'COMPLETE',
+              });
             }
             break;
           case 'reportMaterialConsumption':
@@ -45,7 +68,12 @@ export async function runPointToPoint(day: PlantDay, erpFaults: { errorRate: num
             break;
           case 'reportProductionCompletion':
             // The classic shortcut: MES says it is done, so ERP books the goods as available.
-            ok = await post(`${erp.url}/api/postings`, key, { postingType: 'GoodsReceipt', ...p, item: 'FG-100', stockStatus: 'UNRESTRICTED' });
+            ok = await post(`${erp.url}/api/postings`, key, {
+              postingType: 'GoodsReceipt',
+              ...p,
+              item: 'FG-100',
+              stockStatus: 'UNRESTRICTED',
+            });
             break;
           case 'recordInspectionResult':
             log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());

@@ -43,7 +43,9 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
   const issues = erp.journal.filter((j) => j.postingType === 'GoodsIssue');
   const confirmations = erp.journal.filter((j) => j.postingType === 'OperationConfirmation');
   const erpFaults = erp.calls.filter((c) => c.status === 429 || c.status >= 500).length;
-  const byFault = Object.fromEntries(FAULT_KINDS.map((k) => [k, { injected: day.injected[k], caught: Math.min(log.caught[k], day.injected[k]) }])) as Scorecard['by_fault'];
+  const byFault = Object.fromEntries(
+    FAULT_KINDS.map((k) => [k, { injected: day.injected[k], caught: Math.min(log.caught[k], day.injected[k]) }]),
+  ) as Scorecard['by_fault'];
   const injected = FAULT_KINDS.reduce((sum, k) => sum + day.injected[k], 0);
   const caught = FAULT_KINDS.reduce((sum, k) => sum + byFault[k].caught, 0);
   return {
@@ -54,8 +56,14 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
       const decided = log.inspectionDeliveredAt.get(`${r.plant}|${r.orderNumber}`);
       return !plan?.qualityReleased || decided === undefined || r.at < decided;
     }).length,
-    expired_or_blocked_consumptions: issues.filter((i) => day.expiredLots.has(`${i.plant}|${String(i.payload.lot)}`) || day.blockedLots.has(`${i.plant}|${String(i.payload.lot)}`)).length,
-    outdated_routing_confirmations: confirmations.filter((c) => plans.get(`${c.plant}|${c.orderNumber}`)?.faults.includes('revision_mismatch')).length,
+    expired_or_blocked_consumptions: issues.filter(
+      (i) =>
+        day.expiredLots.has(`${i.plant}|${String(i.payload.lot)}`) ||
+        day.blockedLots.has(`${i.plant}|${String(i.payload.lot)}`),
+    ).length,
+    outdated_routing_confirmations: confirmations.filter((c) =>
+      plans.get(`${c.plant}|${c.orderNumber}`)?.faults.includes('revision_mismatch'),
+    ).length,
     faults_injected: injected,
     faults_caught: caught,
     faults_unaccounted: injected - caught,

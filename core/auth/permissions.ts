@@ -57,7 +57,10 @@ export function inPlantScope(principal: Pick<Principal, 'plants'>, plant: string
  * The plants a list may show to a principal, narrowed by what the caller asked for: undefined means every plant;
  * an empty list means none (a plant outside the principal's scope was asked for).
  */
-export function visiblePlants(principal: Pick<Principal, 'plants'>, asked?: string | null): readonly string[] | undefined {
+export function visiblePlants(
+  principal: Pick<Principal, 'plants'>,
+  asked?: string | null,
+): readonly string[] | undefined {
   if (asked !== undefined && asked !== null) return inPlantScope(principal, asked) ? [asked] : [];
   return principal.plants === '*' ? undefined : principal.plants;
 }

@@ -46,7 +46,12 @@ export interface Origin {
 }
 
 /** Builds the envelope of a command accepted now. */
-export function createEnvelope(command: Command, origin: Origin, receivedAt: string, timestampBucketMs: number): Envelope {
+export function createEnvelope(
+  command: Command,
+  origin: Origin,
+  receivedAt: string,
+  timestampBucketMs: number,
+): Envelope {
   return {
     schemaVersion: SCHEMA_VERSION,
     command,

@@ -35,7 +35,10 @@ export interface IntakeHooks {
 }
 
 export interface SubmissionServiceDeps {
-  store: Pick<Store, 'recordSubmission' | 'markSubmissionPublished' | 'claimStrandedSubmissions' | 'getTransaction' | 'commit'>;
+  store: Pick<
+    Store,
+    'recordSubmission' | 'markSubmissionPublished' | 'claimStrandedSubmissions' | 'getTransaction' | 'commit'
+  >;
   publisher: CommandPublishPort;
   /** The same rule book the workers use: business keys depend on each plant's timestamp bucket. */
   rules: RuleBook;
@@ -71,18 +74,34 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
     await deps.hooks?.afterConfirm?.(envelope);
     // Only a hint for the sweeper: failing to record it must not fail a confirmed submission.
     await store.markSubmissionPublished(envelope.correlationId).catch((error: unknown) => {
-      log.warn({ correlationId: envelope.correlationId, err: (error as Error).message }, 'could not mark submission published');
+      log.warn(
+        { correlationId: envelope.correlationId, err: (error as Error).message },
+        'could not mark submission published',
+      );
     });
   }
 
   async function refuseConflict(transaction: TransactionRecord, originalCorrelationId: string): Promise<never> {
     const { envelope } = transaction;
-    const ctx = { now: transaction.updatedAt, correlationId: envelope.correlationId, rules: ruleSetFor(deps.rules, envelope.scope.plant) };
+    const ctx = {
+      now: transaction.updatedAt,
+      correlationId: envelope.correlationId,
+      rules: ruleSetFor(deps.rules, envelope.scope.plant),
+    };
     const reason = `Business event ${envelope.businessKey} was already accepted as ${originalCorrelationId} with different content; this message is not applied.`;
-    const unit = quarantineUnit({ envelope, attempt: 0 }, transaction, ctx, { kind: 'quarantine', type: 'DUPLICATE_CONFLICT', rule: 'idempotency.business-key', reason });
+    const unit = quarantineUnit({ envelope, attempt: 0 }, transaction, ctx, {
+      kind: 'quarantine',
+      type: 'DUPLICATE_CONFLICT',
+      rule: 'idempotency.business-key',
+      reason,
+    });
     await store.commit(unit);
     throw new DomainError('DUPLICATE_CONFLICT', reason, {
-      details: { originalCorrelationId, correlationId: envelope.correlationId, exceptionId: unit.transaction.exceptionId },
+      details: {
+        originalCorrelationId,
+        correlationId: envelope.correlationId,
+        exceptionId: unit.transaction.exceptionId,
+      },
     });
   }
 
@@ -108,8 +127,21 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       refuseOutsideScope(origin.principal, slice.plantsTouched?.(payload) ?? [plant], messageType);
       const command = { messageType, payload } as Command;
       const now = deps.now().toISOString();
-      const envelope = createEnvelope(command, { ...origin, messageId: payload.messageId ?? origin.messageId }, now, ruleSetFor(deps.rules, plant).timestampBucketMs);
-      const transaction: TransactionRecord = { envelope, status: 'RECEIVED', attempts: 0, exceptionId: null, appliedVersion: null, lastError: null, updatedAt: now };
+      const envelope = createEnvelope(
+        command,
+        { ...origin, messageId: payload.messageId ?? origin.messageId },
+        now,
+        ruleSetFor(deps.rules, plant).timestampBucketMs,
+      );
+      const transaction: TransactionRecord = {
+        envelope,
+        status: 'RECEIVED',
+        attempts: 0,
+        exceptionId: null,
+        appliedVersion: null,
+        lastError: null,
+        updatedAt: now,
+      };
       const recorded = await store.recordSubmission(transaction);
 
       if (recorded.outcome === 'duplicate') {
@@ -120,7 +152,10 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       }
       if (recorded.outcome === 'conflict') {
         deps.observer?.submitted(plant, messageType, 'conflict');
-        log.info({ correlationId: envelope.correlationId, original: recorded.originalCorrelationId }, 'conflicting duplicate refused');
+        log.info(
+          { correlationId: envelope.correlationId, original: recorded.originalCorrelationId },
+          'conflicting duplicate refused',
+        );
         return refuseConflict(transaction, recorded.originalCorrelationId);
       }
       await deps.hooks?.afterRecord?.(envelope);
@@ -128,7 +163,10 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
         await publishRecorded(envelope, log);
       } catch (error) {
         deps.observer?.submitted(plant, messageType, 'rejected');
-        log.error({ correlationId: envelope.correlationId, err: (error as Error).message }, 'publish not confirmed; the sweeper publishes the recorded submission');
+        log.error(
+          { correlationId: envelope.correlationId, err: (error as Error).message },
+          'publish not confirmed; the sweeper publishes the recorded submission',
+        );
         return unavailable(error, envelope.correlationId);
       }
       deps.observer?.submitted(plant, messageType, 'accepted');
@@ -142,7 +180,10 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       for (const { envelope } of stranded) {
         await publishRecorded(envelope, deps.logger);
         deps.observer?.republished('sweep');
-        deps.logger.warn({ correlationId: envelope.correlationId, receivedAt: envelope.receivedAt }, 'stranded submission published by the sweeper');
+        deps.logger.warn(
+          { correlationId: envelope.correlationId, receivedAt: envelope.receivedAt },
+          'stranded submission published by the sweeper',
+        );
       }
       return stranded.length;
     },
@@ -151,11 +192,17 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
 
 /** Nothing of a submission outside the principal's plants is recorded or published. */
 function refuseOutsideScope(principal: Principal, plants: readonly string[], messageType: MessageType): void {
-  const outside = [...new Set(plants.filter((p) => (p === '*' ? principal.plants !== '*' : !inPlantScope(principal, p))))];
+  const outside = [
+    ...new Set(plants.filter((p) => (p === '*' ? principal.plants !== '*' : !inPlantScope(principal, p)))),
+  ];
   if (outside.length === 0) return;
   const scope = principal.plants === '*' ? 'every plant' : `plants ${principal.plants.join(', ')}`;
   const what = outside.map((p) => (p === '*' ? 'master data shared by every plant' : `plant ${p}`)).join(' and ');
-  throw new DomainError('FORBIDDEN', `${principal.name} may submit only for ${scope}; this ${messageType} is for ${what}. Nothing was recorded.`, { details: { plants: outside } });
+  throw new DomainError(
+    'FORBIDDEN',
+    `${principal.name} may submit only for ${scope}; this ${messageType} is for ${what}. Nothing was recorded.`,
+    { details: { plants: outside } },
+  );
 }
 
 /** The broker did not confirm: the submission stays recorded and is published later, so a resend is safe. */

@@ -3,7 +3,14 @@ import type { ReportMaterialConsumption } from './report-material-consumption.co
 import { currentRevision, requestErpPosting } from '../orders/order.rules';
 import type { OrderState } from '../orders/order.types';
 import { round, toBaseUom } from '../reference/uom';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+} from '../workflow/decision';
 
 const CONSUMING: readonly OrderState[] = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED'];
 
@@ -11,60 +18,110 @@ const CONSUMING: readonly OrderState[] = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIAL
  * A goods issue of a component lot to an order: the lot must exist, be usable and not expired when it was used,
  * the item must be reserved on the order, and the quantity must convert to the base unit and be on hand.
  */
-export function decideConsumption(input: ReportMaterialConsumption, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decideConsumption(
+  input: ReportMaterialConsumption,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const order = inputs.order;
   const label = `Consumption of ${input.quantity} ${input.uom} ${input.item} lot ${input.lot} on order ${input.orderNumber}`;
   if (!order) return hold('consumption.order-released', `${label} arrived before the order was released.`);
-  if (order.state === 'RELEASED') return hold('consumption.order-acknowledged', `${label} arrived before MES acknowledged the order.`);
-  if (!CONSUMING.includes(order.state)) return quarantine('SEQUENCE', 'consumption.order-state', `${label} refused: the order is ${order.state}.`);
+  if (order.state === 'RELEASED')
+    return hold('consumption.order-acknowledged', `${label} arrived before MES acknowledged the order.`);
+  if (!CONSUMING.includes(order.state))
+    return quarantine('SEQUENCE', 'consumption.order-state', `${label} refused: the order is ${order.state}.`);
   if (!order.operations.some((op) => op.sequence === input.operationSequence)) {
-    return invalid('consumption.operation', `${label} names operation ${input.operationSequence}, which the order does not have.`);
+    return invalid(
+      'consumption.operation',
+      `${label} names operation ${input.operationSequence}, which the order does not have.`,
+    );
   }
   const reservation = order.components.find((c) => c.item === input.item);
   if (!reservation) {
-    return invalid('consumption.reserved-component', `${label} refused: ${input.item} is not a component reserved on the order (reserved: ${order.components.map((c) => c.item).join(', ') || 'none'}).`);
+    return invalid(
+      'consumption.reserved-component',
+      `${label} refused: ${input.item} is not a component reserved on the order (reserved: ${order.components.map((c) => c.item).join(', ') || 'none'}).`,
+    );
   }
   const item = currentRevision(inputs, input.item);
   if (!item) return invalid('reference.item', `${label} refused: ${input.item} is not in the item master.`);
   const lot = inputs.lots.get(lotKey(input.plant, input.lot));
-  if (!lot) return invalid('consumption.lot-known', `${label} refused: lot ${input.lot} is not known in plant ${input.plant}.`);
-  if (lot.item !== input.item) return invalid('consumption.lot-item', `${label} refused: lot ${input.lot} holds ${lot.item}, not ${input.item}.`);
-  if (lot.status === 'BLOCKED') return invalid('consumption.lot-status', `${label} refused: lot ${input.lot} is BLOCKED.`);
+  if (!lot)
+    return invalid('consumption.lot-known', `${label} refused: lot ${input.lot} is not known in plant ${input.plant}.`);
+  if (lot.item !== input.item)
+    return invalid('consumption.lot-item', `${label} refused: lot ${input.lot} holds ${lot.item}, not ${input.item}.`);
+  if (lot.status === 'BLOCKED')
+    return invalid('consumption.lot-status', `${label} refused: lot ${input.lot} is BLOCKED.`);
   if (lot.expiresAt && Date.parse(lot.expiresAt) <= Date.parse(input.occurredAt)) {
-    return invalid('consumption.lot-expiry', `${label} refused: lot ${input.lot} expired at ${lot.expiresAt}, before it was used at ${input.occurredAt}.`);
+    return invalid(
+      'consumption.lot-expiry',
+      `${label} refused: lot ${input.lot} expired at ${lot.expiresAt}, before it was used at ${input.occurredAt}.`,
+    );
   }
   const quantity = toBaseUom(input.quantity, input.uom, item);
   if (quantity === null) {
-    return invalid('reference.uom-conversion', `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`);
+    return invalid(
+      'reference.uom-conversion',
+      `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`,
+    );
   }
   const onHand = toBaseUom(lot.quantity, lot.uom, item);
   if (onHand === null || quantity > onHand) {
-    return invalid('consumption.lot-quantity', `${label} refused: it would take lot ${input.lot} negative (on hand ${lot.quantity} ${lot.uom}).`);
+    return invalid(
+      'consumption.lot-quantity',
+      `${label} refused: it would take lot ${input.lot} negative (on hand ${lot.quantity} ${lot.uom}).`,
+    );
   }
 
   const lotAfter = {
     ...lot,
-    quantity: lot.uom === item.baseUom ? round(lot.quantity - quantity) : round(lot.quantity - (lot.quantity * quantity) / onHand),
-    consumedBy: [...lot.consumedBy, { orderNumber: input.orderNumber, operationSequence: input.operationSequence, quantity, uom: item.baseUom, at: input.occurredAt }],
+    quantity:
+      lot.uom === item.baseUom
+        ? round(lot.quantity - quantity)
+        : round(lot.quantity - (lot.quantity * quantity) / onHand),
+    consumedBy: [
+      ...lot.consumedBy,
+      {
+        orderNumber: input.orderNumber,
+        operationSequence: input.operationSequence,
+        quantity,
+        uom: item.baseUom,
+        at: input.occurredAt,
+      },
+    ],
     updatedAt: ctx.now,
   };
   const withConsumption = {
     ...order,
     materialConsumptions: [
       ...order.materialConsumptions,
-      { item: input.item, lot: input.lot, quantity, uom: item.baseUom, operationSequence: input.operationSequence, occurredAt: input.occurredAt, correlationId: ctx.correlationId },
+      {
+        item: input.item,
+        lot: input.lot,
+        quantity,
+        uom: item.baseUom,
+        operationSequence: input.operationSequence,
+        occurredAt: input.occurredAt,
+        correlationId: ctx.correlationId,
+      },
     ],
     updatedAt: ctx.now,
   };
-  const [next, posting] = requestErpPosting(withConsumption, 'GoodsIssue', `erp|goods-issue|${input.plant}|${input.orderNumber}|${ctx.correlationId}`, {
-    plant: input.plant,
-    orderNumber: input.orderNumber,
-    operationSequence: input.operationSequence,
-    item: input.item,
-    lot: input.lot,
-    quantity,
-    uom: item.baseUom,
-    occurredAt: input.occurredAt,
-  }, ctx);
+  const [next, posting] = requestErpPosting(
+    withConsumption,
+    'GoodsIssue',
+    `erp|goods-issue|${input.plant}|${input.orderNumber}|${ctx.correlationId}`,
+    {
+      plant: input.plant,
+      orderNumber: input.orderNumber,
+      operationSequence: input.operationSequence,
+      item: input.item,
+      lot: input.lot,
+      quantity,
+      uom: item.baseUom,
+      occurredAt: input.occurredAt,
+    },
+    ctx,
+  );
   return { kind: 'apply', action: 'material.consumed', order: next, lots: [lotAfter], outbox: [posting] };
 }

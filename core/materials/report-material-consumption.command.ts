@@ -22,6 +22,13 @@ export const reportMaterialConsumptionCommand: CommandShape<'ReportMaterialConsu
   webhookSources: ['mes'],
   input: reportMaterialConsumptionInput,
   scope: orderScope,
-  businessKey: (p, key) => [p.plant, p.orderNumber, String(p.operationSequence), p.item, p.lot, key.bucket(p.occurredAt)],
+  businessKey: (p, key) => [
+    p.plant,
+    p.orderNumber,
+    String(p.operationSequence),
+    p.item,
+    p.lot,
+    key.bucket(p.occurredAt),
+  ],
   reads: (p) => ({ items: [p.item], lots: [[p.plant, p.lot]] }),
 };

@@ -11,9 +11,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
   const first = issues[0]!;
-  throw new DomainError('INVALID_INPUT', `${first.field || 'the input'} ${first.message}`, { field: first.field, details: { issues } });
+  throw new DomainError('INVALID_INPUT', `${first.field || 'the input'} ${first.message}`, {
+    field: first.field,
+    details: { issues },
+  });
 }
 
 function fieldPath(path: PropertyKey[]): string {
-  return path.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)),
+    '',
+  );
 }

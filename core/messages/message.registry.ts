@@ -28,14 +28,17 @@ export const MESSAGE_SLICES = [
 
 type AnySlice = (typeof MESSAGE_SLICES)[number];
 export type MessageType = AnySlice['messageType'];
-export type PayloadOf<T extends MessageType> = Extract<AnySlice, { messageType: T }> extends MessageSlice<T, infer P> ? P : never;
+export type PayloadOf<T extends MessageType> =
+  Extract<AnySlice, { messageType: T }> extends MessageSlice<T, infer P> ? P : never;
 
 /** A canonical command: a message type and its payload, after its shape was checked. */
 export type Command = { [T in MessageType]: { messageType: T; payload: PayloadOf<T> } }[MessageType];
 
 export const MESSAGE_TYPES: readonly MessageType[] = MESSAGE_SLICES.map((slice) => slice.messageType);
 
-const BY_TYPE = new Map<string, MessageSlice<MessageType, object>>(MESSAGE_SLICES.map((slice) => [slice.messageType, slice as MessageSlice<MessageType, object>]));
+const BY_TYPE = new Map<string, MessageSlice<MessageType, object>>(
+  MESSAGE_SLICES.map((slice) => [slice.messageType, slice as MessageSlice<MessageType, object>]),
+);
 
 export function isMessageType(value: unknown): value is MessageType {
   return typeof value === 'string' && BY_TYPE.has(value);

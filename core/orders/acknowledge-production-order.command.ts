@@ -14,11 +14,12 @@ export const acknowledgeProductionOrderInput = z.object({
 
 export type AcknowledgeProductionOrder = z.output<typeof acknowledgeProductionOrderInput>;
 
-export const acknowledgeProductionOrderCommand: CommandShape<'AcknowledgeProductionOrder', AcknowledgeProductionOrder> = {
-  messageType: 'AcknowledgeProductionOrder',
-  webhookSources: ['mes'],
-  input: acknowledgeProductionOrderInput,
-  scope: orderScope,
-  businessKey: (p) => [p.plant, p.orderNumber],
-  reads: () => ({}),
-};
+export const acknowledgeProductionOrderCommand: CommandShape<'AcknowledgeProductionOrder', AcknowledgeProductionOrder> =
+  {
+    messageType: 'AcknowledgeProductionOrder',
+    webhookSources: ['mes'],
+    input: acknowledgeProductionOrderInput,
+    scope: orderScope,
+    businessKey: (p) => [p.plant, p.orderNumber],
+    reads: () => ({}),
+  };

@@ -2,4 +2,7 @@ import { defineMessage } from '../messages/message-slice';
 import { acknowledgeProductionOrderCommand } from './acknowledge-production-order.command';
 import { decideAcknowledge } from './order.rules';
 
-export const acknowledgeProductionOrder = defineMessage({ ...acknowledgeProductionOrderCommand, decide: decideAcknowledge });
+export const acknowledgeProductionOrder = defineMessage({
+  ...acknowledgeProductionOrderCommand,
+  decide: decideAcknowledge,
+});

@@ -1,7 +1,14 @@
 import type { ReportProductionCompletion } from './report-production-completion.command';
 import { type LotRecord, lotKey } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+} from '../workflow/decision';
 import { transition } from './order.rules';
 import { finalInspectionId } from '../quality/inspection-request';
 
@@ -10,21 +17,40 @@ import { finalInspectionId } from '../quality/inspection-request';
  * tolerance. The produced lot is created BLOCKED (not available until quality releases it), the order moves to
  * COMPLETED and on to QUALITY_PENDING, and QMS is asked for a final inspection.
  */
-export function decideCompletion(input: ReportProductionCompletion, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decideCompletion(
+  input: ReportProductionCompletion,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const order = inputs.order;
   const label = `Completion of ${input.quantity} ${input.uom} lot ${input.lot} on order ${input.orderNumber}`;
   if (!order) return hold('completion.order-released', `${label} arrived before the order was released.`);
-  if (['COMPLETED', 'QUALITY_PENDING', 'QUALITY_HOLD', 'RECEIVED', 'FINANCIALLY_POSTED', 'CANCELLED'].includes(order.state)) {
+  if (
+    ['COMPLETED', 'QUALITY_PENDING', 'QUALITY_HOLD', 'RECEIVED', 'FINANCIALLY_POSTED', 'CANCELLED'].includes(
+      order.state,
+    )
+  ) {
     return quarantine('SEQUENCE', 'completion.order-state', `${label} refused: the order is already ${order.state}.`);
   }
   const last = order.operations.at(-1);
   if (last && last.state !== 'COMPLETED') {
-    return hold('completion.last-operation', `${label} waits for the last operation ${last.sequence} to complete (it is ${last.state}).`);
+    return hold(
+      'completion.last-operation',
+      `${label} waits for the last operation ${last.sequence} to complete (it is ${last.state}).`,
+    );
   }
   const item = inputs.items.get(order.item)?.find((r) => r.revision === order.itemRevision);
-  if (!item) return invalid('reference.item-revision', `${label} refused: item ${order.item} revision ${order.itemRevision} is no longer in the item master.`);
+  if (!item)
+    return invalid(
+      'reference.item-revision',
+      `${label} refused: item ${order.item} revision ${order.itemRevision} is no longer in the item master.`,
+    );
   const quantity = toBaseUom(input.quantity, input.uom, item);
-  if (quantity === null) return invalid('reference.uom-conversion', `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`);
+  if (quantity === null)
+    return invalid(
+      'reference.uom-conversion',
+      `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`,
+    );
   const limit = order.quantity * (1 + ctx.rules.overDeliveryTolerancePct / 100);
   if (order.producedQuantity + quantity > limit) {
     return invalid(
@@ -34,7 +60,10 @@ export function decideCompletion(input: ReportProductionCompletion, inputs: Deci
   }
   const existingLot = inputs.lots.get(lotKey(input.plant, input.lot));
   if (existingLot && (existingLot.producedBy || existingLot.item !== order.item)) {
-    return invalid('completion.lot-unique', `${label} refused: lot ${input.lot} already exists for ${existingLot.item}${existingLot.producedBy ? ` from order ${existingLot.producedBy.orderNumber}` : ''}.`);
+    return invalid(
+      'completion.lot-unique',
+      `${label} refused: lot ${input.lot} already exists for ${existingLot.item}${existingLot.producedBy ? ` from order ${existingLot.producedBy.orderNumber}` : ''}.`,
+    );
   }
   const lot: LotRecord = {
     plant: input.plant,
@@ -56,15 +85,29 @@ export function decideCompletion(input: ReportProductionCompletion, inputs: Deci
     {
       ...order,
       producedQuantity: order.producedQuantity + quantity,
-      completions: [...order.completions, { lot: input.lot, quantity, uom: item.baseUom, occurredAt: input.occurredAt, correlationId: ctx.correlationId }],
-      inspectionRequests: [...order.inspectionRequests, { inspectionId, inspectionType: 'FINAL', lot: input.lot, status: 'REQUESTED', requestedAt: ctx.now, decidedAt: null }],
+      completions: [
+        ...order.completions,
+        { lot: input.lot, quantity, uom: item.baseUom, occurredAt: input.occurredAt, correlationId: ctx.correlationId },
+      ],
+      inspectionRequests: [
+        ...order.inspectionRequests,
+        {
+          inspectionId,
+          inspectionType: 'FINAL',
+          lot: input.lot,
+          status: 'REQUESTED',
+          requestedAt: ctx.now,
+          decidedAt: null,
+        },
+      ],
     },
     'COMPLETED',
     ctx,
     `production completed: lot ${input.lot}`,
   );
   const pending = completed && transition(completed, 'QUALITY_PENDING', ctx, 'awaiting final inspection');
-  if (!pending) return quarantine('SEQUENCE', 'completion.order-state', `${label} refused: the order is ${order.state}.`);
+  if (!pending)
+    return quarantine('SEQUENCE', 'completion.order-state', `${label} refused: the order is ${order.state}.`);
   return {
     kind: 'apply',
     action: 'order.completed',
@@ -75,7 +118,18 @@ export function decideCompletion(input: ReportProductionCompletion, inputs: Deci
         destination: 'qms',
         messageType: 'InspectionRequested',
         idempotencyKey: `qms|final-inspection|${input.plant}|${input.orderNumber}|${input.lot}`,
-        payload: { inspectionId, plant: input.plant, orderNumber: input.orderNumber, item: order.item, itemRevision: order.itemRevision, specRevision: order.specRevision, lot: input.lot, quantity, uom: item.baseUom, inspectionType: 'FINAL' },
+        payload: {
+          inspectionId,
+          plant: input.plant,
+          orderNumber: input.orderNumber,
+          item: order.item,
+          itemRevision: order.itemRevision,
+          specRevision: order.specRevision,
+          lot: input.lot,
+          quantity,
+          uom: item.baseUom,
+          inspectionType: 'FINAL',
+        },
       },
     ],
   };

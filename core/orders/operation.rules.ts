@@ -1,7 +1,15 @@
 import type { OperationEventType } from '../commands/vocabulary';
 import type { ReportOperationEvent } from './report-operation-event.command';
 import { round } from '../reference/uom';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+  type OutboxRequest,
+} from '../workflow/decision';
 import { requestErpPosting, transition } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
@@ -10,7 +18,12 @@ import type { OperationRecord, OperationState, OrderRecord, OrderState } from '.
  * in which it waits because the event before it may still arrive (a CONFIRM before the START). In any other
  * state the event is refused: the operation is already past it.
  */
-export const OPERATION_TRANSITIONS: Readonly<Record<OperationEventType, { from: readonly OperationState[]; to: OperationState; waitsIn: readonly OperationState[] }>> = {
+export const OPERATION_TRANSITIONS: Readonly<
+  Record<
+    OperationEventType,
+    { from: readonly OperationState[]; to: OperationState; waitsIn: readonly OperationState[] }
+  >
+> = {
   START: { from: ['PENDING'], to: 'STARTED', waitsIn: [] },
   PAUSE: { from: ['STARTED', 'CONFIRMED'], to: 'PAUSED', waitsIn: ['PENDING'] },
   RESUME: { from: ['PAUSED'], to: 'STARTED', waitsIn: ['PENDING', 'STARTED', 'CONFIRMED'] },
@@ -21,30 +34,55 @@ export const OPERATION_TRANSITIONS: Readonly<Record<OperationEventType, { from: 
 /** Order states in which the floor may report on operations. */
 const EXECUTABLE: readonly OrderState[] = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED'];
 
-export function decideOperationEvent(input: ReportOperationEvent, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decideOperationEvent(
+  input: ReportOperationEvent,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const order = inputs.order;
   const label = `${input.eventType} of operation ${input.operationSequence} on order ${input.orderNumber}`;
   if (!order) return hold('operation.order-released', `${label} arrived before the order was released.`);
-  if (order.state === 'RELEASED') return hold('operation.order-acknowledged', `${label} arrived before MES acknowledged the order's revisions.`);
-  if (!EXECUTABLE.includes(order.state)) return quarantine('SEQUENCE', 'operation.order-state', `${label} refused: the order is ${order.state}.`);
+  if (order.state === 'RELEASED')
+    return hold('operation.order-acknowledged', `${label} arrived before MES acknowledged the order's revisions.`);
+  if (!EXECUTABLE.includes(order.state))
+    return quarantine('SEQUENCE', 'operation.order-state', `${label} refused: the order is ${order.state}.`);
   if (input.workCenter && !inputs.workCenters.has(input.workCenter)) {
-    return invalid('reference.work-center', `${label} names work center ${input.workCenter}, which plant ${input.plant} does not have.`);
+    return invalid(
+      'reference.work-center',
+      `${label} names work center ${input.workCenter}, which plant ${input.plant} does not have.`,
+    );
   }
   const index = order.operations.findIndex((op) => op.sequence === input.operationSequence);
   const operation = order.operations[index];
-  if (!operation) return invalid('operation.exists', `Order ${input.orderNumber} has no operation ${input.operationSequence}.`);
+  if (!operation)
+    return invalid('operation.exists', `Order ${input.orderNumber} has no operation ${input.operationSequence}.`);
 
   const rule = OPERATION_TRANSITIONS[input.eventType];
   if (!rule.from.includes(operation.state)) {
     if (rule.waitsIn.includes(operation.state)) {
-      return hold('operation.sequence', `${label} arrived while the operation is ${operation.state}; it waits for the event before it.`);
+      return hold(
+        'operation.sequence',
+        `${label} arrived while the operation is ${operation.state}; it waits for the event before it.`,
+      );
     }
-    return quarantine('SEQUENCE', 'operation.sequence', `${label} refused: the operation is already ${operation.state}.`);
+    return quarantine(
+      'SEQUENCE',
+      'operation.sequence',
+      `${label} refused: the operation is already ${operation.state}.`,
+    );
   }
 
   const predecessor = index > 0 ? order.operations[index - 1] : undefined;
-  if (input.eventType === 'COMPLETE' && predecessor && predecessor.state !== 'COMPLETED' && !ctx.rules.allowOperationOverlap) {
-    return hold('operation.predecessor-completed', `${label} waits for operation ${predecessor.sequence} to complete (plant rules do not allow overlap).`);
+  if (
+    input.eventType === 'COMPLETE' &&
+    predecessor &&
+    predecessor.state !== 'COMPLETED' &&
+    !ctx.rules.allowOperationOverlap
+  ) {
+    return hold(
+      'operation.predecessor-completed',
+      `${label} waits for operation ${predecessor.sequence} to complete (plant rules do not allow overlap).`,
+    );
   }
   const reportsQuantity = input.eventType === 'CONFIRM' || input.eventType === 'COMPLETE';
   const yieldTotal = round(operation.yieldQuantity + (reportsQuantity ? input.yieldQuantity : 0));
@@ -64,7 +102,11 @@ export function decideOperationEvent(input: ReportOperationEvent, inputs: Decisi
     yieldQuantity: yieldTotal,
     scrapQuantity: round(operation.scrapQuantity + (reportsQuantity ? input.scrapQuantity : 0)),
   };
-  let next: OrderRecord = { ...order, operations: order.operations.map((op, i) => (i === index ? updated : op)), updatedAt: ctx.now };
+  let next: OrderRecord = {
+    ...order,
+    operations: order.operations.map((op, i) => (i === index ? updated : op)),
+    updatedAt: ctx.now,
+  };
   next = { ...next, scrapQuantity: round(next.operations.reduce((sum, op) => sum + op.scrapQuantity, 0)) };
   const target = orderStateAfter(next.state, input.eventType);
   if (target !== next.state) {
@@ -74,18 +116,24 @@ export function decideOperationEvent(input: ReportOperationEvent, inputs: Decisi
   const outbox: OutboxRequest[] = [];
   if (reportsQuantity) {
     const key = `erp|confirmation|${input.plant}|${input.orderNumber}|${input.operationSequence}|${ctx.correlationId}`;
-    const [withPosting, request] = requestErpPosting(next, 'OperationConfirmation', key, {
-      plant: input.plant,
-      orderNumber: input.orderNumber,
-      operationSequence: input.operationSequence,
-      yieldQuantity: input.yieldQuantity,
-      scrapQuantity: input.scrapQuantity,
-      scrapReason: input.scrapReason,
-      uom: order.uom,
-      finalConfirmation: input.eventType === 'COMPLETE',
-      workCenter: input.workCenter,
-      occurredAt: input.occurredAt,
-    }, ctx);
+    const [withPosting, request] = requestErpPosting(
+      next,
+      'OperationConfirmation',
+      key,
+      {
+        plant: input.plant,
+        orderNumber: input.orderNumber,
+        operationSequence: input.operationSequence,
+        yieldQuantity: input.yieldQuantity,
+        scrapQuantity: input.scrapQuantity,
+        scrapReason: input.scrapReason,
+        uom: order.uom,
+        finalConfirmation: input.eventType === 'COMPLETE',
+        workCenter: input.workCenter,
+        occurredAt: input.occurredAt,
+      },
+      ctx,
+    );
     next = withPosting;
     outbox.push(request);
   }

@@ -2,12 +2,25 @@ import type { AcknowledgeProductionOrder } from './acknowledge-production-order.
 import type { ReleaseProductionOrder } from './release-production-order.command';
 import type { ItemRecord } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs, type OutboxRequest } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+  type OutboxRequest,
+} from '../workflow/decision';
 import { canTransition } from './order.lifecycle';
 import type { OrderRecord, OrderState } from './order.types';
 
 /** Moves an order to `to` if the lifecycle table allows it, recording the transition on its timeline. */
-export function transition(order: OrderRecord, to: OrderState, ctx: DecisionContext, cause: string): OrderRecord | null {
+export function transition(
+  order: OrderRecord,
+  to: OrderState,
+  ctx: DecisionContext,
+  cause: string,
+): OrderRecord | null {
   if (!canTransition(order.state, to)) return null;
   return {
     ...order,
@@ -19,8 +32,23 @@ export function transition(order: OrderRecord, to: OrderState, ctx: DecisionCont
 }
 
 /** Records an ERP posting request on the order and returns the outbox entry that carries it. */
-export function requestErpPosting(order: OrderRecord, postingType: string, postingKey: string, payload: object, ctx: DecisionContext): [OrderRecord, OutboxRequest] {
-  const posting = { postingKey, system: 'erp' as const, postingType, status: 'REQUESTED' as const, correlationId: ctx.correlationId, requestedAt: ctx.now, postedAt: null, documentNumber: null };
+export function requestErpPosting(
+  order: OrderRecord,
+  postingType: string,
+  postingKey: string,
+  payload: object,
+  ctx: DecisionContext,
+): [OrderRecord, OutboxRequest] {
+  const posting = {
+    postingKey,
+    system: 'erp' as const,
+    postingType,
+    status: 'REQUESTED' as const,
+    correlationId: ctx.correlationId,
+    requestedAt: ctx.now,
+    postedAt: null,
+    documentNumber: null,
+  };
   return [
     { ...order, postings: [...order.postings, posting], updatedAt: ctx.now },
     { destination: 'erp', messageType: postingType, idempotencyKey: postingKey, payload: { ...payload, postingKey } },
@@ -53,17 +81,26 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     );
   }
   if (toBaseUom(input.quantity, input.uom, item) === null) {
-    return invalid('reference.uom-conversion', `Order quantity is in ${input.uom}, which item ${item.number} cannot convert to its base unit ${item.baseUom}.`);
+    return invalid(
+      'reference.uom-conversion',
+      `Order quantity is in ${input.uom}, which item ${item.number} cannot convert to its base unit ${item.baseUom}.`,
+    );
   }
   const unknownCenter = input.operations.find((op) => !inputs.workCenters.has(op.workCenter));
   if (unknownCenter) {
-    return invalid('reference.work-center', `Operation ${unknownCenter.sequence} names work center ${unknownCenter.workCenter}, which plant ${input.plant} does not have.`);
+    return invalid(
+      'reference.work-center',
+      `Operation ${unknownCenter.sequence} names work center ${unknownCenter.workCenter}, which plant ${input.plant} does not have.`,
+    );
   }
   for (const component of input.components) {
     const master = currentRevision(inputs, component.item);
     if (!master) return invalid('reference.item', `Component ${component.item} is not in the item master.`);
     if (toBaseUom(component.quantity, component.uom, master) === null) {
-      return invalid('reference.uom-conversion', `Component ${component.item} is reserved in ${component.uom}, which has no conversion to its base unit ${master.baseUom}.`);
+      return invalid(
+        'reference.uom-conversion',
+        `Component ${component.item} is reserved in ${component.uom}, which has no conversion to its base unit ${master.baseUom}.`,
+      );
     }
   }
   const order: OrderRecord = {
@@ -102,13 +139,28 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     order,
     action: 'order.released',
     // MES must learn of the order before it can execute it.
-    outbox: [{ destination: 'mes', messageType: 'OrderReleased', idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`, payload: released }],
+    outbox: [
+      {
+        destination: 'mes',
+        messageType: 'OrderReleased',
+        idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`,
+        payload: released,
+      },
+    ],
   };
 }
 
-export function decideAcknowledge(input: AcknowledgeProductionOrder, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decideAcknowledge(
+  input: AcknowledgeProductionOrder,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const order = inputs.order;
-  if (!order) return hold('order.acknowledge.released', `Order ${input.orderNumber} in plant ${input.plant} has not been released yet.`);
+  if (!order)
+    return hold(
+      'order.acknowledge.released',
+      `Order ${input.orderNumber} in plant ${input.plant} has not been released yet.`,
+    );
   const mismatches = (['routingRevision', 'specRevision'] as const)
     .filter((field) => input[field] !== order[field])
     .map((field) => `${field} ${input[field]} (released: ${order[field]})`);
@@ -121,7 +173,11 @@ export function decideAcknowledge(input: AcknowledgeProductionOrder, inputs: Dec
   }
   const next = transition(order, 'ACKNOWLEDGED', ctx, 'acknowledged by MES');
   if (!next) {
-    return quarantine('SEQUENCE', 'order.acknowledge.state', `Order ${input.orderNumber} is ${order.state} and cannot be acknowledged.`);
+    return quarantine(
+      'SEQUENCE',
+      'order.acknowledge.state',
+      `Order ${input.orderNumber} is ${order.state} and cannot be acknowledged.`,
+    );
   }
   return { kind: 'apply', order: next, action: 'order.acknowledged', outbox: [] };
 }

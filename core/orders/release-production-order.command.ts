@@ -15,7 +15,13 @@ export const releaseProductionOrderInput = z
     uom: code,
     dueAt: isoDateTime,
     operations: z
-      .array(z.object({ sequence: z.number().int().positive('must be greater than 0'), workCenter: code, description: text }))
+      .array(
+        z.object({
+          sequence: z.number().int().positive('must be greater than 0'),
+          workCenter: code,
+          description: text,
+        }),
+      )
       .min(1, 'must list at least one operation'),
     components: z.array(z.object({ item: code, quantity: positive, uom: code, operationSequence: z.number().int() })),
     messageId: messageId.nullish(),
@@ -24,7 +30,11 @@ export const releaseProductionOrderInput = z
     const sequences = input.operations.map((op) => op.sequence);
     sequences.forEach((sequence, index) => {
       if (sequences.indexOf(sequence) !== index) {
-        ctx.addIssue({ code: 'custom', path: ['operations', index, 'sequence'], message: `repeats operation sequence ${sequence}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operations', index, 'sequence'],
+          message: `repeats operation sequence ${sequence}`,
+        });
       }
     });
     input.components.forEach((component, index) => {

@@ -12,7 +12,12 @@ export const reportOperationEventInput = z
     eventType: z.enum(OPERATION_EVENT_TYPES),
     yieldQuantity: nonNegative.nullish().transform((v) => v ?? 0),
     scrapQuantity: nonNegative.nullish().transform((v) => v ?? 0),
-    scrapReason: z.string().trim().max(200).nullish().transform((v) => v || null),
+    scrapReason: z
+      .string()
+      .trim()
+      .max(200)
+      .nullish()
+      .transform((v) => v || null),
     workCenter: code,
     equipment: code,
     operator: code,
@@ -20,9 +25,14 @@ export const reportOperationEventInput = z
     messageId,
   })
   .superRefine((input, ctx) => {
-    if (input.scrapQuantity > 0 && !input.scrapReason) ctx.addIssue({ code: 'custom', path: ['scrapReason'], message: 'is required when scrapQuantity is above zero' });
+    if (input.scrapQuantity > 0 && !input.scrapReason)
+      ctx.addIssue({ code: 'custom', path: ['scrapReason'], message: 'is required when scrapQuantity is above zero' });
     if (!['CONFIRM', 'COMPLETE'].includes(input.eventType) && (input.yieldQuantity > 0 || input.scrapQuantity > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['yieldQuantity'], message: `must be 0 for ${input.eventType}: only CONFIRM and COMPLETE report quantities` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['yieldQuantity'],
+        message: `must be 0 for ${input.eventType}: only CONFIRM and COMPLETE report quantities`,
+      });
     }
   });
 
@@ -33,6 +43,13 @@ export const reportOperationEventCommand: CommandShape<'ReportOperationEvent', R
   webhookSources: ['mes'],
   input: reportOperationEventInput,
   scope: orderScope,
-  businessKey: (p, key) => [p.plant, p.orderNumber, String(p.operationSequence), p.eventType, p.equipment, key.bucket(p.occurredAt)],
+  businessKey: (p, key) => [
+    p.plant,
+    p.orderNumber,
+    String(p.operationSequence),
+    p.eventType,
+    p.equipment,
+    key.bucket(p.occurredAt),
+  ],
   reads: (p) => ({ workCentersOf: p.plant }),
 };

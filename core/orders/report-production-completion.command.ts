@@ -15,12 +15,13 @@ export const reportProductionCompletionInput = z.object({
 
 export type ReportProductionCompletion = z.output<typeof reportProductionCompletionInput>;
 
-export const reportProductionCompletionCommand: CommandShape<'ReportProductionCompletion', ReportProductionCompletion> = {
-  messageType: 'ReportProductionCompletion',
-  webhookSources: ['mes'],
-  input: reportProductionCompletionInput,
-  scope: orderScope,
-  businessKey: (p, key) => [p.plant, p.orderNumber, p.lot, key.bucket(p.occurredAt)],
-  // The produced item is the order's.
-  reads: (p, order) => ({ items: order ? [order.item] : [], lots: [[p.plant, p.lot]] }),
-};
+export const reportProductionCompletionCommand: CommandShape<'ReportProductionCompletion', ReportProductionCompletion> =
+  {
+    messageType: 'ReportProductionCompletion',
+    webhookSources: ['mes'],
+    input: reportProductionCompletionInput,
+    scope: orderScope,
+    businessKey: (p, key) => [p.plant, p.orderNumber, p.lot, key.bucket(p.occurredAt)],
+    // The produced item is the order's.
+    reads: (p, order) => ({ items: order ? [order.item] : [], lots: [[p.plant, p.lot]] }),
+  };

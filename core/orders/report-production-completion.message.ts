@@ -2,4 +2,7 @@ import { defineMessage } from '../messages/message-slice';
 import { reportProductionCompletionCommand } from './report-production-completion.command';
 import { decideCompletion } from './completion.rules';
 
-export const reportProductionCompletion = defineMessage({ ...reportProductionCompletionCommand, decide: decideCompletion });
+export const reportProductionCompletion = defineMessage({
+  ...reportProductionCompletionCommand,
+  decide: decideCompletion,
+});

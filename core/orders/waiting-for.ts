@@ -19,8 +19,10 @@ export function waitingFor(order: OrderRecord): string | null {
     }
     case 'COMPLETED':
     case 'QUALITY_PENDING':
-      if (pendingReceipts.length) return `ERP's goods receipt of ${pendingReceipts.map((r) => `lot ${r.lot} as ${r.stockStatus}`).join(', ')}: quality released it`;
-      if (openRequests.length) return `QMS's decision on inspection ${openRequests.map((r) => r.inspectionId).join(', ')}`;
+      if (pendingReceipts.length)
+        return `ERP's goods receipt of ${pendingReceipts.map((r) => `lot ${r.lot} as ${r.stockStatus}`).join(', ')}: quality released it`;
+      if (openRequests.length)
+        return `QMS's decision on inspection ${openRequests.map((r) => r.inspectionId).join(', ')}`;
       return "QMS's final inspection";
     case 'QUALITY_HOLD':
       return 'quality: a passing disposition and every nonconformance on the lot closed';

@@ -54,7 +54,14 @@ export interface MesOrderView {
 }
 
 export interface QualityView {
-  inspections: { inspectionId: string; lot: string; inspectionType: string; result: string | null; disposition: string | null; decidedAt: string | null }[];
+  inspections: {
+    inspectionId: string;
+    lot: string;
+    inspectionType: string;
+    result: string | null;
+    disposition: string | null;
+    decidedAt: string | null;
+  }[];
   nonconformances: { nonconformanceId: string; lot: string; status: string }[];
 }
 

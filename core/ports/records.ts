@@ -1,11 +1,25 @@
 import type { PrincipalRef } from '../auth/principal';
 import type { Scope } from '../messages/command-shape';
 
-export const TRANSACTION_STATUSES = ['RECEIVED', 'HELD', 'APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'] as const;
+export const TRANSACTION_STATUSES = [
+  'RECEIVED',
+  'HELD',
+  'APPLIED',
+  'POSTED',
+  'DUPLICATE',
+  'QUARANTINED',
+  'FAILED',
+] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
 /** Statuses after which a redelivered message has nothing left to do. */
-export const FINAL_TRANSACTION_STATUSES: readonly TransactionStatus[] = ['APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'];
+export const FINAL_TRANSACTION_STATUSES: readonly TransactionStatus[] = [
+  'APPLIED',
+  'POSTED',
+  'DUPLICATE',
+  'QUARANTINED',
+  'FAILED',
+];
 
 export const EXCEPTION_TYPES = [
   'VALIDATION',

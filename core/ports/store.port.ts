@@ -3,7 +3,17 @@ import type { UpsertReferenceData } from '../reference/upsert-reference-data.com
 import type { OrderRecord, OrderState } from '../orders/order.types';
 import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
 import type { HeldMessage } from '../workflow/held-message';
-import type { AuditDraft, AuditEntry, ExceptionRecord, ExceptionStatus, ExceptionType, IdempotencyRecord, OutboxDraft, OutboxEntry, Page } from './records';
+import type {
+  AuditDraft,
+  AuditEntry,
+  ExceptionRecord,
+  ExceptionStatus,
+  ExceptionType,
+  IdempotencyRecord,
+  OutboxDraft,
+  OutboxEntry,
+  Page,
+} from './records';
 import type { TransactionRecord } from './transaction.record';
 
 /**
@@ -120,9 +130,19 @@ export interface Store {
   countHeld(): Promise<{ plant: string; count: number }[]>;
   outboxBacklog(): Promise<{ count: number; oldestCreatedAt: string | null }>;
   /** Orders that entered `state` before `before`, oldest first; in `plants` only, unless undefined. */
-  listOrdersInStateSince(state: OrderState, before: string, plants: readonly string[] | undefined, limit: number): Promise<{ plant: string; orderNumber: string; state: OrderState; stateSince: string }[]>;
+  listOrdersInStateSince(
+    state: OrderState,
+    before: string,
+    plants: readonly string[] | undefined,
+    limit: number,
+  ): Promise<{ plant: string; orderNumber: string; state: OrderState; stateSince: string }[]>;
   /** Transactions in `status` not updated since `before`, oldest first; in `plants` only, unless undefined. */
-  listTransactionsInStatusSince(status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number): Promise<TransactionRecord[]>;
+  listTransactionsInStatusSince(
+    status: TransactionRecord['status'],
+    before: string,
+    plants: readonly string[] | undefined,
+    limit: number,
+  ): Promise<TransactionRecord[]>;
 
   /**
    * Leases up to `limit` unpublished outbox entries to `owner` for `leaseMs`, oldest first; none while another owner

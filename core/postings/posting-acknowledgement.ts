@@ -17,7 +17,11 @@ export const ERP_CONNECTOR_PRINCIPAL = systemPrincipal('connector:erp', 'ERP con
  * ERP's document number for a posting re-enters the workflow as AcknowledgePosting, through the intake like any
  * submission, in the trace of the posting. Null when the delivery is not an ERP posting or booked no document.
  */
-export function postingAcknowledgementOf(message: OutboundMessage, receipt: DeliveryReceipt, at: string): { input: AcknowledgePosting; origin: Origin } | null {
+export function postingAcknowledgementOf(
+  message: OutboundMessage,
+  receipt: DeliveryReceipt,
+  at: string,
+): { input: AcknowledgePosting; origin: Origin } | null {
   if (message.system !== 'erp' || !receipt.documentNumber || !isErpPosting(message.messageType)) return null;
   const messageId = `${message.id}:ack`;
   return {

@@ -1,51 +1,99 @@
 import type { AcknowledgePosting } from './acknowledge-posting.command';
 import { requestErpPosting, transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+} from '../workflow/decision';
 
 /**
  * ERP confirms a posting Plantgate requested. A confirmed goods receipt makes the order RECEIVED and asks ERP to
  * settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction that asked for the posting
  * becomes POSTED.
  */
-export function decidePostingAcknowledgement(input: AcknowledgePosting, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decidePostingAcknowledgement(
+  input: AcknowledgePosting,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const order = inputs.order;
-  if (!order) return hold('posting.order', `Acknowledgement of posting ${input.postingKey} arrived before order ${input.orderNumber} was released.`);
+  if (!order)
+    return hold(
+      'posting.order',
+      `Acknowledgement of posting ${input.postingKey} arrived before order ${input.orderNumber} was released.`,
+    );
   const posting = order.postings.find((p) => p.postingKey === input.postingKey);
   if (!posting) {
-    return invalid('posting.known', `ERP acknowledged posting ${input.postingKey}, which Plantgate never requested for order ${input.orderNumber}.`);
+    return invalid(
+      'posting.known',
+      `ERP acknowledged posting ${input.postingKey}, which Plantgate never requested for order ${input.orderNumber}.`,
+    );
   }
   if (posting.status === 'POSTED') {
-    return quarantine('DUPLICATE_CONFLICT', 'posting.once', `Posting ${input.postingKey} was already acknowledged as ${posting.documentNumber}.`);
+    return quarantine(
+      'DUPLICATE_CONFLICT',
+      'posting.once',
+      `Posting ${input.postingKey} was already acknowledged as ${posting.documentNumber}.`,
+    );
   }
   let next: OrderRecord = {
     ...order,
     postings: order.postings.map((p) =>
-      p.postingKey === input.postingKey ? { ...p, status: 'POSTED' as const, postedAt: input.acknowledgedAt, documentNumber: input.documentNumber } : p,
+      p.postingKey === input.postingKey
+        ? { ...p, status: 'POSTED' as const, postedAt: input.acknowledgedAt, documentNumber: input.documentNumber }
+        : p,
     ),
-    goodsReceipts: order.goodsReceipts.map((r) => (r.postingKey === input.postingKey ? { ...r, status: 'POSTED' as const, postedAt: input.acknowledgedAt } : r)),
+    goodsReceipts: order.goodsReceipts.map((r) =>
+      r.postingKey === input.postingKey ? { ...r, status: 'POSTED' as const, postedAt: input.acknowledgedAt } : r,
+    ),
     updatedAt: ctx.now,
   };
   const outbox = [];
   if (posting.postingType === 'GoodsReceipt') {
     const received = transition(next, 'RECEIVED', ctx, `goods receipt posted by ERP as ${input.documentNumber}`);
-    if (!received) return quarantine('SEQUENCE', 'posting.receipt-state', `Goods receipt ${input.postingKey} acknowledged while the order is ${order.state}.`);
+    if (!received)
+      return quarantine(
+        'SEQUENCE',
+        'posting.receipt-state',
+        `Goods receipt ${input.postingKey} acknowledged while the order is ${order.state}.`,
+      );
     // Every receipt of the order is booked: ERP can settle the order's costs.
-    const [withSettlement, settlement] = requestErpPosting(received, 'OrderSettlement', `erp|settlement|${order.plant}|${order.orderNumber}`, {
-      plant: order.plant,
-      orderNumber: order.orderNumber,
-      item: order.item,
-      producedQuantity: order.producedQuantity,
-      scrapQuantity: order.scrapQuantity,
-      uom: order.uom,
-    }, ctx);
+    const [withSettlement, settlement] = requestErpPosting(
+      received,
+      'OrderSettlement',
+      `erp|settlement|${order.plant}|${order.orderNumber}`,
+      {
+        plant: order.plant,
+        orderNumber: order.orderNumber,
+        item: order.item,
+        producedQuantity: order.producedQuantity,
+        scrapQuantity: order.scrapQuantity,
+        uom: order.uom,
+      },
+      ctx,
+    );
     next = withSettlement;
     outbox.push(settlement);
   }
   if (posting.postingType === 'OrderSettlement') {
     const settled = transition(next, 'FINANCIALLY_POSTED', ctx, `order settled by ERP as ${input.documentNumber}`);
-    if (!settled) return quarantine('SEQUENCE', 'posting.settlement-state', `Settlement ${input.postingKey} acknowledged while the order is ${order.state}.`);
+    if (!settled)
+      return quarantine(
+        'SEQUENCE',
+        'posting.settlement-state',
+        `Settlement ${input.postingKey} acknowledged while the order is ${order.state}.`,
+      );
     next = settled;
   }
-  return { kind: 'apply', action: 'posting.acknowledged', order: next, outbox, postedCorrelationIds: [posting.correlationId] };
+  return {
+    kind: 'apply',
+    action: 'posting.acknowledged',
+    order: next,
+    outbox,
+    postedCorrelationIds: [posting.correlationId],
+  };
 }

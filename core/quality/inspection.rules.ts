@@ -2,7 +2,14 @@ import type { Disposition, InspectionResult } from '../commands/vocabulary';
 import type { RecordInspectionResult } from './record-inspection-result.command';
 import type { OrderRecord } from '../orders/order.types';
 import { type LotRecord, lotKey } from '../reference/reference.types';
-import { hold, invalid, quarantine, type Decision, type DecisionContext, type DecisionInputs } from '../workflow/decision';
+import {
+  hold,
+  invalid,
+  quarantine,
+  type Decision,
+  type DecisionContext,
+  type DecisionInputs,
+} from '../workflow/decision';
 import { applyQualityGate } from './quality.gate';
 
 /** Which dispositions a result may carry; anything else is an incomplete or contradictory decision. */
@@ -11,7 +18,11 @@ export const DISPOSITIONS_BY_RESULT: Readonly<Record<InspectionResult, readonly 
   FAIL: ['REJECT', 'REWORK', 'SCRAP'],
 };
 
-export function decideInspection(input: RecordInspectionResult, inputs: DecisionInputs, ctx: DecisionContext): Decision {
+export function decideInspection(
+  input: RecordInspectionResult,
+  inputs: DecisionInputs,
+  ctx: DecisionContext,
+): Decision {
   const label = `${input.inspectionType} inspection ${input.inspectionId} (${input.result}/${input.disposition}) for order ${input.orderNumber}`;
   if (!DISPOSITIONS_BY_RESULT[input.result].includes(input.disposition)) {
     return invalid(
@@ -37,22 +48,45 @@ export function decideInspection(input: RecordInspectionResult, inputs: Decision
   const lot = inputs.lots.get(lotKey(input.plant, input.lot));
   const lotWithInspection = (l: LotRecord): LotRecord => ({
     ...l,
-    inspections: [...l.inspections, { inspectionId: input.inspectionId, orderNumber: input.orderNumber, inspectionType: input.inspectionType, result: input.result, disposition: input.disposition, decidedAt: input.decidedAt }],
+    inspections: [
+      ...l.inspections,
+      {
+        inspectionId: input.inspectionId,
+        orderNumber: input.orderNumber,
+        inspectionType: input.inspectionType,
+        result: input.result,
+        disposition: input.disposition,
+        decidedAt: input.decidedAt,
+      },
+    ],
     updatedAt: ctx.now,
   });
 
   if (input.inspectionType !== 'FINAL') {
-    return { kind: 'apply', action: 'inspection.recorded', order: withInspection, lots: lot ? [lotWithInspection(lot)] : [], outbox: [] };
+    return {
+      kind: 'apply',
+      action: 'inspection.recorded',
+      order: withInspection,
+      lots: lot ? [lotWithInspection(lot)] : [],
+      outbox: [],
+    };
   }
   if (order.completions.length === 0) {
     return hold('inspection.completion', `${label} waits for the production completion it decides on.`);
   }
   if (!order.completions.some((c) => c.lot === input.lot) || !lot) {
-    return invalid('inspection.lot', `${label} refused: lot ${input.lot} was not produced by the order (produced: ${order.completions.map((c) => c.lot).join(', ')}).`);
+    return invalid(
+      'inspection.lot',
+      `${label} refused: lot ${input.lot} was not produced by the order (produced: ${order.completions.map((c) => c.lot).join(', ')}).`,
+    );
   }
-  const request = order.inspectionRequests.find((r) => r.inspectionId === input.inspectionId && r.lot === input.lot && r.inspectionType === 'FINAL');
+  const request = order.inspectionRequests.find(
+    (r) => r.inspectionId === input.inspectionId && r.lot === input.lot && r.inspectionType === 'FINAL',
+  );
   if (!request) {
-    const asked = order.inspectionRequests.filter((r) => r.lot === input.lot).map((r) => `${r.inspectionId} (${r.status})`);
+    const asked = order.inspectionRequests
+      .filter((r) => r.lot === input.lot)
+      .map((r) => `${r.inspectionId} (${r.status})`);
     return invalid(
       'inspection.requested',
       `${label} refused: it answers no inspection Plantgate requested${asked.length ? `; QMS was asked for ${asked.join(', ')} on lot ${input.lot}` : ` on lot ${input.lot}`}.`,
@@ -60,8 +94,16 @@ export function decideInspection(input: RecordInspectionResult, inputs: Decision
   }
   const answered: OrderRecord = {
     ...withInspection,
-    inspectionRequests: order.inspectionRequests.map((r) => (r === request ? { ...r, status: 'DECIDED' as const, decidedAt: input.decidedAt } : r)),
+    inspectionRequests: order.inspectionRequests.map((r) =>
+      r === request ? { ...r, status: 'DECIDED' as const, decidedAt: input.decidedAt } : r,
+    ),
   };
   const gate = applyQualityGate(answered, lotWithInspection(lot), ctx);
-  return { kind: 'apply', action: 'inspection.final-recorded', order: gate.order, lots: [gate.lot], outbox: gate.outbox };
+  return {
+    kind: 'apply',
+    action: 'inspection.final-recorded',
+    order: gate.order,
+    lots: [gate.lot],
+    outbox: gate.outbox,
+  };
 }

@@ -1,4 +1,11 @@
-import type { Disposition, InspectionResult, InspectionType, LotStatus, NonconformanceStatus, UomConversion } from '../commands/vocabulary';
+import type {
+  Disposition,
+  InspectionResult,
+  InspectionType,
+  LotStatus,
+  NonconformanceStatus,
+  UomConversion,
+} from '../commands/vocabulary';
 
 export interface PlantRecord {
   code: string;

@@ -42,7 +42,11 @@ export const upsertReferenceDataInput = z
     input.items.forEach((item, i) =>
       item.uomConversions.forEach((c, j) => {
         if (c.fromUom !== item.baseUom && c.toUom !== item.baseUom) {
-          ctx.addIssue({ code: 'custom', path: ['items', i, 'uomConversions', j], message: `must convert to or from the base unit ${item.baseUom}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', i, 'uomConversions', j],
+            message: `must convert to or from the base unit ${item.baseUom}`,
+          });
         }
       }),
     );
@@ -58,7 +62,12 @@ export const upsertReferenceDataCommand: CommandShape<'UpsertReferenceData', Ups
   webhookSources: [],
   input: upsertReferenceDataInput,
   scope: () => REFERENCE_DATA_SCOPE,
-  plantsTouched: (p) => [...p.plants.map((pl) => pl.code), ...p.workCenters.map((wc) => wc.plant), ...p.lots.map((l) => l.plant), ...(p.items.length ? ['*'] : [])],
+  plantsTouched: (p) => [
+    ...p.plants.map((pl) => pl.code),
+    ...p.workCenters.map((wc) => wc.plant),
+    ...p.lots.map((l) => l.plant),
+    ...(p.items.length ? ['*'] : []),
+  ],
   // Master data has no event identity of its own: the same content is the same upsert.
   businessKey: (_p, key) => [key.fingerprint()],
   reads: (p) => ({

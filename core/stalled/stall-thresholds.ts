@@ -50,7 +50,12 @@ export interface StalledItem {
  * a state that never stalls (final, or with no next step expected here): a cut-off cannot make a finished order or
  * an applied transaction look stuck.
  */
-export function stalledThreshold(thresholds: StallThresholds, kind: 'order' | 'transaction', state: string, override?: number | null): number | null {
+export function stalledThreshold(
+  thresholds: StallThresholds,
+  kind: 'order' | 'transaction',
+  state: string,
+  override?: number | null,
+): number | null {
   const table = kind === 'order' ? thresholds.orders : thresholds.transactions;
   const threshold = (table as Record<string, number | null | undefined>)[state] ?? null;
   if (threshold === null) return null;

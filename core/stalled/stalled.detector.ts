@@ -19,11 +19,18 @@ export interface StalledQuery {
  * Orders and transactions sitting in one state longer than their plant's threshold for it. Candidates are read
  * with the smallest threshold any plant has for the state, then each is held against its own plant's.
  */
-export async function findStalled(store: Reads, rules: RuleBook, now: Date, query: StalledQuery = {}): Promise<StalledItem[]> {
+export async function findStalled(
+  store: Reads,
+  rules: RuleBook,
+  now: Date,
+  query: StalledQuery = {},
+): Promise<StalledItem[]> {
   const limit = query.limitPerState ?? 500;
   const ruleSets = [rules.defaults, ...Object.values(rules.plants)];
   const smallest = (kind: 'order' | 'transaction', state: string) =>
-    Math.min(...ruleSets.map((r) => stalledThreshold(r.stalledAfterSeconds, kind, state, query.olderThanSeconds) ?? Infinity));
+    Math.min(
+      ...ruleSets.map((r) => stalledThreshold(r.stalledAfterSeconds, kind, state, query.olderThanSeconds) ?? Infinity),
+    );
   const cutoff = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
   const age = (since: string) => Math.floor((now.getTime() - Date.parse(since)) / 1000);
   const items: StalledItem[] = [];
@@ -32,9 +39,25 @@ export async function findStalled(store: Reads, rules: RuleBook, now: Date, quer
     const min = smallest('order', state);
     if (!Number.isFinite(min)) continue;
     for (const o of await store.listOrdersInStateSince(state, cutoff(min), query.plants, limit)) {
-      const threshold = stalledThreshold(ruleSetFor(rules, o.plant).stalledAfterSeconds, 'order', state, query.olderThanSeconds);
+      const threshold = stalledThreshold(
+        ruleSetFor(rules, o.plant).stalledAfterSeconds,
+        'order',
+        state,
+        query.olderThanSeconds,
+      );
       if (threshold === null || age(o.stateSince) < threshold) continue;
-      items.push({ kind: 'order', plant: o.plant, orderNumber: o.orderNumber, correlationId: null, messageType: null, state, since: o.stateSince, ageSeconds: age(o.stateSince), thresholdSeconds: threshold, detail: null });
+      items.push({
+        kind: 'order',
+        plant: o.plant,
+        orderNumber: o.orderNumber,
+        correlationId: null,
+        messageType: null,
+        state,
+        since: o.stateSince,
+        ageSeconds: age(o.stateSince),
+        thresholdSeconds: threshold,
+        detail: null,
+      });
     }
   }
   for (const status of TRANSACTION_STATUSES) {
@@ -42,11 +65,24 @@ export async function findStalled(store: Reads, rules: RuleBook, now: Date, quer
     if (!Number.isFinite(min)) continue;
     for (const t of await store.listTransactionsInStatusSince(status, cutoff(min), query.plants, limit)) {
       const { scope, correlationId, command } = t.envelope;
-      const threshold = stalledThreshold(ruleSetFor(rules, scope.plant).stalledAfterSeconds, 'transaction', status, query.olderThanSeconds);
+      const threshold = stalledThreshold(
+        ruleSetFor(rules, scope.plant).stalledAfterSeconds,
+        'transaction',
+        status,
+        query.olderThanSeconds,
+      );
       if (threshold === null || age(t.updatedAt) < threshold) continue;
       items.push({
-        kind: 'transaction', plant: scope.plant, orderNumber: scope.orderNumber, correlationId, messageType: command.messageType, state: status,
-        since: t.updatedAt, ageSeconds: age(t.updatedAt), thresholdSeconds: threshold, detail: t.lastError,
+        kind: 'transaction',
+        plant: scope.plant,
+        orderNumber: scope.orderNumber,
+        correlationId,
+        messageType: command.messageType,
+        state: status,
+        since: t.updatedAt,
+        ageSeconds: age(t.updatedAt),
+        thresholdSeconds: threshold,
+        detail: t.lastError,
       });
     }
   }

@@ -47,7 +47,13 @@ export interface CommandProcessor {
   /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
   expire(held: HeldMessage): Promise<boolean>;
   /** Opens a VALIDATION exception for a delivered message no worker can read, so that it is not only in a queue. */
-  unreadable(message: { messageId: string; correlationId: string; messageType: string; body: unknown; reason: string }): Promise<void>;
+  unreadable(message: {
+    messageId: string;
+    correlationId: string;
+    messageType: string;
+    body: unknown;
+    reason: string;
+  }): Promise<void>;
   /** Opens a DOWNSTREAM exception on the transaction whose outbound message a system refused or never took. */
   downstreamFailed(message: OutboundMessage, reason: string): Promise<void>;
 }
@@ -58,7 +64,8 @@ export interface CommandProcessor {
  * broker's retry queue, where later messages of its order could overtake it.
  */
 const MAX_CONFLICT_ROUNDS = 25;
-const conflictPause = (round: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));
+const conflictPause = (round: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** round)));
 
 /** Plantgate's worker acting on its own account (unreadable messages, expiries). */
 export const WORKER_PRINCIPAL = systemPrincipal('system:worker', 'Plantgate worker');
@@ -102,7 +109,10 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     const inputs = await loadDecisionInputs(store, envelope.command);
     const decision = decide(envelope.command, inputs, ctx);
     if (decision.kind === 'hold') return parked ? 'still-held' : commit(holdUnit(message, base, ctx, decision));
-    const unit = decision.kind === 'apply' ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0) : quarantineUnit(message, base, ctx, decision);
+    const unit =
+      decision.kind === 'apply'
+        ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0)
+        : quarantineUnit(message, base, ctx, decision);
     return commit({ ...unit, ...release });
   }
 
@@ -127,13 +137,15 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       if (parked && (await store.getTransaction(parked.correlationId))?.status !== 'HELD') return 'still-held';
       await conflictPause(round);
     }
-    throw new DomainError('CONCURRENT_MODIFICATION', `Order or lot changed concurrently ${MAX_CONFLICT_ROUNDS} times`, { retryable: true });
+    throw new DomainError('CONCURRENT_MODIFICATION', `Order or lot changed concurrently ${MAX_CONFLICT_ROUNDS} times`, {
+      retryable: true,
+    });
   }
 
   /** Gives every parked message of the order another try, in arrival order, until none moves. */
   async function drain(plant: string, orderNumber: string): Promise<ProcessOutcome['released']> {
     const released: ProcessOutcome['released'] = [];
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       for (const parked of await store.listHeld(plant, orderNumber)) {
         const outcome = await settle(parked.message, parked);
@@ -188,7 +200,10 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
 
     async unreadable(message) {
       const now = deps.now().toISOString();
-      const payload = (message.body && typeof message.body === 'object' ? (message.body as { payload?: Record<string, unknown> }).payload : undefined) ?? {};
+      const payload =
+        (message.body && typeof message.body === 'object'
+          ? (message.body as { payload?: Record<string, unknown> }).payload
+          : undefined) ?? {};
       const plant = typeof payload.plant === 'string' ? payload.plant : '*';
       const orderNumber = typeof payload.orderNumber === 'string' ? payload.orderNumber : '';
       await store.openException(
@@ -206,7 +221,16 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
           ruleSetVersion: ruleSetFor(deps.rules, plant).version,
           createdAt: now,
         },
-        [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'unreadable-messages', action: 'message.unreadable', actor: WORKER_PRINCIPAL.id, correlationId: message.correlationId, detail: { reason: message.reason, messageId: message.messageId } }],
+        [
+          {
+            at: now,
+            subject: orderNumber ? `order:${plant}:${orderNumber}` : 'unreadable-messages',
+            action: 'message.unreadable',
+            actor: WORKER_PRINCIPAL.id,
+            correlationId: message.correlationId,
+            detail: { reason: message.reason, messageId: message.messageId },
+          },
+        ],
       );
     },
 
@@ -230,12 +254,25 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
         createdAt: now,
       };
       if (!origin) {
-        throw new DomainError('NOT_FOUND', `No transaction ${message.correlationId} for a failed ${message.messageType}`, { retryable: false });
+        throw new DomainError(
+          'NOT_FOUND',
+          `No transaction ${message.correlationId} for a failed ${message.messageType}`,
+          { retryable: false },
+        );
       }
       // The transaction keeps its status (its change was applied); the exception records what did not leave.
       await store.commit({
         transaction: { ...origin, exceptionId: exception.id, updatedAt: now },
-        audit: [{ at: now, subject: orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data', action: 'downstream.failed', actor: `connector:${message.system}`, correlationId: message.correlationId, detail: { messageType: message.messageType, idempotencyKey: message.idempotencyKey, reason } }],
+        audit: [
+          {
+            at: now,
+            subject: orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data',
+            action: 'downstream.failed',
+            actor: `connector:${message.system}`,
+            correlationId: message.correlationId,
+            detail: { messageType: message.messageType, idempotencyKey: message.idempotencyKey, reason },
+          },
+        ],
         outbox: [],
         exceptions: [exception],
       });

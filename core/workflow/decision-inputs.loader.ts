@@ -23,6 +23,8 @@ export async function loadDecisionInputs(store: Reads, command: Command): Promis
   }
   const knownPlants = new Set<string>();
   for (const code of new Set(reads.plants)) if (await store.getPlant(code)) knownPlants.add(code);
-  const workCenters = new Set(reads.workCentersOf ? (await store.listWorkCenters(reads.workCentersOf)).map((wc) => wc.code) : []);
+  const workCenters = new Set(
+    reads.workCentersOf ? (await store.listWorkCenters(reads.workCentersOf)).map((wc) => wc.code) : [],
+  );
   return { order, lots, items, workCenters, plantKnown: knownPlants.has(scope.plant), knownPlants };
 }

@@ -4,7 +4,10 @@ import type { ExceptionType, OutboxDraft } from '../ports/records';
 import type { ItemRecord, LotRecord } from '../reference/reference.types';
 import type { RuleSet } from '../rules/rule-set';
 
-export type OutboxRequest = Omit<OutboxDraft, 'id' | 'correlationId' | 'scope' | 'createdAt' | 'traceparent' | 'principal'>;
+export type OutboxRequest = Omit<
+  OutboxDraft,
+  'id' | 'correlationId' | 'scope' | 'createdAt' | 'traceparent' | 'principal'
+>;
 
 /** What the rules decided for one message, before it is turned into a unit of work. */
 export type Decision =

@@ -8,7 +8,11 @@ import type { InboundMessage } from './inbound-message';
 
 /** Turns a decision into the unit of work that records it. Pure. */
 
-export function transactionOf(message: InboundMessage, existing: TransactionRecord | null, now: string): TransactionRecord {
+export function transactionOf(
+  message: InboundMessage,
+  existing: TransactionRecord | null,
+  now: string,
+): TransactionRecord {
   return {
     envelope: message.envelope,
     status: 'RECEIVED',
@@ -25,7 +29,13 @@ export function subjectOf(message: InboundMessage): string {
   return orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data';
 }
 
-export function applyUnit(message: InboundMessage, base: TransactionRecord, decision: ApplyDecision, ctx: DecisionContext, expectedOrderVersion: number): UnitOfWork {
+export function applyUnit(
+  message: InboundMessage,
+  base: TransactionRecord,
+  decision: ApplyDecision,
+  ctx: DecisionContext,
+  expectedOrderVersion: number,
+): UnitOfWork {
   const { envelope } = message;
   const order = decision.order ? { ...decision.order, version: expectedOrderVersion + 1 } : undefined;
   return {
@@ -33,7 +43,12 @@ export function applyUnit(message: InboundMessage, base: TransactionRecord, deci
     order: order ? { record: order, expectedVersion: expectedOrderVersion } : undefined,
     lots: decision.lots?.map((lot) => ({ record: { ...lot, version: lot.version + 1 }, expectedVersion: lot.version })),
     reference: decision.reference,
-    idempotencyKey: { businessKey: envelope.businessKey, fingerprint: envelope.fingerprint, correlationId: envelope.correlationId, createdAt: ctx.now },
+    idempotencyKey: {
+      businessKey: envelope.businessKey,
+      fingerprint: envelope.fingerprint,
+      correlationId: envelope.correlationId,
+      createdAt: ctx.now,
+    },
     audit: [
       {
         at: ctx.now,
@@ -41,7 +56,12 @@ export function applyUnit(message: InboundMessage, base: TransactionRecord, deci
         action: decision.action,
         actor: message.envelope.principal.id,
         correlationId: message.envelope.correlationId,
-        detail: { messageType: message.envelope.command.messageType, state: order?.state ?? null, version: order?.version ?? null, ruleSetVersion: ctx.rules.version },
+        detail: {
+          messageType: message.envelope.command.messageType,
+          state: order?.state ?? null,
+          version: order?.version ?? null,
+          ruleSetVersion: ctx.rules.version,
+        },
       },
     ],
     outbox: decision.outbox.map((draft, index) => ({
@@ -54,11 +74,19 @@ export function applyUnit(message: InboundMessage, base: TransactionRecord, deci
       principal: envelope.principal,
     })),
     exceptions: [],
-    relatedTransactions: decision.postedCorrelationIds?.map((correlationId) => ({ correlationId, status: 'POSTED' as const })),
+    relatedTransactions: decision.postedCorrelationIds?.map((correlationId) => ({
+      correlationId,
+      status: 'POSTED' as const,
+    })),
   };
 }
 
-export function duplicateUnit(message: InboundMessage, base: TransactionRecord, originalCorrelationId: string, now: string): UnitOfWork {
+export function duplicateUnit(
+  message: InboundMessage,
+  base: TransactionRecord,
+  originalCorrelationId: string,
+  now: string,
+): UnitOfWork {
   return {
     transaction: { ...base, status: 'DUPLICATE' },
     audit: [
@@ -76,7 +104,12 @@ export function duplicateUnit(message: InboundMessage, base: TransactionRecord, 
   };
 }
 
-export function quarantineUnit(message: InboundMessage, base: TransactionRecord, ctx: DecisionContext, decision: Extract<Decision, { kind: 'quarantine' }>): UnitOfWork {
+export function quarantineUnit(
+  message: InboundMessage,
+  base: TransactionRecord,
+  ctx: DecisionContext,
+  decision: Extract<Decision, { kind: 'quarantine' }>,
+): UnitOfWork {
   const exception: ExceptionRecord = {
     id: `${message.envelope.correlationId}:${decision.rule}`,
     type: decision.type,
@@ -100,7 +133,12 @@ export function quarantineUnit(message: InboundMessage, base: TransactionRecord,
         action: 'message.quarantined',
         actor: message.envelope.principal.id,
         correlationId: message.envelope.correlationId,
-        detail: { type: decision.type, rule: decision.rule, reason: decision.reason, ruleSetVersion: ctx.rules.version },
+        detail: {
+          type: decision.type,
+          rule: decision.rule,
+          reason: decision.reason,
+          ruleSetVersion: ctx.rules.version,
+        },
       },
     ],
     outbox: [],
@@ -108,7 +146,12 @@ export function quarantineUnit(message: InboundMessage, base: TransactionRecord,
   };
 }
 
-export function holdUnit(message: InboundMessage, base: TransactionRecord, ctx: DecisionContext, decision: Extract<Decision, { kind: 'hold' }>): UnitOfWork {
+export function holdUnit(
+  message: InboundMessage,
+  base: TransactionRecord,
+  ctx: DecisionContext,
+  decision: Extract<Decision, { kind: 'hold' }>,
+): UnitOfWork {
   const held: HeldMessage = {
     correlationId: message.envelope.correlationId,
     plant: message.envelope.scope.plant,
@@ -129,7 +172,12 @@ export function holdUnit(message: InboundMessage, base: TransactionRecord, ctx: 
         action: 'message.held',
         actor: message.envelope.principal.id,
         correlationId: message.envelope.correlationId,
-        detail: { rule: decision.rule, reason: decision.reason, heldUntil: held.heldUntil, ruleSetVersion: ctx.rules.version },
+        detail: {
+          rule: decision.rule,
+          reason: decision.reason,
+          heldUntil: held.heldUntil,
+          ruleSetVersion: ctx.rules.version,
+        },
       },
     ],
     outbox: [],

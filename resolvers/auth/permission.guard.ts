@@ -20,9 +20,12 @@ export function enforcePermissions(schema: GraphQLSchema, onRefused?: RefusalObs
         if (!hasAnyRole(ctx.principal, roles)) {
           onRefused?.('forbidden_role', ctx, `${operation}.${field.name}`);
           const needed = roles.length ? `one of the roles ${roles.join(', ')}` : 'a role nobody has';
-          throw new GraphQLError(`${operation === 'Query' ? 'Reading' : 'Calling'} ${field.name} needs ${needed}; ${ctx.principal.name} has ${ctx.principal.roles.join(', ') || 'none'}.`, {
-            extensions: { code: 'FORBIDDEN', requiredRoles: roles },
-          });
+          throw new GraphQLError(
+            `${operation === 'Query' ? 'Reading' : 'Calling'} ${field.name} needs ${needed}; ${ctx.principal.name} has ${ctx.principal.roles.join(', ') || 'none'}.`,
+            {
+              extensions: { code: 'FORBIDDEN', requiredRoles: roles },
+            },
+          );
         }
         return resolve(source, args, ctx, info);
       };

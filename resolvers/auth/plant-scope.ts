@@ -12,7 +12,10 @@ export function withinScope<T extends { plant: string }>(principal: Principal, r
 }
 
 /** A transaction is visible when every plant its message acts on is (reference data can name several). */
-export function transactionWithinScope(principal: Principal, transaction: TransactionRecord | null): TransactionRecord | null {
+export function transactionWithinScope(
+  principal: Principal,
+  transaction: TransactionRecord | null,
+): TransactionRecord | null {
   if (!transaction) return null;
   const { command, scope } = transaction.envelope;
   const plants = sliceOf(command.messageType).plantsTouched?.(command.payload) ?? [scope.plant];

@@ -7,9 +7,18 @@ import { withoutNulls } from '../orders/orders.resolvers';
 export function exceptionsResolvers({ store }: { store: Pick<Store, 'listExceptions'> }) {
   return {
     Query: {
-      exceptions: async (_: unknown, args: { filter?: ExceptionFilter | null; first?: number | null; after?: string | null }, ctx: GatewayContext) => {
+      exceptions: async (
+        _: unknown,
+        args: { filter?: ExceptionFilter | null; first?: number | null; after?: string | null },
+        ctx: GatewayContext,
+      ) => {
         const filter = withoutNulls(args.filter ?? {});
-        return toConnection(await store.listExceptions({ ...filter, ...listScope(ctx.principal, filter.plant) }, pageRequest(args.first, args.after)));
+        return toConnection(
+          await store.listExceptions(
+            { ...filter, ...listScope(ctx.principal, filter.plant) },
+            pageRequest(args.first, args.after),
+          ),
+        );
       },
     },
   };

@@ -11,20 +11,23 @@ type Source = keyof typeof SOURCES;
  */
 export function createOrderViewLoaders(views: OrderViewsPort) {
   const loader = <T>(source: Source, fetch: (refs: OrderRef[]) => Promise<T[]>) =>
-    new DataLoader<string, T, string>(async (keys) => {
-      const refs = keys.map((key) => {
-        const [plant, orderNumber] = key.split('\u0000') as [string, string];
-        return { plant, orderNumber };
-      });
-      try {
-        return await fetch(refs);
-      } catch (error) {
-        const failure = new GraphQLError(`${SOURCES[source]} is unavailable: ${(error as Error).message}`, {
-          extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source: SOURCES[source].toLowerCase() },
+    new DataLoader<string, T, string>(
+      async (keys) => {
+        const refs = keys.map((key) => {
+          const [plant, orderNumber] = key.split('\u0000') as [string, string];
+          return { plant, orderNumber };
         });
-        return keys.map(() => failure);
-      }
-    }, { maxBatchSize: 200 });
+        try {
+          return await fetch(refs);
+        } catch (error) {
+          const failure = new GraphQLError(`${SOURCES[source]} is unavailable: ${(error as Error).message}`, {
+            extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source: SOURCES[source].toLowerCase() },
+          });
+          return keys.map(() => failure);
+        }
+      },
+      { maxBatchSize: 200 },
+    );
   return {
     erpLotStock: loader('erp', (refs) => Promise.all(refs.map((ref) => views.erpLotStock(ref.plant, ref.orderNumber)))),
     erp: loader('erp', views.erp),

@@ -18,11 +18,20 @@ export function ordersResolvers({ store }: OrdersResolverDeps) {
         withinScope(ctx.principal, await store.getOrder(args.plant, args.orderNumber)),
       productionOrders: async (
         _: unknown,
-        args: { filter?: { plant?: string; state?: OrderState; item?: string } | null; first?: number | null; after?: string | null },
+        args: {
+          filter?: { plant?: string; state?: OrderState; item?: string } | null;
+          first?: number | null;
+          after?: string | null;
+        },
         ctx: GatewayContext,
       ) => {
         const filter = withoutNulls(args.filter ?? {});
-        return toConnection(await store.listOrders({ ...filter, ...listScope(ctx.principal, filter.plant) }, pageRequest(args.first, args.after)));
+        return toConnection(
+          await store.listOrders(
+            { ...filter, ...listScope(ctx.principal, filter.plant) },
+            pageRequest(args.first, args.after),
+          ),
+        );
       },
     },
     ProductionOrder: {
@@ -38,11 +47,16 @@ export function ordersResolvers({ store }: OrdersResolverDeps) {
 }
 
 function liveView(ctx: GatewayContext, source: keyof OrderViewLoaders, order: OrderRecord) {
-  if (!ctx.views) throw new GraphQLError('No external systems are connected to this gateway', { extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source } });
+  if (!ctx.views)
+    throw new GraphQLError('No external systems are connected to this gateway', {
+      extensions: { code: 'DOWNSTREAM_UNAVAILABLE', source },
+    });
   return ctx.views[source].load(viewKey(order.plant, order.orderNumber));
 }
 
 /** GraphQL passes absent filter fields as null; the store wants them left out. */
 export function withoutNulls<T extends object>(value: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]?: NonNullable<T[K]>;
+  };
 }

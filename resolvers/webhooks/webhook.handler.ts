@@ -21,12 +21,28 @@ export interface WebhookOutcome {
  * Inbound webhooks enter exactly where GraphQL mutations do: the same submission service, so the same shape checks,
  * business keys and confirmed publish. `{ messageType, payload }` in, `{ correlationId, status }` out.
  */
-export async function handleWebhook(source: string, body: unknown, intake: SubmissionService, origin: Origin & { logger: Logger }): Promise<WebhookOutcome> {
+export async function handleWebhook(
+  source: string,
+  body: unknown,
+  intake: SubmissionService,
+  origin: Origin & { logger: Logger },
+): Promise<WebhookOutcome> {
   const allowed = ALLOWED[source as DownstreamSystem] as MessageType[] | undefined;
-  if (!allowed) return { status: 404, body: { error: `no webhook for source ${source}; known: ${Object.keys(ALLOWED).join(', ')}`, code: 'NOT_FOUND' } };
+  if (!allowed)
+    return {
+      status: 404,
+      body: { error: `no webhook for source ${source}; known: ${Object.keys(ALLOWED).join(', ')}`, code: 'NOT_FOUND' },
+    };
   const { messageType, payload } = (body ?? {}) as { messageType?: string; payload?: unknown };
   if (!allowed.includes(messageType as MessageType)) {
-    return { status: 400, body: { error: `messageType must be one of ${allowed.join(', ')} for ${source}`, code: 'BAD_USER_INPUT', field: 'messageType' } };
+    return {
+      status: 400,
+      body: {
+        error: `messageType must be one of ${allowed.join(', ')} for ${source}`,
+        code: 'BAD_USER_INPUT',
+        field: 'messageType',
+      },
+    };
   }
   try {
     return { status: 202, body: await intake.submit(messageType as MessageType, payload, origin) };
@@ -42,7 +58,14 @@ export function webhookRefusal(error: unknown, logger: Logger): WebhookOutcome {
   switch (code) {
     case 'INVALID_INPUT': {
       const field = (error as DomainError).field;
-      return { status: 400, body: { error: `Invalid payload: ${(error as DomainError).message}`, code: 'BAD_USER_INPUT', field: field ? `payload.${field}` : 'payload' } };
+      return {
+        status: 400,
+        body: {
+          error: `Invalid payload: ${(error as DomainError).message}`,
+          code: 'BAD_USER_INPUT',
+          field: field ? `payload.${field}` : 'payload',
+        },
+      };
     }
     case 'DUPLICATE_CONFLICT':
       return { status: 409, body: { error: (error as DomainError).message, code, ...details } };
@@ -50,7 +73,11 @@ export function webhookRefusal(error: unknown, logger: Logger): WebhookOutcome {
       return { status: 403, body: { error: (error as DomainError).message, code, ...details } };
     case 'BROKER_UNAVAILABLE':
     case 'STORE_UNAVAILABLE':
-      return { status: 503, headers: { 'retry-after': '1' }, body: { error: (error as DomainError).message, code: 'SERVICE_UNAVAILABLE', ...details } };
+      return {
+        status: 503,
+        headers: { 'retry-after': '1' },
+        body: { error: (error as DomainError).message, code: 'SERVICE_UNAVAILABLE', ...details },
+      };
     default:
       logger.error({ err: (error as Error).message, stack: (error as Error).stack }, 'webhook failed');
       return { status: 500, body: { error: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' } };

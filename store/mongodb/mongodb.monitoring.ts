@@ -10,12 +10,21 @@ export function mongoMonitoringReads(db: Db) {
     (
       await db
         .collection(collection)
-        .aggregate([{ $match: match }, { $group: { _id: Object.fromEntries(keys.map((k) => [k, `$${k}`])), count: { $sum: 1 } } }])
+        .aggregate([
+          { $match: match },
+          { $group: { _id: Object.fromEntries(keys.map((k) => [k, `$${k}`])), count: { $sum: 1 } } },
+        ])
         .toArray()
     ).map((row) => ({ ...(row._id as Record<K, string>), count: row.count as number }));
   return {
-    countOrdersByState: async () => (await grouped('orders', {}, ['plant', 'state'])) as { plant: string; state: OrderState; count: number }[],
-    countOpenExceptions: async () => (await grouped('exceptions', { status: 'OPEN' }, ['plant', 'type'])) as { plant: string; type: ExceptionType; count: number }[],
+    countOrdersByState: async () =>
+      (await grouped('orders', {}, ['plant', 'state'])) as { plant: string; state: OrderState; count: number }[],
+    countOpenExceptions: async () =>
+      (await grouped('exceptions', { status: 'OPEN' }, ['plant', 'type'])) as {
+        plant: string;
+        type: ExceptionType;
+        count: number;
+      }[],
     countHeld: () => grouped('held_messages', {}, ['plant']),
     outboxBacklog: async () => {
       const pending = db.collection('outbox');
@@ -23,20 +32,36 @@ export function mongoMonitoringReads(db: Db) {
       const oldest = await pending.find({ publishedAt: null }).sort({ _id: 1 }).limit(1).next();
       return { count, oldestCreatedAt: (oldest?.createdAt as string | undefined) ?? null };
     },
-    listOrdersInStateSince: async (state: OrderState, before: string, plants: readonly string[] | undefined, limit: number) =>
+    listOrdersInStateSince: async (
+      state: OrderState,
+      before: string,
+      plants: readonly string[] | undefined,
+      limit: number,
+    ) =>
       (
         await db
           .collection('orders')
-          .find({ state, stateSince: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) }, { projection: { _id: 0, plant: 1, orderNumber: 1, state: 1, stateSince: 1 } })
+          .find(
+            { state, stateSince: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) },
+            { projection: { _id: 0, plant: 1, orderNumber: 1, state: 1, stateSince: 1 } },
+          )
           .sort({ stateSince: 1 })
           .limit(limit)
           .toArray()
       ).map((d) => d as unknown as { plant: string; orderNumber: string; state: OrderState; stateSince: string }),
-    listTransactionsInStatusSince: async (status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number) =>
+    listTransactionsInStatusSince: async (
+      status: TransactionRecord['status'],
+      before: string,
+      plants: readonly string[] | undefined,
+      limit: number,
+    ) =>
       (
         await db
           .collection('transactions')
-          .find({ status, updatedAt: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) }, { projection: { _id: 0 } })
+          .find(
+            { status, updatedAt: { $lt: before }, ...(plants ? { plant: { $in: [...plants] } } : {}) },
+            { projection: { _id: 0 } },
+          )
           .sort({ updatedAt: 1 })
           .limit(limit)
           .toArray()

@@ -22,15 +22,26 @@ export function mongoReference(db: Db) {
 
   return {
     async write(unit: UnitOfWork, session: ClientSession, onConflict: (kind: 'lot-version' | 'held') => never) {
-      if (unit.releaseHeld && (await held.deleteOne({ _id: unit.releaseHeld }, { session })).deletedCount === 0) onConflict('held');
+      if (unit.releaseHeld && (await held.deleteOne({ _id: unit.releaseHeld }, { session })).deletedCount === 0)
+        onConflict('held');
       if (unit.hold) {
-        await held.updateOne({ _id: unit.hold.correlationId }, { $setOnInsert: { ...unit.hold, seq: Date.now() } }, { upsert: true, session });
+        await held.updateOne(
+          { _id: unit.hold.correlationId },
+          { $setOnInsert: { ...unit.hold, seq: Date.now() } },
+          { upsert: true, session },
+        );
       }
-      for (const plant of unit.reference?.plants ?? []) await plants.replaceOne({ _id: plant.code }, plant, { upsert: true, session });
-      for (const wc of unit.reference?.workCenters ?? []) await workCenters.replaceOne({ _id: `${wc.plant}|${wc.code}` }, wc, { upsert: true, session });
+      for (const plant of unit.reference?.plants ?? [])
+        await plants.replaceOne({ _id: plant.code }, plant, { upsert: true, session });
+      for (const wc of unit.reference?.workCenters ?? [])
+        await workCenters.replaceOne({ _id: `${wc.plant}|${wc.code}` }, wc, { upsert: true, session });
       for (const item of unit.reference?.items ?? []) {
         // seq keeps the order revisions were first seen in, as SQLite's autoincrement does.
-        await items.updateOne({ _id: `${item.number}|${item.revision}` }, { $set: { ...item }, $setOnInsert: { seq: Date.now() } }, { upsert: true, session });
+        await items.updateOne(
+          { _id: `${item.number}|${item.revision}` },
+          { $set: { ...item }, $setOnInsert: { seq: Date.now() } },
+          { upsert: true, session },
+        );
       }
       for (const { record, expectedVersion } of unit.lots ?? []) {
         const _id = `${record.plant}|${record.lotNumber}`;
@@ -42,14 +53,19 @@ export function mongoReference(db: Db) {
         }
       }
       for (const related of unit.relatedTransactions ?? []) {
-        await transactions.updateOne({ _id: related.correlationId }, { $set: { status: related.status, updatedAt: unit.transaction.updatedAt } }, { session });
+        await transactions.updateOne(
+          { _id: related.correlationId },
+          { $set: { status: related.status, updatedAt: unit.transaction.updatedAt } },
+          { session },
+        );
       }
     },
     getPlant: async (code: string) => {
       const doc = await plants.findOne({ _id: code });
       return doc ? (strip(doc) as PlantRecord) : null;
     },
-    listWorkCenters: async (plant: string) => (await workCenters.find({ plant }).sort({ code: 1 }).toArray()).map((d) => strip(d) as WorkCenterRecord),
+    listWorkCenters: async (plant: string) =>
+      (await workCenters.find({ plant }).sort({ code: 1 }).toArray()).map((d) => strip(d) as WorkCenterRecord),
     listItemRevisions: async (number: string) =>
       (await items.find({ number }).sort({ seq: 1, _id: 1 }).toArray()).map((d) => {
         const { seq: _seq, ...rest } = strip(d);
@@ -65,7 +81,13 @@ export function mongoReference(db: Db) {
         return rest as HeldMessage;
       }),
     listExpiredHeld: async (now: string, limit: number) =>
-      (await held.find({ heldUntil: { $lt: now } }).sort({ seq: 1 }).limit(limit).toArray()).map((d) => {
+      (
+        await held
+          .find({ heldUntil: { $lt: now } })
+          .sort({ seq: 1 })
+          .limit(limit)
+          .toArray()
+      ).map((d) => {
         const { seq: _seq, ...rest } = strip(d);
         return rest as HeldMessage;
       }),

@@ -2,7 +2,14 @@ import { MongoClient, MongoServerError, ObjectId, type ClientSession, type Db, t
 import type { ApiKeyRecord } from '../../core/auth/api-key';
 import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
-import type { AuditDraft, AuditEntry, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
+import type {
+  AuditDraft,
+  AuditEntry,
+  ExceptionRecord,
+  IdempotencyRecord,
+  OutboxEntry,
+  Page,
+} from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
@@ -59,13 +66,17 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const reference = mongoReference(db);
   const monitoring = mongoMonitoringReads(db);
 
-  const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) => guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
+  const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) =>
+    guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
 
   async function appendAudit(entry: AuditDraft, session: ClientSession) {
     const last = await audit.find({ subject: entry.subject }, { session }).sort({ seq: -1 }).limit(1).next();
     const prevHash = last?.hash ?? GENESIS_HASH;
     // seq is unique per subject: two writers extending the same chain cannot both succeed.
-    await audit.insertOne({ ...entry, seq: (last?.seq ?? 0) + 1, prevHash, hash: chainHash(prevHash, entry) }, { session });
+    await audit.insertOne(
+      { ...entry, seq: (last?.seq ?? 0) + 1, prevHash, hash: chainHash(prevHash, entry) },
+      { session },
+    );
   }
 
   async function writeOrder(record: OrderRecord, expectedVersion: number, session: ClientSession) {
@@ -75,7 +86,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       });
       return;
     }
-    const result = await orders.replaceOne({ plant: record.plant, orderNumber: record.orderNumber, version: expectedVersion }, record, { session });
+    const result = await orders.replaceOne(
+      { plant: record.plant, orderNumber: record.orderNumber, version: expectedVersion },
+      record,
+      { session },
+    );
     if (result.matchedCount === 0) throw new Conflict('order-version');
   }
 
@@ -86,17 +101,30 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     map: (doc: D) => T,
   ): Promise<Page<T>> {
     const { plants, ...equal } = filter;
-    const query: Record<string, unknown> = Object.fromEntries(Object.entries(equal).filter(([, v]) => v !== undefined && v !== null));
+    const query: Record<string, unknown> = Object.fromEntries(
+      Object.entries(equal).filter(([, v]) => v !== undefined && v !== null),
+    );
     // A principal's plants: the asked plant must be among them, and with no plant asked any of them will do.
-    if (Array.isArray(plants)) query.plant = query.plant === undefined ? { $in: plants } : { $eq: query.plant, $in: plants };
+    if (Array.isArray(plants))
+      query.plant = query.plant === undefined ? { $in: plants } : { $eq: query.plant, $in: plants };
     const collection = db.collection(collectionName);
     const totalCount = await collection.countDocuments(query);
     const after = decodeCursor(request.after, /^[0-9a-f]{24}$/);
     const pageQuery = after === null ? query : { ...query, _id: { $gt: new ObjectId(after) } };
-    const docs = (await collection.find(pageQuery).sort({ _id: 1 }).limit(request.first + 1).toArray()) as unknown as D[];
+    const docs = (await collection
+      .find(pageQuery)
+      .sort({ _id: 1 })
+      .limit(request.first + 1)
+      .toArray()) as unknown as D[];
     const items = docs.slice(0, request.first);
     const last = items.at(-1);
-    return { items: items.map(map), cursors: items.map((d) => encodeCursor(d._id!.toHexString())), totalCount, endCursor: last?._id ? encodeCursor(last._id.toHexString()) : null, hasNextPage: docs.length > request.first };
+    return {
+      items: items.map(map),
+      cursors: items.map((d) => encodeCursor(d._id!.toHexString())),
+      totalCount,
+      endCursor: last?._id ? encodeCursor(last._id.toHexString()) : null,
+      hasNextPage: docs.length > request.first,
+    };
   }
 
   return {
@@ -108,12 +136,18 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           return { outcome: 'duplicate', correlationId: existing.correlationId, published: existing.published };
         }
         if (existing) return { outcome: 'conflict', originalCorrelationId: existing.correlationId };
-        await submissions.insertOne({ _id: businessKey, fingerprint, correlationId, published: false, receivedAt, leaseUntil: null }, { session });
+        await submissions.insertOne(
+          { _id: businessKey, fingerprint, correlationId, published: false, receivedAt, leaseUntil: null },
+          { session },
+        );
         await transactions.replaceOne({ _id: correlationId }, toTransactionDoc(t), { upsert: true, session });
         return { outcome: 'accepted' };
       }),
     markSubmissionPublished: (correlationId) =>
-      guard(async () => void (await submissions.updateOne({ correlationId }, { $set: { published: true, leaseUntil: null } }))),
+      guard(
+        async () =>
+          void (await submissions.updateOne({ correlationId }, { $set: { published: true, leaseUntil: null } })),
+      ),
     claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
       guard(async () => {
         const claimed: TransactionRecord[] = [];
@@ -121,7 +155,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           const now = Date.now();
           // One lease at a time, atomically: two sweepers never take the same submission.
           const submission = await submissions.findOneAndUpdate(
-            { published: false, receivedAt: { $lt: receivedBefore }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+            {
+              published: false,
+              receivedAt: { $lt: receivedBefore },
+              $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
+            },
             { $set: { leaseUntil: now + leaseMs } },
             { sort: { receivedAt: 1 }, returnDocument: 'after' },
           );
@@ -137,17 +175,28 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       try {
         await inTransaction(async (session) => {
           if (unit.idempotencyKey) {
-            await keys.insertOne({ _id: unit.idempotencyKey.businessKey, ...unit.idempotencyKey }, { session }).catch((e: unknown) => {
-              throw isDuplicateKey(e) ? new Conflict('idempotency-key') : e;
-            });
+            await keys
+              .insertOne({ _id: unit.idempotencyKey.businessKey, ...unit.idempotencyKey }, { session })
+              .catch((e: unknown) => {
+                throw isDuplicateKey(e) ? new Conflict('idempotency-key') : e;
+              });
           }
           if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
-          await transactions.replaceOne({ _id: unit.transaction.envelope.correlationId }, toTransactionDoc(unit.transaction), { upsert: true, session });
+          await transactions.replaceOne(
+            { _id: unit.transaction.envelope.correlationId },
+            toTransactionDoc(unit.transaction),
+            { upsert: true, session },
+          );
           for (const entry of unit.audit) await appendAudit(entry, session);
           for (const o of unit.outbox) {
-            await outbox.updateOne({ id: o.id }, { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } }, { upsert: true, session });
+            await outbox.updateOne(
+              { id: o.id },
+              { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } },
+              { upsert: true, session },
+            );
           }
-          for (const e of unit.exceptions) await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+          for (const e of unit.exceptions)
+            await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
           await reference.write(unit, session, (kind) => {
             throw new Conflict(kind);
           });
@@ -171,18 +220,33 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         return doc!.starts;
       }),
     recordAttempt: (correlationId, attempts, lastError) =>
-      guard(async () => void (await transactions.updateOne({ _id: correlationId }, { $set: { attempts, lastError, updatedAt: new Date().toISOString() } }))),
+      guard(
+        async () =>
+          void (await transactions.updateOne(
+            { _id: correlationId },
+            { $set: { attempts, lastError, updatedAt: new Date().toISOString() } },
+          )),
+      ),
 
-    getTransaction: (correlationId) => guard(async () => fromTransactionDoc(await transactions.findOne({ _id: correlationId }))),
+    getTransaction: (correlationId) =>
+      guard(async () => fromTransactionDoc(await transactions.findOne({ _id: correlationId }))),
     getIdempotencyKey: (businessKey) => guard(async () => strip(await keys.findOne({ _id: businessKey }))),
     getOrder: (plant, orderNumber) => guard(async () => orderOf(await orders.findOne({ plant, orderNumber }))),
-    listOrders: (filter, request) => guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => orderOf(d)!)),
+    listOrders: (filter, request) =>
+      guard(() => page<OrderDoc, OrderRecord>('orders', { ...filter }, request, (d) => orderOf(d)!)),
     listExceptions: (filter, request) =>
-      guard(() => page<ExceptionDoc, ExceptionRecord>('exceptions', { ...filter }, request, (d) => strip(d) as ExceptionRecord)),
+      guard(() =>
+        page<ExceptionDoc, ExceptionRecord>('exceptions', { ...filter }, request, (d) => strip(d) as ExceptionRecord),
+      ),
     getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
-    listAudit: (subject) => guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
+    listAudit: (subject) =>
+      guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
     listTransactionsByOrder: (plant, orderNumber) =>
-      guard(async () => (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) => fromTransactionDoc(d)!)),
+      guard(async () =>
+        (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) =>
+          fromTransactionDoc(d)!,
+        ),
+      ),
 
     getPlant: (code) => guard(() => reference.getPlant(code)),
     listWorkCenters: (plant) => guard(() => reference.listWorkCenters(plant)),
@@ -195,19 +259,32 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     countOpenExceptions: () => guard(monitoring.countOpenExceptions),
     countHeld: () => guard(monitoring.countHeld),
     outboxBacklog: () => guard(monitoring.outboxBacklog),
-    listOrdersInStateSince: (state, before, plant, limit) => guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
-    listTransactionsInStatusSince: (status, before, plant, limit) => guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
+    listOrdersInStateSince: (state, before, plant, limit) =>
+      guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
+    listTransactionsInStatusSince: (status, before, plant, limit) =>
+      guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
 
     claimOutbox: (owner, limit, leaseMs) =>
       guard(async () => {
         const claimed: OutboxEntry[] = [];
         // One relay at a time, as in the SQLite store: entries are published in the order they were committed.
-        const busy = await outbox.findOne({ publishedAt: null, leaseUntil: { $gte: Date.now() }, leaseOwner: { $ne: owner } });
+        const busy = await outbox.findOne({
+          publishedAt: null,
+          leaseUntil: { $gte: Date.now() },
+          leaseOwner: { $ne: owner },
+        });
         if (busy) return claimed;
         for (let i = 0; i < limit; i++) {
           const now = Date.now();
           const doc = await outbox.findOneAndUpdate(
-            { publishedAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: owner, id: { $nin: claimed.map((c) => c.id) } }] },
+            {
+              publishedAt: null,
+              $or: [
+                { leaseUntil: null },
+                { leaseUntil: { $lt: now } },
+                { leaseOwner: owner, id: { $nin: claimed.map((c) => c.id) } },
+              ],
+            },
             { $set: { leaseOwner: owner, leaseUntil: now + leaseMs } },
             { sort: { _id: 1 }, returnDocument: 'after' },
           );
@@ -218,7 +295,13 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         return claimed;
       }),
     markOutboxPublished: (ids) =>
-      guard(async () => void (await outbox.updateMany({ id: { $in: ids } }, { $set: { publishedAt: new Date().toISOString(), leaseOwner: null, leaseUntil: null } }))),
+      guard(
+        async () =>
+          void (await outbox.updateMany(
+            { id: { $in: ids } },
+            { $set: { publishedAt: new Date().toISOString(), leaseOwner: null, leaseUntil: null } },
+          )),
+      ),
     listOutbox: (filter) =>
       guard(async () => {
         const query: Filter<OutboxDoc> = {};
@@ -232,8 +315,15 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
 
     insertApiKey: (key) => guard(async () => void (await apiKeys.insertOne({ _id: key.id, ...key }))),
     getApiKey: (id) => guard(async () => strip(await apiKeys.findOne({ _id: id })) as ApiKeyRecord | null),
-    listApiKeys: () => guard(async () => (await apiKeys.find().sort({ createdAt: 1, _id: 1 }).toArray()).map((d) => strip(d) as ApiKeyRecord)),
-    revokeApiKey: (id, at, by) => guard(async () => void (await apiKeys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at, revokedBy: by } }))),
+    listApiKeys: () =>
+      guard(async () =>
+        (await apiKeys.find().sort({ createdAt: 1, _id: 1 }).toArray()).map((d) => strip(d) as ApiKeyRecord),
+      ),
+    revokeApiKey: (id, at, by) =>
+      guard(
+        async () =>
+          void (await apiKeys.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at, revokedBy: by } })),
+      ),
     countApiKeys: () => guard(() => apiKeys.countDocuments()),
 
     ping: () => guard(async () => void (await db.command({ ping: 1 }))),
@@ -263,6 +353,9 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof Conflict || error instanceof DomainError || isDuplicateKey(error)) throw error;
-    throw new DomainError('STORE_UNAVAILABLE', `MongoDB store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
+    throw new DomainError('STORE_UNAVAILABLE', `MongoDB store unavailable: ${(error as Error).message}`, {
+      retryable: true,
+      cause: error,
+    });
   }
 }

@@ -7,10 +7,18 @@ import { transactionFromRow, type TransactionRow } from './sqlite.rows';
 /** The monitoring reads of the SQLite store: grouped counts on indexed columns. */
 export function sqliteMonitoringReads(db: Database.Database) {
   const stmt = {
-    ordersByState: db.prepare<[], { plant: string; state: OrderState; count: number }>('SELECT plant, state, COUNT(*) AS count FROM orders GROUP BY plant, state'),
-    openExceptions: db.prepare<[], { plant: string; type: ExceptionType; count: number }>("SELECT plant, type, COUNT(*) AS count FROM exceptions WHERE status = 'OPEN' GROUP BY plant, type"),
-    held: db.prepare<[], { plant: string; count: number }>('SELECT plant, COUNT(*) AS count FROM held_messages GROUP BY plant'),
-    backlog: db.prepare<[], { count: number; oldest: string | null }>('SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox WHERE published_at IS NULL'),
+    ordersByState: db.prepare<[], { plant: string; state: OrderState; count: number }>(
+      'SELECT plant, state, COUNT(*) AS count FROM orders GROUP BY plant, state',
+    ),
+    openExceptions: db.prepare<[], { plant: string; type: ExceptionType; count: number }>(
+      "SELECT plant, type, COUNT(*) AS count FROM exceptions WHERE status = 'OPEN' GROUP BY plant, type",
+    ),
+    held: db.prepare<[], { plant: string; count: number }>(
+      'SELECT plant, COUNT(*) AS count FROM held_messages GROUP BY plant',
+    ),
+    backlog: db.prepare<[], { count: number; oldest: string | null }>(
+      'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox WHERE published_at IS NULL',
+    ),
   };
   return {
     countOrdersByState: () => stmt.ordersByState.all(),
@@ -22,12 +30,26 @@ export function sqliteMonitoringReads(db: Database.Database) {
     },
     listOrdersInStateSince: (state: OrderState, before: string, plants: readonly string[] | undefined, limit: number) =>
       db
-        .prepare(`SELECT plant, order_number AS orderNumber, state, state_since AS stateSince FROM orders WHERE state = ? AND state_since < ? ${inPlants(plants)} ORDER BY state_since LIMIT ?`)
-        .all(state, before, ...(plants ?? []), limit) as { plant: string; orderNumber: string; state: OrderState; stateSince: string }[],
-    listTransactionsInStatusSince: (status: TransactionRecord['status'], before: string, plants: readonly string[] | undefined, limit: number) =>
+        .prepare(
+          `SELECT plant, order_number AS orderNumber, state, state_since AS stateSince FROM orders WHERE state = ? AND state_since < ? ${inPlants(plants)} ORDER BY state_since LIMIT ?`,
+        )
+        .all(state, before, ...(plants ?? []), limit) as {
+        plant: string;
+        orderNumber: string;
+        state: OrderState;
+        stateSince: string;
+      }[],
+    listTransactionsInStatusSince: (
+      status: TransactionRecord['status'],
+      before: string,
+      plants: readonly string[] | undefined,
+      limit: number,
+    ) =>
       (
         db
-          .prepare(`SELECT * FROM transactions WHERE status = ? AND updated_at < ? ${inPlants(plants)} ORDER BY updated_at LIMIT ?`)
+          .prepare(
+            `SELECT * FROM transactions WHERE status = ? AND updated_at < ? ${inPlants(plants)} ORDER BY updated_at LIMIT ?`,
+          )
           .all(status, before, ...(plants ?? []), limit) as TransactionRow[]
       ).map(transactionFromRow),
   };

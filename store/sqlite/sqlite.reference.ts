@@ -11,18 +11,32 @@ export function sqliteReferenceStatements(db: Database.Database) {
   const stmt = {
     upsertPlant: db.prepare('INSERT INTO plants VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name'),
     upsertWorkCenter: db.prepare('INSERT INTO work_centers VALUES (?, ?) ON CONFLICT DO NOTHING'),
-    upsertItem: db.prepare('INSERT INTO items (number, revision, doc) VALUES (?, ?, ?) ON CONFLICT (number, revision) DO UPDATE SET doc = excluded.doc'),
+    upsertItem: db.prepare(
+      'INSERT INTO items (number, revision, doc) VALUES (?, ?, ?) ON CONFLICT (number, revision) DO UPDATE SET doc = excluded.doc',
+    ),
     insertLot: db.prepare('INSERT INTO lots VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-    updateLot: db.prepare('UPDATE lots SET item = ?, status = ?, version = ?, doc = ? WHERE plant = ? AND lot_number = ? AND version = ?'),
-    insertHeld: db.prepare('INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    updateLot: db.prepare(
+      'UPDATE lots SET item = ?, status = ?, version = ?, doc = ? WHERE plant = ? AND lot_number = ? AND version = ?',
+    ),
+    insertHeld: db.prepare(
+      'INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     deleteHeld: db.prepare('DELETE FROM held_messages WHERE correlation_id = ?'),
     setStatus: db.prepare('UPDATE transactions SET status = ?, updated_at = ? WHERE correlation_id = ?'),
     getPlant: db.prepare<[string], { code: string; name: string }>('SELECT * FROM plants WHERE code = ?'),
-    listWorkCenters: db.prepare<[string], WorkCenterRecord>('SELECT plant, code FROM work_centers WHERE plant = ? ORDER BY code'),
+    listWorkCenters: db.prepare<[string], WorkCenterRecord>(
+      'SELECT plant, code FROM work_centers WHERE plant = ? ORDER BY code',
+    ),
     listItemRevisions: db.prepare<[string], { doc: string }>('SELECT doc FROM items WHERE number = ? ORDER BY seq'),
-    getLot: db.prepare<[string, string], { doc: string; version: number }>('SELECT doc, version FROM lots WHERE plant = ? AND lot_number = ?'),
-    listHeld: db.prepare<[string, string], { doc: string }>('SELECT doc FROM held_messages WHERE plant = ? AND order_number = ? ORDER BY seq'),
-    listExpiredHeld: db.prepare<[string, number], { doc: string }>('SELECT doc FROM held_messages WHERE held_until < ? ORDER BY seq LIMIT ?'),
+    getLot: db.prepare<[string, string], { doc: string; version: number }>(
+      'SELECT doc, version FROM lots WHERE plant = ? AND lot_number = ?',
+    ),
+    listHeld: db.prepare<[string, string], { doc: string }>(
+      'SELECT doc FROM held_messages WHERE plant = ? AND order_number = ? ORDER BY seq',
+    ),
+    listExpiredHeld: db.prepare<[string, number], { doc: string }>(
+      'SELECT doc FROM held_messages WHERE held_until < ? ORDER BY seq LIMIT ?',
+    ),
   };
 
   return {
@@ -35,25 +49,39 @@ export function sqliteReferenceStatements(db: Database.Database) {
       }
       for (const plant of unit.reference?.plants ?? []) stmt.upsertPlant.run(plant.code, plant.name);
       for (const wc of unit.reference?.workCenters ?? []) stmt.upsertWorkCenter.run(wc.plant, wc.code);
-      for (const item of unit.reference?.items ?? []) stmt.upsertItem.run(item.number, item.revision, JSON.stringify(item));
+      for (const item of unit.reference?.items ?? [])
+        stmt.upsertItem.run(item.number, item.revision, JSON.stringify(item));
       for (const { record, expectedVersion } of unit.lots ?? []) {
         const doc = JSON.stringify(record);
         const changes =
           expectedVersion === 0
-            ? stmt.insertLot.run(record.plant, record.lotNumber, record.item, record.status, record.version, doc).changes
-            : stmt.updateLot.run(record.item, record.status, record.version, doc, record.plant, record.lotNumber, expectedVersion).changes;
+            ? stmt.insertLot.run(record.plant, record.lotNumber, record.item, record.status, record.version, doc)
+                .changes
+            : stmt.updateLot.run(
+                record.item,
+                record.status,
+                record.version,
+                doc,
+                record.plant,
+                record.lotNumber,
+                expectedVersion,
+              ).changes;
         if (changes === 0) onConflict('lot-version');
       }
-      for (const related of unit.relatedTransactions ?? []) stmt.setStatus.run(related.status, unit.transaction.updatedAt, related.correlationId);
+      for (const related of unit.relatedTransactions ?? [])
+        stmt.setStatus.run(related.status, unit.transaction.updatedAt, related.correlationId);
     },
     getPlant: (code: string): PlantRecord | null => stmt.getPlant.get(code) ?? null,
     listWorkCenters: (plant: string): WorkCenterRecord[] => stmt.listWorkCenters.all(plant),
-    listItemRevisions: (number: string): ItemRecord[] => stmt.listItemRevisions.all(number).map((r) => JSON.parse(r.doc) as ItemRecord),
+    listItemRevisions: (number: string): ItemRecord[] =>
+      stmt.listItemRevisions.all(number).map((r) => JSON.parse(r.doc) as ItemRecord),
     getLot: (plant: string, lotNumber: string): LotRecord | null => {
       const row = stmt.getLot.get(plant, lotNumber);
       return row ? { ...(JSON.parse(row.doc) as LotRecord), version: row.version } : null;
     },
-    listHeld: (plant: string, orderNumber: string): HeldMessage[] => stmt.listHeld.all(plant, orderNumber).map((r) => JSON.parse(r.doc) as HeldMessage),
-    listExpiredHeld: (now: string, limit: number): HeldMessage[] => stmt.listExpiredHeld.all(now, limit).map((r) => JSON.parse(r.doc) as HeldMessage),
+    listHeld: (plant: string, orderNumber: string): HeldMessage[] =>
+      stmt.listHeld.all(plant, orderNumber).map((r) => JSON.parse(r.doc) as HeldMessage),
+    listExpiredHeld: (now: string, limit: number): HeldMessage[] =>
+      stmt.listExpiredHeld.all(now, limit).map((r) => JSON.parse(r.doc) as HeldMessage),
   };
 }

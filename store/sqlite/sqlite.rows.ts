@@ -63,7 +63,13 @@ export interface OrderRow {
 export function orderFromRow(row: OrderRow): OrderRecord {
   const doc = JSON.parse(row.doc) as OrderRecord;
   // Orders written before inspection requests were tracked have none.
-  return { ...doc, inspectionRequests: doc.inspectionRequests ?? [], state: row.state as OrderRecord['state'], stateSince: row.state_since, version: row.version };
+  return {
+    ...doc,
+    inspectionRequests: doc.inspectionRequests ?? [],
+    state: row.state as OrderRecord['state'],
+    stateSince: row.state_since,
+    version: row.version,
+  };
 }
 
 export interface ExceptionRow {

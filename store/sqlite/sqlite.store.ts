@@ -6,7 +6,15 @@ import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
-import type { CommitConflict, ExceptionFilter, OrderFilter, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import type {
+  CommitConflict,
+  ExceptionFilter,
+  OrderFilter,
+  PageRequest,
+  Store,
+  SubmissionOutcome,
+  UnitOfWork,
+} from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { createGroupCommit } from './sqlite.group-commit';
@@ -74,10 +82,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          exception_id = excluded.exception_id, applied_version = excluded.applied_version, last_error = excluded.last_error,
          updated_at = excluded.updated_at`,
     ),
-    getSubmission: db.prepare<[string], { fingerprint: string; correlation_id: string; published: number; received_at: string }>(
-      'SELECT * FROM submissions WHERE business_key = ?',
+    getSubmission: db.prepare<
+      [string],
+      { fingerprint: string; correlation_id: string; published: number; received_at: string }
+    >('SELECT * FROM submissions WHERE business_key = ?'),
+    insertSubmission: db.prepare(
+      'INSERT INTO submissions (business_key, fingerprint, correlation_id, published, received_at) VALUES (?, ?, ?, 0, ?)',
     ),
-    insertSubmission: db.prepare('INSERT INTO submissions (business_key, fingerprint, correlation_id, published, received_at) VALUES (?, ?, ?, 0, ?)'),
     markPublished: db.prepare('UPDATE submissions SET published = 1, lease_until = NULL WHERE correlation_id = ?'),
     strandedSubmissions: db.prepare<[string, number, number], { correlation_id: string; status: string }>(
       `SELECT s.correlation_id, t.status FROM submissions s JOIN transactions t ON t.correlation_id = s.correlation_id
@@ -87,9 +98,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     countRedeliveredStart: db.prepare<[string], { starts: number }>(
       'INSERT INTO redelivered_starts VALUES (?, 1) ON CONFLICT (correlation_id) DO UPDATE SET starts = starts + 1 RETURNING starts',
     ),
-    getIdempotencyKey: db.prepare<[string], { business_key: string; fingerprint: string; correlation_id: string; created_at: string }>(
-      'SELECT * FROM idempotency_keys WHERE business_key = ?',
-    ),
+    getIdempotencyKey: db.prepare<
+      [string],
+      { business_key: string; fingerprint: string; correlation_id: string; created_at: string }
+    >('SELECT * FROM idempotency_keys WHERE business_key = ?'),
     insertIdempotencyKey: db.prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     getOrder: db.prepare<[string, string], OrderRow>('SELECT * FROM orders WHERE plant = ? AND order_number = ?'),
     insertOrder: db.prepare(
@@ -98,7 +110,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     updateOrder: db.prepare(
       'UPDATE orders SET state = ?, state_since = ?, item = ?, version = ?, updated_at = ?, doc = ? WHERE plant = ? AND order_number = ? AND version = ?',
     ),
-    lastAuditHash: db.prepare<[string], { hash: string }>('SELECT hash FROM audit WHERE subject = ? ORDER BY seq DESC LIMIT 1'),
+    lastAuditHash: db.prepare<[string], { hash: string }>(
+      'SELECT hash FROM audit WHERE subject = ? ORDER BY seq DESC LIMIT 1',
+    ),
     insertAudit: db.prepare(
       'INSERT INTO audit (at, subject, action, actor, correlation_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -125,7 +139,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (error instanceof Conflict || error instanceof DomainError) return error;
     const code = (error as { code?: string }).code ?? '';
     if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN)/.test(code) || !(error instanceof Error) || !db.open) {
-      return new DomainError('STORE_UNAVAILABLE', `SQLite store unavailable: ${(error as Error).message}`, { retryable: true, cause: error });
+      return new DomainError('STORE_UNAVAILABLE', `SQLite store unavailable: ${(error as Error).message}`, {
+        retryable: true,
+        cause: error,
+      });
     }
     return error;
   }
@@ -161,7 +178,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const appendAudit = (entry: AuditDraft) => {
     const prevHash = stmt.lastAuditHash.get(entry.subject)?.hash ?? GENESIS_HASH;
     const hash = chainHash(prevHash, entry);
-    stmt.insertAudit.run(entry.at, entry.subject, entry.action, entry.actor, entry.correlationId, JSON.stringify(entry.detail), prevHash, hash);
+    stmt.insertAudit.run(
+      entry.at,
+      entry.subject,
+      entry.action,
+      entry.actor,
+      entry.correlationId,
+      JSON.stringify(entry.detail),
+      prevHash,
+      hash,
+    );
   };
 
   const commitUnit = (unit: UnitOfWork) => {
@@ -175,7 +201,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     stmt.upsertTransaction.run(transactionToRow(unit.transaction));
     unit.audit.forEach(appendAudit);
     for (const o of unit.outbox) {
-      stmt.insertOutbox.run(o.id, o.destination, o.messageType, o.correlationId, o.scope.plant, o.scope.orderNumber, o.idempotencyKey, JSON.stringify(o.payload), o.createdAt, o.traceparent, JSON.stringify(o.principal));
+      stmt.insertOutbox.run(
+        o.id,
+        o.destination,
+        o.messageType,
+        o.correlationId,
+        o.scope.plant,
+        o.scope.orderNumber,
+        o.idempotencyKey,
+        JSON.stringify(o.payload),
+        o.createdAt,
+        o.traceparent,
+        JSON.stringify(o.principal),
+      );
     }
     unit.exceptions.forEach(insertException);
     reference.write(unit, (kind) => {
@@ -187,21 +225,57 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const doc = JSON.stringify(record);
     const changes =
       expectedVersion === 0
-        ? stmt.insertOrder.run(record.plant, record.orderNumber, record.state, record.stateSince, record.item, record.version, record.updatedAt, doc).changes
-        : stmt.updateOrder.run(record.state, record.stateSince, record.item, record.version, record.updatedAt, doc, record.plant, record.orderNumber, expectedVersion)
-            .changes;
+        ? stmt.insertOrder.run(
+            record.plant,
+            record.orderNumber,
+            record.state,
+            record.stateSince,
+            record.item,
+            record.version,
+            record.updatedAt,
+            doc,
+          ).changes
+        : stmt.updateOrder.run(
+            record.state,
+            record.stateSince,
+            record.item,
+            record.version,
+            record.updatedAt,
+            doc,
+            record.plant,
+            record.orderNumber,
+            expectedVersion,
+          ).changes;
     if (changes === 0) throw new Conflict('order-version');
   }
 
   function insertException(e: ExceptionRecord) {
     stmt.insertException.run(
-      e.id, e.type, e.reason, e.status, e.plant, e.orderNumber, e.correlationId, e.messageType, JSON.stringify(e.payload), e.rule, e.ruleSetVersion, e.createdAt,
+      e.id,
+      e.type,
+      e.reason,
+      e.status,
+      e.plant,
+      e.orderNumber,
+      e.correlationId,
+      e.messageType,
+      JSON.stringify(e.payload),
+      e.rule,
+      e.ruleSetVersion,
+      e.createdAt,
     );
   }
 
-  function page<Row extends { seq: number }, T>(table: string, where: [string, unknown][], request: PageRequest, map: (row: Row) => T): Page<T> {
+  function page<Row extends { seq: number }, T>(
+    table: string,
+    where: [string, unknown][],
+    request: PageRequest,
+    map: (row: Row) => T,
+  ): Page<T> {
     // A list value is a set to match (a principal's plants): `IN (…)`, and an empty set matches nothing.
-    const clauses = where.map(([column, value]) => (Array.isArray(value) ? `${column} IN (${value.map(() => '?').join(', ') || 'NULL'})` : `${column} = ?`));
+    const clauses = where.map(([column, value]) =>
+      Array.isArray(value) ? `${column} IN (${value.map(() => '?').join(', ') || 'NULL'})` : `${column} = ?`,
+    );
     const values = where.flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
     const filter = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const totalCount = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${filter}`).get(...values) as { n: number }).n;
@@ -209,17 +283,26 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const pageClauses = after === null ? clauses : [...clauses, 'seq > ?'];
     const pageValues = after === null ? values : [...values, Number(after)];
     const rows = db
-      .prepare(`SELECT * FROM ${table} ${pageClauses.length ? `WHERE ${pageClauses.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`)
+      .prepare(
+        `SELECT * FROM ${table} ${pageClauses.length ? `WHERE ${pageClauses.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`,
+      )
       .all(...pageValues, request.first + 1) as Row[];
     const items = rows.slice(0, request.first);
     const last = items.at(-1);
-    return { items: items.map(map), cursors: items.map((row) => encodeCursor(row.seq)), totalCount, endCursor: last ? encodeCursor(last.seq) : null, hasNextPage: rows.length > request.first };
+    return {
+      items: items.map(map),
+      cursors: items.map((row) => encodeCursor(row.seq)),
+      totalCount,
+      endCursor: last ? encodeCursor(last.seq) : null,
+      hasNextPage: rows.length > request.first,
+    };
   }
 
   return {
     recordSubmission: (transaction) => write(() => recordSubmission(transaction)),
     markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
-    claimStrandedSubmissions: (receivedBefore, limit, leaseMs) => write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
+    claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
+      write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
 
     async commit(unit) {
       try {
@@ -235,11 +318,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         insertException(exception);
         audit.forEach(appendAudit);
       }),
-    countRedeliveredStart: (correlationId) =>
-      write(
-        () =>
-          stmt.countRedeliveredStart.get(correlationId)!.starts,
-      ),
+    countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),
     recordAttempt: async (correlationId, attempts, lastError) =>
       guard(
         () =>
@@ -248,7 +327,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
             .run(attempts, lastError, new Date().toISOString(), correlationId),
       ),
 
-    getTransaction: async (correlationId) => guard(() => mapOrNull(stmt.getTransaction.get(correlationId), transactionFromRow)),
+    getTransaction: async (correlationId) =>
+      guard(() => mapOrNull(stmt.getTransaction.get(correlationId), transactionFromRow)),
     getIdempotencyKey: async (businessKey) =>
       guard(() =>
         mapOrNull(stmt.getIdempotencyKey.get(businessKey), (r): IdempotencyRecord => ({
@@ -263,7 +343,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         page<OrderRow & { seq: number }, OrderRecord>(
           '(SELECT *, id AS seq FROM orders)',
-          definedPairs([['plant', filter.plant], ['plant', filter.plants], ['state', filter.state], ['item', filter.item]]),
+          definedPairs([
+            ['plant', filter.plant],
+            ['plant', filter.plants],
+            ['state', filter.state],
+            ['item', filter.item],
+          ]),
           request,
           orderFromRow,
         ),
@@ -272,19 +357,34 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         page<ExceptionRow, ExceptionRecord>(
           'exceptions',
-          definedPairs([['plant', filter.plant], ['plant', filter.plants], ['status', filter.status], ['type', filter.type], ['order_number', filter.orderNumber]]),
+          definedPairs([
+            ['plant', filter.plant],
+            ['plant', filter.plants],
+            ['status', filter.status],
+            ['type', filter.type],
+            ['order_number', filter.orderNumber],
+          ]),
           request,
           exceptionFromRow,
         ),
       ),
     getException: async (id) =>
-      guard(() => mapOrNull(db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as ExceptionRow | undefined, exceptionFromRow)),
+      guard(() =>
+        mapOrNull(
+          db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as ExceptionRow | undefined,
+          exceptionFromRow,
+        ),
+      ),
     listAudit: async (subject) =>
-      guard(() => (db.prepare('SELECT * FROM audit WHERE subject = ? ORDER BY seq').all(subject) as AuditRow[]).map(auditFromRow)),
+      guard(() =>
+        (db.prepare('SELECT * FROM audit WHERE subject = ? ORDER BY seq').all(subject) as AuditRow[]).map(auditFromRow),
+      ),
     listTransactionsByOrder: async (plant, orderNumber) =>
       guard(() =>
         (
-          db.prepare('SELECT * FROM transactions WHERE plant = ? AND order_number = ? ORDER BY received_at, rowid').all(plant, orderNumber) as TransactionRow[]
+          db
+            .prepare('SELECT * FROM transactions WHERE plant = ? AND order_number = ? ORDER BY received_at, rowid')
+            .all(plant, orderNumber) as TransactionRow[]
         ).map(transactionFromRow),
       ),
 
@@ -299,32 +399,46 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     countOpenExceptions: async () => guard(monitoring.countOpenExceptions),
     countHeld: async () => guard(monitoring.countHeld),
     outboxBacklog: async () => guard(monitoring.outboxBacklog),
-    listOrdersInStateSince: async (state, before, plant, limit) => guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
-    listTransactionsInStatusSince: async (status, before, plant, limit) => guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
+    listOrdersInStateSince: async (state, before, plant, limit) =>
+      guard(() => monitoring.listOrdersInStateSince(state, before, plant, limit)),
+    listTransactionsInStatusSince: async (status, before, plant, limit) =>
+      guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
 
     claimOutbox: async (owner, limit, leaseMs) =>
       guard(() =>
-        db.transaction((): OutboxEntry[] => {
-          const now = Date.now();
-          // One relay at a time: entries are published in the order they were committed, so that an order's
-          // outbound messages reach their partition queue in decision order.
-          const busy = db.prepare('SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1').get(now, owner);
-          if (busy) return [];
-          const rows = db
-            .prepare('SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) ORDER BY seq LIMIT ?')
-            .all(now, owner, limit) as OutboxRow[];
-          const lease = db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
-          rows.forEach((row) => lease.run(owner, now + leaseMs, row.id));
-          return rows.map(outboxFromRow);
-        }).immediate(),
+        db
+          .transaction((): OutboxEntry[] => {
+            const now = Date.now();
+            // One relay at a time: entries are published in the order they were committed, so that an order's
+            // outbound messages reach their partition queue in decision order.
+            const busy = db
+              .prepare(
+                'SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1',
+              )
+              .get(now, owner);
+            if (busy) return [];
+            const rows = db
+              .prepare(
+                'SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) ORDER BY seq LIMIT ?',
+              )
+              .all(now, owner, limit) as OutboxRow[];
+            const lease = db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
+            rows.forEach((row) => lease.run(owner, now + leaseMs, row.id));
+            return rows.map(outboxFromRow);
+          })
+          .immediate(),
       ),
     markOutboxPublished: async (ids) =>
       guard(() =>
-        db.transaction(() => {
-          const mark = db.prepare('UPDATE outbox SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?');
-          const at = new Date().toISOString();
-          ids.forEach((id) => mark.run(at, id));
-        }).immediate(),
+        db
+          .transaction(() => {
+            const mark = db.prepare(
+              'UPDATE outbox SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
+            );
+            const at = new Date().toISOString();
+            ids.forEach((id) => mark.run(at, id));
+          })
+          .immediate(),
       ),
     listOutbox: async (filter) =>
       guard(() => {
@@ -335,11 +449,36 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         return (db.prepare(sql).all(...values) as OutboxRow[]).map(outboxFromRow);
       }),
 
-    insertApiKey: (key) => write(() => void db.prepare('INSERT INTO api_keys (id, created_at, doc) VALUES (?, ?, ?)').run(key.id, key.createdAt, JSON.stringify(key))),
-    getApiKey: async (id) => guard(() => mapOrNull(db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE id = ?').get(id), (r) => JSON.parse(r.doc) as ApiKeyRecord)),
-    listApiKeys: async () => guard(() => db.prepare<[], { doc: string }>('SELECT doc FROM api_keys ORDER BY created_at, id').all().map((r) => JSON.parse(r.doc) as ApiKeyRecord)),
+    insertApiKey: (key) =>
+      write(
+        () =>
+          void db
+            .prepare('INSERT INTO api_keys (id, created_at, doc) VALUES (?, ?, ?)')
+            .run(key.id, key.createdAt, JSON.stringify(key)),
+      ),
+    getApiKey: async (id) =>
+      guard(() =>
+        mapOrNull(
+          db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE id = ?').get(id),
+          (r) => JSON.parse(r.doc) as ApiKeyRecord,
+        ),
+      ),
+    listApiKeys: async () =>
+      guard(() =>
+        db
+          .prepare<[], { doc: string }>('SELECT doc FROM api_keys ORDER BY created_at, id')
+          .all()
+          .map((r) => JSON.parse(r.doc) as ApiKeyRecord),
+      ),
     revokeApiKey: (id, at, by) =>
-      write(() => void db.prepare("UPDATE api_keys SET doc = json_set(doc, '$.revokedAt', ?, '$.revokedBy', ?) WHERE id = ? AND json_extract(doc, '$.revokedAt') IS NULL").run(at, by, id)),
+      write(
+        () =>
+          void db
+            .prepare(
+              "UPDATE api_keys SET doc = json_set(doc, '$.revokedAt', ?, '$.revokedBy', ?) WHERE id = ? AND json_extract(doc, '$.revokedAt') IS NULL",
+            )
+            .run(at, by, id),
+      ),
     countApiKeys: async () => guard(() => db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys').get()!.n),
 
     ping: async () => guard(() => void db.prepare('SELECT 1').get()),
@@ -356,13 +495,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
  */
 function migrate(db: Database.Database): void {
   for (;;) {
-    const upToDate = db.transaction((): boolean => {
-      const current = db.pragma('user_version', { simple: true }) as number;
-      if (current >= MIGRATIONS.length) return true;
-      db.exec(MIGRATIONS[current]!);
-      db.pragma(`user_version = ${current + 1}`);
-      return false;
-    }).immediate();
+    const upToDate = db
+      .transaction((): boolean => {
+        const current = db.pragma('user_version', { simple: true }) as number;
+        if (current >= MIGRATIONS.length) return true;
+        db.exec(MIGRATIONS[current]!);
+        db.pragma(`user_version = ${current + 1}`);
+        return false;
+      })
+      .immediate();
     if (upToDate) return;
   }
 }
@@ -374,4 +515,3 @@ function definedPairs(pairs: [string, unknown][]): [string, unknown][] {
 function mapOrNull<R, T>(row: R | undefined, map: (row: R) => T): T | null {
   return row === undefined ? null : map(row);
 }
-

@@ -15,7 +15,8 @@ const AUDIENCE = 'plantgate';
 /** A logger that keeps every line, to check that no secret is ever written. */
 function recordingLogger(lines: string[]): Logger {
   const make = (bindings: object): Logger => {
-    const write = (fields: object, message?: string) => void lines.push(JSON.stringify({ ...bindings, ...fields, message }));
+    const write = (fields: object, message?: string) =>
+      void lines.push(JSON.stringify({ ...bindings, ...fields, message }));
     return { debug: write, info: write, warn: write, error: write, child: (more) => make({ ...bindings, ...more }) };
   };
   return make({});
@@ -29,7 +30,10 @@ describe('authentication', () => {
     let privateKey: KeyLike;
     const lines: string[] = [];
 
-    const token = (claims: Record<string, unknown> = {}, options: { issuer?: string; audience?: string; expiresIn?: string | number; key?: KeyLike } = {}) =>
+    const token = (
+      claims: Record<string, unknown> = {},
+      options: { issuer?: string; audience?: string; expiresIn?: string | number; key?: KeyLike } = {},
+    ) =>
       new SignJWT({ roles: ['quality', 'viewer'], plants: ['P1'], name: 'Quality Engineer', ...claims })
         .setProtectedHeader({ alg: 'RS256' })
         .setSubject('q-engineer-7')
@@ -56,45 +60,93 @@ describe('authentication', () => {
 
     it("takes a person's roles and plants from the configured claims of a verified JWT", async () => {
       const answer = await gql(url, WHOAMI, {}, bearer(await token()));
-      expect(answer.data).toEqual({ whoami: { id: 'user:q-engineer-7', name: 'Quality Engineer', kind: 'USER', roles: ['QUALITY', 'VIEWER'], plants: ['P1'], openLocalMode: false } });
+      expect(answer.data).toEqual({
+        whoami: {
+          id: 'user:q-engineer-7',
+          name: 'Quality Engineer',
+          kind: 'USER',
+          roles: ['QUALITY', 'VIEWER'],
+          plants: ['P1'],
+          openLocalMode: false,
+        },
+      });
     });
 
     it.each([
       ['no credentials at all', async () => ({}), 'missing_credentials'],
-      ['an expired JWT', async () => bearer(await token({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 })), 'invalid_jwt'],
+      [
+        'an expired JWT',
+        async () => bearer(await token({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 })),
+        'invalid_jwt',
+      ],
       ['a JWT of another issuer', async () => bearer(await token({}, { issuer: 'https://evil.test' })), 'invalid_jwt'],
       ['a JWT for another audience', async () => bearer(await token({}, { audience: 'someone-else' })), 'invalid_jwt'],
-      ['a JWT signed by another key', async () => bearer(await token({}, { key: (await generateKeyPair('RS256')).privateKey as KeyLike })), 'invalid_jwt'],
-      ['an unsigned JWT (alg none)', async () => bearer(`${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: ISSUER, aud: AUDIENCE, roles: ['ADMIN'], plants: ['*'], exp: 9_999_999_999 })}.`), 'invalid_jwt'],
+      [
+        'a JWT signed by another key',
+        async () => bearer(await token({}, { key: (await generateKeyPair('RS256')).privateKey as KeyLike })),
+        'invalid_jwt',
+      ],
+      [
+        'an unsigned JWT (alg none)',
+        async () =>
+          bearer(
+            `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: ISSUER, aud: AUDIENCE, roles: ['ADMIN'], plants: ['*'], exp: 9_999_999_999 })}.`,
+          ),
+        'invalid_jwt',
+      ],
       ['a JWT with a tampered payload', async () => bearer(tamper(await token())), 'invalid_jwt'],
       ['a made-up API key', async () => bearer(`pgk_${'A'.repeat(12)}_${'B'.repeat(43)}`), 'unknown_key'],
       ['a header that is not a bearer token', async () => ({ authorization: 'Basic dXNlcjpwYXNz' }), 'malformed_token'],
-    ])('refuses %s with 401 UNAUTHENTICATED and a WWW-Authenticate header, and counts it', async (_what, headers, reason) => {
-      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await headers()) }, body: JSON.stringify({ query: WHOAMI }) });
-      expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="plantgate"/);
-      const body = (await response.json()) as { errors: { extensions: { code: string } }[]; data?: unknown };
-      expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
-      expect(body.data).toBeUndefined();
-      const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(Number(new RegExp(`plantgate_auth_refusals_total\\{reason="${reason}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
-    });
+    ])(
+      'refuses %s with 401 UNAUTHENTICATED and a WWW-Authenticate header, and counts it',
+      async (_what, headers, reason) => {
+        const response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await headers()) },
+          body: JSON.stringify({ query: WHOAMI }),
+        });
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="plantgate"/);
+        const body = (await response.json()) as { errors: { extensions: { code: string } }[]; data?: unknown };
+        expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+        expect(body.data).toBeUndefined();
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        expect(
+          Number(new RegExp(`plantgate_auth_refusals_total\\{reason="${reason}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0),
+        ).toBeGreaterThan(0);
+      },
+    );
 
     it('stops accepting a revoked key within 5 seconds, whatever is cached', async () => {
       const admin = await createKey(runtime.store, ['ADMIN'], '*');
       const doomed = await createKey(runtime.store, ['VIEWER'], ['P1']);
       expect((await gql(url, WHOAMI, {}, bearer(doomed.key))).data).toBeTruthy();
-      const revoked = await gql(url, `mutation { revokeApiKey(id: "${doomed.id}") { revokedAt revokedBy } }`, {}, bearer(admin.key));
+      const revoked = await gql(
+        url,
+        `mutation { revokeApiKey(id: "${doomed.id}") { revokedAt revokedBy } }`,
+        {},
+        bearer(admin.key),
+      );
       expect(revoked.data).toMatchObject({ revokeApiKey: { revokedBy: `key:${admin.id}` } });
       const since = Date.now();
-      while ((await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(doomed.key) }, body: JSON.stringify({ query: WHOAMI }) })).status !== 401) {
+      while (
+        (
+          await fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...bearer(doomed.key) },
+            body: JSON.stringify({ query: WHOAMI }),
+          })
+        ).status !== 401
+      ) {
         expect(Date.now() - since).toBeLessThan(5000);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
 
     it('refuses a key once it expired', async () => {
-      const shortLived = await createKey(runtime.store, ['VIEWER'], ['P1'], { expiresAt: new Date(Date.now() + 1500).toISOString() });
+      const shortLived = await createKey(runtime.store, ['VIEWER'], ['P1'], {
+        expiresAt: new Date(Date.now() + 1500).toISOString(),
+      });
       expect((await gql(url, WHOAMI, {}, bearer(shortLived.key))).data).toBeTruthy();
       await new Promise((resolve) => setTimeout(resolve, 1600));
       expect((await gql(url, WHOAMI, {}, bearer(shortLived.key))).status).toBe(401);
@@ -102,7 +154,9 @@ describe('authentication', () => {
 
     it('creates a key shown once and kept only as a hash, and never writes a secret to the log', async () => {
       const admin = await createKey(runtime.store, ['ADMIN'], '*');
-      const created = await gql<{ createApiKey: { key: string; apiKey: { id: string; roles: string[]; plants: string[] } } }>(
+      const created = await gql<{
+        createApiKey: { key: string; apiKey: { id: string; roles: string[]; plants: string[] } };
+      }>(
         url,
         'mutation { createApiKey(input: { name: "MES adapter P1", roles: [INTEGRATOR], plants: ["P1"] }) { key apiKey { id roles plants } } }',
         {},
@@ -110,7 +164,9 @@ describe('authentication', () => {
       );
       const { key, apiKey } = created.data!.createApiKey;
       expect(apiKey).toMatchObject({ roles: ['INTEGRATOR'], plants: ['P1'] });
-      expect((await gql(url, WHOAMI, {}, bearer(key))).data).toMatchObject({ whoami: { id: `key:${apiKey.id}`, roles: ['INTEGRATOR'] } });
+      expect((await gql(url, WHOAMI, {}, bearer(key))).data).toMatchObject({
+        whoami: { id: `key:${apiKey.id}`, roles: ['INTEGRATOR'] },
+      });
       const stored = await runtime.store.getApiKey(apiKey.id);
       expect(JSON.stringify(stored)).not.toContain(key.split('_').at(-1)!);
       const secrets = [key.slice(-43), admin.key.slice(-43), (await token()).split('.')[2]!];
@@ -134,7 +190,13 @@ describe('authentication', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       // The page is public; an operation through it is not.
-      expect((await fetch(`${url}/graphql?query=${encodeURIComponent(WHOAMI)}`, { headers: { accept: 'text/html', 'apollo-require-preflight': 'true' } })).status).toBe(401);
+      expect(
+        (
+          await fetch(`${url}/graphql?query=${encodeURIComponent(WHOAMI)}`, {
+            headers: { accept: 'text/html', 'apollo-require-preflight': 'true' },
+          })
+        ).status,
+      ).toBe(401);
       const scrape = await fetch(`${url}/metrics`);
       expect(scrape.status).toBe(401);
       expect(scrape.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -152,16 +214,38 @@ describe('authentication', () => {
       installation = createTestInstallation('open-mode');
       const runtime = await installation.start('gateway');
       expect(runtime.openLocalMode).toBe(true);
-      const unsignedWebhook = await fetch(`${runtime.url!}/webhooks/mes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messageType: 'Nope', payload: {} }) });
+      const unsignedWebhook = await fetch(`${runtime.url!}/webhooks/mes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messageType: 'Nope', payload: {} }),
+      });
       expect(unsignedWebhook.status).toBe(400); // let in unsigned, then refused for its content
-      expect((await gql(runtime.url!, WHOAMI)).data).toEqual({ whoami: { id: 'local-developer', name: 'Local developer (open local mode)', kind: 'LOCAL', roles: ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER'], plants: ['*'], openLocalMode: true } });
-      const created = await gql<{ createApiKey: { key: string } }>(runtime.url!, 'mutation { createApiKey(input: { name: "first", roles: [ADMIN], plants: ["*"] }) { key } }');
+      expect((await gql(runtime.url!, WHOAMI)).data).toEqual({
+        whoami: {
+          id: 'local-developer',
+          name: 'Local developer (open local mode)',
+          kind: 'LOCAL',
+          roles: ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER'],
+          plants: ['*'],
+          openLocalMode: true,
+        },
+      });
+      const created = await gql<{ createApiKey: { key: string } }>(
+        runtime.url!,
+        'mutation { createApiKey(input: { name: "first", roles: [ADMIN], plants: ["*"] }) { key } }',
+      );
       // Ended at once, for everything that needs a token, unsigned webhooks included.
       const anonymous = await gql(runtime.url!, WHOAMI);
       expect(anonymous.status).toBe(401);
-      const unsigned = await fetch(`${runtime.url!}/webhooks/mes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const unsigned = await fetch(`${runtime.url!}/webhooks/mes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(unsigned.status).toBe(401);
-      expect((await gql(runtime.url!, WHOAMI, {}, bearer(created.data!.createApiKey.key))).data).toMatchObject({ whoami: { kind: 'API_KEY', openLocalMode: false } });
+      expect((await gql(runtime.url!, WHOAMI, {}, bearer(created.data!.createApiKey.key))).data).toMatchObject({
+        whoami: { kind: 'API_KEY', openLocalMode: false },
+      });
     });
   });
 
@@ -183,10 +267,17 @@ describe('authentication', () => {
       const installation = createTestInstallation('configured-key');
       try {
         const { id, key, secretHash } = generateApiKey();
-        const runtime = await installation.start('gateway', { env: { HOST: '0.0.0.0', API_KEYS: JSON.stringify([{ id, name: 'compose admin', roles: ['ADMIN'], plants: '*', secretHash }]) } });
+        const runtime = await installation.start('gateway', {
+          env: {
+            HOST: '0.0.0.0',
+            API_KEYS: JSON.stringify([{ id, name: 'compose admin', roles: ['ADMIN'], plants: '*', secretHash }]),
+          },
+        });
         const local = runtime.url!.replace('0.0.0.0', '127.0.0.1');
         expect((await gql(local, WHOAMI)).status).toBe(401);
-        expect((await gql(local, WHOAMI, {}, bearer(key))).data).toMatchObject({ whoami: { name: 'compose admin', kind: 'API_KEY', roles: ['ADMIN'] } });
+        expect((await gql(local, WHOAMI, {}, bearer(key))).data).toMatchObject({
+          whoami: { name: 'compose admin', kind: 'API_KEY', roles: ['ADMIN'] },
+        });
       } finally {
         await installation.cleanup();
       }

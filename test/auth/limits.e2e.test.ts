@@ -6,7 +6,8 @@ import { createTestInstallation, type TestInstallation } from '../support/harnes
 /** `{ serviceInfo { name name … } }` with `n` fields: n + 5 tokens. */
 const fields = (n: number) => `{ serviceInfo { ${Array.from({ length: n }, () => 'name').join(' ')} } }`;
 /** One page of orders with their transactions: costs 1 + first × (1 + 1 + (1 + 10 × 1)) = 1 + 13 × first. */
-const page = (first: number) => `{ productionOrders(first: ${first}) { nodes { orderNumber transactions { status } } } }`;
+const page = (first: number) =>
+  `{ productionOrders(first: ${first}) { nodes { orderNumber transactions { status } } } }`;
 
 /**
  * Each limit of the gateway refuses an operation just over it (400, nothing run, the message naming the limit) and
@@ -51,17 +52,26 @@ describe('gateway limits', () => {
 
   it('depth: accepts 4 levels, refuses 5', async () => {
     await accepted('{ productionOrders { nodes { transactions { status } } } }');
-    await refused('{ productionOrders { nodes { transactions { exception { id } } } } }', /depth limit of 4 exceeded, found 5/);
+    await refused(
+      '{ productionOrders { nodes { transactions { exception { id } } } } }',
+      /depth limit of 4 exceeded, found 5/,
+    );
   });
 
   it('aliases: accepts 3, refuses 4', async () => {
     await accepted('{ a: serviceInfo { name } b: serviceInfo { name } c: serviceInfo { name } }');
-    await refused('{ a: serviceInfo { name } b: serviceInfo { name } c: serviceInfo { name } d: serviceInfo { name } }', /aliases limit of 3 exceeded, found 4/i);
+    await refused(
+      '{ a: serviceInfo { name } b: serviceInfo { name } c: serviceInfo { name } d: serviceInfo { name } }',
+      /aliases limit of 3 exceeded, found 4/i,
+    );
   });
 
   it('directives: accepts 2, refuses 3', async () => {
     await accepted('{ serviceInfo { name @include(if: true) version @skip(if: false) } }');
-    await refused('{ serviceInfo { name @include(if: true) version @skip(if: false) time @include(if: true) } }', /directives limit of 2 exceeded, found 3/i);
+    await refused(
+      '{ serviceInfo { name @include(if: true) version @skip(if: false) time @include(if: true) } }',
+      /directives limit of 2 exceeded, found 3/i,
+    );
   });
 
   it('tokens: accepts a document of 60 tokens, refuses one of 61', async () => {
@@ -84,13 +94,21 @@ describe('gateway limits', () => {
 
   it('rate: answers 429 with Retry-After past the per-principal limit, and leaves other principals alone', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 60 }, () => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(key) }, body: JSON.stringify({ query: '{ serviceInfo { name } }' }) })),
+      Array.from({ length: 60 }, () =>
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(key) },
+          body: JSON.stringify({ query: '{ serviceInfo { name } }' }),
+        }),
+      ),
     );
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(40 - 20);
     expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(20);
     expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(((await limited[0]!.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('RATE_LIMITED');
+    expect(
+      ((await limited[0]!.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('RATE_LIMITED');
     expect((await ask('{ serviceInfo { name } }', other)).status).toBe(200);
   });
 });
@@ -111,7 +129,11 @@ describe('default gateway limits', () => {
     const page = 'productionOrders(first: 200) { nodes { transactions { exception { id payload } } } }';
     const fanOut = `{ a: ${page} b: ${page} c: ${page} d: ${page} }`;
     const nested = `{ ${'a { '.repeat(12)}b${' }'.repeat(12)} }`;
-    for (const [query, limit] of [[flood, /aliases limit of 15 exceeded, found 100/i], [fanOut, /cost limit of 20000 exceeded, found 25604/i], [nested, /depth limit of 10 exceeded, found 13/i]] as const) {
+    for (const [query, limit] of [
+      [flood, /aliases limit of 15 exceeded, found 100/i],
+      [fanOut, /cost limit of 20000 exceeded, found 25604/i],
+      [nested, /depth limit of 10 exceeded, found 13/i],
+    ] as const) {
       const answer = await gql(url, query);
       expect(answer.status, query.slice(0, 60)).toBe(400);
       expect(answer.data ?? undefined).toBeUndefined();
@@ -123,7 +145,9 @@ describe('default gateway limits', () => {
     const response = await fetch(`${url}/graphql?query=${encodeURIComponent('{ serviceInfo { name } }')}`);
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF/i);
-    const withHeader = await fetch(`${url}/graphql?query=${encodeURIComponent('{ serviceInfo { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const withHeader = await fetch(`${url}/graphql?query=${encodeURIComponent('{ serviceInfo { name } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(withHeader.status).toBe(200);
   });
 });

@@ -6,6 +6,9 @@ export function permissionTableRows(): string[] {
   return (['Query', 'Mutation'] as const).flatMap((op) =>
     Object.entries(PERMISSIONS[op])
       .filter(([field]) => field !== '_noop')
-      .map(([field, roles]) => `| ${op === 'Query' ? 'query' : 'mutation'} \`${field}\` | ${roles.length === ROLES.length ? 'every role' : roles.map((r) => `\`${r}\``).join(', ')} |`),
+      .map(
+        ([field, roles]) =>
+          `| ${op === 'Query' ? 'query' : 'mutation'} \`${field}\` | ${roles.length === ROLES.length ? 'every role' : roles.map((r) => `\`${r}\``).join(', ')} |`,
+      ),
   );
 }

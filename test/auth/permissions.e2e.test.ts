@@ -9,7 +9,14 @@ import { MESSAGE_SLICES, mutationOf } from '../../core/messages/message.registry
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { bearer, createKey } from '../support/auth.fixture';
 import { permissionTableRows } from './permission-table';
-import { completion, consumption, inspection, nonconformance, operationEvent, postingAck } from '../support/event.fixture';
+import {
+  completion,
+  consumption,
+  inspection,
+  nonconformance,
+  operationEvent,
+  postingAck,
+} from '../support/event.fixture';
 import { gql } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
@@ -39,9 +46,20 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
   'Query.itemRevisions': { query: '{ itemRevisions(number: "FG-100") { revision } }' },
   'Query.stalledTransactions': { query: '{ stalledTransactions { totalCount } }' },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
-  'Mutation.createApiKey': { query: 'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }' },
+  'Mutation.createApiKey': {
+    query:
+      'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }',
+  },
   'Mutation.revokeApiKey': { query: 'mutation { revokeApiKey(id: "nope") { id } }' },
-  ...Object.fromEntries(MESSAGE_SLICES.map(({ messageType }) => [`Mutation.${mutationOf(messageType)}`, { query: submitMutationDocument(mutationOf(messageType)), variables: { input: SUBMIT_INPUTS[mutationOf(messageType)] } }])),
+  ...Object.fromEntries(
+    MESSAGE_SLICES.map(({ messageType }) => [
+      `Mutation.${mutationOf(messageType)}`,
+      {
+        query: submitMutationDocument(mutationOf(messageType)),
+        variables: { input: SUBMIT_INPUTS[mutationOf(messageType)] },
+      },
+    ]),
+  ),
 };
 
 /**
@@ -50,17 +68,26 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
  */
 describe('the permission table', () => {
   const schema = buildASTSchema(parse(loadTypeDefs().join('\n')));
-  const rootFields = (['Query', 'Mutation'] as const).flatMap((op) => Object.keys((op === 'Query' ? schema.getQueryType() : schema.getMutationType())!.getFields()).map((f) => [op, f] as const));
+  const rootFields = (['Query', 'Mutation'] as const).flatMap((op) =>
+    Object.keys((op === 'Query' ? schema.getQueryType() : schema.getMutationType())!.getFields()).map(
+      (f) => [op, f] as const,
+    ),
+  );
 
-  it("is the table the README shows", () => {
+  it('is the table the README shows', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const shown = /<!-- permission-table -->\n\| field \| roles \|\n\| --- \| --- \|\n([\s\S]*?)\n<!-- \/permission-table -->/.exec(readme)?.[1];
+    const shown =
+      /<!-- permission-table -->\n\| field \| roles \|\n\| --- \| --- \|\n([\s\S]*?)\n<!-- \/permission-table -->/.exec(
+        readme,
+      )?.[1];
     expect(shown?.split('\n')).toEqual(permissionTableRows());
   });
 
   it('has an entry for every root field of the schema, and no entry for a field that is gone', () => {
     for (const [op, field] of rootFields) expect(PERMISSIONS[op][field], `${op}.${field}`).toBeDefined();
-    for (const op of ['Query', 'Mutation'] as const) for (const field of Object.keys(PERMISSIONS[op])) expect(rootFields, `${op}.${field}`).toContainEqual([op, field]);
+    for (const op of ['Query', 'Mutation'] as const)
+      for (const field of Object.keys(PERMISSIONS[op]))
+        expect(rootFields, `${op}.${field}`).toContainEqual([op, field]);
   });
 
   describe('through HTTP', () => {
@@ -75,7 +102,9 @@ describe('the permission table', () => {
     });
     afterAll(() => installation.cleanup());
 
-    const cases = rootFields.filter(([, field]) => field !== '_noop').flatMap(([op, field]) => ROLES.map((role) => [`${op}.${field}`, role] as const));
+    const cases = rootFields
+      .filter(([, field]) => field !== '_noop')
+      .flatMap(([op, field]) => ROLES.map((role) => [`${op}.${field}`, role] as const));
     it.each(cases)('%s as %s', async (name, role) => {
       const call = CALLS[name];
       expect(call, `a test call for ${name}`).toBeDefined();

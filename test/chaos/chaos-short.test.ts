@@ -12,9 +12,16 @@ describe('chaos, short mode', () => {
     const report = await runChaos(SHORT_MODE(TEST_AMQP_URL, () => undefined));
     expect(report.details).toEqual([]);
     expect(report.failures).toEqual([]);
-    expect(report).toMatchObject({ events_lost: 0, events_applied_twice: 0, postings_made_twice: 0, orders_out_of_sequence: 0, orders_unfinished: 0 });
+    expect(report).toMatchObject({
+      events_lost: 0,
+      events_applied_twice: 0,
+      postings_made_twice: 0,
+      orders_out_of_sequence: 0,
+      orders_unfinished: 0,
+    });
     expect(report.events_applied).toBe(report.events_accepted);
     expect(report.integrator_resends).toBeGreaterThan(0);
-    for (const kind of ['worker_killed', 'broker_link_cut', 'gateway_killed', 'erp_outage', 'reference_systems_killed']) expect(report.faults[kind]).toBeGreaterThanOrEqual(2);
+    for (const kind of ['worker_killed', 'broker_link_cut', 'gateway_killed', 'erp_outage', 'reference_systems_killed'])
+      expect(report.faults[kind]).toBeGreaterThanOrEqual(2);
   }, 240_000);
 });

@@ -34,14 +34,63 @@ it('sqlite: upgrades a file written before envelopes, keeping its transactions, 
   MIGRATIONS.slice(0, 3).forEach((sql) => db.exec(sql));
   db.pragma('user_version = 3');
   const at = '2026-11-01T08:00:00.000Z';
-  const payload = { orderNumber: 'PO-OLD', plant: 'P1', routingRevision: 'R1', specRevision: 'S1', acknowledgedAt: at, messageId: 'm-1' };
+  const payload = {
+    orderNumber: 'PO-OLD',
+    plant: 'P1',
+    routingRevision: 'R1',
+    specRevision: 'S1',
+    acknowledgedAt: at,
+    messageId: 'm-1',
+  };
   db.prepare('INSERT INTO transactions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    'c-old', 'm-1', 'AcknowledgeProductionOrder', 'AcknowledgeProductionOrder|P1|PO-OLD', 'P1', 'PO-OLD', 'HELD', 1, null, null, 'waits', JSON.stringify(payload), at, at,
+    'c-old',
+    'm-1',
+    'AcknowledgeProductionOrder',
+    'AcknowledgeProductionOrder|P1|PO-OLD',
+    'P1',
+    'PO-OLD',
+    'HELD',
+    1,
+    null,
+    null,
+    'waits',
+    JSON.stringify(payload),
+    at,
+    at,
   );
-  db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)').run('AcknowledgeProductionOrder|P1|PO-OLD', 'fp', 'c-old', at);
-  const oldMessage = { command: { messageType: 'AcknowledgeProductionOrder', payload }, messageId: 'm-1', correlationId: 'c-old', businessKey: 'AcknowledgeProductionOrder|P1|PO-OLD', fingerprint: 'fp', attempt: 1, receivedAt: at, actor: 'embedded' };
-  db.prepare('INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?)').run(
-    'c-old', 'P1', 'PO-OLD', at, JSON.stringify({ correlationId: 'c-old', plant: 'P1', orderNumber: 'PO-OLD', message: oldMessage, rule: 'r', reason: 'waits', heldAt: at, heldUntil: at }),
+  db.prepare('INSERT INTO submissions VALUES (?, ?, ?, 0, ?)').run(
+    'AcknowledgeProductionOrder|P1|PO-OLD',
+    'fp',
+    'c-old',
+    at,
+  );
+  const oldMessage = {
+    command: { messageType: 'AcknowledgeProductionOrder', payload },
+    messageId: 'm-1',
+    correlationId: 'c-old',
+    businessKey: 'AcknowledgeProductionOrder|P1|PO-OLD',
+    fingerprint: 'fp',
+    attempt: 1,
+    receivedAt: at,
+    actor: 'embedded',
+  };
+  db.prepare(
+    'INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?)',
+  ).run(
+    'c-old',
+    'P1',
+    'PO-OLD',
+    at,
+    JSON.stringify({
+      correlationId: 'c-old',
+      plant: 'P1',
+      orderNumber: 'PO-OLD',
+      message: oldMessage,
+      rule: 'r',
+      reason: 'waits',
+      heldAt: at,
+      heldUntil: at,
+    }),
   );
   db.close();
 
@@ -56,12 +105,25 @@ it('sqlite: upgrades a file written before envelopes, keeping its transactions, 
     receivedAt: at,
     replayOf: null,
   };
-  expect(await store.getTransaction('c-old')).toMatchObject({ status: 'HELD', attempts: 1, lastError: 'waits', envelope: { ...envelope, fingerprint: '' } });
+  expect(await store.getTransaction('c-old')).toMatchObject({
+    status: 'HELD',
+    attempts: 1,
+    lastError: 'waits',
+    envelope: { ...envelope, fingerprint: '' },
+  });
   const [held] = await store.listHeld('P1', 'PO-OLD');
-  expect(held!.message).toMatchObject({ attempt: 1, envelope: { ...envelope, fingerprint: 'fp', principal: { id: 'embedded' } } });
+  expect(held!.message).toMatchObject({
+    attempt: 1,
+    envelope: { ...envelope, fingerprint: 'fp', principal: { id: 'embedded' } },
+  });
   // Its submission was never marked published, but a worker took it in (HELD): the sweeper marks it, publishes nothing.
   expect(await store.claimStrandedSubmissions(new Date().toISOString(), 10, 1000)).toEqual([]);
-  expect(await store.recordSubmission({ ...(await store.getTransaction('c-old'))!, envelope: { ...envelope, fingerprint: 'fp', correlationId: 'c-new' } as never })).toEqual({
+  expect(
+    await store.recordSubmission({
+      ...(await store.getTransaction('c-old'))!,
+      envelope: { ...envelope, fingerprint: 'fp', correlationId: 'c-new' } as never,
+    }),
+  ).toEqual({
     outcome: 'duplicate',
     correlationId: 'c-old',
     published: true,
@@ -79,7 +141,16 @@ it('sqlite: lets several processes open a new file at once, each migration runni
   const at = Date.now() + 5000;
   const opener = `require('ts-node/register/transpile-only'); const { createSqliteStore } = require(${JSON.stringify(path.resolve(__dirname, '../../store/sqlite/sqlite.store.ts'))}); while (Date.now() < ${at}); createSqliteStore({ file: ${JSON.stringify(file)} }).close().then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); });`;
   const codes = await Promise.all(
-    Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', opener], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' }).on('exit', resolve))),
+    Array.from(
+      { length: 4 },
+      () =>
+        new Promise<number | null>((resolve) =>
+          spawn(process.execPath, ['-e', opener], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' }).on(
+            'exit',
+            resolve,
+          ),
+        ),
+    ),
   );
   expect(codes).toEqual([0, 0, 0, 0]);
   const db = new Database(file, { readonly: true });

@@ -8,7 +8,10 @@ import { aTransaction, anApplyUnit, anOrder } from '../support/records.fixture';
  * The store port's contract. Every adapter runs this same suite: what passes here is what the workers and
  * resolvers may rely on, whichever store is configured.
  */
-export function defineStoreContract(name: string, makeStore: () => Promise<{ store: Store; cleanup: () => Promise<void> }>) {
+export function defineStoreContract(
+  name: string,
+  makeStore: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
+) {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
@@ -33,14 +36,21 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
     it('records nothing for other content under a used business key and names the original', async () => {
       const first = aTransaction();
       await store.recordSubmission(first);
-      const changed = aTransaction({ envelope: { businessKey: first.envelope.businessKey, fingerprint: 'other content' } });
-      expect(await store.recordSubmission(changed)).toEqual({ outcome: 'conflict', originalCorrelationId: first.envelope.correlationId });
+      const changed = aTransaction({
+        envelope: { businessKey: first.envelope.businessKey, fingerprint: 'other content' },
+      });
+      expect(await store.recordSubmission(changed)).toEqual({
+        outcome: 'conflict',
+        originalCorrelationId: first.envelope.correlationId,
+      });
       expect(await store.getTransaction(changed.envelope.correlationId)).toBeNull();
     });
 
     it('of many concurrent submissions of one business event accepts exactly one', async () => {
       const businessKey = `k|${randomUUID()}`;
-      const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.recordSubmission(aTransaction({ envelope: { businessKey } }))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => store.recordSubmission(aTransaction({ envelope: { businessKey } }))),
+      );
       expect(outcomes.filter((o) => o.outcome === 'accepted')).toHaveLength(1);
       expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(19);
     });
@@ -54,16 +64,23 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       await store.markSubmissionPublished(confirmed.envelope.correlationId);
       const cutoff = new Date(Date.now() - 5_000).toISOString();
 
-      const [a, b] = await Promise.all([store.claimStrandedSubmissions(cutoff, 100, 60_000), store.claimStrandedSubmissions(cutoff, 100, 60_000)]);
+      const [a, b] = await Promise.all([
+        store.claimStrandedSubmissions(cutoff, 100, 60_000),
+        store.claimStrandedSubmissions(cutoff, 100, 60_000),
+      ]);
       const claimed = [...a, ...b].map((t) => t.envelope.correlationId);
       expect(claimed.filter((id) => id === stranded.envelope.correlationId)).toHaveLength(1);
       expect(claimed).not.toContain(confirmed.envelope.correlationId);
       expect(claimed).not.toContain(recent.envelope.correlationId);
       expect([...a, ...b].find((t) => t.envelope.correlationId === stranded.envelope.correlationId)).toEqual(stranded);
       // Leased: nobody else takes it until the lease ends; once published, nobody takes it again.
-      expect((await store.claimStrandedSubmissions(cutoff, 100, 60_000)).map((t) => t.envelope.correlationId)).not.toContain(stranded.envelope.correlationId);
+      expect(
+        (await store.claimStrandedSubmissions(cutoff, 100, 60_000)).map((t) => t.envelope.correlationId),
+      ).not.toContain(stranded.envelope.correlationId);
       await store.markSubmissionPublished(stranded.envelope.correlationId);
-      expect(await store.recordSubmission(aTransaction({ envelope: { businessKey: stranded.envelope.businessKey } }))).toMatchObject({ outcome: 'duplicate', published: true });
+      expect(
+        await store.recordSubmission(aTransaction({ envelope: { businessKey: stranded.envelope.businessKey } })),
+      ).toMatchObject({ outcome: 'duplicate', published: true });
     });
 
     it('takes back an expired stranded-submission lease, and marks published what a worker already took in', async () => {
@@ -80,7 +97,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       await new Promise((resolve) => setTimeout(resolve, 20));
       const again = (await store.claimStrandedSubmissions(cutoff, 100, 60_000)).map((t) => t.envelope.correlationId);
       expect(again).toContain(stranded.envelope.correlationId);
-      expect(await store.recordSubmission(aTransaction({ envelope: { businessKey: processed.envelope.businessKey } }))).toMatchObject({ outcome: 'duplicate', published: true });
+      expect(
+        await store.recordSubmission(aTransaction({ envelope: { businessKey: processed.envelope.businessKey } })),
+      ).toMatchObject({ outcome: 'duplicate', published: true });
     });
 
     it('commits order, transaction, key, audit and outbox together', async () => {
@@ -90,7 +109,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.getOrder(order.plant, order.orderNumber)).toEqual(order);
       expect(await store.getTransaction(unit.transaction.envelope.correlationId)).toEqual(unit.transaction);
       expect(await store.getIdempotencyKey(unit.transaction.envelope.businessKey)).toEqual(unit.idempotencyKey);
-      expect(await store.listOutbox({ correlationId: unit.transaction.envelope.correlationId })).toEqual([{ ...unit.outbox[0], publishedAt: null }]);
+      expect(await store.listOutbox({ correlationId: unit.transaction.envelope.correlationId })).toEqual([
+        { ...unit.outbox[0], publishedAt: null },
+      ]);
       const audit = await store.listAudit(`order:${order.plant}:${order.orderNumber}`);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: 'test.applied', prevHash: GENESIS_HASH });
@@ -113,7 +134,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
       const first = anApplyUnit(order, 0);
       await store.commit(first);
-      const second = anApplyUnit({ ...order, version: 2 }, 1, { idempotencyKey: { ...first.idempotencyKey!, correlationId: 'other' } });
+      const second = anApplyUnit({ ...order, version: 2 }, 1, {
+        idempotencyKey: { ...first.idempotencyKey!, correlationId: 'other' },
+      });
       expect(await store.commit(second)).toEqual({ ok: false, conflict: 'idempotency-key' });
       expect((await store.getOrder(order.plant, order.orderNumber))?.version).toBe(1);
     });
@@ -142,10 +165,25 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
         const t = aTransaction({ envelope: { scope: { plant, orderNumber: `PO-${i}` } }, status: 'QUARANTINED' });
         const { correlationId, command, receivedAt } = t.envelope;
         const exception = {
-          id: `${correlationId}:rule`, type: i % 2 ? 'SEQUENCE' : 'VALIDATION', reason: `r${i}`, status: 'OPEN', plant, orderNumber: `PO-${i}`,
-          correlationId, messageType: command.messageType, payload: { i }, rule: 'rule', ruleSetVersion: 1, createdAt: receivedAt,
+          id: `${correlationId}:rule`,
+          type: i % 2 ? 'SEQUENCE' : 'VALIDATION',
+          reason: `r${i}`,
+          status: 'OPEN',
+          plant,
+          orderNumber: `PO-${i}`,
+          correlationId,
+          messageType: command.messageType,
+          payload: { i },
+          rule: 'rule',
+          ruleSetVersion: 1,
+          createdAt: receivedAt,
         } as const;
-        await store.commit({ transaction: { ...t, exceptionId: exception.id }, audit: [], outbox: [], exceptions: [exception, exception] });
+        await store.commit({
+          transaction: { ...t, exceptionId: exception.id },
+          audit: [],
+          outbox: [],
+          exceptions: [exception, exception],
+        });
       }
       const firstPage = await store.listExceptions({ plant }, { first: 2 });
       expect(firstPage).toMatchObject({ totalCount: 5, hasNextPage: true });
@@ -158,14 +196,23 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
 
     it('refuses a cursor it did not hand out instead of answering a page', async () => {
       for (const after of ['garbage', 'eHl6', '!!', encodeURIComponent('é')]) {
-        await expect(store.listOrders({}, { first: 5, after })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
-        await expect(store.listExceptions({}, { first: 5, after })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
+        await expect(store.listOrders({}, { first: 5, after })).rejects.toMatchObject({
+          code: 'INVALID_INPUT',
+          field: 'after',
+        });
+        await expect(store.listExceptions({}, { first: 5, after })).rejects.toMatchObject({
+          code: 'INVALID_INPUT',
+          field: 'after',
+        });
       }
     });
 
     it('pages orders by plant and state', async () => {
       const plant = `P-${randomUUID()}`;
-      for (let i = 0; i < 3; i++) await store.commit(anApplyUnit(anOrder({ plant, orderNumber: `PO-${i}`, state: i === 2 ? 'ACKNOWLEDGED' : 'RELEASED' }), 0));
+      for (let i = 0; i < 3; i++)
+        await store.commit(
+          anApplyUnit(anOrder({ plant, orderNumber: `PO-${i}`, state: i === 2 ? 'ACKNOWLEDGED' : 'RELEASED' }), 0),
+        );
       expect((await store.listOrders({ plant }, { first: 10 })).totalCount).toBe(3);
       const released = await store.listOrders({ plant, state: 'RELEASED' }, { first: 1 });
       expect(released).toMatchObject({ totalCount: 2, hasNextPage: true });
@@ -173,12 +220,17 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(next.items.map((o) => o.orderNumber)).toEqual(['PO-1']);
     });
 
-    it('narrows lists to a set of plants (a principal\'s scope); an empty set shows nothing', async () => {
+    it("narrows lists to a set of plants (a principal's scope); an empty set shows nothing", async () => {
       const [p1, p2, p3] = [1, 2, 3].map((n) => `P${n}-${randomUUID()}`) as [string, string, string];
       for (const plant of [p1, p2, p3]) await store.commit(anApplyUnit(anOrder({ plant, orderNumber: 'PO-1' }), 0));
       const plantsOf = (page: { items: { plant: string }[] }) => page.items.map((o) => o.plant).sort();
-      expect(plantsOf(await store.listOrders({ plants: [p1, p2] }, { first: 1000 })).filter((p) => [p1, p2, p3].includes(p))).toEqual([p1, p2].sort());
-      expect(await store.listOrders({ plant: p3, plants: [p1, p2] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
+      expect(
+        plantsOf(await store.listOrders({ plants: [p1, p2] }, { first: 1000 })).filter((p) => [p1, p2, p3].includes(p)),
+      ).toEqual([p1, p2].sort());
+      expect(await store.listOrders({ plant: p3, plants: [p1, p2] }, { first: 10 })).toMatchObject({
+        totalCount: 0,
+        items: [],
+      });
       expect(await store.listOrders({ plant: p1, plants: [p1, p2] }, { first: 10 })).toMatchObject({ totalCount: 1 });
       expect(await store.listOrders({ plants: [] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
       expect(await store.listExceptions({ plants: [] }, { first: 10 })).toMatchObject({ totalCount: 0, items: [] });
@@ -186,7 +238,18 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
 
     it('keeps API keys as records with a hash, lists them, and revokes a key once', async () => {
       const id = randomUUID().slice(0, 12);
-      const key = { id, name: 'MES line 1', roles: ['INTEGRATOR' as const], plants: ['P1'], secretHash: 'ab'.repeat(32), createdAt: new Date().toISOString(), createdBy: 'cli:root', expiresAt: null, revokedAt: null, revokedBy: null };
+      const key = {
+        id,
+        name: 'MES line 1',
+        roles: ['INTEGRATOR' as const],
+        plants: ['P1'],
+        secretHash: 'ab'.repeat(32),
+        createdAt: new Date().toISOString(),
+        createdBy: 'cli:root',
+        expiresAt: null,
+        revokedAt: null,
+        revokedBy: null,
+      };
       const before = await store.countApiKeys();
       await store.insertApiKey(key);
       expect(await store.getApiKey(id)).toEqual(key);
@@ -195,7 +258,11 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect((await store.listApiKeys()).filter((k) => k.id === id)).toEqual([key]);
       await store.revokeApiKey(id, '2030-01-01T00:00:00.000Z', 'key:admin');
       await store.revokeApiKey(id, '2031-01-01T00:00:00.000Z', 'key:other');
-      expect(await store.getApiKey(id)).toEqual({ ...key, revokedAt: '2030-01-01T00:00:00.000Z', revokedBy: 'key:admin' });
+      expect(await store.getApiKey(id)).toEqual({
+        ...key,
+        revokedAt: '2030-01-01T00:00:00.000Z',
+        revokedBy: 'key:admin',
+      });
       expect(await store.countApiKeys()).toBe(before + 1);
     });
 
@@ -217,7 +284,10 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       await store.commit(second);
       const batch = await store.claimOutbox('relay-a', 1, 60_000);
       expect(batch.map((e) => e.id)).toEqual([first.outbox[0]!.id]);
-      expect(batch[0]).toMatchObject({ scope: { plant: order.plant, orderNumber: order.orderNumber }, traceparent: first.outbox[0]!.traceparent });
+      expect(batch[0]).toMatchObject({
+        scope: { plant: order.plant, orderNumber: order.orderNumber },
+        traceparent: first.outbox[0]!.traceparent,
+      });
       // The second entry is free, but relay-a still holds a lease: relay-b must not publish ahead of it.
       expect(await store.claimOutbox('relay-b', 10, 60_000)).toEqual([]);
       await store.markOutboxPublished(batch.map((e) => e.id));
@@ -232,7 +302,10 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       await store.commit(second);
       expect((await store.claimOutbox('relay-a', 1, 60_000)).map((e) => e.id)).toEqual([first.outbox[0]!.id]);
       // The publish of the first entry failed: the next pass must start with it again, not skip to the second.
-      expect((await store.claimOutbox('relay-a', 10, 60_000)).map((e) => e.id)).toEqual([first.outbox[0]!.id, second.outbox[0]!.id]);
+      expect((await store.claimOutbox('relay-a', 10, 60_000)).map((e) => e.id)).toEqual([
+        first.outbox[0]!.id,
+        second.outbox[0]!.id,
+      ]);
     });
 
     it('takes back an expired outbox lease', async () => {
@@ -247,7 +320,11 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       const t = aTransaction();
       await store.recordSubmission(t);
       await store.recordAttempt(t.envelope.correlationId, 3, 'boom');
-      expect(await store.getTransaction(t.envelope.correlationId)).toMatchObject({ attempts: 3, lastError: 'boom', status: 'RECEIVED' });
+      expect(await store.getTransaction(t.envelope.correlationId)).toMatchObject({
+        attempts: 3,
+        lastError: 'boom',
+        status: 'RECEIVED',
+      });
     });
 
     it('counts orders by state, open exceptions, held messages and the outbox backlog for monitoring', async () => {
@@ -267,51 +344,172 @@ export function defineStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(backlog.count).toBeGreaterThanOrEqual(3);
       expect(backlog.oldestCreatedAt).not.toBeNull();
 
-      const t = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'QUARANTINED', updatedAt: old });
+      const t = aTransaction({
+        envelope: { scope: { plant, orderNumber: 'A' } },
+        status: 'QUARANTINED',
+        updatedAt: old,
+      });
       const id = t.envelope.correlationId;
-      const exception = { id: `${id}:r`, type: 'VALIDATION' as const, reason: 'r', status: 'OPEN' as const, plant, orderNumber: 'A', correlationId: id, messageType: t.envelope.command.messageType, payload: {}, rule: 'r', ruleSetVersion: 1, createdAt: old };
+      const exception = {
+        id: `${id}:r`,
+        type: 'VALIDATION' as const,
+        reason: 'r',
+        status: 'OPEN' as const,
+        plant,
+        orderNumber: 'A',
+        correlationId: id,
+        messageType: t.envelope.command.messageType,
+        payload: {},
+        rule: 'r',
+        ruleSetVersion: 1,
+        createdAt: old,
+      };
       await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [exception] });
-      expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([{ plant, type: 'VALIDATION', count: 1 }]);
-      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [plant], 10)).toEqual([t]);
+      expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([
+        { plant, type: 'VALIDATION', count: 1 },
+      ]);
+      expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [plant], 10)).toEqual(
+        [t],
+      );
       expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [], 10)).toEqual([]);
-      expect(await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', [`${plant}-other`], 10)).toEqual([]);
+      expect(
+        await store.listOrdersInStateSince('RELEASED', '2021-01-01T00:00:00.000Z', [`${plant}-other`], 10),
+      ).toEqual([]);
 
       const held = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'HELD' });
       const heldId = held.envelope.correlationId;
-      const hold = { correlationId: heldId, plant, orderNumber: 'A', message: { envelope: held.envelope, attempt: 1 }, rule: 'r', reason: 'x', heldAt: old, heldUntil: old };
+      const hold = {
+        correlationId: heldId,
+        plant,
+        orderNumber: 'A',
+        message: { envelope: held.envelope, attempt: 1 },
+        rule: 'r',
+        reason: 'x',
+        heldAt: old,
+        heldUntil: old,
+      };
       await store.commit({ transaction: held, audit: [], outbox: [], exceptions: [], hold });
       expect((await store.countHeld()).filter((c) => c.plant === plant)).toEqual([{ plant, count: 1 }]);
       expect(await store.listHeld(plant, 'A')).toEqual([hold]);
-      expect((await store.listExpiredHeld(new Date().toISOString(), 100)).map((h) => h.correlationId)).toContain(heldId);
-      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: heldId })).toEqual({ ok: true });
-      expect(await store.commit({ transaction: { ...held, status: 'APPLIED' }, audit: [], outbox: [], exceptions: [], releaseHeld: heldId })).toEqual({ ok: false, conflict: 'held' });
+      expect((await store.listExpiredHeld(new Date().toISOString(), 100)).map((h) => h.correlationId)).toContain(
+        heldId,
+      );
+      expect(
+        await store.commit({
+          transaction: { ...held, status: 'APPLIED' },
+          audit: [],
+          outbox: [],
+          exceptions: [],
+          releaseHeld: heldId,
+        }),
+      ).toEqual({ ok: true });
+      expect(
+        await store.commit({
+          transaction: { ...held, status: 'APPLIED' },
+          audit: [],
+          outbox: [],
+          exceptions: [],
+          releaseHeld: heldId,
+        }),
+      ).toEqual({ ok: false, conflict: 'held' });
     });
 
     it('upserts reference data and guards lot versions', async () => {
       const t = aTransaction();
-      const lot = { plant: 'P1', lotNumber: `L-${randomUUID()}`, item: 'RM', status: 'UNRESTRICTED' as const, expiresAt: null, quantity: 5, uom: 'EA', version: 1, producedBy: null, consumedBy: [], inspections: [], nonconformances: [], updatedAt: t.updatedAt };
-      const item = { number: `I-${randomUUID()}`, revision: 'A', baseUom: 'EA', lotControlled: true, uomConversions: [] };
-      const reference = { plants: [{ code: 'P1', name: 'One' }], workCenters: [{ plant: 'P1', code: 'WC' }], items: [item, { ...item, revision: 'B' }] };
-      expect(await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [], reference, lots: [{ record: lot, expectedVersion: 0 }] })).toEqual({ ok: true });
+      const lot = {
+        plant: 'P1',
+        lotNumber: `L-${randomUUID()}`,
+        item: 'RM',
+        status: 'UNRESTRICTED' as const,
+        expiresAt: null,
+        quantity: 5,
+        uom: 'EA',
+        version: 1,
+        producedBy: null,
+        consumedBy: [],
+        inspections: [],
+        nonconformances: [],
+        updatedAt: t.updatedAt,
+      };
+      const item = {
+        number: `I-${randomUUID()}`,
+        revision: 'A',
+        baseUom: 'EA',
+        lotControlled: true,
+        uomConversions: [],
+      };
+      const reference = {
+        plants: [{ code: 'P1', name: 'One' }],
+        workCenters: [{ plant: 'P1', code: 'WC' }],
+        items: [item, { ...item, revision: 'B' }],
+      };
+      expect(
+        await store.commit({
+          transaction: t,
+          audit: [],
+          outbox: [],
+          exceptions: [],
+          reference,
+          lots: [{ record: lot, expectedVersion: 0 }],
+        }),
+      ).toEqual({ ok: true });
       expect(await store.getPlant('P1')).toEqual({ code: 'P1', name: 'One' });
       expect((await store.listWorkCenters('P1')).map((w) => w.code)).toContain('WC');
       expect((await store.listItemRevisions(item.number)).map((i) => i.revision)).toEqual(['A', 'B']);
       expect(await store.getLot('P1', lot.lotNumber)).toEqual(lot);
-      const stale = await store.commit({ transaction: aTransaction(), audit: [], outbox: [], exceptions: [], lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 0 }] });
+      const stale = await store.commit({
+        transaction: aTransaction(),
+        audit: [],
+        outbox: [],
+        exceptions: [],
+        lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 0 }],
+      });
       expect(stale).toEqual({ ok: false, conflict: 'lot-version' });
-      expect(await store.commit({ transaction: aTransaction(), audit: [], outbox: [], exceptions: [], lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 1 }] })).toEqual({ ok: true });
+      expect(
+        await store.commit({
+          transaction: aTransaction(),
+          audit: [],
+          outbox: [],
+          exceptions: [],
+          lots: [{ record: { ...lot, version: 2, quantity: 1 }, expectedVersion: 1 }],
+        }),
+      ).toEqual({ ok: true });
       expect((await store.getLot('P1', lot.lotNumber))?.quantity).toBe(1);
     });
 
     it('opens an exception outside any transaction, once per id', async () => {
       const t = aTransaction();
       const { correlationId, receivedAt } = t.envelope;
-      const exception = { id: `${correlationId}:unreadable`, type: 'VALIDATION' as const, reason: 'unreadable', status: 'OPEN' as const, plant: '*', orderNumber: '', correlationId, messageType: 'x', payload: { raw: true }, rule: 'message.readable', ruleSetVersion: 1, createdAt: receivedAt };
-      const audit = [{ at: receivedAt, subject: 'unreadable-messages', action: 'message.unreadable', actor: 'system:worker', correlationId, detail: {} }];
+      const exception = {
+        id: `${correlationId}:unreadable`,
+        type: 'VALIDATION' as const,
+        reason: 'unreadable',
+        status: 'OPEN' as const,
+        plant: '*',
+        orderNumber: '',
+        correlationId,
+        messageType: 'x',
+        payload: { raw: true },
+        rule: 'message.readable',
+        ruleSetVersion: 1,
+        createdAt: receivedAt,
+      };
+      const audit = [
+        {
+          at: receivedAt,
+          subject: 'unreadable-messages',
+          action: 'message.unreadable',
+          actor: 'system:worker',
+          correlationId,
+          detail: {},
+        },
+      ];
       await store.openException(exception, audit);
       await store.openException(exception, audit);
       expect(await store.getException(exception.id)).toEqual(exception);
-      expect((await store.listExceptions({ plant: '*' }, { first: 50 })).items.filter((e) => e.id === exception.id)).toHaveLength(1);
+      expect(
+        (await store.listExceptions({ plant: '*' }, { first: 50 })).items.filter((e) => e.id === exception.id),
+      ).toHaveLength(1);
     });
 
     it('counts starts of a redelivered message, per message, durably', async () => {

@@ -6,7 +6,10 @@ import { DEFAULT_RULE_SET } from '../../core/rules/rule-set';
 import { consumption, operationEvent } from '../support/event.fixture';
 import { decisionInputs, referenceData } from '../support/reference.fixture';
 
-const event = (overrides: Parameters<typeof operationEvent>[0] = {}): Command => ({ messageType: 'ReportOperationEvent', payload: operationEvent(overrides) });
+const event = (overrides: Parameters<typeof operationEvent>[0] = {}): Command => ({
+  messageType: 'ReportOperationEvent',
+  payload: operationEvent(overrides),
+});
 
 describe('business keys', () => {
   it('identify an operation event by plant, order, operation, event type, equipment and timestamp bucket, not by messageId', () => {
@@ -31,14 +34,26 @@ describe('business keys', () => {
 describe('reference data', () => {
   const ctx = { now: '2026-12-01T08:00:00.000Z', correlationId: 'c', rules: DEFAULT_RULE_SET };
   it('upserts plants, work centers, items and lots together', () => {
-    const decision = decideReferenceData(referenceData(['P9']), decisionInputs({ knownPlants: new Set(), items: new Map() }), ctx);
+    const decision = decideReferenceData(
+      referenceData(['P9']),
+      decisionInputs({ knownPlants: new Set(), items: new Map() }),
+      ctx,
+    );
     expect(decision).toMatchObject({ kind: 'apply', reference: { plants: [{ code: 'P9' }] } });
     if (decision.kind === 'apply') expect(decision.lots).toHaveLength(4);
   });
 
   it('refuses the whole upsert when a lot names an unknown item or plant', () => {
     const data = referenceData(['P9']);
-    expect(decideReferenceData({ ...data, lots: [{ ...data.lots[0]!, item: 'NOPE' }] }, decisionInputs({ knownPlants: new Set(), items: new Map() }), ctx)).toMatchObject({ type: 'VALIDATION', rule: 'reference.item' });
-    expect(decideReferenceData({ ...data, plants: [] }, decisionInputs({ knownPlants: new Set(), items: new Map() }), ctx)).toMatchObject({ type: 'VALIDATION', rule: 'reference.plant' });
+    expect(
+      decideReferenceData(
+        { ...data, lots: [{ ...data.lots[0]!, item: 'NOPE' }] },
+        decisionInputs({ knownPlants: new Set(), items: new Map() }),
+        ctx,
+      ),
+    ).toMatchObject({ type: 'VALIDATION', rule: 'reference.item' });
+    expect(
+      decideReferenceData({ ...data, plants: [] }, decisionInputs({ knownPlants: new Set(), items: new Map() }), ctx),
+    ).toMatchObject({ type: 'VALIDATION', rule: 'reference.plant' });
   });
 });

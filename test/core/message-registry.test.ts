@@ -21,7 +21,9 @@ describe('the message registry', () => {
   });
 
   it('has a slice for every mutation answering SubmitResult', () => {
-    expect(submitMutations.map((m) => m.name).sort()).toEqual(MESSAGE_SLICES.map((s) => mutationOf(s.messageType)).sort());
+    expect(submitMutations.map((m) => m.name).sort()).toEqual(
+      MESSAGE_SLICES.map((s) => mutationOf(s.messageType)).sort(),
+    );
   });
 
   it("checks in each slice's input shape every field its SDL input type declares, and no other", () => {

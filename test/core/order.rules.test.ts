@@ -10,30 +10,88 @@ const ctx = { now: '2026-12-01T08:00:00.000Z', correlationId: 'corr-1', rules: D
 
 describe('release', () => {
   it('creates a RELEASED order with pending operations, a timeline entry and an outbox message to MES', () => {
-    const decision = decideRelease(releaseInput({ orderNumber: 'PO-9', quantity: 5, uom: 'BOX' }), decisionInputs(), ctx);
+    const decision = decideRelease(
+      releaseInput({ orderNumber: 'PO-9', quantity: 5, uom: 'BOX' }),
+      decisionInputs(),
+      ctx,
+    );
     expect(decision.kind).toBe('apply');
     if (decision.kind !== 'apply') return;
-    expect(decision.order).toMatchObject({ state: 'RELEASED', stateSince: ctx.now, producedQuantity: 0, quantity: 50, uom: 'EA' });
+    expect(decision.order).toMatchObject({
+      state: 'RELEASED',
+      stateSince: ctx.now,
+      producedQuantity: 0,
+      quantity: 50,
+      uom: 'EA',
+    });
     expect(decision.order!.operations.map((o) => [o.sequence, o.state])).toEqual([
       [10, 'PENDING'],
       [20, 'PENDING'],
     ]);
-    expect(decision.order!.timeline).toEqual([{ at: ctx.now, state: 'RELEASED', correlationId: 'corr-1', cause: 'released by ERP' }]);
-    expect(decision.outbox).toEqual([expect.objectContaining({ destination: 'mes', messageType: 'OrderReleased', idempotencyKey: 'mes|release|P100|PO-9' })]);
+    expect(decision.order!.timeline).toEqual([
+      { at: ctx.now, state: 'RELEASED', correlationId: 'corr-1', cause: 'released by ERP' },
+    ]);
+    expect(decision.outbox).toEqual([
+      expect.objectContaining({
+        destination: 'mes',
+        messageType: 'OrderReleased',
+        idempotencyKey: 'mes|release|P100|PO-9',
+      }),
+    ]);
   });
 
   it('refuses a second release of an existing order as a duplicate conflict', () => {
-    expect(decideRelease(releaseInput(), decisionInputs({ order: anOrder() }), ctx)).toMatchObject({ kind: 'quarantine', type: 'DUPLICATE_CONFLICT', rule: 'order.release.unique' });
+    expect(decideRelease(releaseInput(), decisionInputs({ order: anOrder() }), ctx)).toMatchObject({
+      kind: 'quarantine',
+      type: 'DUPLICATE_CONFLICT',
+      rule: 'order.release.unique',
+    });
   });
 
   it.each([
-    ['an unknown plant', releaseInput(), { plantKnown: false }, 'reference.plant', 'Plant P100 is not in the reference data'],
-    ['an unknown item', releaseInput({ item: 'FG-999' }), {}, 'reference.item-revision', 'Item FG-999 is not in the item master'],
-    ['an unknown revision', releaseInput({ itemRevision: 'Z' }), {}, 'reference.item-revision', 'Item FG-100 has no revision Z in the item master (known: A)'],
+    [
+      'an unknown plant',
+      releaseInput(),
+      { plantKnown: false },
+      'reference.plant',
+      'Plant P100 is not in the reference data',
+    ],
+    [
+      'an unknown item',
+      releaseInput({ item: 'FG-999' }),
+      {},
+      'reference.item-revision',
+      'Item FG-999 is not in the item master',
+    ],
+    [
+      'an unknown revision',
+      releaseInput({ itemRevision: 'Z' }),
+      {},
+      'reference.item-revision',
+      'Item FG-100 has no revision Z in the item master (known: A)',
+    ],
     ['a UoM with no conversion', releaseInput({ uom: 'PAL' }), {}, 'reference.uom-conversion', 'PAL'],
-    ['a work center not in the plant', releaseInput({ operations: [{ sequence: 10, workCenter: 'WC-PAINT', description: 'Paint' }], components: [] }), {}, 'reference.work-center', 'WC-PAINT'],
-    ['an unknown component', releaseInput({ components: [{ item: 'RM-404', quantity: 1, uom: 'EA', operationSequence: 10 }] }), {}, 'reference.item', 'RM-404'],
-    ['a component UoM with no conversion', releaseInput({ components: [{ item: 'RM-8', quantity: 1, uom: 'EA', operationSequence: 10 }] }), {}, 'reference.uom-conversion', 'RM-8'],
+    [
+      'a work center not in the plant',
+      releaseInput({ operations: [{ sequence: 10, workCenter: 'WC-PAINT', description: 'Paint' }], components: [] }),
+      {},
+      'reference.work-center',
+      'WC-PAINT',
+    ],
+    [
+      'an unknown component',
+      releaseInput({ components: [{ item: 'RM-404', quantity: 1, uom: 'EA', operationSequence: 10 }] }),
+      {},
+      'reference.item',
+      'RM-404',
+    ],
+    [
+      'a component UoM with no conversion',
+      releaseInput({ components: [{ item: 'RM-8', quantity: 1, uom: 'EA', operationSequence: 10 }] }),
+      {},
+      'reference.uom-conversion',
+      'RM-8',
+    ],
   ])('refuses %s as VALIDATION', (_label, input, overrides, rule, text) => {
     const decision = decideRelease(input, decisionInputs(overrides), ctx);
     expect(decision).toMatchObject({ kind: 'quarantine', type: 'VALIDATION', rule });
@@ -47,8 +105,18 @@ describe('acknowledge', () => {
 
   it('moves a released order to ACKNOWLEDGED and records the transition', () => {
     const decision = decideAcknowledge(ack, decisionInputs({ order: released }), ctx);
-    expect(decision).toMatchObject({ kind: 'apply', action: 'order.acknowledged', order: { state: 'ACKNOWLEDGED', stateSince: ctx.now } });
-    if (decision.kind === 'apply') expect(decision.order!.timeline.at(-1)).toEqual({ at: ctx.now, state: 'ACKNOWLEDGED', correlationId: 'corr-1', cause: 'acknowledged by MES' });
+    expect(decision).toMatchObject({
+      kind: 'apply',
+      action: 'order.acknowledged',
+      order: { state: 'ACKNOWLEDGED', stateSince: ctx.now },
+    });
+    if (decision.kind === 'apply')
+      expect(decision.order!.timeline.at(-1)).toEqual({
+        at: ctx.now,
+        state: 'ACKNOWLEDGED',
+        correlationId: 'corr-1',
+        cause: 'acknowledged by MES',
+      });
   });
 
   it.each([
@@ -56,15 +124,29 @@ describe('acknowledge', () => {
     [{ specRevision: 'S1' }, 'specRevision S1 (released: S2)'],
   ])('refuses a revision mismatch %o', (override, text) => {
     const decision = decideAcknowledge({ ...ack, ...override }, decisionInputs({ order: released }), ctx);
-    expect(decision).toMatchObject({ kind: 'quarantine', type: 'REVISION_MISMATCH', rule: 'order.acknowledge.revision' });
+    expect(decision).toMatchObject({
+      kind: 'quarantine',
+      type: 'REVISION_MISMATCH',
+      rule: 'order.acknowledge.revision',
+    });
     if (decision.kind === 'quarantine') expect(decision.reason).toContain(text);
   });
 
   it('holds an acknowledgement that arrives before the release', () => {
-    expect(decideAcknowledge(ack, decisionInputs(), ctx)).toMatchObject({ kind: 'hold', rule: 'order.acknowledge.released' });
+    expect(decideAcknowledge(ack, decisionInputs(), ctx)).toMatchObject({
+      kind: 'hold',
+      rule: 'order.acknowledge.released',
+    });
   });
 
-  it.each<OrderState>(['ACKNOWLEDGED', 'IN_PROCESS', 'COMPLETED', 'RECEIVED', 'CANCELLED'])('refuses an acknowledgement of an order that is %s', (state) => {
-    expect(decideAcknowledge(ack, decisionInputs({ order: { ...released, state } }), ctx)).toMatchObject({ kind: 'quarantine', type: 'SEQUENCE', rule: 'order.acknowledge.state' });
-  });
+  it.each<OrderState>(['ACKNOWLEDGED', 'IN_PROCESS', 'COMPLETED', 'RECEIVED', 'CANCELLED'])(
+    'refuses an acknowledgement of an order that is %s',
+    (state) => {
+      expect(decideAcknowledge(ack, decisionInputs({ order: { ...released, state } }), ctx)).toMatchObject({
+        kind: 'quarantine',
+        type: 'SEQUENCE',
+        rule: 'order.acknowledge.state',
+      });
+    },
+  );
 });

@@ -30,29 +30,87 @@ describe('the same events submitted many times at once', () => {
     await seedReferenceData(gateways[0]!.url!);
 
     // A second way in, bypassing the gateways' submission records: as a webhook replay or a republish would.
-    const connection = await connectBroker({ url: installation.config.AMQP_URL, connectTimeoutMs: 5000, connectionName: 'test-replayer', logger: createLogger('silent') });
+    const connection = await connectBroker({
+      url: installation.config.AMQP_URL,
+      connectTimeoutMs: 5000,
+      connectionName: 'test-replayer',
+      logger: createLogger('silent'),
+    });
     const publisher = createCommandPublisher(connection, gateways[0]!.topology);
-    const replay = (command: Command) => publisher.publish(createEnvelope(command, { principal: REPLAYER }, new Date().toISOString(), 1000));
+    const replay = (command: Command) =>
+      publisher.publish(createEnvelope(command, { principal: REPLAYER }, new Date().toISOString(), 1000));
 
     const release = releaseInput({ orderNumber: 'PO-RACE' });
     const ref = { orderNumber: release.orderNumber, plant: release.plant };
     const steps: [string, Command][] = [
       ['releaseProductionOrder', { messageType: 'ReleaseProductionOrder', payload: release }],
       ['acknowledgeProductionOrder', { messageType: 'AcknowledgeProductionOrder', payload: acknowledgeInput(release) }],
-      ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, eventType: 'START' }) }],
-      ['reportMaterialConsumption', { messageType: 'ReportMaterialConsumption', payload: consumption({ ...ref, quantity: 40 }) }],
-      ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T08:00:00Z' }) }],
-      ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', eventType: 'START', occurredAt: '2026-12-01T08:10:00Z' }) }],
-      ['reportOperationEvent', { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T09:00:00Z' }) }],
-      ['reportProductionCompletion', { messageType: 'ReportProductionCompletion', payload: completion({ ...ref, lot: 'FG-RACE' }) }],
-      ['recordInspectionResult', { messageType: 'RecordInspectionResult', payload: inspection({ ...ref, lot: 'FG-RACE' }) }],
+      [
+        'reportOperationEvent',
+        { messageType: 'ReportOperationEvent', payload: operationEvent({ ...ref, eventType: 'START' }) },
+      ],
+      [
+        'reportMaterialConsumption',
+        { messageType: 'ReportMaterialConsumption', payload: consumption({ ...ref, quantity: 40 }) },
+      ],
+      [
+        'reportOperationEvent',
+        {
+          messageType: 'ReportOperationEvent',
+          payload: operationEvent({
+            ...ref,
+            eventType: 'COMPLETE',
+            yieldQuantity: 50,
+            occurredAt: '2026-12-01T08:00:00Z',
+          }),
+        },
+      ],
+      [
+        'reportOperationEvent',
+        {
+          messageType: 'ReportOperationEvent',
+          payload: operationEvent({
+            ...ref,
+            operationSequence: 20,
+            workCenter: 'WC-ASSY',
+            eventType: 'START',
+            occurredAt: '2026-12-01T08:10:00Z',
+          }),
+        },
+      ],
+      [
+        'reportOperationEvent',
+        {
+          messageType: 'ReportOperationEvent',
+          payload: operationEvent({
+            ...ref,
+            operationSequence: 20,
+            workCenter: 'WC-ASSY',
+            eventType: 'COMPLETE',
+            yieldQuantity: 50,
+            occurredAt: '2026-12-01T09:00:00Z',
+          }),
+        },
+      ],
+      [
+        'reportProductionCompletion',
+        { messageType: 'ReportProductionCompletion', payload: completion({ ...ref, lot: 'FG-RACE' }) },
+      ],
+      [
+        'recordInspectionResult',
+        { messageType: 'RecordInspectionResult', payload: inspection({ ...ref, lot: 'FG-RACE' }) },
+      ],
     ];
 
     for (const [mutation, command] of steps) {
       const key = businessKeyOf(command, 1000);
       // Every copy carries its own messageId; half go through each gateway, more straight onto the broker.
       const viaGateways = Array.from({ length: COPIES }, (_, i) =>
-        submit(gateways[i % 2]!.url!, mutation, 'messageId' in command.payload ? { ...command.payload, messageId: randomUUID() } : command.payload),
+        submit(
+          gateways[i % 2]!.url!,
+          mutation,
+          'messageId' in command.payload ? { ...command.payload, messageId: randomUUID() } : command.payload,
+        ),
       );
       const replays = Array.from({ length: 3 }, () => replay(command));
       const [results] = await Promise.all([Promise.all(viaGateways), Promise.all(replays)]);
@@ -60,12 +118,24 @@ describe('the same events submitted many times at once', () => {
       expect(accepted, `${mutation} accepted once`).toHaveLength(1);
       expect(new Set(results.map((r) => r.correlationId)).size).toBe(1);
       // Wait until every copy of this event has a final status before sending the next event.
-      await waitFor(async () => {
-        const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.envelope.businessKey === key);
-        return txs.length === 4 && txs.every((t) => ['APPLIED', 'POSTED', 'DUPLICATE'].includes(t.status)) ? txs : undefined;
-      }, { what: `all copies of ${mutation} settled` });
-      const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter((t) => t.envelope.businessKey === key);
-      expect(txs.filter((t) => t.status === 'APPLIED' || t.status === 'POSTED'), `${mutation} applied once`).toHaveLength(1);
+      await waitFor(
+        async () => {
+          const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter(
+            (t) => t.envelope.businessKey === key,
+          );
+          return txs.length === 4 && txs.every((t) => ['APPLIED', 'POSTED', 'DUPLICATE'].includes(t.status))
+            ? txs
+            : undefined;
+        },
+        { what: `all copies of ${mutation} settled` },
+      );
+      const txs = (await store.listTransactionsByOrder(ref.plant, ref.orderNumber)).filter(
+        (t) => t.envelope.businessKey === key,
+      );
+      expect(
+        txs.filter((t) => t.status === 'APPLIED' || t.status === 'POSTED'),
+        `${mutation} applied once`,
+      ).toHaveLength(1);
       expect(txs.filter((t) => t.status === 'DUPLICATE')).toHaveLength(3);
     }
     await publisher.close();
@@ -79,7 +149,13 @@ describe('the same events submitted many times at once', () => {
     expect((await store.getLot('P100', 'L-RM7-OK'))!.quantity).toBe(100000 - 40);
     const outbox = await store.listOutbox({});
     const count = (type: string) => outbox.filter((e) => e.messageType === type).length;
-    expect([count('OrderReleased'), count('GoodsIssue'), count('OperationConfirmation'), count('InspectionRequested'), count('GoodsReceipt')]).toEqual([1, 1, 2, 1, 1]);
+    expect([
+      count('OrderReleased'),
+      count('GoodsIssue'),
+      count('OperationConfirmation'),
+      count('InspectionRequested'),
+      count('GoodsReceipt'),
+    ]).toEqual([1, 1, 2, 1, 1]);
     expect(await store.listAudit('order:P100:PO-RACE')).toHaveLength(steps.length + 3 * steps.length);
     expect((await store.listExceptions({ orderNumber: 'PO-RACE' }, { first: 1 })).totalCount).toBe(0);
   });

@@ -5,27 +5,50 @@ import { describe, expect, it } from 'vitest';
 describe('npm run demo', () => {
   it('runs the two-plant scenario at a small size with faults injected and ends with all integrity checks true', async () => {
     const root = path.resolve(__dirname, '..', '..');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'app/demo/demo.ts', '--orders', '6', '--faults', 'heavy', '--timeout', '90'], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        'app/demo/demo.ts',
+        '--orders',
+        '6',
+        '--faults',
+        'heavy',
+        '--timeout',
+        '90',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(output, output).toContain('DEMO RESULT: PASS');
     expect(output).toMatch(/Orders by state: +\{/);
-    expect(output).toMatch(/Integrity \(from ERP\): +no negative stock true; no receipt before quality release true; no posting applied twice true/);
+    expect(output).toMatch(
+      /Integrity \(from ERP\): +no negative stock true; no receipt before quality release true; no posting applied twice true/,
+    );
     // Faults were really injected and absorbed: the heavy profile opens with a burst of three 429s.
     expect(Number(/Faults injected: +ERP 429 (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(3);
     // It tells what happened: the outage as it was felt, and each exception with its order and reason.
-    const outage = /ERP outage: +ERP refused calls for 3 s; postings went through again ([\d.]+) s after it began/.exec(output);
+    const outage = /ERP outage: +ERP refused calls for 3 s; postings went through again ([\d.]+) s after it began/.exec(
+      output,
+    );
     expect(outage, output).not.toBeNull();
     expect(Number(outage![1])).toBeGreaterThanOrEqual(3);
     const byType = JSON.parse(/Exceptions by type: +(\{.*\})/.exec(output)![1]!) as Record<string, number>;
     const listed = [...output.matchAll(/^ {2}([A-Z_]+) on (\S+) \(([a-z.-]+)\): (.+)$/gm)];
-    expect(listed.length).toBe(Math.min(20, Object.values(byType).reduce((a, b) => a + b, 0)));
+    expect(listed.length).toBe(
+      Math.min(
+        20,
+        Object.values(byType).reduce((a, b) => a + b, 0),
+      ),
+    );
     expect(code).toBe(0);
   }, 120_000);
 });

@@ -45,7 +45,13 @@ describe('ERP postings in decision order', () => {
       operationEvent({ ...ref, eventType: 'CONFIRM', yieldQuantity: 15, occurredAt: '2026-12-01T07:40:00Z' }),
       operationEvent({ ...ref, eventType: 'COMPLETE', yieldQuantity: 20, occurredAt: '2026-12-01T08:00:00Z' }),
     ];
-    for (const step of steps) await submitAndSettle(url, 'lot' in step ? 'reportMaterialConsumption' : 'reportOperationEvent', step, TOOK_EFFECT);
+    for (const step of steps)
+      await submitAndSettle(
+        url,
+        'lot' in step ? 'reportMaterialConsumption' : 'reportOperationEvent',
+        step,
+        TOOK_EFFECT,
+      );
   }
 
   it('keeps every order in sequence under 503s, 429s and an outage, and posts each once', async () => {
@@ -56,10 +62,14 @@ describe('ERP postings in decision order', () => {
     await Promise.all(running);
 
     const postingsOf = async (orderNumber: string) => (await runtime.store.getOrder('P100', orderNumber))!.postings;
-    await waitFor(async () => {
-      for (const orderNumber of orders) if ((await postingsOf(orderNumber)).some((p) => p.status !== 'POSTED')) return false;
-      return true;
-    }, { what: 'every posting confirmed by ERP', timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        for (const orderNumber of orders)
+          if ((await postingsOf(orderNumber)).some((p) => p.status !== 'POSTED')) return false;
+        return true;
+      },
+      { what: 'every posting confirmed by ERP', timeoutMs: 60_000 },
+    );
     erp.setFaults({ errorRate: 0 });
 
     // The faults really happened: ERP refused calls with 503 and 429.
@@ -68,7 +78,12 @@ describe('ERP postings in decision order', () => {
     expect(erp.integrity()).toMatchObject({ duplicatePostings: 0, negativeStockLots: [] });
     for (const orderNumber of orders) {
       const decided = (await postingsOf(orderNumber)).map((p) => p.postingKey);
-      expect(decided.map((key) => key.split('|')[1])).toEqual(['goods-issue', 'confirmation', 'confirmation', 'confirmation']);
+      expect(decided.map((key) => key.split('|')[1])).toEqual([
+        'goods-issue',
+        'confirmation',
+        'confirmation',
+        'confirmation',
+      ]);
       const booked = erp.journal.filter((j) => j.orderNumber === orderNumber).map((j) => j.idempotencyKey);
       expect(booked, `${orderNumber}: ERP's journal in decision order`).toEqual(decided);
     }

@@ -16,7 +16,12 @@ describe('one system pointed elsewhere by configuration', () => {
 
   it('posts to an ERP given by ERP_URL with its OAuth2 client, while MES and QMS stay embedded', async () => {
     erp = await startErpSimulator({ clientId: 'plant-7', clientSecret: 'not-the-default' });
-    installation = createTestInstallation('external', { SIMULATORS: 'embedded', ERP_URL: erp.url, ERP_CLIENT_ID: 'plant-7', ERP_CLIENT_SECRET: 'not-the-default' });
+    installation = createTestInstallation('external', {
+      SIMULATORS: 'embedded',
+      ERP_URL: erp.url,
+      ERP_CLIENT_ID: 'plant-7',
+      ERP_CLIENT_SECRET: 'not-the-default',
+    });
     const runtime = await installation.start('all');
     expect(runtime.endpoints.erp?.url).toBe(erp.url);
     expect(runtime.referenceSystems?.erp).toBeNull();
@@ -24,8 +29,15 @@ describe('one system pointed elsewhere by configuration', () => {
     await seedReferenceData(runtime.url!);
     await acknowledgedOrder(runtime.url!, { orderNumber: 'PO-EXT' });
     await submitAndSettle(runtime.url!, 'reportOperationEvent', operationEvent({ orderNumber: 'PO-EXT' }));
-    await submitAndSettle(runtime.url!, 'reportOperationEvent', operationEvent({ orderNumber: 'PO-EXT', eventType: 'CONFIRM', yieldQuantity: 7 }));
-    await waitFor(() => erp.journal.some((j) => j.orderNumber === 'PO-EXT' && j.postingType === 'OperationConfirmation'), { what: 'the posting in the external ERP' });
+    await submitAndSettle(
+      runtime.url!,
+      'reportOperationEvent',
+      operationEvent({ orderNumber: 'PO-EXT', eventType: 'CONFIRM', yieldQuantity: 7 }),
+    );
+    await waitFor(
+      () => erp.journal.some((j) => j.orderNumber === 'PO-EXT' && j.postingType === 'OperationConfirmation'),
+      { what: 'the posting in the external ERP' },
+    );
     expect(erp.tokens.issued).toBeGreaterThanOrEqual(1);
     expect(erp.lots.has('P100|L-RM7-OK')).toBe(true);
   });

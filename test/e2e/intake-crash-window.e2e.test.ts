@@ -39,7 +39,12 @@ describe('the intake crash window', () => {
   }
 
   async function submitToCrashingGateway(crashAt: 'after-record' | 'after-confirm', orderNumber: string) {
-    crashing = spawnEntry('test/support/crashing-gateway.main.ts', [], { ...installation.env, ...NO_SWEEP, CRASH_AT: crashAt, CRASH_ORDER: orderNumber });
+    crashing = spawnEntry('test/support/crashing-gateway.main.ts', [], {
+      ...installation.env,
+      ...NO_SWEEP,
+      CRASH_AT: crashAt,
+      CRASH_ORDER: orderNumber,
+    });
     await waitForStart(crashing, 30_000);
     const url = /started: (http:\S+)/.exec(crashing.output().stdout)![1]!;
     // The integrator never gets an answer: the connection dies with the process.
@@ -50,7 +55,8 @@ describe('the intake crash window', () => {
   /** Messages waiting in all partition queues of the installation. */
   async function partitionDepth(gateway: Runtime): Promise<number> {
     let total = 0;
-    for (let i = 0; i < gateway.topology.partitions; i++) total += await queueDepth(gateway.topology.names.partition(i));
+    for (let i = 0; i < gateway.topology.partitions; i++)
+      total += await queueDepth(gateway.topology.names.partition(i));
     return total;
   }
 
@@ -58,7 +64,9 @@ describe('the intake crash window', () => {
     const db = new Database(installation.env.SQLITE_FILE!, { readonly: true });
     try {
       return db
-        .prepare("SELECT s.correlation_id AS correlationId, s.published, t.status FROM submissions s JOIN transactions t USING (correlation_id) WHERE t.order_number = ? AND t.message_type = 'ReleaseProductionOrder'")
+        .prepare(
+          "SELECT s.correlation_id AS correlationId, s.published, t.status FROM submissions s JOIN transactions t USING (correlation_id) WHERE t.order_number = ? AND t.message_type = 'ReleaseProductionOrder'",
+        )
         .all(orderNumber) as { correlationId: string; published: number; status: string }[];
     } finally {
       db.close();
@@ -66,16 +74,23 @@ describe('the intake crash window', () => {
   }
 
   async function appliedExactlyOnce(gateway: Runtime, orderNumber: string, plant = 'P100') {
-    const order = await waitFor(async () => {
-      const o = await gateway.store.getOrder(plant, orderNumber);
-      return o?.state === 'RELEASED' ? o : undefined;
-    }, { what: `${orderNumber} released` });
+    const order = await waitFor(
+      async () => {
+        const o = await gateway.store.getOrder(plant, orderNumber);
+        return o?.state === 'RELEASED' ? o : undefined;
+      },
+      { what: `${orderNumber} released` },
+    );
     expect(order.timeline.map((t) => t.state)).toEqual(['RELEASED']);
     const transactions = await gateway.store.listTransactionsByOrder(plant, orderNumber);
     expect(transactions.map((t) => t.status)).toEqual(['APPLIED']);
     const audit = await gateway.store.listAudit(`order:${plant}:${orderNumber}`);
     expect(audit.filter((a) => a.action === 'order.released')).toHaveLength(1);
-    expect((await gateway.store.listOutbox({ correlationId: transactions[0]!.envelope.correlationId })).map((o) => o.messageType)).toEqual(['OrderReleased']);
+    expect(
+      (await gateway.store.listOutbox({ correlationId: transactions[0]!.envelope.correlationId })).map(
+        (o) => o.messageType,
+      ),
+    ).toEqual(['OrderReleased']);
     return transactions[0]!;
   }
 
@@ -114,9 +129,13 @@ describe('the intake crash window', () => {
     const original = submissionOf('PO-CRASH-3')[0]!;
 
     // The integrator resends with a new messageId through another gateway, whose sweeper is off.
-    const resend = await gql<{ releaseProductionOrder: { correlationId: string; status: string } }>(gateway.url!, submitMutationDocument('releaseProductionOrder'), {
-      input: { ...releaseInput({ orderNumber: 'PO-CRASH-3' }), messageId: 'erp-resend-1' },
-    });
+    const resend = await gql<{ releaseProductionOrder: { correlationId: string; status: string } }>(
+      gateway.url!,
+      submitMutationDocument('releaseProductionOrder'),
+      {
+        input: { ...releaseInput({ orderNumber: 'PO-CRASH-3' }), messageId: 'erp-resend-1' },
+      },
+    );
     expect(resend.data?.releaseProductionOrder).toEqual({ correlationId: original.correlationId, status: 'DUPLICATE' });
     // Published before the answer: the message is already in its partition, with no worker and no sweeper running.
     expect(await partitionDepth(gateway)).toBe(1);

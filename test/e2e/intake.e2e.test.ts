@@ -13,7 +13,11 @@ import { waitFor } from '../support/wait';
 import { acknowledgedOrder, settled, submit, submitAndSettle } from '../support/workflow-client';
 
 const postWebhook = (url: string, source: string, body: unknown) =>
-  fetch(`${url}/webhooks/${source}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url}/webhooks/${source}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** Every entry point — GraphQL, webhooks, the worker's own re-submissions — goes through one submission service. */
 describe('one intake', () => {
@@ -41,7 +45,10 @@ describe('one intake', () => {
     await settled(url, correlationId, ['APPLIED', 'POSTED']);
 
     // ERP's own journal: the posting's call carried the trace, the correlation ID and who caused it.
-    const posting = await waitFor(() => erp.journal.find((j) => j.orderNumber === orderNumber && j.postingType === 'OperationConfirmation'), { what: 'the confirmation posted to ERP' });
+    const posting = await waitFor(
+      () => erp.journal.find((j) => j.orderNumber === orderNumber && j.postingType === 'OperationConfirmation'),
+      { what: 'the confirmation posted to ERP' },
+    );
     expect(traceIdOf(posting.origin.traceparent)).toBe(traceId);
     expect(posting.origin).toMatchObject({ correlationId, principal: 'local-developer' });
     const view = await gqlOk<{ transaction: { traceparent: string; submittedBy: { id: string; kind: string } } }>(
@@ -53,15 +60,21 @@ describe('one intake', () => {
     expect(view.transaction.submittedBy).toEqual({ id: 'local-developer', kind: 'LOCAL' });
 
     // ERP's document number came back through the same submission service, in the posting's trace, as ERP's connector.
-    const acknowledgement = await waitFor(async () => {
-      const txs = await runtime.store.listTransactionsByOrder('P100', orderNumber);
-      return txs.find((t) => t.envelope.command.messageType === 'AcknowledgePosting' && t.status === 'APPLIED');
-    }, { what: "ERP's acknowledgement applied" });
+    const acknowledgement = await waitFor(
+      async () => {
+        const txs = await runtime.store.listTransactionsByOrder('P100', orderNumber);
+        return txs.find((t) => t.envelope.command.messageType === 'AcknowledgePosting' && t.status === 'APPLIED');
+      },
+      { what: "ERP's acknowledgement applied" },
+    );
     expect(acknowledgement.envelope.principal).toEqual({ id: 'connector:erp', name: 'ERP connector', kind: 'SYSTEM' });
     expect(traceIdOf(acknowledgement.envelope.traceparent)).toBe(traceId);
     expect((await runtime.store.getTransaction(correlationId))?.status).toBe('POSTED');
     // Recorded under its business key by the intake: the same acknowledgement by webhook is a DUPLICATE of it.
-    const resend = await postWebhook(url, 'erp', { messageType: 'AcknowledgePosting', payload: { ...acknowledgement.envelope.command.payload, messageId: 'erp-resend' } });
+    const resend = await postWebhook(url, 'erp', {
+      messageType: 'AcknowledgePosting',
+      payload: { ...acknowledgement.envelope.command.payload, messageId: 'erp-resend' },
+    });
     expect(resend.status).toBe(202);
     expect(await resend.json()).toEqual({ correlationId: acknowledgement.envelope.correlationId, status: 'DUPLICATE' });
   });
@@ -71,7 +84,8 @@ describe('one intake', () => {
     const gateway = await installation.start('gateway');
     const depth = async (runtime: Runtime) => {
       let total = 0;
-      for (let i = 0; i < runtime.topology.partitions; i++) total += await queueDepth(runtime.topology.names.partition(i));
+      for (let i = 0; i < runtime.topology.partitions; i++)
+        total += await queueDepth(runtime.topology.names.partition(i));
       return total;
     };
     const release = releaseInput({ orderNumber: 'PO-CONFLICT-AT-INTAKE' });
@@ -80,22 +94,41 @@ describe('one intake', () => {
     const ack = await submit(gateway.url!, 'acknowledgeProductionOrder', acknowledgeInput(release));
     expect(await depth(gateway)).toBe(2);
 
-    const conflicting = await gql(gateway.url!, submitMutationDocument('releaseProductionOrder'), { input: { ...release, quantity: 99 } });
+    const conflicting = await gql(gateway.url!, submitMutationDocument('releaseProductionOrder'), {
+      input: { ...release, quantity: 99 },
+    });
     expect(conflicting.data).toBeNull();
     const extensions = conflicting.errors![0]!.extensions!;
     expect(extensions).toMatchObject({ code: 'DUPLICATE_CONFLICT', originalCorrelationId: original.correlationId });
     // By webhook the same refusal is a 409 naming the original.
-    const byWebhook = await postWebhook(gateway.url!, 'mes', { messageType: 'AcknowledgeProductionOrder', payload: { ...acknowledgeInput(release), routingRevision: 'R9', messageId: 'mes-2' } });
+    const byWebhook = await postWebhook(gateway.url!, 'mes', {
+      messageType: 'AcknowledgeProductionOrder',
+      payload: { ...acknowledgeInput(release), routingRevision: 'R9', messageId: 'mes-2' },
+    });
     expect(byWebhook.status).toBe(409);
-    expect(await byWebhook.json()).toMatchObject({ code: 'DUPLICATE_CONFLICT', originalCorrelationId: ack.correlationId });
+    expect(await byWebhook.json()).toMatchObject({
+      code: 'DUPLICATE_CONFLICT',
+      originalCorrelationId: ack.correlationId,
+    });
     expect(await depth(gateway)).toBe(2);
 
-    const listed = await gqlOk<{ exceptions: { totalCount: number; nodes: { type: string; correlationId: string; rule: string; payload: { quantity?: number } }[] } }>(
+    const listed = await gqlOk<{
+      exceptions: {
+        totalCount: number;
+        nodes: { type: string; correlationId: string; rule: string; payload: { quantity?: number } }[];
+      };
+    }>(
       gateway.url!,
       '{ exceptions(filter: { type: DUPLICATE_CONFLICT }) { totalCount nodes { type correlationId rule payload } } }',
     );
     expect(listed.exceptions.totalCount).toBe(2);
-    expect(listed.exceptions.nodes.find((e) => e.correlationId === extensions.correlationId)).toMatchObject({ rule: 'idempotency.business-key', payload: { quantity: 99 } });
-    expect(await gateway.store.getTransaction(String(extensions.correlationId))).toMatchObject({ status: 'QUARANTINED', attempts: 0 });
+    expect(listed.exceptions.nodes.find((e) => e.correlationId === extensions.correlationId)).toMatchObject({
+      rule: 'idempotency.business-key',
+      payload: { quantity: 99 },
+    });
+    expect(await gateway.store.getTransaction(String(extensions.correlationId))).toMatchObject({
+      status: 'QUARANTINED',
+      attempts: 0,
+    });
   });
 });

@@ -19,7 +19,9 @@ describe('ordering with several worker instances', () => {
     const workerB = await installation.start('worker');
     const url = gateway.url!;
     await seedReferenceData(url, referenceData(['P1', 'P2']));
-    const orders = Array.from({ length: 40 }, (_, i) => releaseInput({ orderNumber: `PO-ORD-${i}`, plant: i % 2 ? 'P1' : 'P2' }));
+    const orders = Array.from({ length: 40 }, (_, i) =>
+      releaseInput({ orderNumber: `PO-ORD-${i}`, plant: i % 2 ? 'P1' : 'P2' }),
+    );
 
     // Each order's release and acknowledgement are submitted back to back, orders interleaved.
     const submitted = await Promise.all(
@@ -27,17 +29,21 @@ describe('ordering with several worker instances', () => {
         const r = (await gqlOk<Submit>(url, RELEASE, { input: release })).releaseProductionOrder!;
         // Half way through, the active worker goes away: the other takes over its partitions.
         if (i === 20) await workerA.stop();
-        const a = (await gqlOk<Submit>(url, ACKNOWLEDGE, { input: acknowledgeInput(release) })).acknowledgeProductionOrder!;
+        const a = (await gqlOk<Submit>(url, ACKNOWLEDGE, { input: acknowledgeInput(release) }))
+          .acknowledgeProductionOrder!;
         return { release, r, a };
       }),
     );
 
     const store = workerB.store;
     for (const { release, r, a } of submitted) {
-      const txs = await waitFor(async () => {
-        const list = await store.listTransactionsByOrder(release.plant, release.orderNumber);
-        return list.length === 2 && list.every((t) => t.status === 'APPLIED') ? list : undefined;
-      }, { what: `both messages of ${release.orderNumber} applied` });
+      const txs = await waitFor(
+        async () => {
+          const list = await store.listTransactionsByOrder(release.plant, release.orderNumber);
+          return list.length === 2 && list.every((t) => t.status === 'APPLIED') ? list : undefined;
+        },
+        { what: `both messages of ${release.orderNumber} applied` },
+      );
       const byId = new Map<string, TransactionRecord>(txs.map((t) => [t.envelope.correlationId, t]));
       expect(byId.get(r.correlationId)?.appliedVersion).toBe(1);
       expect(byId.get(a.correlationId)?.appliedVersion).toBe(2);

@@ -27,7 +27,13 @@ function walkthroughSteps(): Step[] {
   return steps;
 }
 
-const pattern = (expected: string) => new RegExp(`^${expected.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`);
+const pattern = (expected: string) =>
+  new RegExp(
+    `^${expected
+      .split('…')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*?')}$`,
+  );
 
 /**
  * Runs the README's walkthrough as written, with bash and curl, against a running Plantgate with its embedded
@@ -46,17 +52,30 @@ describe("the README's walkthrough", () => {
 
     for (const step of steps) {
       expect(step.expected, `the README shows the answer to: ${step.command.slice(0, 120)}`).not.toBe('');
-      const run = async () => (await exec('bash', ['-c', step.command], { env: { ...process.env, PG: runtime.url! }, encoding: 'utf8', timeout: 10_000 })).stdout.trim();
+      const run = async () =>
+        (
+          await exec('bash', ['-c', step.command], {
+            env: { ...process.env, PG: runtime.url! },
+            encoding: 'utf8',
+            timeout: 10_000,
+          })
+        ).stdout.trim();
       if (step.command.includes('"mutation')) {
         const answer = await run();
         expect(answer).toMatch(pattern(step.expected));
         // A person typing the next command is slower than a worker: wait until this one took effect.
         const correlationId = /"correlationId":"([^"]+)"/.exec(answer)![1]!;
-        await waitFor(async () => ['APPLIED', 'POSTED'].includes((await runtime.store.getTransaction(correlationId))?.status ?? ''), { what: `${correlationId} applied` });
+        await waitFor(
+          async () => ['APPLIED', 'POSTED'].includes((await runtime.store.getTransaction(correlationId))?.status ?? ''),
+          { what: `${correlationId} applied` },
+        );
       } else {
         // A query may show what the workers and ERP are still doing: ask again until it shows what the README says.
         let last = '';
-        await waitFor(async () => pattern(step.expected).test((last = await run())) || undefined, { what: `the answer the README shows: ${step.expected} (Plantgate answers ${last})`, timeoutMs: 30_000 });
+        await waitFor(async () => pattern(step.expected).test((last = await run())) || undefined, {
+          what: `the answer the README shows: ${step.expected} (Plantgate answers ${last})`,
+          timeoutMs: 30_000,
+        });
       }
     }
   }, 120_000);

@@ -8,7 +8,9 @@ import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 
 type Submit = { releaseProductionOrder: { correlationId: string; status: string } };
-type Tx = { transaction: { status: string; appliedVersion: number | null; businessKey: string; messageType: string } | null };
+type Tx = {
+  transaction: { status: string; appliedVersion: number | null; businessKey: string; messageType: string } | null;
+};
 
 describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
   let installation: TestInstallation;
@@ -33,9 +35,16 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
       const { transaction } = await gqlOk<Tx>(url, TRANSACTION, { correlationId });
       return transaction?.status === 'APPLIED' ? transaction : undefined;
     });
-    expect(tx).toMatchObject({ messageType: 'ReleaseProductionOrder', businessKey: 'ReleaseProductionOrder|P100|PO-E2E-1', appliedVersion: 1 });
+    expect(tx).toMatchObject({
+      messageType: 'ReleaseProductionOrder',
+      businessKey: 'ReleaseProductionOrder|P100|PO-E2E-1',
+      appliedVersion: 1,
+    });
 
-    const { productionOrder } = await gqlOk<{ productionOrder: Record<string, unknown> }>(url, ORDER, { orderNumber: 'PO-E2E-1', plant: 'P100' });
+    const { productionOrder } = await gqlOk<{ productionOrder: Record<string, unknown> }>(url, ORDER, {
+      orderNumber: 'PO-E2E-1',
+      plant: 'P100',
+    });
     expect(productionOrder).toMatchObject({
       state: 'RELEASED',
       version: 1,
@@ -55,21 +64,33 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     const mesQueues = runtime.topology.outboundQueues('mes');
     await waitFor(async () => (await queuesDepth(mesQueues)) >= 1);
     const [sent] = await drainQueues(mesQueues);
-    expect(sent).toMatchObject({ correlationId, type: 'OrderReleased', headers: { 'x-idempotency-key': 'mes|release|P100|PO-E2E-1' } });
+    expect(sent).toMatchObject({
+      correlationId,
+      type: 'OrderReleased',
+      headers: { 'x-idempotency-key': 'mes|release|P100|PO-E2E-1' },
+    });
     expect(sent!.body).toMatchObject({ orderNumber: 'PO-E2E-1', plant: 'P100' });
   });
 
   it('returns DUPLICATE with the original correlationId for a resubmission, and applies nothing twice', async () => {
     const input = { ...releaseInput({ orderNumber: 'PO-E2E-2' }), messageId: 'erp-msg-1' };
     const first = (await gqlOk<Submit>(url, RELEASE, { input })).releaseProductionOrder;
-    await waitFor(async () => (await gqlOk<Tx>(url, TRANSACTION, { correlationId: first.correlationId })).transaction?.status === 'APPLIED');
+    await waitFor(
+      async () =>
+        (await gqlOk<Tx>(url, TRANSACTION, { correlationId: first.correlationId })).transaction?.status === 'APPLIED',
+    );
 
     // Same business content, new transport ID: still the same business event.
-    const again = (await gqlOk<Submit>(url, RELEASE, { input: { ...input, messageId: 'erp-msg-2' } })).releaseProductionOrder;
+    const again = (await gqlOk<Submit>(url, RELEASE, { input: { ...input, messageId: 'erp-msg-2' } }))
+      .releaseProductionOrder;
     expect(again).toEqual({ correlationId: first.correlationId, status: 'DUPLICATE' });
 
-    const order = (await gqlOk<{ productionOrder: { version: number; transactions: unknown[]; timeline: unknown[] } }>(url, ORDER, { orderNumber: 'PO-E2E-2', plant: 'P100' }))
-      .productionOrder;
+    const order = (
+      await gqlOk<{ productionOrder: { version: number; transactions: unknown[]; timeline: unknown[] } }>(url, ORDER, {
+        orderNumber: 'PO-E2E-2',
+        plant: 'P100',
+      })
+    ).productionOrder;
     expect(order.version).toBe(1);
     expect(order.transactions).toHaveLength(1);
     expect(order.timeline).toHaveLength(1);
@@ -83,7 +104,13 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
       [{ ...releaseInput({ orderNumber: 'PO-BAD-1' }), quantity: 0 }, 'input.quantity'],
       [{ ...releaseInput({ orderNumber: 'PO-BAD-2' }), plant: '  ' }, 'input.plant'],
       [{ ...releaseInput({ orderNumber: 'PO-BAD-3' }), operations: [] }, 'input.operations'],
-      [{ ...releaseInput({ orderNumber: 'PO-BAD-4' }), components: [{ item: 'RM', quantity: 1, uom: 'EA', operationSequence: 99 }] }, 'input.components[0].operationSequence'],
+      [
+        {
+          ...releaseInput({ orderNumber: 'PO-BAD-4' }),
+          components: [{ item: 'RM', quantity: 1, uom: 'EA', operationSequence: 99 }],
+        },
+        'input.components[0].operationSequence',
+      ],
     ];
     for (const [input, field] of cases) {
       const result = await gql(url, RELEASE, { input });
@@ -91,7 +118,9 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(result.errors?.[0]?.message).toContain(field);
     }
-    const badDate = await gql(url, RELEASE, { input: { ...releaseInput({ orderNumber: 'PO-BAD-5' }), dueAt: 'next tuesday' } });
+    const badDate = await gql(url, RELEASE, {
+      input: { ...releaseInput({ orderNumber: 'PO-BAD-5' }), dueAt: 'next tuesday' },
+    });
     expect(badDate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(badDate.errors?.[0]?.message).toContain('dueAt');
     const missing = await gql(url, RELEASE, { input: { orderNumber: 'PO-BAD-6' } });
@@ -102,7 +131,8 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await runtime.store.listOrders({}, { first: 200 });
     expect(after.totalCount).toBe(before.totalCount);
-    for (let p = 0; p < runtime.topology.partitions; p++) expect(await queueDepth(runtime.topology.names.partition(p))).toBe(0);
+    for (let p = 0; p < runtime.topology.partitions; p++)
+      expect(await queueDepth(runtime.topology.names.partition(p))).toBe(0);
   });
 
   it('serves health, readiness and metrics', async () => {
@@ -110,8 +140,12 @@ describe('releaseProductionOrder through HTTP, RabbitMQ and SQLite', () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/plantgate_gateway_commands_submitted_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="accepted"\} [1-9]/);
-    expect(metrics).toMatch(/plantgate_worker_commands_processed_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="APPLIED"\} [1-9]/);
+    expect(metrics).toMatch(
+      /plantgate_gateway_commands_submitted_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="accepted"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /plantgate_worker_commands_processed_total\{plant="P100",message_type="ReleaseProductionOrder",outcome="APPLIED"\} [1-9]/,
+    );
     // Gauges read from the store and the broker at scrape time.
     expect(metrics).toMatch(/plantgate_orders\{plant="P100",state="RELEASED"\} [1-9]/);
     expect(metrics).toMatch(/plantgate_broker_queue_consumers\{queue="commands.p0"\} 1/);

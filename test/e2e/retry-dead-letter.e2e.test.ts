@@ -9,7 +9,14 @@ import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 
 type Submit = { releaseProductionOrder: { correlationId: string } };
-type Tx = { transaction: { status: string; attempts: number; lastError: string | null; exception: { type: string; reason: string; rule: string } | null } };
+type Tx = {
+  transaction: {
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    exception: { type: string; reason: string; rule: string } | null;
+  };
+};
 
 /**
  * The processor is real; this wrapper only makes processing of chosen orders fail the way a store outage does
@@ -36,13 +43,20 @@ describe('retry with backoff through the broker, then dead letter', () => {
   afterEach(() => installation.cleanup());
 
   it('retries a failing message with growing delays, dead-letters it after the budget and opens an exception', async () => {
-    installation = createTestInstallation('retry', { RETRY_BUDGET: '3', RETRY_DELAYS_MS: '150,300', IN_PROCESS_RETRIES: '0' });
+    installation = createTestInstallation('retry', {
+      RETRY_BUDGET: '3',
+      RETRY_DELAYS_MS: '150,300',
+      IN_PROCESS_RETRIES: '0',
+    });
     const attemptsAt = new Map<string, number[]>();
-    const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-FLAKY', Infinity]]), attemptsAt) });
+    const runtime = await installation.start('all', {
+      decorateProcessor: failing(new Map([['PO-FLAKY', Infinity]]), attemptsAt),
+    });
     const url = runtime.url!;
     await seedReferenceData(url);
 
-    const { correlationId } = (await gqlOk<Submit>(url, RELEASE, { input: releaseInput({ orderNumber: 'PO-FLAKY' }) })).releaseProductionOrder;
+    const { correlationId } = (await gqlOk<Submit>(url, RELEASE, { input: releaseInput({ orderNumber: 'PO-FLAKY' }) }))
+      .releaseProductionOrder;
     const tx = await waitFor(async () => {
       const { transaction } = await gqlOk<Tx>(url, TRANSACTION, { correlationId });
       return transaction.status === 'FAILED' ? transaction : undefined;
@@ -69,15 +83,27 @@ describe('retry with backoff through the broker, then dead letter', () => {
     const exceptions = await runtime.store.listExceptions({ type: 'PROCESSING' }, { first: 10 });
     expect(exceptions.items.map((e) => e.correlationId)).toEqual([correlationId]);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/plantgate_worker_retries_total\{message_type="ReleaseProductionOrder",reason="store_unavailable"\} 2/);
-    expect(metrics).toMatch(/plantgate_worker_dead_lettered_total\{message_type="ReleaseProductionOrder",reason="store_unavailable"\} 1/);
+    expect(metrics).toMatch(
+      /plantgate_worker_retries_total\{message_type="ReleaseProductionOrder",reason="store_unavailable"\} 2/,
+    );
+    expect(metrics).toMatch(
+      /plantgate_worker_dead_lettered_total\{message_type="ReleaseProductionOrder",reason="store_unavailable"\} 1/,
+    );
   });
 
   it('applies a message that recovers within its budget, once, counting its attempts', async () => {
-    installation = createTestInstallation('recover', { RETRY_BUDGET: '4', RETRY_DELAYS_MS: '100', IN_PROCESS_RETRIES: '0' });
-    const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-RECOVERS', 2]]), new Map()) });
+    installation = createTestInstallation('recover', {
+      RETRY_BUDGET: '4',
+      RETRY_DELAYS_MS: '100',
+      IN_PROCESS_RETRIES: '0',
+    });
+    const runtime = await installation.start('all', {
+      decorateProcessor: failing(new Map([['PO-RECOVERS', 2]]), new Map()),
+    });
     await seedReferenceData(runtime.url!);
-    const { correlationId } = (await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-RECOVERS' }) })).releaseProductionOrder;
+    const { correlationId } = (
+      await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-RECOVERS' }) })
+    ).releaseProductionOrder;
     const tx = await waitFor(async () => {
       const { transaction } = await gqlOk<Tx>(runtime.url!, TRANSACTION, { correlationId });
       return transaction.status === 'APPLIED' ? transaction : undefined;
@@ -90,9 +116,13 @@ describe('retry with backoff through the broker, then dead letter', () => {
 
   it('rides out a short failure in hand, without the broker round trip that could let later messages overtake it', async () => {
     installation = createTestInstallation('in-hand', { IN_PROCESS_RETRIES: '3' });
-    const runtime = await installation.start('all', { decorateProcessor: failing(new Map([['PO-BLIP', 2]]), new Map()) });
+    const runtime = await installation.start('all', {
+      decorateProcessor: failing(new Map([['PO-BLIP', 2]]), new Map()),
+    });
     await seedReferenceData(runtime.url!);
-    const { correlationId } = (await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-BLIP' }) })).releaseProductionOrder;
+    const { correlationId } = (
+      await gqlOk<Submit>(runtime.url!, RELEASE, { input: releaseInput({ orderNumber: 'PO-BLIP' }) })
+    ).releaseProductionOrder;
     const tx = await waitFor(async () => {
       const { transaction } = await gqlOk<Tx>(runtime.url!, TRANSACTION, { correlationId });
       return transaction.status === 'APPLIED' ? transaction : undefined;
@@ -109,7 +139,13 @@ describe('retry with backoff through the broker, then dead letter', () => {
     const connection = new Connection({ url: installation.config.AMQP_URL, noDelay: true });
     const publisher = connection.createPublisher({ confirm: true });
     await publisher.send(
-      { exchange: runtime.topology.names.commands, durable: true, messageId: 'm-1', correlationId: 'c-unreadable', headers: { 'plantgate-partition': '0', 'x-schema-version': 99 } },
+      {
+        exchange: runtime.topology.names.commands,
+        durable: true,
+        messageId: 'm-1',
+        correlationId: 'c-unreadable',
+        headers: { 'plantgate-partition': '0', 'x-schema-version': 99 },
+      },
       { messageType: 'ReleaseProductionOrder', payload: {} },
     );
     await publisher.close();
@@ -121,6 +157,11 @@ describe('retry with backoff through the broker, then dead letter', () => {
     expect(dead!.correlationId).toBe('c-unreadable');
     expect(String(dead!.headers['x-last-error'])).toContain('Unsupported schema version 99');
     // Not only in a queue: the workbench shows it too.
-    expect(await runtime.store.getException('c-unreadable:unreadable')).toMatchObject({ type: 'VALIDATION', rule: 'message.readable', correlationId: 'c-unreadable', status: 'OPEN' });
+    expect(await runtime.store.getException('c-unreadable:unreadable')).toMatchObject({
+      type: 'VALIDATION',
+      rule: 'message.readable',
+      correlationId: 'c-unreadable',
+      status: 'OPEN',
+    });
   });
 });

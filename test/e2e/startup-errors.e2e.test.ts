@@ -35,7 +35,9 @@ describe('start-up errors', () => {
     const stderr = proc.output().stderr.trim();
     dir.remove();
     expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^Cannot reach RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1 after \d+ s \(ECONNREFUSED\)/);
+    expect(stderr).toMatch(
+      /^Cannot reach RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1 after \d+ s \(ECONNREFUSED\)/,
+    );
     expect(stderr).toContain('rabbitmq-server -detached');
     expect(stderr).not.toContain('secret');
   });

@@ -34,7 +34,10 @@ describe('a worker killed with messages in flight', () => {
     const first = spawnPlantgate('worker', installation.env);
     procs.push(first);
     await waitForStart(first);
-    await waitFor(async () => (await countApplied()) >= 20, { intervalMs: 5, what: 'the first worker to apply some messages' }).catch((error: Error) => {
+    await waitFor(async () => (await countApplied()) >= 20, {
+      intervalMs: 5,
+      what: 'the first worker to apply some messages',
+    }).catch((error: Error) => {
       throw new Error(`${error.message}; worker said: ${JSON.stringify(first.output()).slice(0, 2000)}`);
     });
     first.child.kill('SIGKILL');
@@ -45,7 +48,10 @@ describe('a worker killed with messages in flight', () => {
     const second = spawnPlantgate('worker', installation.env);
     procs.push(second);
     await waitForStart(second);
-    await waitFor(async () => (await countApplied()) === TOTAL, { timeoutMs: 60_000, what: `all ${TOTAL} orders applied` });
+    await waitFor(async () => (await countApplied()) === TOTAL, {
+      timeoutMs: 60_000,
+      what: `all ${TOTAL} orders applied`,
+    });
 
     // A graceful stop finishes what it holds and exits 0.
     second.child.kill('SIGTERM');

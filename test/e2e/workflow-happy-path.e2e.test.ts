@@ -41,11 +41,48 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
       ['releaseProductionOrder', release],
       ['acknowledgeProductionOrder', acknowledgeInput(release)],
       ['reportOperationEvent', operationEvent({ ...ref, eventType: 'START', occurredAt: '2026-12-01T07:00:00Z' })],
-      ['reportMaterialConsumption', consumption({ ...ref, quantity: 2, uom: 'BOX', occurredAt: '2026-12-01T07:10:00Z' })],
-      ['reportOperationEvent', operationEvent({ ...ref, eventType: 'CONFIRM', yieldQuantity: 30, occurredAt: '2026-12-01T07:30:00Z' })],
-      ['reportOperationEvent', operationEvent({ ...ref, eventType: 'COMPLETE', yieldQuantity: 20, scrapQuantity: 1, scrapReason: 'chipped', occurredAt: '2026-12-01T08:00:00Z' })],
-      ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'START', occurredAt: '2026-12-01T08:10:00Z' })],
-      ['reportOperationEvent', operationEvent({ ...ref, operationSequence: 20, workCenter: 'WC-ASSY', equipment: 'CELL-2', eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T09:00:00Z' })],
+      [
+        'reportMaterialConsumption',
+        consumption({ ...ref, quantity: 2, uom: 'BOX', occurredAt: '2026-12-01T07:10:00Z' }),
+      ],
+      [
+        'reportOperationEvent',
+        operationEvent({ ...ref, eventType: 'CONFIRM', yieldQuantity: 30, occurredAt: '2026-12-01T07:30:00Z' }),
+      ],
+      [
+        'reportOperationEvent',
+        operationEvent({
+          ...ref,
+          eventType: 'COMPLETE',
+          yieldQuantity: 20,
+          scrapQuantity: 1,
+          scrapReason: 'chipped',
+          occurredAt: '2026-12-01T08:00:00Z',
+        }),
+      ],
+      [
+        'reportOperationEvent',
+        operationEvent({
+          ...ref,
+          operationSequence: 20,
+          workCenter: 'WC-ASSY',
+          equipment: 'CELL-2',
+          eventType: 'START',
+          occurredAt: '2026-12-01T08:10:00Z',
+        }),
+      ],
+      [
+        'reportOperationEvent',
+        operationEvent({
+          ...ref,
+          operationSequence: 20,
+          workCenter: 'WC-ASSY',
+          equipment: 'CELL-2',
+          eventType: 'COMPLETE',
+          yieldQuantity: 50,
+          occurredAt: '2026-12-01T09:00:00Z',
+        }),
+      ],
       ['reportProductionCompletion', completion({ ...ref, lot: 'FG-HAPPY-1', quantity: 5, uom: 'BOX' })],
       ['recordInspectionResult', inspection({ ...ref, lot: 'FG-HAPPY-1' })],
     ];
@@ -58,36 +95,81 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
     const sent: Awaited<ReturnType<typeof drainQueues>> = [];
     await waitFor(async () => {
       sent.push(...(await drainQueues(runtime.topology.outboundQueues('erp'))).filter((m) => m.type !== 'MasterData'));
-      return sent.filter((m) => m.type !== 'GoodsReceipt').length >= 4 && sent.some((m) => m.type === 'GoodsReceipt') ? true : undefined;
+      return sent.filter((m) => m.type !== 'GoodsReceipt').length >= 4 && sent.some((m) => m.type === 'GoodsReceipt')
+        ? true
+        : undefined;
     });
-    expect(sent.map((m) => m.type).sort()).toEqual(['GoodsIssue', 'GoodsReceipt', 'OperationConfirmation', 'OperationConfirmation', 'OperationConfirmation']);
+    expect(sent.map((m) => m.type).sort()).toEqual([
+      'GoodsIssue',
+      'GoodsReceipt',
+      'OperationConfirmation',
+      'OperationConfirmation',
+      'OperationConfirmation',
+    ]);
     const receipt = sent.find((m) => m.type === 'GoodsReceipt')!;
     expect(receipt.body).toMatchObject({ lot: 'FG-HAPPY-1', quantity: 50, uom: 'EA', stockStatus: 'UNRESTRICTED' });
     const postingKey = String(receipt.headers['x-idempotency-key']);
-    const ack = await submitAndSettle(url, 'acknowledgePosting', postingAck(postingKey, { ...ref, documentNumber: '5000123' }));
+    const ack = await submitAndSettle(
+      url,
+      'acknowledgePosting',
+      postingAck(postingKey, { ...ref, documentNumber: '5000123' }),
+    );
     expect(ack.status).toBe('APPLIED');
     // With the goods received, ERP is asked to settle the order; its confirmation closes the lifecycle.
-    const settlement = await waitFor(async () => (await drainQueues(runtime.topology.outboundQueues('erp'))).find((m) => m.type === 'OrderSettlement'));
+    const settlement = await waitFor(async () =>
+      (await drainQueues(runtime.topology.outboundQueues('erp'))).find((m) => m.type === 'OrderSettlement'),
+    );
     expect(settlement.body).toMatchObject({ orderNumber: 'PO-HAPPY', producedQuantity: 50, scrapQuantity: 1 });
-    await submitAndSettle(url, 'acknowledgePosting', postingAck(String(settlement.headers['x-idempotency-key']), { ...ref, documentNumber: '7000456' }));
+    await submitAndSettle(
+      url,
+      'acknowledgePosting',
+      postingAck(String(settlement.headers['x-idempotency-key']), { ...ref, documentNumber: '7000456' }),
+    );
 
     const { productionOrder: order } = await gqlOk<{ productionOrder: Order }>(url, ORDER, ref);
     expect(order.state).toBe('FINANCIALLY_POSTED');
-    expect(order.timeline.map((t) => t.state)).toEqual(['RELEASED', 'ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED', 'COMPLETED', 'QUALITY_PENDING', 'RECEIVED', 'FINANCIALLY_POSTED']);
+    expect(order.timeline.map((t) => t.state)).toEqual([
+      'RELEASED',
+      'ACKNOWLEDGED',
+      'IN_PROCESS',
+      'PARTIALLY_CONFIRMED',
+      'COMPLETED',
+      'QUALITY_PENDING',
+      'RECEIVED',
+      'FINANCIALLY_POSTED',
+    ]);
     const causes = new Map(submitted.map((s, i) => [s.correlationId, steps[i]![0]]));
     expect(order.timeline.slice(0, 6).map((t) => causes.get(t.correlationId))).toEqual([
-      'releaseProductionOrder', 'acknowledgeProductionOrder', 'reportOperationEvent', 'reportOperationEvent', 'reportProductionCompletion', 'reportProductionCompletion',
+      'releaseProductionOrder',
+      'acknowledgeProductionOrder',
+      'reportOperationEvent',
+      'reportOperationEvent',
+      'reportProductionCompletion',
+      'reportProductionCompletion',
     ]);
     expect(order.operations).toEqual([
       { sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 50, scrapQuantity: 1 },
       { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 50, scrapQuantity: 0 },
     ]);
     expect(order.producedQuantity).toBe(50);
-    expect(order.goodsReceipts).toEqual([expect.objectContaining({ stockStatus: 'UNRESTRICTED', status: 'POSTED', postingKey })]);
-    expect(order.postings.find((p) => p.postingType === 'GoodsReceipt')).toMatchObject({ status: 'POSTED', documentNumber: '5000123' });
-    expect(order.postings.find((p) => p.postingType === 'OrderSettlement')).toMatchObject({ status: 'POSTED', documentNumber: '7000456' });
+    expect(order.goodsReceipts).toEqual([
+      expect.objectContaining({ stockStatus: 'UNRESTRICTED', status: 'POSTED', postingKey }),
+    ]);
+    expect(order.postings.find((p) => p.postingType === 'GoodsReceipt')).toMatchObject({
+      status: 'POSTED',
+      documentNumber: '5000123',
+    });
+    expect(order.postings.find((p) => p.postingType === 'OrderSettlement')).toMatchObject({
+      status: 'POSTED',
+      documentNumber: '7000456',
+    });
     // Nobody acknowledged the confirmations and the goods issue in this test (no ERP connector runs): still requested.
-    expect(order.postings.filter((p) => p.status === 'REQUESTED').map((p) => p.postingType).sort()).toEqual(['GoodsIssue', 'OperationConfirmation', 'OperationConfirmation', 'OperationConfirmation']);
+    expect(
+      order.postings
+        .filter((p) => p.status === 'REQUESTED')
+        .map((p) => p.postingType)
+        .sort(),
+    ).toEqual(['GoodsIssue', 'OperationConfirmation', 'OperationConfirmation', 'OperationConfirmation']);
     expect(order.exceptions).toEqual([]);
     // The inspection asked for the receipt; ERP's confirmation makes its transaction POSTED.
     expect((await settled(url, submitted.at(-1)!.correlationId)).status).toBe('POSTED');
@@ -101,7 +183,12 @@ describe('one order from release to goods receipt, through GraphQL, RabbitMQ and
       components: [{ lotNumber: 'L-RM7-OK', item: 'RM-7', quantity: 100, uom: 'EA' }],
       inspections: [{ inspectionType: 'FINAL', result: 'PASS', disposition: 'ACCEPT', inspector: 'qa-3' }],
     });
-    const component = (await gqlOk<{ lot: { consumedBy: { orderNumber: string }[]; quantity: number } }>(url, LOT, { lotNumber: 'L-RM7-OK', plant: 'P100' })).lot;
+    const component = (
+      await gqlOk<{ lot: { consumedBy: { orderNumber: string }[]; quantity: number } }>(url, LOT, {
+        lotNumber: 'L-RM7-OK',
+        plant: 'P100',
+      })
+    ).lot;
     expect(component.consumedBy).toEqual([{ orderNumber: 'PO-HAPPY' }]);
     expect(component.quantity).toBe(99900);
   });

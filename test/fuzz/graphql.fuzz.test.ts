@@ -4,7 +4,14 @@ import type { Runtime } from '../../app/runtime';
 import { MESSAGE_SLICES, messageTypeOfMutation, mutationOf, sliceOf } from '../../core/messages/message.registry';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { queuesDepth } from '../support/broker';
-import { completion, consumption, inspection, nonconformance, operationEvent, postingAck } from '../support/event.fixture';
+import {
+  completion,
+  consumption,
+  inspection,
+  nonconformance,
+  operationEvent,
+  postingAck,
+} from '../support/event.fixture';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
 import { referenceData } from '../support/reference.fixture';
@@ -29,7 +36,15 @@ const hostile = fc.oneof(
   fc.constant('   '),
   fc.string({ maxLength: 20 }),
   fc.string({ minLength: 3000, maxLength: 5000 }),
-  fc.constantFrom('2026-13-45T25:61:00Z', 'not a date', '0000-00-00', '\u0000', '😀'.repeat(50), '<script>', "'; DROP TABLE orders; --"),
+  fc.constantFrom(
+    '2026-13-45T25:61:00Z',
+    'not a date',
+    '0000-00-00',
+    '\u0000',
+    '😀'.repeat(50),
+    '<script>',
+    "'; DROP TABLE orders; --",
+  ),
   fc.integer(),
   fc.constantFrom(0, -1, -0, 1e308, -1e308, 2 ** 53 + 1, 0.0000001),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -55,7 +70,10 @@ function brokenInput(valid: Record<string, unknown>) {
       const e = 'value' in edit ? { ...edit, value: structuredClone(edit.value) } : edit;
       if (e.kind === 'drop') delete input[e.field];
       else if (e.kind === 'nest' && Array.isArray(input[e.field]) && (input[e.field] as unknown[]).length) {
-        (input[e.field] as Record<string, unknown>[])[0] = { ...((input[e.field] as Record<string, unknown>[])[0] ?? {}), [Object.keys((input[e.field] as Record<string, unknown>[])[0] ?? { x: 1 })[0] ?? 'x']: e.value };
+        (input[e.field] as Record<string, unknown>[])[0] = {
+          ...((input[e.field] as Record<string, unknown>[])[0] ?? {}),
+          [Object.keys((input[e.field] as Record<string, unknown>[])[0] ?? { x: 1 })[0] ?? 'x']: e.value,
+        };
       } else input[e.field] = e.value;
     }
     return input;
@@ -64,7 +82,10 @@ function brokenInput(valid: Record<string, unknown>) {
 
 interface Answer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string; field?: string } }[] } | null;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  } | null;
 }
 
 /**
@@ -85,7 +106,12 @@ describe('fuzzing the GraphQL surface', () => {
   afterAll(() => installation.cleanup());
 
   async function post(body: string): Promise<Answer> {
-    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await response.text();
     try {
       return { status: response.status, body: JSON.parse(text) as Answer['body'] };
@@ -114,13 +140,19 @@ describe('fuzzing the GraphQL surface', () => {
         const result = answer.body!.data?.[name] as { status?: string } | undefined;
         if (result) {
           // Accepted only if the slice's shape really accepts it: nothing malformed gets through.
-          expect(sliceOf(messageTypeOfMutation(name)!).input.safeParse(input).success, JSON.stringify(input).slice(0, 300)).toBe(true);
+          expect(
+            sliceOf(messageTypeOfMutation(name)!).input.safeParse(input).success,
+            JSON.stringify(input).slice(0, 300),
+          ).toBe(true);
           if (result.status === 'ACCEPTED') accepted += 1;
           return;
         }
         const [error] = answer.body!.errors!;
-        expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'DUPLICATE_CONFLICT']).toContain(error!.extensions!.code);
-        if (error!.extensions!.code === 'BAD_USER_INPUT' && answer.status === 200) expect(error!.extensions!.field).toMatch(/^input/);
+        expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'DUPLICATE_CONFLICT']).toContain(
+          error!.extensions!.code,
+        );
+        if (error!.extensions!.code === 'BAD_USER_INPUT' && answer.status === 200)
+          expect(error!.extensions!.field).toMatch(/^input/);
       }),
       { numRuns: 1500 },
     );
@@ -128,14 +160,39 @@ describe('fuzzing the GraphQL surface', () => {
 
   it('answers queries with hostile arguments, and malformed documents, with a coded error', async () => {
     const queries = fc.oneof(
-      fc.record({ first: hostile, after: hostile }).map((v) => ({ query: 'query($first: Int, $after: String) { productionOrders(first: $first, after: $after) { totalCount edges { cursor } } }', variables: v })),
-      fc.record({ first: hostile, after: hostile, plant: hostile }).map((v) => ({ query: 'query($first: Int, $after: String, $plant: String) { exceptions(filter: { plant: $plant }, first: $first, after: $after) { totalCount } }', variables: v })),
-      fc.record({ id: hostile }).map((v) => ({ query: 'query($id: ID!) { transaction(correlationId: $id) { status } }', variables: v })),
-      fc.record({ lot: hostile, plant: hostile }).map((v) => ({ query: 'query($lot: String!, $plant: String!) { lot(lotNumber: $lot, plant: $plant) { item } }', variables: v })),
-      fc.record({ o: hostile, p: hostile }).map((v) => ({ query: 'query($o: String!, $p: String!) { productionOrder(orderNumber: $o, plant: $p) { state } }', variables: v })),
-      fc.record({ s: hostile }).map((v) => ({ query: 'query($s: Int) { stalledTransactions(olderThanSeconds: $s) { totalCount } }', variables: v })),
-      fc.integer({ min: 1, max: 300 }).map((depth) => ({ query: `{ ${'productionOrders { nodes { '.repeat(depth)}state${' } }'.repeat(depth)} }`, variables: {} })),
-      fc.integer({ min: 1, max: 500 }).map((n) => ({ query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: serviceInfo { name }`).join(' ')} }`, variables: {} })),
+      fc.record({ first: hostile, after: hostile }).map((v) => ({
+        query:
+          'query($first: Int, $after: String) { productionOrders(first: $first, after: $after) { totalCount edges { cursor } } }',
+        variables: v,
+      })),
+      fc.record({ first: hostile, after: hostile, plant: hostile }).map((v) => ({
+        query:
+          'query($first: Int, $after: String, $plant: String) { exceptions(filter: { plant: $plant }, first: $first, after: $after) { totalCount } }',
+        variables: v,
+      })),
+      fc
+        .record({ id: hostile })
+        .map((v) => ({ query: 'query($id: ID!) { transaction(correlationId: $id) { status } }', variables: v })),
+      fc.record({ lot: hostile, plant: hostile }).map((v) => ({
+        query: 'query($lot: String!, $plant: String!) { lot(lotNumber: $lot, plant: $plant) { item } }',
+        variables: v,
+      })),
+      fc.record({ o: hostile, p: hostile }).map((v) => ({
+        query: 'query($o: String!, $p: String!) { productionOrder(orderNumber: $o, plant: $p) { state } }',
+        variables: v,
+      })),
+      fc.record({ s: hostile }).map((v) => ({
+        query: 'query($s: Int) { stalledTransactions(olderThanSeconds: $s) { totalCount } }',
+        variables: v,
+      })),
+      fc.integer({ min: 1, max: 300 }).map((depth) => ({
+        query: `{ ${'productionOrders { nodes { '.repeat(depth)}state${' } }'.repeat(depth)} }`,
+        variables: {},
+      })),
+      fc.integer({ min: 1, max: 500 }).map((n) => ({
+        query: `{ ${Array.from({ length: n }, (_, i) => `a${i}: serviceInfo { name }`).join(' ')} }`,
+        variables: {},
+      })),
       fc.string({ maxLength: 300 }).map((query) => ({ query, variables: {} })),
     );
     await fc.assert(
@@ -144,22 +201,37 @@ describe('fuzzing the GraphQL surface', () => {
     );
     // A cursor no list handed out is refused, naming the argument, never read as an empty or a first page.
     for (const list of ['productionOrders', 'exceptions']) {
-      const answer = await post(JSON.stringify({ query: `{ ${list}(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } }` }));
+      const answer = await post(
+        JSON.stringify({ query: `{ ${list}(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } }` }),
+      );
       expect(answer.body?.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
       expect(answer.body?.data).toBeNull();
     }
-    for (const body of ['', '{', 'null', '[]', '{"query": 42}', '{"query": "{ serviceInfo { name } }", "variables": "x"}', 'x'.repeat(2000)]) assertWellRefused(await post(body));
+    for (const body of [
+      '',
+      '{',
+      'null',
+      '[]',
+      '{"query": 42}',
+      '{"query": "{ serviceInfo { name } }", "variables": "x"}',
+      'x'.repeat(2000),
+    ])
+      assertWellRefused(await post(body));
   }, 180_000);
 
   it('kept everything accepted well-formed, published exactly that, and stayed ready', async () => {
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
     let published = 0;
-    for (let i = 0; i < gateway.topology.partitions; i++) published += await queuesDepth([gateway.topology.names.partition(i)]);
+    for (let i = 0; i < gateway.topology.partitions; i++)
+      published += await queuesDepth([gateway.topology.names.partition(i)]);
     expect(published).toBe(accepted);
     for (const { messageType } of MESSAGE_SLICES) {
       const recorded = await gateway.store.listTransactionsByOrder('P100', 'PO-1000');
       for (const t of recorded.filter((r) => r.envelope.command.messageType === messageType)) {
-        expect(sliceOf(messageType).input.safeParse(t.envelope.command.payload).success, `${mutationOf(messageType)} recorded malformed`).toBe(true);
+        expect(
+          sliceOf(messageType).input.safeParse(t.envelope.command.payload).success,
+          `${mutationOf(messageType)} recorded malformed`,
+        ).toBe(true);
       }
     }
   });

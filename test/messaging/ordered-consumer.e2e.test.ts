@@ -5,7 +5,15 @@ import { TEST_AMQP_URL, queueDepth, uniquePrefix } from '../support/broker';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } } as never;
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silent;
+  },
+} as never;
 
 describe('ordered consumer', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -16,12 +24,28 @@ describe('ordered consumer', () => {
 
   it('goes on with the queue when the broker link is cut while a message is in hand', async () => {
     const queue = `${uniquePrefix('ordered')}.q`;
-    const proxy: TcpProxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(TEST_AMQP_URL).port || 5672) });
+    const proxy: TcpProxy = await startTcpProxy({
+      host: '127.0.0.1',
+      port: Number(new URL(TEST_AMQP_URL).port || 5672),
+    });
     const direct = new Connection({ url: TEST_AMQP_URL, noDelay: true });
-    const viaProxy = new Connection({ url: TEST_AMQP_URL.replace(/:\d+$/, `:${proxy.port}`), noDelay: true, retryLow: 100, retryHigh: 500 });
+    const viaProxy = new Connection({
+      url: TEST_AMQP_URL.replace(/:\d+$/, `:${proxy.port}`),
+      noDelay: true,
+      retryLow: 100,
+      retryHigh: 500,
+    });
     viaProxy.on('error', () => undefined); // the cut is expected; the connection reconnects by itself
-    cleanups.push(() => proxy.close(), () => direct.close(), () => direct.queueDelete({ queue }));
-    await direct.queueDeclare({ queue, durable: true, arguments: { 'x-queue-type': 'quorum', 'x-single-active-consumer': true } });
+    cleanups.push(
+      () => proxy.close(),
+      () => direct.close(),
+      () => direct.queueDelete({ queue }),
+    );
+    await direct.queueDeclare({
+      queue,
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-single-active-consumer': true },
+    });
     const publisher = direct.createPublisher({ confirm: true });
     for (let n = 1; n <= 5; n++) await publisher.send({ routingKey: queue, durable: true }, { n });
     await publisher.close();
@@ -49,7 +73,9 @@ describe('ordered consumer', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     release();
 
-    await waitFor(() => handled.length >= 6, { what: `all five handled after the cut (handled: ${handled.join(',')})` });
+    await waitFor(() => handled.length >= 6, {
+      what: `all five handled after the cut (handled: ${handled.join(',')})`,
+    });
     // Message 1 again (its ack was lost with the channel), then the rest in order, none overtaking it.
     expect(handled).toEqual([1, 1, 2, 3, 4, 5]);
     // Closing gives back anything unacknowledged: an empty queue afterwards means every message was acknowledged.

@@ -6,7 +6,8 @@ const MONITORING = path.resolve(__dirname, '..', '..', 'monitoring');
 
 function promtool(...args: string[]) {
   const result = spawnSync('promtool', args, { cwd: MONITORING, encoding: 'utf8' });
-  if (result.error) throw new Error(`promtool is needed (apt-get install -y prometheus; .ci/run installs it): ${result.error.message}`);
+  if (result.error)
+    throw new Error(`promtool is needed (apt-get install -y prometheus; .ci/run installs it): ${result.error.message}`);
   return result;
 }
 

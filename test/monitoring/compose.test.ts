@@ -6,22 +6,39 @@ import { generateApiKey } from '../../core/auth/api-key';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const compose = (args: string[], env: Record<string, string> = IDENTITIES) =>
-  spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
 
 const key = generateApiKey();
 const IDENTITIES = {
-  PLANTGATE_API_KEYS: JSON.stringify([{ id: key.id, name: 'compose admin', roles: ['ADMIN', 'INTEGRATOR'], plants: '*', secretHash: key.secretHash }]),
+  PLANTGATE_API_KEYS: JSON.stringify([
+    { id: key.id, name: 'compose admin', roles: ['ADMIN', 'INTEGRATOR'], plants: '*', secretHash: key.secretHash },
+  ]),
   PLANTGATE_WEBHOOK_SECRET: 'a-webhook-secret-for-compose',
 };
 
 describe('docker-compose.yml', () => {
   it('is a valid compose file with the whole stack (docker-compose config needs no Docker engine)', () => {
     const result = compose(['config']);
-    if (result.error) throw new Error(`docker-compose is needed (apt-get install -y docker-compose; .ci/run installs it): ${result.error.message}`);
+    if (result.error)
+      throw new Error(
+        `docker-compose is needed (apt-get install -y docker-compose; .ci/run installs it): ${result.error.message}`,
+      );
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const services = compose(['config', '--services']).stdout.trim().split('\n').sort();
-    expect(services).toEqual(['gateway', 'grafana', 'mongodb', 'prometheus', 'rabbitmq', 'reference-systems', 'worker']);
+    expect(services).toEqual([
+      'gateway',
+      'grafana',
+      'mongodb',
+      'prometheus',
+      'rabbitmq',
+      'reference-systems',
+      'worker',
+    ]);
     expect(result.stdout).toMatch(/ERP_URL: http:\/\/reference-systems:4101/);
     expect(result.stdout).toContain('rabbitmq_prometheus');
     expect(result.stdout).toContain('replSet');

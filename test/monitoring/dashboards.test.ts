@@ -13,13 +13,18 @@ export function metricsIn(expr: string): string[] {
 }
 
 describe('dashboards', () => {
-  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))('%s is generated and committed up to date (npm run dashboards)', (_uid, spec) => {
-    const committed = fs.readFileSync(path.join(DIR, dashboardFileName(spec)), 'utf8');
-    expect(committed).toBe(renderDashboard(spec));
-  });
+  it.each(DASHBOARDS.map((d) => [d.uid, d] as const))(
+    '%s is generated and committed up to date (npm run dashboards)',
+    (_uid, spec) => {
+      const committed = fs.readFileSync(path.join(DIR, dashboardFileName(spec)), 'utf8');
+      expect(committed).toBe(renderDashboard(spec));
+    },
+  );
 
   it('reference only metrics the code exports', () => {
-    const histograms = Object.values(CATALOGUE).filter((m) => m.type === 'histogram').map((m) => m.name);
+    const histograms = Object.values(CATALOGUE)
+      .filter((m) => m.type === 'histogram')
+      .map((m) => m.name);
     for (const spec of DASHBOARDS) {
       for (const panel of spec.panels) {
         for (const { expr } of panel.queries) {
@@ -33,14 +38,22 @@ describe('dashboards', () => {
   });
 
   it('filter every plant-labelled panel by the plant variable, and keep stable uids', () => {
-    const plantLabelled = new Set<string>(Object.values(CATALOGUE).filter((m) => (m.labels as readonly string[]).includes('plant')).map((m) => m.name));
+    const plantLabelled = new Set<string>(
+      Object.values(CATALOGUE)
+        .filter((m) => (m.labels as readonly string[]).includes('plant'))
+        .map((m) => m.name),
+    );
     for (const spec of DASHBOARDS) {
-      const json = JSON.parse(fs.readFileSync(path.join(DIR, dashboardFileName(spec)), 'utf8')) as { uid: string; templating: { list: { name: string }[] } };
+      const json = JSON.parse(fs.readFileSync(path.join(DIR, dashboardFileName(spec)), 'utf8')) as {
+        uid: string;
+        templating: { list: { name: string }[] };
+      };
       expect(json.uid).toBe(spec.uid);
       expect(json.templating.list.map((v) => v.name)).toContain('plant');
       for (const panel of spec.panels) {
         for (const { expr } of panel.queries) {
-          if (metricsIn(expr).some((n) => plantLabelled.has(n))) expect(expr, `${spec.uid} / ${panel.title}`).toContain('plant=~"$plant"');
+          if (metricsIn(expr).some((n) => plantLabelled.has(n)))
+            expect(expr, `${spec.uid} / ${panel.title}`).toContain('plant=~"$plant"');
         }
       }
     }

@@ -20,7 +20,8 @@ import { acknowledgedOrder, completedOrder, settled, submit, submitAndSettle } f
 const failOrder = (inner: CommandProcessor): CommandProcessor => ({
   ...inner,
   async process(message) {
-    if (message.envelope.scope.orderNumber === 'PO-PROM-FAIL') throw new DomainError('STORE_UNAVAILABLE', 'injected: database is locked', { retryable: true });
+    if (message.envelope.scope.orderNumber === 'PO-PROM-FAIL')
+      throw new DomainError('STORE_UNAVAILABLE', 'injected: database is locked', { retryable: true });
     return inner.process(message);
   },
 });
@@ -35,10 +36,18 @@ describe('Prometheus scraping a running control plane', () => {
   beforeAll(async () => {
     // Plant PSTALL gives MES one second to acknowledge a release, so that a stalled order appears quickly.
     const rulesFile = path.join(dir.path, 'rules.json');
-    fs.writeFileSync(rulesFile, JSON.stringify({ plants: { PSTALL: { version: 3, stalledAfterSeconds: { orders: { RELEASED: 1 } } } } }));
+    fs.writeFileSync(
+      rulesFile,
+      JSON.stringify({ plants: { PSTALL: { version: 3, stalledAfterSeconds: { orders: { RELEASED: 1 } } } } }),
+    );
     installation = createTestInstallation('prometheus', {
-      SIMULATORS: 'embedded', RULES_FILE: rulesFile, RETRY_BUDGET: '2', RETRY_DELAYS_MS: '100',
-      OUTBOUND_RETRY_DELAYS_MS: '200,400', CONNECTOR_MAX_ATTEMPTS: '2', CONNECTOR_RETRY_BASE_MS: '10',
+      SIMULATORS: 'embedded',
+      RULES_FILE: rulesFile,
+      RETRY_BUDGET: '2',
+      RETRY_DELAYS_MS: '100',
+      OUTBOUND_RETRY_DELAYS_MS: '200,400',
+      CONNECTOR_MAX_ATTEMPTS: '2',
+      CONNECTOR_RETRY_BASE_MS: '10',
     });
     runtime = await installation.start('all', { decorateProcessor: failOrder });
     url = runtime.url!;
@@ -60,17 +69,41 @@ describe('Prometheus scraping a running control plane', () => {
     erp.lots.get('P100|L-RM8-OK')!.stock.UNRESTRICTED = 0;
     runtime.referenceSystems!.erp!.setFaults({ burst429: { remaining: 3, retryAfterSeconds: 0 } });
     const order = await completedOrder(url, 'FG-PROM-1', { orderNumber: 'PO-PROM-1' });
-    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: order.orderNumber, lot: 'FG-PROM-1' }));
+    await submitAndSettle(
+      url,
+      'recordInspectionResult',
+      inspection({ orderNumber: order.orderNumber, lot: 'FG-PROM-1' }),
+    );
     await completedOrder(url, 'FG-PROM-2', { orderNumber: 'PO-PROM-2' });
-    await submitAndSettle(url, 'recordInspectionResult', inspection({ orderNumber: 'PO-PROM-2', lot: 'FG-PROM-2', result: 'FAIL', disposition: 'REJECT' }));
+    await submitAndSettle(
+      url,
+      'recordInspectionResult',
+      inspection({ orderNumber: 'PO-PROM-2', lot: 'FG-PROM-2', result: 'FAIL', disposition: 'REJECT' }),
+    );
     await acknowledgedOrder(url, { orderNumber: 'PO-PROM-3' });
-    await submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber: 'PO-PROM-3', lot: 'L-RM7-EXPIRED' }));
-    await acknowledgedOrder(url, { orderNumber: 'PO-PROM-RM8', components: [{ item: 'RM-8', quantity: 2, uom: 'KG', operationSequence: 10 }] });
-    await submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber: 'PO-PROM-RM8', item: 'RM-8', lot: 'L-RM8-OK', quantity: 2, uom: 'KG' }));
+    await submitAndSettle(
+      url,
+      'reportMaterialConsumption',
+      consumption({ orderNumber: 'PO-PROM-3', lot: 'L-RM7-EXPIRED' }),
+    );
+    await acknowledgedOrder(url, {
+      orderNumber: 'PO-PROM-RM8',
+      components: [{ item: 'RM-8', quantity: 2, uom: 'KG', operationSequence: 10 }],
+    });
+    await submitAndSettle(
+      url,
+      'reportMaterialConsumption',
+      consumption({ orderNumber: 'PO-PROM-RM8', item: 'RM-8', lot: 'L-RM8-OK', quantity: 2, uom: 'KG' }),
+    );
     const start = operationEvent({ orderNumber: 'PO-PROM-3' });
     await submitAndSettle(url, 'reportOperationEvent', start);
     await submit(url, 'reportOperationEvent', { ...start, messageId: 'resend' });
-    await submitAndSettle(url, 'reportProductionCompletion', completion({ orderNumber: 'PO-PROM-3', lot: 'FG-PROM-3' }), ['HELD']);
+    await submitAndSettle(
+      url,
+      'reportProductionCompletion',
+      completion({ orderNumber: 'PO-PROM-3', lot: 'FG-PROM-3' }),
+      ['HELD'],
+    );
     await gql(url, `{ productionOrders(first: 0) { totalCount } }`);
     // A made-up API key: refused (even the open local mode refuses a bad token).
     await gql(url, '{ whoami { id } }', {}, { authorization: `Bearer pgk_${'x'.repeat(12)}_${'y'.repeat(43)}` });
@@ -78,31 +111,51 @@ describe('Prometheus scraping a running control plane', () => {
     await settled(url, failing.correlationId, ['FAILED']);
     await submitAndSettle(url, 'releaseProductionOrder', releaseInput({ orderNumber: 'PO-STALL', plant: 'PSTALL' }));
     // Give Prometheus a few scrapes of all this.
-    await waitFor(async () => (await prometheus.query('plantgate_stalled_items')).length > 0, { timeoutMs: 30_000, what: 'a stalled item scraped' });
+    await waitFor(async () => (await prometheus.query('plantgate_stalled_items')).length > 0, {
+      timeoutMs: 30_000,
+      what: 'a stalled item scraped',
+    });
   }
 
   const concrete = (expr: string) => expr.replaceAll('$plant', '.*').replaceAll('$__rate_interval', '1m');
 
-  it.each(DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.queries.map((q) => [`${d.uid} / ${p.title} / ${q.legend}`, q.expr] as const))))(
+  it.each(
+    DASHBOARDS.flatMap((d) =>
+      d.panels.flatMap((p) => p.queries.map((q) => [`${d.uid} / ${p.title} / ${q.legend}`, q.expr] as const)),
+    ),
+  )(
     'panel query returns data: %s',
     async (_name, expr) => {
-      const result = await waitFor(async () => {
-        const rows = await prometheus.query(concrete(expr));
-        return rows.length > 0 ? rows : undefined;
-      }, { timeoutMs: 20_000, what: `data for ${expr}` });
+      const result = await waitFor(
+        async () => {
+          const rows = await prometheus.query(concrete(expr));
+          return rows.length > 0 ? rows : undefined;
+        },
+        { timeoutMs: 20_000, what: `data for ${expr}` },
+      );
       expect(result.length).toBeGreaterThan(0);
     },
     30_000,
   );
 
   it('fires the stalled alert for the order MES never acknowledged', async () => {
-    const alert = await waitFor(async () => (await prometheus.alerts()).find((a) => a.labels.alertname === 'PlantgateStalled' && a.labels.plant === 'PSTALL' && a.state === 'firing'), {
-      timeoutMs: 30_000,
-      what: 'PlantgateStalled firing',
-    });
+    const alert = await waitFor(
+      async () =>
+        (await prometheus.alerts()).find(
+          (a) => a.labels.alertname === 'PlantgateStalled' && a.labels.plant === 'PSTALL' && a.state === 'firing',
+        ),
+      {
+        timeoutMs: 30_000,
+        what: 'PlantgateStalled firing',
+      },
+    );
     expect(alert.labels).toMatchObject({ kind: 'order', state: 'RELEASED', severity: 'warning' });
-    const stalled = await gql<{ stalledTransactions: { orders: { orderNumber: string; state: string; thresholdSeconds: number }[] } }>(url, '{ stalledTransactions(plant: "PSTALL") { orders { orderNumber state thresholdSeconds } } }');
-    expect(stalled.data!.stalledTransactions.orders).toEqual([{ orderNumber: 'PO-STALL', state: 'RELEASED', thresholdSeconds: 1 }]);
+    const stalled = await gql<{
+      stalledTransactions: { orders: { orderNumber: string; state: string; thresholdSeconds: number }[] };
+    }>(url, '{ stalledTransactions(plant: "PSTALL") { orders { orderNumber state thresholdSeconds } } }');
+    expect(stalled.data!.stalledTransactions.orders).toEqual([
+      { orderNumber: 'PO-STALL', state: 'RELEASED', thresholdSeconds: 1 },
+    ]);
   });
 
   it('exports metrics that promtool check metrics finds nothing wrong with', async () => {

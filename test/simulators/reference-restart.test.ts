@@ -28,7 +28,14 @@ describe('reference systems across a restart', () => {
   it('ERP keeps its journal, idempotency keys, stock and orders, and goes on numbering documents', async () => {
     const first = await startErpSimulator({ dataFile: file('erp') });
     let auth = { authorization: `Bearer ${await erpToken(first.url)}` };
-    await postJson(`${first.url}/api/master-data`, { items: [{ number: 'RM-1', revision: 'A' }], lots: [{ plant: 'P1', lotNumber: 'L1', item: 'RM-1', status: 'UNRESTRICTED', quantity: 100, expiresAt: null }] }, auth);
+    await postJson(
+      `${first.url}/api/master-data`,
+      {
+        items: [{ number: 'RM-1', revision: 'A' }],
+        lots: [{ plant: 'P1', lotNumber: 'L1', item: 'RM-1', status: 'UNRESTRICTED', quantity: 100, expiresAt: null }],
+      },
+      auth,
+    );
     const issue = { postingType: 'GoodsIssue', plant: 'P1', orderNumber: 'PO-1', lot: 'L1', quantity: 30 };
     const booked = await postJson(`${first.url}/api/postings`, issue, { ...auth, 'idempotency-key': 'gi-1' });
     expect(booked.status).toBe(201);
@@ -38,11 +45,20 @@ describe('reference systems across a restart', () => {
     const second = await startErpSimulator({ dataFile: file('erp') });
     auth = { authorization: `Bearer ${await erpToken(second.url)}` };
     const replay = await postJson(`${second.url}/api/postings`, issue, { ...auth, 'idempotency-key': 'gi-1' });
-    expect(replay).toEqual({ status: 200, body: { documentNumber: (booked.body as { documentNumber: string }).documentNumber, replayed: true } });
+    expect(replay).toEqual({
+      status: 200,
+      body: { documentNumber: (booked.body as { documentNumber: string }).documentNumber, replayed: true },
+    });
     const stock = await (await fetch(`${second.url}/api/lots/P1/L1`, { headers: auth })).json();
     expect(stock).toMatchObject({ stock: { UNRESTRICTED: 70 } });
-    const next = await postJson(`${second.url}/api/postings`, { ...issue, quantity: 5 }, { ...auth, 'idempotency-key': 'gi-2' });
-    expect(Number((next.body as { documentNumber: string }).documentNumber)).toBe(Number((booked.body as { documentNumber: string }).documentNumber) + 1);
+    const next = await postJson(
+      `${second.url}/api/postings`,
+      { ...issue, quantity: 5 },
+      { ...auth, 'idempotency-key': 'gi-2' },
+    );
+    expect(Number((next.body as { documentNumber: string }).documentNumber)).toBe(
+      Number((booked.body as { documentNumber: string }).documentNumber) + 1,
+    );
     expect(second.journal.map((j) => j.idempotencyKey)).toEqual(['gi-1', 'gi-2']);
     expect(second.orders.get('P1|PO-1')).toMatchObject({ goodsIssued: 35 });
     expect(second.integrity()).toEqual({ negativeStockLots: [], duplicatePostings: 0, postings: 2 });
@@ -50,13 +66,26 @@ describe('reference systems across a restart', () => {
   });
 
   it('MES keeps the orders it received and answers a resent release as a replay', async () => {
-    const release = { plant: 'P1', orderNumber: 'PO-7', routingRevision: 'R1', specRevision: 'S1', quantity: 5, operations: [{ sequence: 10, workCenter: 'WC' }], components: [] };
+    const release = {
+      plant: 'P1',
+      orderNumber: 'PO-7',
+      routingRevision: 'R1',
+      specRevision: 'S1',
+      quantity: 5,
+      operations: [{ sequence: 10, workCenter: 'WC' }],
+      components: [],
+    };
     const first = await startMesSimulator({ dataFile: file('mes') });
     expect((await postJson(`${first.url}/api/orders`, release, { 'idempotency-key': 'rel-7' })).status).toBe(201);
     await first.close();
     const second = await startMesSimulator({ dataFile: file('mes') });
-    expect(await postJson(`${second.url}/api/orders`, release, { 'idempotency-key': 'rel-7' })).toEqual({ status: 200, body: { replayed: true } });
-    const listed = (await (await fetch(`${second.url}/api/orders?refs=P1:PO-7`)).json()) as { orders: { orderNumber: string }[] };
+    expect(await postJson(`${second.url}/api/orders`, release, { 'idempotency-key': 'rel-7' })).toEqual({
+      status: 200,
+      body: { replayed: true },
+    });
+    const listed = (await (await fetch(`${second.url}/api/orders?refs=P1:PO-7`)).json()) as {
+      orders: { orderNumber: string }[];
+    };
     expect(listed.orders.map((o) => o.orderNumber)).toEqual(['PO-7']);
     await second.close();
   });
@@ -69,8 +98,14 @@ describe('reference systems across a restart', () => {
     const second = await startQmsSimulator({ dataFile: file('qms') });
     const again = await postJson(`${second.url}/api/inspection-requests`, request, { 'idempotency-key': 'ins-8' });
     expect(again.body).toEqual({ inspectionId: (asked.body as { inspectionId: string }).inspectionId, replayed: true });
-    const other = await postJson(`${second.url}/api/inspection-requests`, { ...request, lot: 'FG-9' }, { 'idempotency-key': 'ins-9' });
-    expect((other.body as { inspectionId: string }).inspectionId).not.toBe((asked.body as { inspectionId: string }).inspectionId);
+    const other = await postJson(
+      `${second.url}/api/inspection-requests`,
+      { ...request, lot: 'FG-9' },
+      { 'idempotency-key': 'ins-9' },
+    );
+    expect((other.body as { inspectionId: string }).inspectionId).not.toBe(
+      (asked.body as { inspectionId: string }).inspectionId,
+    );
     await second.close();
   });
 });

@@ -24,7 +24,9 @@ export async function queueDepth(queue: string): Promise<number> {
  * Takes every message ready in a queue off it, for tests that inspect what was sent. A consumer rather than
  * basic.get, which quorum queues with single active consumer refuse.
  */
-export async function drainQueue(queue: string): Promise<{ body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[]> {
+export async function drainQueue(
+  queue: string,
+): Promise<{ body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[]> {
   const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
   const messages: { body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[] = [];
   try {
@@ -34,10 +36,18 @@ export async function drainQueue(queue: string): Promise<{ body: unknown; header
     const channel = await connection.acquire();
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${messageCount} messages arrived from ${queue}`)), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error(`only ${messages.length} of ${messageCount} messages arrived from ${queue}`)),
+          10_000,
+        );
         channel
           .basicConsume({ queue, noAck: true }, (msg) => {
-            messages.push({ body: msg.body, headers: msg.headers ?? {}, correlationId: msg.correlationId, type: msg.type });
+            messages.push({
+              body: msg.body,
+              headers: msg.headers ?? {},
+              correlationId: msg.correlationId,
+              type: msg.type,
+            });
             if (messages.length >= messageCount) {
               clearTimeout(timer);
               resolve();

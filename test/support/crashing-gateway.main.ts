@@ -13,7 +13,10 @@ async function main() {
   const crashAt = (instant: string) => (envelope: Envelope) => {
     if (instant === at && envelope.scope.orderNumber === order) process.kill(process.pid, 'SIGKILL');
   };
-  const runtime = await startRuntime(loadConfig(), { role: 'gateway', intakeHooks: { afterRecord: crashAt('after-record'), afterConfirm: crashAt('after-confirm') } });
+  const runtime = await startRuntime(loadConfig(), {
+    role: 'gateway',
+    intakeHooks: { afterRecord: crashAt('after-record'), afterConfirm: crashAt('after-confirm') },
+  });
   console.log(`Plantgate crashing gateway started: ${runtime.url}`);
 }
 

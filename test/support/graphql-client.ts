@@ -10,12 +10,20 @@ export async function gql<T = Record<string, unknown>>(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  const body = (await response.json()) as {
+    data: T | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
   return { ...body, status: response.status };
 }
 
 /** Like gql, but fails the test on any GraphQL error. */
-export async function gqlOk<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<T> {
+export async function gqlOk<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<T> {
   const result = await gql<T>(url, query, variables, headers);
   if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   return result.data;

@@ -41,7 +41,11 @@ export function createTestInstallation(label: string, env: Record<string, string
     config,
     async start(role, { env: overrides, ...options } = {}) {
       const own = overrides ? loadConfig({ ...fullEnv, ...overrides }) : config;
-      const runtime = await startRuntime(own, { role, logger: createLogger(own.LOG_LEVEL, { role, test: label }), ...options });
+      const runtime = await startRuntime(own, {
+        role,
+        logger: createLogger(own.LOG_LEVEL, { role, test: label }),
+        ...options,
+      });
       runtimes.push(runtime);
       return runtime;
     },

@@ -21,7 +21,10 @@ export function releaseInput(overrides: Partial<ReleaseProductionOrder> = {}): R
   };
 }
 
-export function acknowledgeInput(release: ReleaseProductionOrder, overrides: Partial<AcknowledgeProductionOrder> = {}): AcknowledgeProductionOrder {
+export function acknowledgeInput(
+  release: ReleaseProductionOrder,
+  overrides: Partial<AcknowledgeProductionOrder> = {},
+): AcknowledgeProductionOrder {
   return {
     orderNumber: release.orderNumber,
     plant: release.plant,

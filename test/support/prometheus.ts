@@ -34,27 +34,50 @@ export async function startPrometheus(dir: string, target: string) {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'prometheus',
-    [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   // A missing binary is an 'error' event, which would otherwise crash the whole run as an unhandled error.
   const failedToStart = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(new Error(`prometheus could not be started (${error.message}); npm test installs it, or: apt-get install -y prometheus`))),
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `prometheus could not be started (${error.message}); npm test installs it, or: apt-get install -y prometheus`,
+        ),
+      ),
+    ),
   );
   const url = `http://127.0.0.1:${port}`;
-  await Promise.race([failedToStart, waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000, what: `Prometheus to be ready (${stderr.slice(-500)})` })]);
+  await Promise.race([
+    failedToStart,
+    waitFor(async () => (await fetch(`${url}/-/ready`)).ok, {
+      timeoutMs: 30_000,
+      what: `Prometheus to be ready (${stderr.slice(-500)})`,
+    }),
+  ]);
   return {
     url,
     async query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
       const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await response.json()) as {
+        status: string;
+        error?: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (body.status !== 'success') throw new Error(`query failed: ${body.error} for ${expr}`);
       return body.data.result;
     },
     async alerts(): Promise<{ labels: Record<string, string>; state: string }[]> {
-      const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+      const body = (await (await fetch(`${url}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: Record<string, string>; state: string }[] };
+      };
       return body.data.alerts;
     },
     async stop() {

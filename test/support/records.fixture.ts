@@ -11,7 +11,10 @@ export function anEnvelope(overrides: Partial<Envelope> = {}): Envelope {
   const scope = overrides.scope ?? { plant: 'P1', orderNumber: 'PO-1' };
   return {
     schemaVersion: SCHEMA_VERSION,
-    command: { messageType: 'ReleaseProductionOrder', payload: { orderNumber: scope.orderNumber } } as unknown as Command,
+    command: {
+      messageType: 'ReleaseProductionOrder',
+      payload: { orderNumber: scope.orderNumber },
+    } as unknown as Command,
     messageId: randomUUID(),
     correlationId,
     businessKey: `ReleaseProductionOrder|P1|${randomUUID()}`,
@@ -26,10 +29,21 @@ export function anEnvelope(overrides: Partial<Envelope> = {}): Envelope {
 }
 
 /** A transaction; `envelope` overrides are merged into a fresh envelope. */
-export function aTransaction(overrides: Omit<Partial<TransactionRecord>, 'envelope'> & { envelope?: Partial<Envelope> } = {}): TransactionRecord {
+export function aTransaction(
+  overrides: Omit<Partial<TransactionRecord>, 'envelope'> & { envelope?: Partial<Envelope> } = {},
+): TransactionRecord {
   const { envelope, ...rest } = overrides;
   const e = anEnvelope(envelope);
-  return { envelope: e, status: 'RECEIVED', attempts: 0, exceptionId: null, appliedVersion: null, lastError: null, updatedAt: e.receivedAt, ...rest };
+  return {
+    envelope: e,
+    status: 'RECEIVED',
+    attempts: 0,
+    exceptionId: null,
+    appliedVersion: null,
+    lastError: null,
+    updatedAt: e.receivedAt,
+    ...rest,
+  };
 }
 
 export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
@@ -65,17 +79,45 @@ export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
 }
 
 /** A unit of work that applies `order` at `expectedVersion` under a fresh business key. */
-export function anApplyUnit(order: OrderRecord, expectedVersion: number, overrides: Partial<UnitOfWork> = {}): UnitOfWork {
-  const transaction = aTransaction({ envelope: { scope: { plant: order.plant, orderNumber: order.orderNumber } }, status: 'APPLIED', appliedVersion: order.version });
+export function anApplyUnit(
+  order: OrderRecord,
+  expectedVersion: number,
+  overrides: Partial<UnitOfWork> = {},
+): UnitOfWork {
+  const transaction = aTransaction({
+    envelope: { scope: { plant: order.plant, orderNumber: order.orderNumber } },
+    status: 'APPLIED',
+    appliedVersion: order.version,
+  });
   const { businessKey, correlationId, principal, traceparent } = transaction.envelope;
   const now = transaction.updatedAt;
   return {
     transaction,
     order: { record: order, expectedVersion },
     idempotencyKey: { businessKey, fingerprint: 'f1', correlationId, createdAt: now },
-    audit: [{ at: now, subject: `order:${order.plant}:${order.orderNumber}`, action: 'test.applied', actor: 'test', correlationId, detail: {} }],
+    audit: [
+      {
+        at: now,
+        subject: `order:${order.plant}:${order.orderNumber}`,
+        action: 'test.applied',
+        actor: 'test',
+        correlationId,
+        detail: {},
+      },
+    ],
     outbox: [
-      { id: `${correlationId}:0`, destination: 'mes', messageType: 'OrderReleased', correlationId, scope: transaction.envelope.scope, idempotencyKey: 'k', payload: { a: 1 }, createdAt: now, traceparent, principal },
+      {
+        id: `${correlationId}:0`,
+        destination: 'mes',
+        messageType: 'OrderReleased',
+        correlationId,
+        scope: transaction.envelope.scope,
+        idempotencyKey: 'k',
+        payload: { a: 1 },
+        createdAt: now,
+        traceparent,
+        principal,
+      },
     ],
     exceptions: [],
     ...overrides,

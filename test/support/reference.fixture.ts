@@ -10,15 +10,59 @@ export function referenceData(plants: string[] = ['P100']): UpsertReferenceData 
     plants: plants.map((code) => ({ code, name: `Plant ${code}` })),
     workCenters: plants.flatMap((plant) => ['WC-CUT', 'WC-ASSY'].map((code) => ({ plant, code }))),
     items: [
-      { number: 'FG-100', revision: 'A', baseUom: 'EA', lotControlled: true, uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 10 }] },
-      { number: 'RM-7', revision: '1', baseUom: 'EA', lotControlled: true, uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 50 }] },
+      {
+        number: 'FG-100',
+        revision: 'A',
+        baseUom: 'EA',
+        lotControlled: true,
+        uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 10 }],
+      },
+      {
+        number: 'RM-7',
+        revision: '1',
+        baseUom: 'EA',
+        lotControlled: true,
+        uomConversions: [{ fromUom: 'BOX', toUom: 'EA', factor: 50 }],
+      },
       { number: 'RM-8', revision: '1', baseUom: 'KG', lotControlled: true, uomConversions: [] },
     ],
     lots: plants.flatMap((plant) => [
-      { lotNumber: 'L-RM7-OK', item: 'RM-7', plant, status: 'UNRESTRICTED' as const, expiresAt: '2027-12-31T00:00:00.000Z', quantity: 100000, uom: 'EA' },
-      { lotNumber: 'L-RM7-EXPIRED', item: 'RM-7', plant, status: 'UNRESTRICTED' as const, expiresAt: '2026-06-30T00:00:00.000Z', quantity: 500, uom: 'EA' },
-      { lotNumber: 'L-RM7-BLOCKED', item: 'RM-7', plant, status: 'BLOCKED' as const, expiresAt: null, quantity: 500, uom: 'EA' },
-      { lotNumber: 'L-RM8-OK', item: 'RM-8', plant, status: 'UNRESTRICTED' as const, expiresAt: null, quantity: 200, uom: 'KG' },
+      {
+        lotNumber: 'L-RM7-OK',
+        item: 'RM-7',
+        plant,
+        status: 'UNRESTRICTED' as const,
+        expiresAt: '2027-12-31T00:00:00.000Z',
+        quantity: 100000,
+        uom: 'EA',
+      },
+      {
+        lotNumber: 'L-RM7-EXPIRED',
+        item: 'RM-7',
+        plant,
+        status: 'UNRESTRICTED' as const,
+        expiresAt: '2026-06-30T00:00:00.000Z',
+        quantity: 500,
+        uom: 'EA',
+      },
+      {
+        lotNumber: 'L-RM7-BLOCKED',
+        item: 'RM-7',
+        plant,
+        status: 'BLOCKED' as const,
+        expiresAt: null,
+        quantity: 500,
+        uom: 'EA',
+      },
+      {
+        lotNumber: 'L-RM8-OK',
+        item: 'RM-8',
+        plant,
+        status: 'UNRESTRICTED' as const,
+        expiresAt: null,
+        quantity: 200,
+        uom: 'KG',
+      },
     ]),
   };
 }
@@ -27,9 +71,18 @@ export const UPSERT_REFERENCE = `mutation Ref($input: UpsertReferenceDataInput!)
 
 /** Submits reference data through GraphQL and waits until a worker applied it. */
 export async function seedReferenceData(url: string, data: UpsertReferenceData = referenceData()): Promise<void> {
-  const { upsertReferenceData } = await gqlOk<{ upsertReferenceData: { correlationId: string } }>(url, UPSERT_REFERENCE, { input: data });
+  const { upsertReferenceData } = await gqlOk<{ upsertReferenceData: { correlationId: string } }>(
+    url,
+    UPSERT_REFERENCE,
+    { input: data },
+  );
   await waitFor(
-    async () => (await gqlOk<{ transaction: { status: string } }>(url, TRANSACTION, { correlationId: upsertReferenceData.correlationId })).transaction?.status === 'APPLIED',
+    async () =>
+      (
+        await gqlOk<{ transaction: { status: string } }>(url, TRANSACTION, {
+          correlationId: upsertReferenceData.correlationId,
+        })
+      ).transaction?.status === 'APPLIED',
     { what: 'reference data applied' },
   );
 }
@@ -40,7 +93,26 @@ export function decisionInputs(overrides: Partial<DecisionInputs> = {}, plant = 
   const items = new Map<string, ItemRecord[]>();
   data.items.forEach((item) => items.set(item.number, [...(items.get(item.number) ?? []), item]));
   const lots = new Map<string, LotRecord>(
-    data.lots.map((l) => [lotKey(l.plant, l.lotNumber), { ...l, version: 1, producedBy: null, consumedBy: [], inspections: [], nonconformances: [], updatedAt: '2026-11-01T00:00:00.000Z' }]),
+    data.lots.map((l) => [
+      lotKey(l.plant, l.lotNumber),
+      {
+        ...l,
+        version: 1,
+        producedBy: null,
+        consumedBy: [],
+        inspections: [],
+        nonconformances: [],
+        updatedAt: '2026-11-01T00:00:00.000Z',
+      },
+    ]),
   );
-  return { order: null, lots, items, workCenters: new Set(['WC-CUT', 'WC-ASSY']), plantKnown: true, knownPlants: new Set([plant]), ...overrides };
+  return {
+    order: null,
+    lots,
+    items,
+    workCenters: new Set(['WC-CUT', 'WC-ASSY']),
+    plantKnown: true,
+    knownPlants: new Set([plant]),
+    ...overrides,
+  };
 }

@@ -27,15 +27,27 @@ export async function transaction(url: string, correlationId: string): Promise<T
 }
 
 /** Waits until a transaction reaches one of the given statuses and returns it. */
-export async function settled(url: string, correlationId: string, statuses: string[] = ['APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED']): Promise<TransactionView> {
-  return waitFor(async () => {
-    const t = await transaction(url, correlationId);
-    return t && statuses.includes(t.status) ? t : undefined;
-  }, { what: `transaction ${correlationId} to be ${statuses.join(' or ')}`, timeoutMs: 30_000 });
+export async function settled(
+  url: string,
+  correlationId: string,
+  statuses: string[] = ['APPLIED', 'POSTED', 'DUPLICATE', 'QUARANTINED', 'FAILED'],
+): Promise<TransactionView> {
+  return waitFor(
+    async () => {
+      const t = await transaction(url, correlationId);
+      return t && statuses.includes(t.status) ? t : undefined;
+    },
+    { what: `transaction ${correlationId} to be ${statuses.join(' or ')}`, timeoutMs: 30_000 },
+  );
 }
 
 /** Submits and waits for the outcome in one step. */
-export async function submitAndSettle(url: string, mutation: string, input: object, statuses?: string[]): Promise<TransactionView> {
+export async function submitAndSettle(
+  url: string,
+  mutation: string,
+  input: object,
+  statuses?: string[],
+): Promise<TransactionView> {
   const { correlationId } = await submit(url, mutation, input);
   return settled(url, correlationId, statuses);
 }
@@ -44,7 +56,10 @@ export async function submitAndSettle(url: string, mutation: string, input: obje
 export const TOOK_EFFECT = ['APPLIED', 'POSTED'];
 
 /** An order taken through release and acknowledgement. */
-export async function acknowledgedOrder(url: string, overrides: Partial<ReleaseProductionOrder> = {}): Promise<ReleaseProductionOrder> {
+export async function acknowledgedOrder(
+  url: string,
+  overrides: Partial<ReleaseProductionOrder> = {},
+): Promise<ReleaseProductionOrder> {
   const release = releaseInput(overrides);
   await submitAndSettle(url, 'releaseProductionOrder', release, TOOK_EFFECT);
   await submitAndSettle(url, 'acknowledgeProductionOrder', acknowledgeInput(release), TOOK_EFFECT);
@@ -52,19 +67,51 @@ export async function acknowledgedOrder(url: string, overrides: Partial<ReleaseP
 }
 
 /** An order with both operations completed (50 good), ready for completion. */
-export async function executedOrder(url: string, overrides: Partial<ReleaseProductionOrder> = {}): Promise<ReleaseProductionOrder> {
+export async function executedOrder(
+  url: string,
+  overrides: Partial<ReleaseProductionOrder> = {},
+): Promise<ReleaseProductionOrder> {
   const release = await acknowledgedOrder(url, overrides);
   const ref = { orderNumber: release.orderNumber, plant: release.plant };
-  for (const [sequence, workCenter] of [[10, 'WC-CUT'], [20, 'WC-ASSY']] as const) {
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'START' }), TOOK_EFFECT);
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'COMPLETE', yieldQuantity: 50, occurredAt: '2026-12-01T08:00:00.000Z' }), TOOK_EFFECT);
+  for (const [sequence, workCenter] of [
+    [10, 'WC-CUT'],
+    [20, 'WC-ASSY'],
+  ] as const) {
+    await submitAndSettle(
+      url,
+      'reportOperationEvent',
+      operationEvent({ ...ref, operationSequence: sequence, workCenter, eventType: 'START' }),
+      TOOK_EFFECT,
+    );
+    await submitAndSettle(
+      url,
+      'reportOperationEvent',
+      operationEvent({
+        ...ref,
+        operationSequence: sequence,
+        workCenter,
+        eventType: 'COMPLETE',
+        yieldQuantity: 50,
+        occurredAt: '2026-12-01T08:00:00.000Z',
+      }),
+      TOOK_EFFECT,
+    );
   }
   return release;
 }
 
 /** An order completed into lot `lot`, waiting for its final inspection. */
-export async function completedOrder(url: string, lot: string, overrides: Partial<ReleaseProductionOrder> = {}): Promise<ReleaseProductionOrder> {
+export async function completedOrder(
+  url: string,
+  lot: string,
+  overrides: Partial<ReleaseProductionOrder> = {},
+): Promise<ReleaseProductionOrder> {
   const release = await executedOrder(url, overrides);
-  await submitAndSettle(url, 'reportProductionCompletion', completion({ orderNumber: release.orderNumber, plant: release.plant, lot }), TOOK_EFFECT);
+  await submitAndSettle(
+    url,
+    'reportProductionCompletion',
+    completion({ orderNumber: release.orderNumber, plant: release.plant, lot }),
+    TOOK_EFFECT,
+  );
   return release;
 }
