@@ -47,6 +47,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     intake,
     version: deps.version,
     metrics: deps.metrics,
+    exceptionObserver: deps.metrics.exceptionObserver,
     rules: deps.rules,
     identity,
     onForbidden: requestAuth.forbidden,

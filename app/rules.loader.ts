@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ORDER_STATES } from '../core/orders/order.types';
-import { TRANSACTION_STATUSES } from '../core/ports/records';
+import { EXCEPTION_TYPES, TRANSACTION_STATUSES } from '../core/ports/records';
 import { DEFAULT_RULE_SET, type RuleBook, type RuleSet } from '../core/rules/rule-set';
 import { ConfigError } from './config';
 
@@ -24,6 +24,8 @@ const ruleSet = z
         transactions: z.partialRecord(z.enum(TRANSACTION_STATUSES), z.number().int().positive().nullable()).optional(),
       })
       .strict(),
+    triageMinutes: z.partialRecord(z.enum(EXCEPTION_TYPES), z.number().int().positive()),
+    fourEyesOverrides: z.boolean(),
   })
   .strict();
 
@@ -57,6 +59,7 @@ export function loadRuleBook(path: string | undefined): RuleBook {
   const merge = (base: RuleSet, over: z.output<typeof file>['defaults']): RuleSet => ({
     ...base,
     ...over,
+    triageMinutes: { ...base.triageMinutes, ...over?.triageMinutes },
     stalledAfterSeconds: {
       orders: { ...base.stalledAfterSeconds.orders, ...over?.stalledAfterSeconds?.orders },
       transactions: { ...base.stalledAfterSeconds.transactions, ...over?.stalledAfterSeconds?.transactions },

@@ -41,7 +41,12 @@ export function startWorker(deps: WorkerDeps) {
     pollIntervalMs: config.OUTBOX_POLL_MS,
     onPublished: (entries) => entries.forEach((e) => deps.metrics.outboxPublished(e.destination, 1)),
   });
-  const core = createCommandProcessor({ store: deps.store, now: () => new Date(), rules: deps.rules });
+  const core = createCommandProcessor({
+    store: deps.store,
+    now: () => new Date(),
+    rules: deps.rules,
+    observer: deps.metrics.exceptionObserver,
+  });
   const kicking: CommandProcessor = {
     ...core,
     async process(message) {

@@ -79,10 +79,10 @@ export const DASHBOARDS: DashboardSpec[] = [
         'Open exceptions',
         'Exceptions waiting in the workbench.',
         'short',
-        `sum(max by (plant, type) (${c.openExceptions.name}{${P}}))`,
+        `sum(max by (plant, type, owner) (${c.openExceptions.name}{${P}}))`,
       ),
       ts('Open exceptions by type', 'Exception workbench backlog by type.', 'short', [
-        `max by (type) (${c.openExceptions.name}{${P}})`,
+        `sum by (type) (max by (plant, type, owner) (${c.openExceptions.name}{${P}}))`,
         '{{type}}',
       ]),
     ],
@@ -212,6 +212,57 @@ export const DASHBOARDS: DashboardSpec[] = [
         `histogram_quantile(0.95, sum by (le, message_type) (rate(${c.processingSeconds.name}_bucket[$__rate_interval])))`,
         '{{message_type}}',
       ]),
+    ],
+  },
+  {
+    uid: 'plantgate-workbench',
+    title: 'Plantgate / Workbench',
+    description:
+      'The exception workbench: what waits for whom, for how long, what breached its triage deadline, and how exceptions end.',
+    panels: [
+      stat(
+        'Past triage deadline',
+        'Exceptions still needing a person after their dueAt (SLA breaches).',
+        'short',
+        `sum(max by (plant, type, owner) (${c.exceptionsPastDue.name}{${P}}))`,
+      ),
+      ts(
+        'Open by owner',
+        'Exceptions needing a person (OPEN or AWAITING_APPROVAL), by the role that owns them.',
+        'short',
+        [`sum by (owner) (max by (plant, type, owner) (${c.openExceptions.name}{${P}}))`, '{{owner}}'],
+      ),
+      ts('Open by plant and type', 'The backlog per plant and exception type.', 'short', [
+        `sum by (plant, type) (max by (plant, type, owner) (${c.openExceptions.name}{${P}}))`,
+        '{{plant}} {{type}}',
+      ]),
+      ts('Past deadline by owner', 'SLA breaches by the owning role.', 'short', [
+        `sum by (owner) (max by (plant, type, owner) (${c.exceptionsPastDue.name}{${P}}))`,
+        '{{owner}}',
+      ]),
+      ts('Oldest open exception', 'Age of the oldest exception needing a person, by type.', 's', [
+        `max by (type) (${c.oldestOpenExceptionAge.name}{${P}})`,
+        '{{type}}',
+      ]),
+      ts(
+        'Actions',
+        'Workbench actions per minute: assign, replay, override, approve, resolve, discard, and how replays end.',
+        'ops',
+        [`sum by (action) (rate(${c.exceptionActions.name}{${P}}[$__rate_interval]))`, '{{action}}'],
+      ),
+      ts(
+        'Time to resolution p50 and p90',
+        'From opening to closing, by type and the action that closed it (all plants).',
+        's',
+        [
+          `histogram_quantile(0.5, sum by (le, type, action) (rate(${c.exceptionResolutionSeconds.name}_bucket[$__rate_interval])))`,
+          'p50 {{type}} {{action}}',
+        ],
+        [
+          `histogram_quantile(0.9, sum by (le, type, action) (rate(${c.exceptionResolutionSeconds.name}_bucket[$__rate_interval])))`,
+          'p90 {{type}} {{action}}',
+        ],
+      ),
     ],
   },
 ];

@@ -9,10 +9,15 @@ export interface MetricSpec {
   name: string;
   help: string;
   labels: readonly string[];
+  /** Histogram buckets in seconds, when latency buckets do not fit (exceptions take hours, not milliseconds). */
+  buckets?: readonly number[];
 }
 
 /** Latency buckets in seconds, with edges at the SLA thresholds: 1 s to apply a command, 5 s end to end, 60 s to post. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** Time-to-resolution buckets: a minute to a week, with edges at the default triage deadlines (1, 2, 4, 8, 24 h). */
+export const RESOLUTION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800];
 
 export const CATALOGUE = {
   commandsSubmitted: {
@@ -90,8 +95,33 @@ export const CATALOGUE = {
   openExceptions: {
     type: 'gauge',
     name: 'plantgate_exceptions_open',
-    help: 'Open exceptions in the workbench, by plant and type.',
+    help: 'Exceptions in the workbench that still need a person (OPEN or AWAITING_APPROVAL), by plant, type and owner role.',
+    labels: ['plant', 'type', 'owner'],
+  },
+  exceptionsPastDue: {
+    type: 'gauge',
+    name: 'plantgate_exceptions_past_due',
+    help: 'Exceptions still needing a person after their triage deadline (SLA breaches), by plant, type and owner role.',
+    labels: ['plant', 'type', 'owner'],
+  },
+  oldestOpenExceptionAge: {
+    type: 'gauge',
+    name: 'plantgate_exceptions_oldest_open_age_seconds',
+    help: 'Age of the oldest exception still needing a person, by plant and type.',
     labels: ['plant', 'type'],
+  },
+  exceptionActions: {
+    type: 'counter',
+    name: 'plantgate_exceptions_actions_total',
+    help: 'Workbench actions taken on exceptions (assign, replay, override, approve, resolve, discard; automatic replays too), by plant and action.',
+    labels: ['plant', 'action'],
+  },
+  exceptionResolutionSeconds: {
+    type: 'histogram',
+    name: 'plantgate_exceptions_time_to_resolution_seconds',
+    help: 'Time from an exception opening to its closing, by type and the action that closed it (REPLAYED, OVERRIDDEN, RESOLVED, DISCARDED).',
+    labels: ['type', 'action'],
+    buckets: RESOLUTION_BUCKETS,
   },
   openExceptionLimit: {
     type: 'gauge',

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ExceptionObserver } from '../core/exceptions/exception.observer';
 import type { IntakeObserver } from '../core/intake/submission.service';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 import { CATALOGUE, LATENCY_BUCKETS, type MetricKey } from './metric.catalogue';
@@ -21,7 +22,7 @@ export function createMetrics(registry: Registry) {
           ? new Counter(common)
           : spec.type === 'gauge'
             ? new Gauge(common)
-            : new Histogram({ ...common, buckets: LATENCY_BUCKETS });
+            : new Histogram({ ...common, buckets: [...(('buckets' in spec && spec.buckets) || LATENCY_BUCKETS)] });
       return [key, metric];
     }),
   ) as Built;
@@ -63,9 +64,15 @@ export function createMetrics(registry: Registry) {
     },
   };
 
+  const exceptionObserver: ExceptionObserver = {
+    acted: (plant, action) => m.exceptionActions.inc({ plant, action }),
+    closed: (type, status, seconds) => m.exceptionResolutionSeconds.observe({ type, action: status }, seconds),
+  };
+
   return {
     registry,
     raw: m,
+    exceptionObserver,
     consumerObserver,
     connectorObserver,
     intakeObserver,

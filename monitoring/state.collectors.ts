@@ -41,12 +41,28 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
   collect(m.ordersByState as Gauge, async () =>
     (await ordersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })),
   );
+  const openExceptions = onePerScrape(() => sources.store.countOpenExceptions(new Date().toISOString()));
   collect(m.openExceptions as Gauge, async () =>
-    (await sources.store.countOpenExceptions()).map((r) => ({
-      labels: { plant: r.plant, type: r.type },
-      value: r.count,
+    (await openExceptions()).map((r) => ({ labels: { plant: r.plant, type: r.type, owner: r.owner }, value: r.count })),
+  );
+  collect(m.exceptionsPastDue as Gauge, async () =>
+    (await openExceptions()).map((r) => ({
+      labels: { plant: r.plant, type: r.type, owner: r.owner },
+      value: r.pastDue,
     })),
   );
+  collect(m.oldestOpenExceptionAge as Gauge, async () => {
+    const oldest = new Map<string, { plant: string; type: string; at: number }>();
+    for (const r of await openExceptions()) {
+      const key = `${r.plant}|${r.type}`;
+      const at = Date.parse(r.oldestCreatedAt);
+      if (!oldest.has(key) || at < oldest.get(key)!.at) oldest.set(key, { plant: r.plant, type: r.type, at });
+    }
+    return [...oldest.values()].map((o) => ({
+      labels: { plant: o.plant, type: o.type },
+      value: Math.max(0, (Date.now() - o.at) / 1000),
+    }));
+  });
   collect(m.openExceptionLimit as Gauge, async () => {
     const plants = new Set([...sources.configuredPlants, ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: sources.exceptionLimit(plant) }));

@@ -29,6 +29,9 @@ export function domainErrorToGraphQL(
     }
     case 'DUPLICATE_CONFLICT':
     case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'ILLEGAL_TRANSITION':
+    case 'CONCURRENT_MODIFICATION':
       return { message: error.message, path, extensions: { code: error.code, ...error.details } };
     case 'BROKER_UNAVAILABLE':
     case 'STORE_UNAVAILABLE':

@@ -1,3 +1,5 @@
+import type { ExceptionObserver } from '../core/exceptions/exception.observer';
+import { createWorkbench } from '../core/exceptions/workbench.service';
 import type { SubmissionService } from '../core/intake/submission.service';
 import type { Store } from '../core/ports/store.port';
 import type { RuleBook } from '../core/rules/rule-set';
@@ -17,10 +19,18 @@ export interface ResolverDeps {
   version: string;
   rules: RuleBook;
   identity: IdentityDeps;
+  exceptionObserver?: ExceptionObserver;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */
 export function createResolvers(deps: ResolverDeps) {
+  const workbench = createWorkbench({
+    store: deps.store,
+    intake: deps.intake,
+    rules: deps.rules,
+    now: () => new Date(),
+    observer: deps.exceptionObserver,
+  });
   return [
     {
       DateTime: DateTimeScalar,
@@ -30,7 +40,7 @@ export function createResolvers(deps: ResolverDeps) {
     },
     ordersResolvers(deps),
     transactionsResolvers(deps),
-    exceptionsResolvers(deps),
+    exceptionsResolvers({ store: deps.store, workbench }),
     lotsResolvers(deps),
     referenceResolvers(deps),
     stalledResolvers(deps),

@@ -1,6 +1,7 @@
 import { ROLES, type Principal, type Role } from './principal';
 
 const EVERY_ROLE: readonly Role[] = ROLES;
+const WORKBENCH_ROLES: readonly Role[] = ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'];
 
 /**
  * Who may call what: for every root field of the schema, the roles allowed. One table for the whole API, enforced
@@ -18,6 +19,10 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     lot: EVERY_ROLE,
     itemRevisions: EVERY_ROLE,
     stalledTransactions: EVERY_ROLE,
+    exception: EVERY_ROLE,
+    interfaceMonitor: EVERY_ROLE,
+    auditTrail: EVERY_ROLE,
+    verifyAuditChain: EVERY_ROLE,
     apiKeys: ['ADMIN'],
   },
   Mutation: {
@@ -34,6 +39,15 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     // Master data from the MDM; lots are supply chain's inventory.
     upsertReferenceData: ['INTEGRATOR', 'SUPPLY_CHAIN', 'ADMIN'],
     acknowledgePosting: ['INTEGRATOR'],
+    // The workbench: each exception narrows these further to its owner role (or ADMIN), and an override to the one
+    // role its rule names (core/exceptions/exception.policy).
+    replayException: WORKBENCH_ROLES,
+    replayExceptions: WORKBENCH_ROLES,
+    resolveException: WORKBENCH_ROLES,
+    discardException: WORKBENCH_ROLES,
+    assignException: WORKBENCH_ROLES,
+    overrideException: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN'],
+    approveOverride: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN'],
     createApiKey: ['ADMIN'],
     revokeApiKey: ['ADMIN'],
   },

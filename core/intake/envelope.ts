@@ -32,6 +32,17 @@ export interface Envelope {
   receivedAt: string;
   /** The correlation ID of the transaction this one replays, for replays from the workbench. */
   replayOf: string | null;
+  /** The exception this message works off: a replay, an approved override, or an integrator's correction. */
+  workbench?: WorkbenchLink | null;
+}
+
+/** How a message answers an exception; the worker closes the exception in the same commit as its decision. */
+export interface WorkbenchLink {
+  exceptionId: string;
+  action: 'REPLAY' | 'OVERRIDE' | 'CORRECTION';
+  /** For an override: the one rule the decision may pass, and who approved it (null when no approval was needed). */
+  overrideRule?: string;
+  approvedBy?: string | null;
 }
 
 /** Where a submission comes from: who, in which trace, and whether it replays an earlier transaction. */
@@ -43,6 +54,7 @@ export interface Origin {
   /** The sender's transport ID. */
   messageId?: string | null;
   replayOf?: string | null;
+  workbench?: WorkbenchLink | null;
 }
 
 /** Builds the envelope of a command accepted now. */
@@ -64,5 +76,6 @@ export function createEnvelope(
     principal: principalRef(origin.principal),
     receivedAt,
     replayOf: origin.replayOf ?? null,
+    ...(origin.workbench ? { workbench: origin.workbench } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { parseInput } from '../messages/input-shape';
 import { sliceOf, type Command, type MessageType } from '../messages/message.registry';
 import type { Logger } from '../ports/logger.port';
 import type { CommandPublishPort } from '../ports/publish.port';
+import type { ExceptionStatus } from '../ports/records';
 import type { TransactionRecord } from '../ports/transaction.record';
 import type { Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
@@ -14,6 +15,14 @@ import { createEnvelope, type Envelope, type Origin } from './envelope';
 export interface SubmitOutcome {
   correlationId: string;
   status: 'ACCEPTED' | 'DUPLICATE';
+  /** On a DUPLICATE of an event that was refused: the exception it is parked in, so the sender knows. */
+  exception?: { id: string; status: ExceptionStatus } | null;
+}
+
+/** How a submission takes over from a refused one: the workbench's replays and overrides pass it. */
+export interface SubmitOptions {
+  /** The correlation ID of the refused transaction whose business key passes to this submission. */
+  supersedes?: string;
 }
 
 export type SubmissionOutcomeLabel = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
@@ -37,7 +46,12 @@ export interface IntakeHooks {
 export interface SubmissionServiceDeps {
   store: Pick<
     Store,
-    'recordSubmission' | 'markSubmissionPublished' | 'claimStrandedSubmissions' | 'getTransaction' | 'commit'
+    | 'recordSubmission'
+    | 'markSubmissionPublished'
+    | 'claimStrandedSubmissions'
+    | 'getTransaction'
+    | 'commit'
+    | 'getException'
   >;
   publisher: CommandPublishPort;
   /** The same rule book the workers use: business keys depend on each plant's timestamp bucket. */
@@ -55,7 +69,12 @@ export interface SubmissionService {
    * original first if the broker never confirmed it). Throws DomainError: INVALID_INPUT naming the field,
    * DUPLICATE_CONFLICT for the same key with other content, BROKER_UNAVAILABLE or STORE_UNAVAILABLE.
    */
-  submit(messageType: MessageType, input: unknown, origin: Origin & { logger?: Logger }): Promise<SubmitOutcome>;
+  submit(
+    messageType: MessageType,
+    input: unknown,
+    origin: Origin & { logger?: Logger },
+    options?: SubmitOptions,
+  ): Promise<SubmitOutcome>;
   /**
    * Publishes submissions recorded more than `graceMs` ago that the broker never confirmed (their process died in
    * between). Safe in several processes at once: each claims a lease. Returns how many it published.
@@ -64,6 +83,9 @@ export interface SubmissionService {
 }
 
 const STRANDED_LEASE_MS = 15_000;
+
+/** Fields every submit input accepts that belong to the intake, not to the message's payload. */
+export const INTAKE_INPUT_FIELDS: readonly string[] = ['correctsException'];
 
 /** The one submission service: GraphQL, webhooks, the worker's own re-submissions and replays all enter here. */
 export function createSubmissionService(deps: SubmissionServiceDeps): SubmissionService {
@@ -106,33 +128,76 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
   }
 
   async function answerDuplicate(correlationId: string, published: boolean, log: Logger): Promise<SubmitOutcome> {
-    if (!published) {
+    const original = await store.getTransaction(correlationId);
+    if (!published && original?.status === 'RECEIVED') {
       // Its process died between record and confirm: this answer must not stand for an event never published.
-      const original = await store.getTransaction(correlationId);
-      if (original?.status === 'RECEIVED') {
-        await publishRecorded(original.envelope, log).catch((error: unknown) => unavailable(error, correlationId));
-        deps.observer?.republished('duplicate');
-        log.warn({ correlationId }, 'duplicate of a submission the broker never confirmed: original published now');
-      }
+      await publishRecorded(original.envelope, log).catch((error: unknown) => unavailable(error, correlationId));
+      deps.observer?.republished('duplicate');
+      log.warn({ correlationId }, 'duplicate of a submission the broker never confirmed: original published now');
     }
-    return { correlationId, status: 'DUPLICATE' };
+    // A resend of a refused event: it is parked in an exception, not applied, and the sender should know.
+    const exception = original?.exceptionId ? await store.getException(original.exceptionId) : null;
+    return {
+      correlationId,
+      status: 'DUPLICATE',
+      exception: exception ? { id: exception.id, status: exception.status } : null,
+    };
+  }
+
+  /** An integrator's corrected event names the exception it corrects: it takes over that event's business key. */
+  async function correctionOf(exceptionId: unknown, messageType: MessageType, plant: string, principal: Principal) {
+    if (exceptionId === undefined || exceptionId === null) return null;
+    const exception = typeof exceptionId === 'string' ? await store.getException(exceptionId) : null;
+    if (!exception || !inPlantScope(principal, exception.plant)) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `correctsException names no exception ${String(exceptionId)} you can see`,
+        {
+          field: 'correctsException',
+        },
+      );
+    }
+    if (exception.messageType !== messageType || exception.plant !== plant) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `correctsException ${exception.id} is about a ${exception.messageType} in plant ${exception.plant}; a correction must be the same kind of event in the same plant`,
+        { field: 'correctsException' },
+      );
+    }
+    if (exception.status !== 'OPEN') {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `Exception ${exception.id} is ${exception.status}; only an OPEN exception can be corrected`,
+        { details: { exceptionId: exception.id, status: exception.status } },
+      );
+    }
+    return exception;
   }
 
   return {
-    async submit(messageType, input, origin) {
+    async submit(messageType, input, origin, options = {}) {
       const log = origin.logger ?? deps.logger;
       const slice = sliceOf(messageType);
-      const payload = parseInput(slice.input, input) as Command['payload'] & { messageId?: string | null };
+      const { correctsException, ...content } = (input ?? {}) as Record<string, unknown>;
+      const payload = parseInput(slice.input, content) as Command['payload'] & { messageId?: string | null };
       const plant = slice.scope(payload).plant;
       refuseOutsideScope(origin.principal, slice.plantsTouched?.(payload) ?? [plant], messageType);
+      const corrected = await correctionOf(correctsException, messageType, plant, origin.principal);
       const command = { messageType, payload } as Command;
       const now = deps.now().toISOString();
       const envelope = createEnvelope(
         command,
-        { ...origin, messageId: payload.messageId ?? origin.messageId },
+        {
+          ...origin,
+          messageId: payload.messageId ?? origin.messageId,
+          ...(corrected
+            ? { replayOf: corrected.correlationId, workbench: { exceptionId: corrected.id, action: 'CORRECTION' } }
+            : {}),
+        },
         now,
         ruleSetFor(deps.rules, plant).timestampBucketMs,
       );
+      const supersedes = options.supersedes ?? corrected?.correlationId;
       const transaction: TransactionRecord = {
         envelope,
         status: 'RECEIVED',
@@ -142,7 +207,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
         lastError: null,
         updatedAt: now,
       };
-      const recorded = await store.recordSubmission(transaction);
+      const recorded = await store.recordSubmission(transaction, supersedes ? { supersedes } : undefined);
 
       if (recorded.outcome === 'duplicate') {
         const outcome = await answerDuplicate(recorded.correlationId, recorded.published, log);

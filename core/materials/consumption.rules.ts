@@ -1,3 +1,4 @@
+import { overridden } from '../exceptions/exception.policy';
 import { lotKey } from '../reference/reference.types';
 import type { ReportMaterialConsumption } from './report-material-consumption.command';
 import { currentRevision, requestErpPosting } from '../orders/order.rules';
@@ -37,7 +38,7 @@ export function decideConsumption(
     );
   }
   const reservation = order.components.find((c) => c.item === input.item);
-  if (!reservation) {
+  if (!reservation && !overridden(ctx, 'consumption.reserved-component')) {
     return invalid(
       'consumption.reserved-component',
       `${label} refused: ${input.item} is not a component reserved on the order (reserved: ${order.components.map((c) => c.item).join(', ') || 'none'}).`,
@@ -50,9 +51,10 @@ export function decideConsumption(
     return invalid('consumption.lot-known', `${label} refused: lot ${input.lot} is not known in plant ${input.plant}.`);
   if (lot.item !== input.item)
     return invalid('consumption.lot-item', `${label} refused: lot ${input.lot} holds ${lot.item}, not ${input.item}.`);
-  if (lot.status === 'BLOCKED')
+  if (lot.status === 'BLOCKED' && !overridden(ctx, 'consumption.lot-status'))
     return invalid('consumption.lot-status', `${label} refused: lot ${input.lot} is BLOCKED.`);
-  if (lot.expiresAt && Date.parse(lot.expiresAt) <= Date.parse(input.occurredAt)) {
+  const expired = lot.expiresAt && Date.parse(lot.expiresAt) <= Date.parse(input.occurredAt);
+  if (expired && !overridden(ctx, 'consumption.lot-expiry')) {
     return invalid(
       'consumption.lot-expiry',
       `${label} refused: lot ${input.lot} expired at ${lot.expiresAt}, before it was used at ${input.occurredAt}.`,

@@ -1,3 +1,4 @@
+import { overridden } from '../exceptions/exception.policy';
 import type { ReportProductionCompletion } from './report-production-completion.command';
 import { type LotRecord, lotKey } from '../reference/reference.types';
 import { toBaseUom } from '../reference/uom';
@@ -33,7 +34,7 @@ export function decideCompletion(
     return quarantine('SEQUENCE', 'completion.order-state', `${label} refused: the order is already ${order.state}.`);
   }
   const last = order.operations.at(-1);
-  if (last && last.state !== 'COMPLETED') {
+  if (last && last.state !== 'COMPLETED' && !overridden(ctx, 'completion.last-operation')) {
     return hold(
       'completion.last-operation',
       `${label} waits for the last operation ${last.sequence} to complete (it is ${last.state}).`,
@@ -52,7 +53,7 @@ export function decideCompletion(
       `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`,
     );
   const limit = order.quantity * (1 + ctx.rules.overDeliveryTolerancePct / 100);
-  if (order.producedQuantity + quantity > limit) {
+  if (order.producedQuantity + quantity > limit && !overridden(ctx, 'completion.over-delivery')) {
     return invalid(
       'completion.over-delivery',
       `${label} refused: ${order.producedQuantity + quantity} ${item.baseUom} exceeds the order quantity ${order.quantity} beyond the plant's over-delivery tolerance of ${ctx.rules.overDeliveryTolerancePct}%.`,

@@ -1,3 +1,4 @@
+import { overridden } from '../exceptions/exception.policy';
 import type { OperationEventType } from '../commands/vocabulary';
 import type { ReportOperationEvent } from './report-operation-event.command';
 import { round } from '../reference/uom';
@@ -77,7 +78,8 @@ export function decideOperationEvent(
     input.eventType === 'COMPLETE' &&
     predecessor &&
     predecessor.state !== 'COMPLETED' &&
-    !ctx.rules.allowOperationOverlap
+    !ctx.rules.allowOperationOverlap &&
+    !overridden(ctx, 'operation.predecessor-completed')
   ) {
     return hold(
       'operation.predecessor-completed',
@@ -88,7 +90,7 @@ export function decideOperationEvent(
   const yieldTotal = round(operation.yieldQuantity + (reportsQuantity ? input.yieldQuantity : 0));
   if (reportsQuantity && predecessor) {
     const limit = round(predecessor.yieldQuantity * (1 + ctx.rules.yieldTolerancePct / 100));
-    if (yieldTotal > limit) {
+    if (yieldTotal > limit && !overridden(ctx, 'operation.yield-predecessor')) {
       return invalid(
         'operation.yield-predecessor',
         `Operation ${input.operationSequence} would have confirmed yield ${yieldTotal}, more than operation ${predecessor.sequence}'s ${predecessor.yieldQuantity} allows (tolerance ${ctx.rules.yieldTolerancePct}%).`,

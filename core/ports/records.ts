@@ -1,4 +1,4 @@
-import type { PrincipalRef } from '../auth/principal';
+import type { PrincipalRef, Role } from '../auth/principal';
 import type { Scope } from '../messages/command-shape';
 
 export const TRANSACTION_STATUSES = [
@@ -34,8 +34,49 @@ export const EXCEPTION_TYPES = [
 ] as const;
 export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
 
-export const EXCEPTION_STATUSES = ['OPEN', 'REPLAYED', 'OVERRIDDEN', 'RESOLVED', 'DISCARDED'] as const;
+export const EXCEPTION_STATUSES = [
+  'OPEN',
+  'AWAITING_APPROVAL',
+  'REPLAYED',
+  'OVERRIDDEN',
+  'RESOLVED',
+  'DISCARDED',
+] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+/** Statuses a person still has to act on. */
+export const ACTIVE_EXCEPTION_STATUSES: readonly ExceptionStatus[] = ['OPEN', 'AWAITING_APPROVAL'];
+
+export const EXCEPTION_ACTIONS = [
+  'ASSIGNED',
+  'REPLAY_SUBMITTED',
+  'OVERRIDE_REQUESTED',
+  'OVERRIDE_APPROVED',
+  'OVERRIDE_SUBMITTED',
+  'CORRECTION_SUBMITTED',
+  'REPLAYED',
+  'OVERRIDDEN',
+  'RESOLVED',
+  'DISCARDED',
+  'REFUSED_AGAIN',
+] as const;
+export type ExceptionActionKind = (typeof EXCEPTION_ACTIONS)[number];
+
+/** One step in an exception's history: who did what, when, and why. */
+export interface ExceptionAction {
+  action: ExceptionActionKind;
+  actor: string;
+  at: string;
+  note: string;
+}
+
+/** An override someone asked for that waits for a second principal's approval. */
+export interface PendingOverride {
+  rule: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+}
 
 export interface ExceptionRecord {
   id: string;
@@ -50,6 +91,20 @@ export interface ExceptionRecord {
   rule: string;
   ruleSetVersion: number;
   createdAt: string;
+  /** The role that owns it, from its rule (core/exceptions/exception.policy). */
+  owner: Role;
+  /** Its triage deadline, from the plant's rule parameters for its type. */
+  dueAt: string;
+  assignee: string | null;
+  actions: ExceptionAction[];
+  /** The correlation ID of the transaction whose replay raised this exception. */
+  replayOf: string | null;
+  /** The correlation ID of the replay, override or correction submitted for it. */
+  replayedAs: string | null;
+  pendingOverride: PendingOverride | null;
+  closedAt: string | null;
+  /** Bumped on every change: actions on one exception are decided one at a time. */
+  version: number;
 }
 
 /** An immutable record of a decision. The store chains entries of one subject by hash. */

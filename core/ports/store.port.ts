@@ -1,4 +1,5 @@
 import type { ApiKeyRecord } from '../auth/api-key';
+import type { Role } from '../auth/principal';
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord, OrderState } from '../orders/order.types';
 import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
@@ -40,9 +41,17 @@ export interface UnitOfWork {
   releaseHeld?: string;
   /** Status changes of other transactions, such as POSTED when a downstream system confirms their posting. */
   relatedTransactions?: { correlationId: string; status: TransactionRecord['status'] }[];
+  /** Exceptions this unit closes or changes (a replay applied closes the exception it replays). */
+  exceptionUpdates?: ExceptionUpdate[];
 }
 
-export type CommitConflict = 'order-version' | 'lot-version' | 'idempotency-key' | 'held';
+/** An exception replaced only if the stored one still has `expectedVersion`, else conflict 'exception-version'. */
+export interface ExceptionUpdate {
+  record: ExceptionRecord;
+  expectedVersion: number;
+}
+
+export type CommitConflict = 'order-version' | 'lot-version' | 'idempotency-key' | 'held' | 'exception-version';
 export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
 
 /** What the intake learns when it records a submission under its business key. */
@@ -67,6 +76,22 @@ export interface ExceptionFilter {
   status?: ExceptionStatus;
   type?: ExceptionType;
   orderNumber?: string;
+  owner?: Role;
+  assignee?: string;
+  rule?: string;
+}
+
+/** Where an audit trail is asked for: one order's chain, or every entry about a lot in a plant. */
+export type AuditTrailRequest = { plant: string; orderNumber: string } | { plant: string; lot: string };
+
+/** One row of the interface monitor: a message type from one sender, its transactions and open exceptions. */
+export interface InterfaceMonitorRow {
+  plant: string;
+  messageType: string;
+  /** The principal that sent them (an API key's or webhook system's id). */
+  system: string;
+  byStatus: { status: TransactionRecord['status']; count: number }[];
+  openExceptions: { type: ExceptionType; count: number; oldestCreatedAt: string }[];
 }
 
 export interface PageRequest {
@@ -82,8 +107,10 @@ export interface Store {
   /**
    * Records a submitted message as a RECEIVED transaction under its envelope's business key, atomically: of two
    * submissions of the same business event exactly one is recorded. A conflicting one records nothing.
+   * `supersedes`: a replay or correction of that transaction; if it holds the key, the key passes to this one
+   * (recorded unpublished, whatever its content) and the original is marked superseded by it.
    */
-  recordSubmission(transaction: TransactionRecord): Promise<SubmissionOutcome>;
+  recordSubmission(transaction: TransactionRecord, options?: { supersedes?: string }): Promise<SubmissionOutcome>;
   /** Marks a submission's message as confirmed by the broker. */
   markSubmissionPublished(correlationId: string): Promise<void>;
   /**
@@ -96,6 +123,8 @@ export interface Store {
   commit(unit: UnitOfWork): Promise<CommitResult>;
   /** Opens an exception that belongs to no transaction (a message no worker could read); kept once per id. */
   openException(exception: ExceptionRecord, audit: AuditDraft[]): Promise<void>;
+  /** A workbench action: the exceptions change (each only at its expected version) and the entries are appended. */
+  updateExceptions(updates: ExceptionUpdate[], audit: AuditDraft[]): Promise<CommitResult>;
   /** Notes a failed attempt without changing anything else. */
   recordAttempt(correlationId: string, attempts: number, lastError: string): Promise<void>;
   /**
@@ -111,6 +140,25 @@ export interface Store {
   getException(id: string): Promise<ExceptionRecord | null>;
   listExceptions(filter: ExceptionFilter, page: PageRequest): Promise<Page<ExceptionRecord>>;
   listAudit(subject: string): Promise<AuditEntry[]>;
+  /** An order's chain, or every entry concerning a lot (detail.concerns.lot) in the plant's orders, in seq order. */
+  auditTrail(request: AuditTrailRequest): Promise<AuditEntry[]>;
+  /**
+   * Audit entries whose subject starts with `subjectPrefix`, chain by chain (by subject, then seq), at most `limit`
+   * after the opaque cursor `after`: the chain verifier and the export page through them.
+   */
+  scanAudit(
+    subjectPrefix: string,
+    after: string | null,
+    limit: number,
+  ): Promise<{ entries: AuditEntry[]; next: string | null }>;
+  /** Recomputes the hash chains of every subject starting with `subjectPrefix`; names the first broken entry. */
+  verifyAuditChain(subjectPrefix: string): Promise<{
+    ok: boolean;
+    entriesChecked: number;
+    firstBrokenEntry: { seq: number; subject: string; at: string } | null;
+  }>;
+  /** Transactions by message type and sender with their open exceptions; in `plants` only, unless undefined. */
+  interfaceMonitor(plants: readonly string[] | undefined): Promise<InterfaceMonitorRow[]>;
   listTransactionsByOrder(plant: string, orderNumber: string): Promise<TransactionRecord[]>;
 
   getPlant(code: string): Promise<PlantRecord | null>;
@@ -126,7 +174,12 @@ export interface Store {
 
   /** Monitoring reads, cheap enough for every scrape. */
   countOrdersByState(): Promise<{ plant: string; state: OrderState; count: number }[]>;
-  countOpenExceptions(): Promise<{ plant: string; type: ExceptionType; count: number }[]>;
+  /** Exceptions still needing a person (OPEN, AWAITING_APPROVAL), with how many are past their triage deadline. */
+  countOpenExceptions(
+    now: string,
+  ): Promise<
+    { plant: string; type: ExceptionType; owner: Role; count: number; pastDue: number; oldestCreatedAt: string }[]
+  >;
   countHeld(): Promise<{ plant: string; count: number }[]>;
   outboxBacklog(): Promise<{ count: number; oldestCreatedAt: string | null }>;
   /** Orders that entered `state` before `before`, oldest first; in `plants` only, unless undefined. */

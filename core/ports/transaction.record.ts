@@ -14,4 +14,6 @@ export interface TransactionRecord {
   appliedVersion: number | null;
   lastError: string | null;
   updatedAt: string;
+  /** The replay or correction that took over this transaction's business key (set only by the intake). */
+  supersededBy?: string | null;
 }

@@ -1,3 +1,4 @@
+import type { ExceptionType } from '../ports/records';
 import { DEFAULT_STALL_THRESHOLDS_SECONDS, type StallThresholds } from '../stalled/stall-thresholds';
 
 /**
@@ -21,7 +22,23 @@ export interface RuleSet {
   openExceptionLimit: number;
   /** Seconds an order may sit in a state, or a transaction in a status, before it counts as stalled. */
   stalledAfterSeconds: StallThresholds;
+  /** Minutes within which an exception of each type must be triaged (its `dueAt`). */
+  triageMinutes: Record<ExceptionType, number>;
+  /** Whether every override needs a second principal's approval (quality releases under deviation always do). */
+  fourEyesOverrides: boolean;
 }
+
+/** A plant running around the clock triages what stops the line first, and reconciliation drift within a day. */
+export const DEFAULT_TRIAGE_MINUTES: Record<ExceptionType, number> = {
+  VALIDATION: 240,
+  SEQUENCE: 120,
+  DEPENDENCY: 480,
+  REVISION_MISMATCH: 60,
+  DUPLICATE_CONFLICT: 240,
+  DOWNSTREAM: 60,
+  RECONCILIATION: 1440,
+  PROCESSING: 60,
+};
 
 export const DEFAULT_RULE_SET: RuleSet = {
   version: 1,
@@ -32,6 +49,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
   allowOperationOverlap: false,
   openExceptionLimit: 25,
   stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,
+  triageMinutes: DEFAULT_TRIAGE_MINUTES,
+  fourEyesOverrides: false,
 };
 
 /** Defaults for every plant, and whole rule sets for plants that differ. */

@@ -1,6 +1,9 @@
 import { systemPrincipal } from '../auth/principal';
+import { openException } from '../exceptions/exception.factory';
+import type { ExceptionObserver } from '../exceptions/exception.observer';
+import { closeByDecision } from '../exceptions/exception.transitions';
 import { DomainError } from '../errors';
-import { FINAL_TRANSACTION_STATUSES, type TransactionStatus } from '../ports/records';
+import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionStatus } from '../ports/records';
 import type { OutboundMessage } from '../ports/downstream.port';
 import type { Store, UnitOfWork } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
@@ -34,6 +37,7 @@ export interface CommandProcessorDeps {
   store: Store;
   now: () => Date;
   rules: RuleBook;
+  observer?: ExceptionObserver;
 }
 
 export interface CommandProcessor {
@@ -78,6 +82,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     now: deps.now().toISOString(),
     correlationId: envelope.correlationId,
     rules: ruleSetFor(deps.rules, envelope.scope.plant),
+    overrideRule: envelope.workbench?.action === 'OVERRIDE' ? envelope.workbench.overrideRule : null,
   });
 
   async function attempt(message: InboundMessage, parked: HeldMessage | null): Promise<Attempt> {
@@ -117,7 +122,16 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
   }
 
   async function commit(unit: UnitOfWork): Promise<Attempt> {
+    const closing = await closingOfAnsweredException(unit);
+    if (closing) {
+      unit = {
+        ...unit,
+        exceptionUpdates: [...(unit.exceptionUpdates ?? []), closing.update],
+        audit: [...unit.audit, closing.audit],
+      };
+    }
     const result = await store.commit(unit);
+    if (result.ok && closing) reportClosed(closing.update.record);
     if (!result.ok) return 'conflict';
     const exception = unit.exceptions[0];
     return {
@@ -127,6 +141,28 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       ...(exception ? { refusal: { type: exception.type, rule: exception.rule } } : {}),
       ...(unit.hold ? { heldBy: unit.hold.rule } : {}),
     };
+  }
+
+  /** A replay, override or correction closes the exception it answers in the same commit as its own decision. */
+  async function closingOfAnsweredException(unit: UnitOfWork) {
+    const { envelope } = unit.transaction;
+    if (!envelope.workbench) return null;
+    const answered = await store.getException(envelope.workbench.exceptionId);
+    if (!answered) return null;
+    return closeByDecision(answered, envelope.workbench, {
+      status: unit.transaction.status,
+      exceptionId: unit.transaction.exceptionId,
+      correlationId: envelope.correlationId,
+      actor: envelope.principal.id,
+      at: unit.transaction.updatedAt,
+    });
+  }
+
+  function reportClosed(exception: ExceptionRecord) {
+    if (!exception.closedAt) return;
+    deps.observer?.acted(exception.plant, exception.status);
+    const seconds = (Date.parse(exception.closedAt) - Date.parse(exception.createdAt)) / 1000;
+    deps.observer?.closed(exception.type, exception.status, Math.max(0, seconds));
   }
 
   async function settle(message: InboundMessage, parked: HeldMessage | null): Promise<Exclude<Attempt, 'conflict'>> {
@@ -180,7 +216,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       });
       unit.transaction.status = 'FAILED';
       if (existing?.status === 'HELD') unit.releaseHeld = message.envelope.correlationId;
-      await store.commit(unit);
+      await commit(unit);
       return { status: 'FAILED', exceptionId: unit.transaction.exceptionId, alreadyProcessed: false, released: [] };
     },
 
@@ -195,7 +231,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
         rule: held.rule,
         reason: `Waited ${waited} s (hold window ${Math.round(ctx.rules.holdWindowMs / 1000)} s) and its predecessor never came: ${held.reason}`,
       });
-      return (await store.commit({ ...unit, releaseHeld: held.correlationId })).ok;
+      return (await commit({ ...unit, releaseHeld: held.correlationId })) !== 'conflict';
     },
 
     async unreadable(message) {
@@ -207,20 +243,21 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       const plant = typeof payload.plant === 'string' ? payload.plant : '*';
       const orderNumber = typeof payload.orderNumber === 'string' ? payload.orderNumber : '';
       await store.openException(
-        {
-          id: `${message.correlationId || message.messageId || now}:unreadable`,
-          type: 'VALIDATION',
-          reason: `A worker could not read this message (${message.reason}); it is kept in the dead-letter queue.`,
-          status: 'OPEN',
-          plant,
-          orderNumber,
-          correlationId: message.correlationId,
-          messageType: message.messageType,
-          payload: message.body,
-          rule: 'message.readable',
-          ruleSetVersion: ruleSetFor(deps.rules, plant).version,
-          createdAt: now,
-        },
+        openException(
+          {
+            id: `${message.correlationId || message.messageId || now}:unreadable`,
+            type: 'VALIDATION',
+            reason: `A worker could not read this message (${message.reason}); it is kept in the dead-letter queue.`,
+            plant,
+            orderNumber,
+            correlationId: message.correlationId,
+            messageType: message.messageType,
+            payload: message.body,
+            rule: 'message.readable',
+            createdAt: now,
+          },
+          ruleSetFor(deps.rules, plant),
+        ),
         [
           {
             at: now,
@@ -239,20 +276,21 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       const now = deps.now().toISOString();
       const plant = origin?.envelope.scope.plant ?? String(message.payload.plant ?? '');
       const orderNumber = origin?.envelope.scope.orderNumber ?? String(message.payload.orderNumber ?? '');
-      const exception = {
-        id: `${message.id}:downstream`,
-        type: 'DOWNSTREAM' as const,
-        reason: `${message.system.toUpperCase()} did not take ${message.messageType} (${message.idempotencyKey}) after ${message.attempt} attempt(s): ${reason}`,
-        status: 'OPEN' as const,
-        plant,
-        orderNumber,
-        correlationId: message.correlationId,
-        messageType: message.messageType,
-        payload: message.payload,
-        rule: `downstream.${message.system}`,
-        ruleSetVersion: ruleSetFor(deps.rules, plant).version,
-        createdAt: now,
-      };
+      const exception = openException(
+        {
+          id: `${message.id}:downstream`,
+          type: 'DOWNSTREAM',
+          reason: `${message.system.toUpperCase()} did not take ${message.messageType} (${message.idempotencyKey}) after ${message.attempt} attempt(s): ${reason}`,
+          plant,
+          orderNumber,
+          correlationId: message.correlationId,
+          messageType: message.messageType,
+          payload: message.payload,
+          rule: `downstream.${message.system}`,
+          createdAt: now,
+        },
+        ruleSetFor(deps.rules, plant),
+      );
       if (!origin) {
         throw new DomainError(
           'NOT_FOUND',

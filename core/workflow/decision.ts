@@ -34,6 +34,8 @@ export interface DecisionContext {
   now: string;
   correlationId: string;
   rules: RuleSet;
+  /** The one rule an approved override lets this message pass (core/exceptions/exception.policy). */
+  overrideRule?: string | null;
 }
 
 /** The stored state a decision reads, loaded before the pure rules run. */

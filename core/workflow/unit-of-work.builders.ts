@@ -1,3 +1,5 @@
+import { concernsOf } from './audit-concerns';
+import { openException } from '../exceptions/exception.factory';
 import { childTraceparent } from '../intake/trace-context';
 import type { ExceptionRecord } from '../ports/records';
 import type { TransactionRecord } from '../ports/transaction.record';
@@ -21,6 +23,7 @@ export function transactionOf(
     appliedVersion: null,
     lastError: existing?.lastError ?? null,
     updatedAt: now,
+    supersededBy: existing?.supersededBy ?? null,
   };
 }
 
@@ -61,6 +64,8 @@ export function applyUnit(
           state: order?.state ?? null,
           version: order?.version ?? null,
           ruleSetVersion: ctx.rules.version,
+          concerns: concernsOf(envelope.command.payload),
+          ...(ctx.overrideRule ? { overriddenRule: ctx.overrideRule } : {}),
         },
       },
     ],
@@ -96,7 +101,11 @@ export function duplicateUnit(
         action: 'duplicate.prevented',
         actor: message.envelope.principal.id,
         correlationId: message.envelope.correlationId,
-        detail: { businessKey: message.envelope.businessKey, originalCorrelationId },
+        detail: {
+          businessKey: message.envelope.businessKey,
+          originalCorrelationId,
+          concerns: concernsOf(message.envelope.command.payload),
+        },
       },
     ],
     outbox: [],
@@ -110,20 +119,22 @@ export function quarantineUnit(
   ctx: DecisionContext,
   decision: Extract<Decision, { kind: 'quarantine' }>,
 ): UnitOfWork {
-  const exception: ExceptionRecord = {
-    id: `${message.envelope.correlationId}:${decision.rule}`,
-    type: decision.type,
-    reason: decision.reason,
-    status: 'OPEN',
-    plant: message.envelope.scope.plant,
-    orderNumber: message.envelope.scope.orderNumber,
-    correlationId: message.envelope.correlationId,
-    messageType: message.envelope.command.messageType,
-    payload: message.envelope.command.payload,
-    rule: decision.rule,
-    ruleSetVersion: ctx.rules.version,
-    createdAt: ctx.now,
-  };
+  const exception: ExceptionRecord = openException(
+    {
+      id: `${message.envelope.correlationId}:${decision.rule}`,
+      type: decision.type,
+      reason: decision.reason,
+      plant: message.envelope.scope.plant,
+      orderNumber: message.envelope.scope.orderNumber,
+      correlationId: message.envelope.correlationId,
+      messageType: message.envelope.command.messageType,
+      payload: message.envelope.command.payload,
+      rule: decision.rule,
+      createdAt: ctx.now,
+      replayOf: message.envelope.replayOf,
+    },
+    ctx.rules,
+  );
   return {
     transaction: { ...base, status: 'QUARANTINED', exceptionId: exception.id },
     audit: [
@@ -138,6 +149,7 @@ export function quarantineUnit(
           rule: decision.rule,
           reason: decision.reason,
           ruleSetVersion: ctx.rules.version,
+          concerns: concernsOf(message.envelope.command.payload),
         },
       },
     ],

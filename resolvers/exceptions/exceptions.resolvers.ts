@@ -1,10 +1,23 @@
+import { DomainError } from '../../core/errors';
+import { overridePolicy } from '../../core/exceptions/exception.policy';
+import type { Workbench } from '../../core/exceptions/workbench.service';
+import type { ExceptionRecord } from '../../core/ports/records';
 import type { ExceptionFilter, Store } from '../../core/ports/store.port';
+import { inPlantScope, visiblePlants } from '../../core/auth/permissions';
 import { pageRequest, toConnection } from '../connection';
-import { listScope } from '../auth/plant-scope';
+import { listScope, withinScope } from '../auth/plant-scope';
 import type { GatewayContext } from '../context';
 import { withoutNulls } from '../orders/orders.resolvers';
 
-export function exceptionsResolvers({ store }: { store: Pick<Store, 'listExceptions'> }) {
+type Args<T> = T & Record<string, unknown>;
+
+export function exceptionsResolvers({
+  store,
+  workbench,
+}: {
+  store: Pick<Store, 'listExceptions' | 'getException' | 'interfaceMonitor' | 'auditTrail' | 'verifyAuditChain'>;
+  workbench: Workbench;
+}) {
   return {
     Query: {
       exceptions: async (
@@ -20,6 +33,63 @@ export function exceptionsResolvers({ store }: { store: Pick<Store, 'listExcepti
           ),
         );
       },
+      exception: async (_: unknown, args: { id: string }, ctx: GatewayContext) =>
+        withinScope(ctx.principal, await store.getException(args.id)),
+      interfaceMonitor: async (_: unknown, args: { plant?: string | null }, ctx: GatewayContext) => {
+        const now = Date.now();
+        const rows = await store.interfaceMonitor(visiblePlants(ctx.principal, args.plant));
+        return rows.map((row) => ({
+          ...row,
+          openExceptions: row.openExceptions.map((e) => ({
+            ...e,
+            oldestAgeSeconds: Math.max(0, (now - Date.parse(e.oldestCreatedAt)) / 1000),
+          })),
+        }));
+      },
+      auditTrail: async (
+        _: unknown,
+        args: { plant: string; orderNumber?: string | null; lot?: string | null },
+        ctx: GatewayContext,
+      ) => {
+        if (!inPlantScope(ctx.principal, args.plant)) return [];
+        if (args.orderNumber) return store.auditTrail({ plant: args.plant, orderNumber: args.orderNumber });
+        if (args.lot) return store.auditTrail({ plant: args.plant, lot: args.lot });
+        throw new DomainError('INVALID_INPUT', 'auditTrail needs an orderNumber or a lot', {
+          details: { argument: 'orderNumber' },
+        });
+      },
+      verifyAuditChain: async (_: unknown, args: { plant: string }, ctx: GatewayContext) => {
+        if (!inPlantScope(ctx.principal, args.plant)) {
+          throw new DomainError('FORBIDDEN', `${ctx.principal.name} may not read plant ${args.plant}'s audit trail`, {
+            details: { plants: [args.plant] },
+          });
+        }
+        return store.verifyAuditChain(`order:${args.plant}:`);
+      },
+    },
+    Mutation: {
+      replayException: (
+        _: unknown,
+        args: Args<{ id: string; input: { payload?: unknown; note: string } }>,
+        ctx: GatewayContext,
+      ) => workbench.replay(ctx.principal, args.id, args.input),
+      overrideException: (_: unknown, args: Args<{ id: string; reason: string }>, ctx: GatewayContext) =>
+        workbench.override(ctx.principal, args.id, args.reason),
+      approveOverride: (_: unknown, args: Args<{ id: string }>, ctx: GatewayContext) =>
+        workbench.approveOverride(ctx.principal, args.id),
+      resolveException: (_: unknown, args: Args<{ id: string; note: string }>, ctx: GatewayContext) =>
+        workbench.resolve(ctx.principal, args.id, args.note),
+      discardException: (_: unknown, args: Args<{ id: string; reason: string }>, ctx: GatewayContext) =>
+        workbench.discard(ctx.principal, args.id, args.reason),
+      assignException: (_: unknown, args: Args<{ id: string; assignee: string }>, ctx: GatewayContext) =>
+        workbench.assign(ctx.principal, args.id, args.assignee),
+      replayExceptions: (_: unknown, args: Args<{ filter: ExceptionFilter; note: string }>, ctx: GatewayContext) =>
+        workbench.replayMany(ctx.principal, withoutNulls(args.filter), args.note),
+    },
+    Exception: {
+      overridableBy: (e: ExceptionRecord) => overridePolicy(e.rule)?.role ?? null,
+      timeToResolutionSeconds: (e: ExceptionRecord) =>
+        e.closedAt ? (Date.parse(e.closedAt) - Date.parse(e.createdAt)) / 1000 : null,
     },
   };
 }

@@ -21,6 +21,7 @@ export function transactionsResolvers({ store }: { store: Pick<Store, 'getTransa
       traceparent: (t: TransactionRecord) => t.envelope.traceparent,
       submittedBy: (t: TransactionRecord) => t.envelope.principal,
       replayOf: (t: TransactionRecord) => t.envelope.replayOf,
+      supersededBy: (t: TransactionRecord) => t.supersededBy ?? null,
       payload: (t: TransactionRecord) => t.envelope.command.payload,
       exception: (t: TransactionRecord) => (t.exceptionId ? store.getException(t.exceptionId) : null),
     },

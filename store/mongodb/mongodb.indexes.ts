@@ -15,6 +15,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('exceptions').createIndex({ id: 1 }, { unique: true }),
     db.collection('exceptions').createIndex({ plant: 1, status: 1, type: 1 }),
     db.collection('exceptions').createIndex({ plant: 1, orderNumber: 1 }),
+    db.collection('exceptions').createIndex({ status: 1, dueAt: 1 }),
+    db.collection('audit').createIndex({ 'detail.concerns.lot': 1, subject: 1, seq: 1 }),
     db.collection('items').createIndex({ number: 1, seq: 1 }),
     db.collection('work_centers').createIndex({ plant: 1, code: 1 }),
     db.collection('held_messages').createIndex({ plant: 1, orderNumber: 1, seq: 1 }),

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { Role } from '../../core/auth/principal';
 import type { OrderState } from '../../core/orders/order.types';
 import type { ExceptionType } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
@@ -19,12 +20,28 @@ export function mongoMonitoringReads(db: Db) {
   return {
     countOrdersByState: async () =>
       (await grouped('orders', {}, ['plant', 'state'])) as { plant: string; state: OrderState; count: number }[],
-    countOpenExceptions: async () =>
-      (await grouped('exceptions', { status: 'OPEN' }, ['plant', 'type'])) as {
-        plant: string;
-        type: ExceptionType;
-        count: number;
-      }[],
+    countOpenExceptions: async (now: string) =>
+      (
+        await db
+          .collection('exceptions')
+          .aggregate([
+            { $match: { status: { $in: ['OPEN', 'AWAITING_APPROVAL'] } } },
+            {
+              $group: {
+                _id: { plant: '$plant', type: '$type', owner: '$owner' },
+                count: { $sum: 1 },
+                pastDue: { $sum: { $cond: [{ $lt: ['$dueAt', now] }, 1, 0] } },
+                oldestCreatedAt: { $min: '$createdAt' },
+              },
+            },
+          ])
+          .toArray()
+      ).map((row) => ({
+        ...(row._id as { plant: string; type: ExceptionType; owner: Role }),
+        count: row.count as number,
+        pastDue: row.pastDue as number,
+        oldestCreatedAt: row.oldestCreatedAt as string,
+      })),
     countHeld: () => grouped('held_messages', {}, ['plant']),
     outboxBacklog: async () => {
       const pending = db.collection('outbox');

@@ -12,11 +12,12 @@ import type {
 } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
-import { chainHash, GENESIS_HASH } from '../audit-chain';
+import { chainHash, GENESIS_HASH, verifyChains } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
 import { mongoMonitoringReads } from './mongodb.monitoring';
 import { mongoReference } from './mongodb.reference';
+import { mongoWorkbench } from './mongodb.workbench';
 import { fromTransactionDoc, toTransactionDoc, type TransactionDoc } from './mongodb.transactions';
 
 export interface MongoStoreOptions {
@@ -65,6 +66,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const apiKeys = db.collection<ApiKeyRecord & { _id: string }>('api_keys');
   const reference = mongoReference(db);
   const monitoring = mongoMonitoringReads(db);
+  const workbench = mongoWorkbench(db, () => {
+    throw new Conflict('exception-version');
+  });
 
   const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) =>
     guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
@@ -128,10 +132,25 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   }
 
   return {
-    recordSubmission: (t) =>
+    recordSubmission: (t, options) =>
       inTransaction(async (session): Promise<SubmissionOutcome> => {
         const { businessKey, fingerprint, correlationId, receivedAt } = t.envelope;
         const existing = await submissions.findOne({ _id: businessKey }, { session });
+        const supersedes = options?.supersedes;
+        const markSuperseded = () =>
+          supersedes === undefined
+            ? undefined
+            : transactions.updateOne({ _id: supersedes }, { $set: { supersededBy: correlationId } }, { session });
+        if (existing && supersedes !== undefined && existing.correlationId === supersedes) {
+          await submissions.replaceOne(
+            { _id: businessKey },
+            { fingerprint, correlationId, published: false, receivedAt, leaseUntil: null },
+            { session },
+          );
+          await transactions.replaceOne({ _id: correlationId }, toTransactionDoc(t), { upsert: true, session });
+          await markSuperseded();
+          return { outcome: 'accepted' };
+        }
         if (existing && existing.fingerprint === fingerprint) {
           return { outcome: 'duplicate', correlationId: existing.correlationId, published: existing.published };
         }
@@ -141,6 +160,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           { session },
         );
         await transactions.replaceOne({ _id: correlationId }, toTransactionDoc(t), { upsert: true, session });
+        await markSuperseded();
         return { outcome: 'accepted' };
       }),
     markSubmissionPublished: (correlationId) =>
@@ -197,6 +217,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           }
           for (const e of unit.exceptions)
             await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+          await workbench.updateExceptions(unit.exceptionUpdates ?? [], session);
           await reference.write(unit, session, (kind) => {
             throw new Conflict(kind);
           });
@@ -212,6 +233,18 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
         for (const entry of entries) await appendAudit(entry, session);
       }),
+    async updateExceptions(updates, entries) {
+      try {
+        await inTransaction(async (session) => {
+          await workbench.updateExceptions(updates, session);
+          for (const entry of entries) await appendAudit(entry, session);
+        });
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+        throw error;
+      }
+    },
     countRedeliveredStart: (correlationId) =>
       guard(async () => {
         const doc = await db
@@ -241,6 +274,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
     listAudit: (subject) =>
       guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
+    auditTrail: (request) => guard(() => workbench.auditTrail(request)),
+    scanAudit: (prefix, after, limit) => guard(() => workbench.scanAudit(prefix, after, limit)),
+    verifyAuditChain: (prefix) => verifyChains((after) => guard(async () => workbench.scanAudit(prefix, after, 1000))),
+    interfaceMonitor: (plants) => guard(() => workbench.interfaceMonitor(plants)),
     listTransactionsByOrder: (plant, orderNumber) =>
       guard(async () =>
         (await transactions.find({ plant, orderNumber }).sort({ receivedAt: 1 }).toArray()).map((d) =>
@@ -256,7 +293,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     countOrdersByState: () => guard(monitoring.countOrdersByState),
-    countOpenExceptions: () => guard(monitoring.countOpenExceptions),
+    countOpenExceptions: (now) => guard(() => monitoring.countOpenExceptions(now)),
     countHeld: () => guard(monitoring.countHeld),
     outboxBacklog: () => guard(monitoring.outboxBacklog),
     listOrdersInStateSince: (state, before, plant, limit) =>

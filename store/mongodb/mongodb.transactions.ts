@@ -23,6 +23,15 @@ export function toTransactionDoc(t: TransactionRecord): TransactionDoc {
 
 export function fromTransactionDoc(doc: TransactionDoc | null): TransactionRecord | null {
   if (!doc) return null;
-  const { envelope, status, attempts, exceptionId, appliedVersion, lastError, updatedAt } = doc;
-  return { envelope, status, attempts, exceptionId, appliedVersion, lastError, updatedAt };
+  const { envelope, status, attempts, exceptionId, appliedVersion, lastError, updatedAt, supersededBy } = doc;
+  return {
+    envelope,
+    status,
+    attempts,
+    exceptionId,
+    appliedVersion,
+    lastError,
+    updatedAt,
+    supersededBy: supersededBy ?? null,
+  };
 }

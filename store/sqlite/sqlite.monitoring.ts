@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Role } from '../../core/auth/principal';
 import type { OrderState } from '../../core/orders/order.types';
 import type { ExceptionType } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
@@ -10,8 +11,12 @@ export function sqliteMonitoringReads(db: Database.Database) {
     ordersByState: db.prepare<[], { plant: string; state: OrderState; count: number }>(
       'SELECT plant, state, COUNT(*) AS count FROM orders GROUP BY plant, state',
     ),
-    openExceptions: db.prepare<[], { plant: string; type: ExceptionType; count: number }>(
-      "SELECT plant, type, COUNT(*) AS count FROM exceptions WHERE status = 'OPEN' GROUP BY plant, type",
+    openExceptions: db.prepare<
+      [string],
+      { plant: string; type: ExceptionType; owner: Role; count: number; pastDue: number; oldestCreatedAt: string }
+    >(
+      `SELECT plant, type, owner, COUNT(*) AS count, SUM(due_at < ?) AS pastDue, MIN(created_at) AS oldestCreatedAt
+       FROM exceptions WHERE status IN ('OPEN', 'AWAITING_APPROVAL') GROUP BY plant, type, owner`,
     ),
     held: db.prepare<[], { plant: string; count: number }>(
       'SELECT plant, COUNT(*) AS count FROM held_messages GROUP BY plant',
@@ -22,7 +27,7 @@ export function sqliteMonitoringReads(db: Database.Database) {
   };
   return {
     countOrdersByState: () => stmt.ordersByState.all(),
-    countOpenExceptions: () => stmt.openExceptions.all(),
+    countOpenExceptions: (now: string) => stmt.openExceptions.all(now),
     countHeld: () => stmt.held.all(),
     outboxBacklog: () => {
       const row = stmt.backlog.get()!;

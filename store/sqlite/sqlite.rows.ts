@@ -18,6 +18,7 @@ export interface TransactionRow {
   received_at: string;
   updated_at: string;
   envelope: string;
+  superseded_by?: string | null;
 }
 
 export function transactionFromRow(row: TransactionRow): TransactionRecord {
@@ -29,6 +30,7 @@ export function transactionFromRow(row: TransactionRow): TransactionRecord {
     appliedVersion: row.applied_version,
     lastError: row.last_error,
     updatedAt: row.updated_at,
+    supersededBy: row.superseded_by ?? null,
   };
 }
 
@@ -86,7 +88,16 @@ export interface ExceptionRow {
   rule: string;
   rule_set_version: number;
   created_at: string;
+  owner: string;
+  due_at: string;
+  assignee: string | null;
+  closed_at: string | null;
+  version: number;
+  workbench: string;
 }
+
+/** The exception's history and links, kept as one document next to its columns. */
+type ExceptionWorkbench = Pick<ExceptionRecord, 'actions' | 'replayOf' | 'replayedAs' | 'pendingOverride'>;
 
 export function exceptionFromRow(row: ExceptionRow): ExceptionRecord {
   return {
@@ -102,6 +113,41 @@ export function exceptionFromRow(row: ExceptionRow): ExceptionRecord {
     rule: row.rule,
     ruleSetVersion: row.rule_set_version,
     createdAt: row.created_at,
+    owner: row.owner as ExceptionRecord['owner'],
+    dueAt: row.due_at,
+    assignee: row.assignee,
+    closedAt: row.closed_at,
+    version: row.version,
+    ...(JSON.parse(row.workbench) as ExceptionWorkbench),
+  };
+}
+
+export function exceptionToRow(e: ExceptionRecord): Omit<ExceptionRow, 'seq'> {
+  const workbench: ExceptionWorkbench = {
+    actions: e.actions,
+    replayOf: e.replayOf,
+    replayedAs: e.replayedAs,
+    pendingOverride: e.pendingOverride,
+  };
+  return {
+    id: e.id,
+    type: e.type,
+    reason: e.reason,
+    status: e.status,
+    plant: e.plant,
+    order_number: e.orderNumber,
+    correlation_id: e.correlationId,
+    message_type: e.messageType,
+    payload: JSON.stringify(e.payload),
+    rule: e.rule,
+    rule_set_version: e.ruleSetVersion,
+    created_at: e.createdAt,
+    owner: e.owner,
+    due_at: e.dueAt,
+    assignee: e.assignee,
+    closed_at: e.closedAt,
+    version: e.version,
+    workbench: JSON.stringify(workbench),
   };
 }
 

@@ -180,4 +180,25 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE redelivered_starts (correlation_id TEXT PRIMARY KEY, starts INTEGER NOT NULL);`,
   // API keys: the record as a document, the secret only as its hash.
   `CREATE TABLE api_keys (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);`,
+  // The exception workbench: owner, triage deadline, assignee and version as columns (filtered, counted, raced on),
+  // the history and links as a document. A transaction a replay or correction took over names its successor.
+  // Audit entries become append-only in the file itself, and can be found by the lot they concern.
+  `
+  ALTER TABLE exceptions ADD COLUMN owner TEXT NOT NULL DEFAULT 'ADMIN';
+  UPDATE exceptions SET owner = CASE type WHEN 'VALIDATION' THEN 'OPERATIONS' WHEN 'SEQUENCE' THEN 'OPERATIONS'
+    WHEN 'DEPENDENCY' THEN 'QUALITY' WHEN 'REVISION_MISMATCH' THEN 'OPERATIONS' WHEN 'DUPLICATE_CONFLICT' THEN 'INTEGRATOR'
+    WHEN 'RECONCILIATION' THEN 'SUPPLY_CHAIN' ELSE 'ADMIN' END;
+  ALTER TABLE exceptions ADD COLUMN due_at TEXT NOT NULL DEFAULT '';
+  UPDATE exceptions SET due_at = created_at;
+  ALTER TABLE exceptions ADD COLUMN assignee TEXT;
+  ALTER TABLE exceptions ADD COLUMN closed_at TEXT;
+  ALTER TABLE exceptions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE exceptions ADD COLUMN workbench TEXT NOT NULL
+    DEFAULT '{"actions":[],"replayOf":null,"replayedAs":null,"pendingOverride":null}';
+  CREATE INDEX exceptions_by_due ON exceptions (status, due_at);
+  ALTER TABLE transactions ADD COLUMN superseded_by TEXT;
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+  CREATE INDEX audit_by_lot ON audit (json_extract(detail, '$.concerns.lot'), seq);
+  `,
 ];

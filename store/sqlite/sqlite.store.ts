@@ -15,15 +15,17 @@ import type {
   SubmissionOutcome,
   UnitOfWork,
 } from '../../core/ports/store.port';
-import { chainHash, GENESIS_HASH } from '../audit-chain';
+import { chainHash, GENESIS_HASH, verifyChains } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { createGroupCommit } from './sqlite.group-commit';
 import { sqliteMonitoringReads } from './sqlite.monitoring';
 import { sqliteReferenceStatements } from './sqlite.reference';
+import { sqliteWorkbenchStatements } from './sqlite.workbench';
 import { MIGRATIONS } from './sqlite.schema';
 import {
   auditFromRow,
   exceptionFromRow,
+  exceptionToRow,
   orderFromRow,
   outboxFromRow,
   transactionFromRow,
@@ -70,6 +72,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   migrate(db);
   const reference = sqliteReferenceStatements(db);
   const monitoring = sqliteMonitoringReads(db);
+  const workbench = sqliteWorkbenchStatements(db, () => {
+    throw new Conflict('exception-version');
+  });
 
   const stmt = {
     getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
@@ -121,9 +126,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     insertException: db.prepare(
-      `INSERT INTO exceptions (id, type, reason, status, plant, order_number, correlation_id, message_type, payload, rule, rule_set_version, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO exceptions (id, type, reason, status, plant, order_number, correlation_id, message_type, payload, rule,
+         rule_set_version, created_at, owner, due_at, assignee, closed_at, version, workbench)
+       VALUES (@id, @type, @reason, @status, @plant, @order_number, @correlation_id, @message_type, @payload, @rule,
+         @rule_set_version, @created_at, @owner, @due_at, @assignee, @closed_at, @version, @workbench)
+       ON CONFLICT DO NOTHING`,
     ),
+    supersedeSubmission: db.prepare(
+      `UPDATE submissions SET fingerprint = ?, correlation_id = ?, published = 0, lease_until = NULL, received_at = ?
+       WHERE business_key = ? AND correlation_id = ?`,
+    ),
+    markSuperseded: db.prepare('UPDATE transactions SET superseded_by = ? WHERE correlation_id = ?'),
   };
 
   /** Lock contention, I/O failures and a closed file are transient for the caller: it retries later. */
@@ -149,15 +162,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const write = createGroupCommit(db, guardError);
 
-  const recordSubmission = (transaction: TransactionRecord): SubmissionOutcome => {
+  const recordSubmission = (transaction: TransactionRecord, supersedes?: string): SubmissionOutcome => {
     const { businessKey, fingerprint, correlationId, receivedAt } = transaction.envelope;
     const existing = stmt.getSubmission.get(businessKey);
+    if (existing && supersedes !== undefined && existing.correlation_id === supersedes) {
+      stmt.supersedeSubmission.run(fingerprint, correlationId, receivedAt, businessKey, supersedes);
+      stmt.upsertTransaction.run(transactionToRow(transaction));
+      stmt.markSuperseded.run(correlationId, supersedes);
+      return { outcome: 'accepted' };
+    }
     if (existing && existing.fingerprint === fingerprint) {
       return { outcome: 'duplicate', correlationId: existing.correlation_id, published: existing.published === 1 };
     }
     if (existing) return { outcome: 'conflict', originalCorrelationId: existing.correlation_id };
     stmt.insertSubmission.run(businessKey, fingerprint, correlationId, receivedAt);
     stmt.upsertTransaction.run(transactionToRow(transaction));
+    // A correction under a key of its own still takes over from the transaction it corrects.
+    if (supersedes !== undefined) stmt.markSuperseded.run(correlationId, supersedes);
     return { outcome: 'accepted' };
   };
 
@@ -216,6 +237,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       );
     }
     unit.exceptions.forEach(insertException);
+    workbench.updateExceptions(unit.exceptionUpdates ?? []);
     reference.write(unit, (kind) => {
       throw new Conflict(kind);
     });
@@ -250,20 +272,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   function insertException(e: ExceptionRecord) {
-    stmt.insertException.run(
-      e.id,
-      e.type,
-      e.reason,
-      e.status,
-      e.plant,
-      e.orderNumber,
-      e.correlationId,
-      e.messageType,
-      JSON.stringify(e.payload),
-      e.rule,
-      e.ruleSetVersion,
-      e.createdAt,
-    );
+    stmt.insertException.run(exceptionToRow(e));
   }
 
   function page<Row extends { seq: number }, T>(
@@ -299,7 +308,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
-    recordSubmission: (transaction) => write(() => recordSubmission(transaction)),
+    recordSubmission: (transaction, options) => write(() => recordSubmission(transaction, options?.supersedes)),
     markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
     claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
       write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
@@ -318,6 +327,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         insertException(exception);
         audit.forEach(appendAudit);
       }),
+    async updateExceptions(updates, audit) {
+      try {
+        await write(() => {
+          workbench.updateExceptions(updates);
+          audit.forEach(appendAudit);
+        });
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+        throw guardError(error);
+      }
+    },
     countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),
     recordAttempt: async (correlationId, attempts, lastError) =>
       guard(
@@ -363,6 +384,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
             ['status', filter.status],
             ['type', filter.type],
             ['order_number', filter.orderNumber],
+            ['owner', filter.owner],
+            ['assignee', filter.assignee],
+            ['rule', filter.rule],
           ]),
           request,
           exceptionFromRow,
@@ -379,6 +403,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       guard(() =>
         (db.prepare('SELECT * FROM audit WHERE subject = ? ORDER BY seq').all(subject) as AuditRow[]).map(auditFromRow),
       ),
+    auditTrail: async (request) => guard(() => workbench.auditTrail(request)),
+    scanAudit: async (prefix, after, limit) => guard(() => workbench.scanAudit(prefix, after, limit)),
+    verifyAuditChain: (prefix) => verifyChains(async (after) => guard(() => workbench.scanAudit(prefix, after, 1000))),
+    interfaceMonitor: async (plants) => guard(() => workbench.interfaceMonitor(plants)),
     listTransactionsByOrder: async (plant, orderNumber) =>
       guard(() =>
         (
@@ -396,7 +424,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listExpiredHeld: async (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     countOrdersByState: async () => guard(monitoring.countOrdersByState),
-    countOpenExceptions: async () => guard(monitoring.countOpenExceptions),
+    countOpenExceptions: async (now) => guard(() => monitoring.countOpenExceptions(now)),
     countHeld: async () => guard(monitoring.countHeld),
     outboxBacklog: async () => guard(monitoring.outboxBacklog),
     listOrdersInStateSince: async (state, before, plant, limit) =>

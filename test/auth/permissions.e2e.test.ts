@@ -46,6 +46,21 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
   'Query.itemRevisions': { query: '{ itemRevisions(number: "FG-100") { revision } }' },
   'Query.stalledTransactions': { query: '{ stalledTransactions { totalCount } }' },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
+  'Query.exception': { query: '{ exception(id: "nope") { id } }' },
+  'Query.interfaceMonitor': { query: '{ interfaceMonitor { plant } }' },
+  'Query.auditTrail': { query: '{ auditTrail(plant: "P100", orderNumber: "PO-1") { seq } }' },
+  'Query.verifyAuditChain': { query: '{ verifyAuditChain(plant: "P100") { ok } }' },
+  // The workbench's mutations on an exception that does not exist: allowed roles get NOT_FOUND, others FORBIDDEN.
+  'Mutation.replayException': { query: 'mutation { replayException(id: "nope", input: { note: "n" }) { id } }' },
+  'Mutation.overrideException': { query: 'mutation { overrideException(id: "nope", reason: "r") { id } }' },
+  'Mutation.approveOverride': { query: 'mutation { approveOverride(id: "nope") { id } }' },
+  'Mutation.resolveException': { query: 'mutation { resolveException(id: "nope", note: "n") { id } }' },
+  'Mutation.discardException': { query: 'mutation { discardException(id: "nope", reason: "r") { id } }' },
+  'Mutation.assignException': { query: 'mutation { assignException(id: "nope", assignee: "a") { id } }' },
+  'Mutation.replayExceptions': {
+    query:
+      'mutation { replayExceptions(filter: { plant: "P100", orderNumber: "none" }, note: "n") { skipped { id } } }',
+  },
   'Mutation.createApiKey': {
     query:
       'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../../store/audit-chain';
-import { aTransaction, anApplyUnit, anOrder } from '../support/records.fixture';
+import { aTransaction, anApplyUnit, anException, anOrder } from '../support/records.fixture';
 
 /**
  * The store port's contract. Every adapter runs this same suite: what passes here is what the workers and
@@ -164,20 +164,18 @@ export function defineStoreContract(
       for (let i = 0; i < 5; i++) {
         const t = aTransaction({ envelope: { scope: { plant, orderNumber: `PO-${i}` } }, status: 'QUARANTINED' });
         const { correlationId, command, receivedAt } = t.envelope;
-        const exception = {
+        const exception = anException({
           id: `${correlationId}:rule`,
           type: i % 2 ? 'SEQUENCE' : 'VALIDATION',
           reason: `r${i}`,
-          status: 'OPEN',
           plant,
           orderNumber: `PO-${i}`,
           correlationId,
           messageType: command.messageType,
           payload: { i },
           rule: 'rule',
-          ruleSetVersion: 1,
           createdAt: receivedAt,
-        } as const;
+        });
         await store.commit({
           transaction: { ...t, exceptionId: exception.id },
           audit: [],
@@ -350,23 +348,21 @@ export function defineStoreContract(
         updatedAt: old,
       });
       const id = t.envelope.correlationId;
-      const exception = {
+      const exception = anException({
         id: `${id}:r`,
-        type: 'VALIDATION' as const,
+        type: 'VALIDATION',
         reason: 'r',
-        status: 'OPEN' as const,
         plant,
         orderNumber: 'A',
         correlationId: id,
         messageType: t.envelope.command.messageType,
         payload: {},
         rule: 'r',
-        ruleSetVersion: 1,
         createdAt: old,
-      };
+      });
       await store.commit({ transaction: t, audit: [], outbox: [], exceptions: [exception] });
-      expect((await store.countOpenExceptions()).filter((c) => c.plant === plant)).toEqual([
-        { plant, type: 'VALIDATION', count: 1 },
+      expect((await store.countOpenExceptions(new Date().toISOString())).filter((c) => c.plant === plant)).toEqual([
+        { plant, type: 'VALIDATION', owner: 'OPERATIONS', count: 1, pastDue: 1, oldestCreatedAt: old },
       ]);
       expect(await store.listTransactionsInStatusSince('QUARANTINED', '2021-01-01T00:00:00.000Z', [plant], 10)).toEqual(
         [t],
@@ -480,20 +476,18 @@ export function defineStoreContract(
     it('opens an exception outside any transaction, once per id', async () => {
       const t = aTransaction();
       const { correlationId, receivedAt } = t.envelope;
-      const exception = {
+      const exception = anException({
         id: `${correlationId}:unreadable`,
-        type: 'VALIDATION' as const,
+        type: 'VALIDATION',
         reason: 'unreadable',
-        status: 'OPEN' as const,
         plant: '*',
         orderNumber: '',
         correlationId,
         messageType: 'x',
         payload: { raw: true },
         rule: 'message.readable',
-        ruleSetVersion: 1,
         createdAt: receivedAt,
-      };
+      });
       const audit = [
         {
           at: receivedAt,
@@ -518,6 +512,150 @@ export function defineStoreContract(
       expect(await store.countRedeliveredStart(id)).toBe(2);
       expect(await store.countRedeliveredStart(randomUUID())).toBe(1);
       expect(await store.countRedeliveredStart(id)).toBe(3);
+    });
+
+    it('passes a business key to the replay that supersedes its holder, once, and marks the original', async () => {
+      const original = aTransaction({ envelope: { fingerprint: 'refused' } });
+      await store.recordSubmission(original);
+      const { businessKey } = original.envelope;
+      const replay = aTransaction({ envelope: { businessKey, fingerprint: 'corrected' } });
+      expect(await store.recordSubmission(replay)).toMatchObject({ outcome: 'conflict' });
+      const supersedes = original.envelope.correlationId;
+      expect(await store.recordSubmission(replay, { supersedes })).toEqual({ outcome: 'accepted' });
+      expect((await store.getTransaction(supersedes))?.supersededBy).toBe(replay.envelope.correlationId);
+      // The key is the replay's now: the same content is its duplicate, and a second replay of the original fails.
+      const resend = aTransaction({ envelope: { businessKey, fingerprint: 'corrected' } });
+      expect(await store.recordSubmission(resend)).toMatchObject({
+        outcome: 'duplicate',
+        correlationId: replay.envelope.correlationId,
+        published: false,
+      });
+      const second = aTransaction({ envelope: { businessKey, fingerprint: 'other' } });
+      expect(await store.recordSubmission(second, { supersedes })).toMatchObject({ outcome: 'conflict' });
+      // Unpublished: the sweeper publishes a replay whose gateway died before the broker confirmed it.
+      const stranded = await store.claimStrandedSubmissions(new Date(Date.now() + 60_000).toISOString(), 100, 1000);
+      expect(stranded.map((t) => t.envelope.correlationId)).toContain(replay.envelope.correlationId);
+    });
+
+    it('changes an exception only at the version it was read at, with its audit entry', async () => {
+      const t = aTransaction({ status: 'QUARANTINED' });
+      const { correlationId, receivedAt, scope } = t.envelope;
+      const exception = anException({
+        id: `${correlationId}:r`,
+        type: 'VALIDATION',
+        reason: 'r',
+        plant: scope.plant,
+        orderNumber: scope.orderNumber,
+        correlationId,
+        messageType: 'ReportMaterialConsumption',
+        payload: { lot: 'L-1' },
+        rule: 'consumption.lot-expiry',
+        createdAt: receivedAt,
+      });
+      await store.commit({
+        transaction: { ...t, exceptionId: exception.id },
+        audit: [],
+        outbox: [],
+        exceptions: [exception],
+      });
+      const assigned = { ...exception, assignee: 'ana', version: 2 };
+      const entry = {
+        at: receivedAt,
+        subject: `order:${scope.plant}:${scope.orderNumber}`,
+        action: 'exception.assigned',
+        actor: 'key:a',
+        correlationId,
+        detail: { concerns: { lot: 'L-1' } },
+      };
+      expect(await store.updateExceptions([{ record: assigned, expectedVersion: 1 }], [entry])).toEqual({ ok: true });
+      const stale = { ...exception, status: 'DISCARDED' as const, version: 2 };
+      expect(await store.updateExceptions([{ record: stale, expectedVersion: 1 }], [entry])).toEqual({
+        ok: false,
+        conflict: 'exception-version',
+      });
+      expect(await store.getException(exception.id)).toEqual(assigned);
+      expect(
+        (await store.listExceptions({ plant: scope.plant, owner: 'SUPPLY_CHAIN', assignee: 'ana' }, { first: 5 }))
+          .totalCount,
+      ).toBe(1);
+      // The refused update wrote no audit entry either.
+      expect((await store.listAudit(entry.subject)).map((e) => e.action)).toEqual(['exception.assigned']);
+    });
+
+    it('finds audit trails by order and by lot, and verifies every chain of a plant', async () => {
+      const plant = `P-${randomUUID()}`;
+      const entry = (orderNumber: string, lot: string | null, action: string) => ({
+        at: new Date().toISOString(),
+        subject: `order:${plant}:${orderNumber}`,
+        action,
+        actor: 'test',
+        correlationId: randomUUID(),
+        detail: lot ? { concerns: { lot } } : {},
+      });
+      const t = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } } });
+      await store.commit({
+        transaction: t,
+        audit: [
+          entry('A', 'L-1', 'one'),
+          entry('A', null, 'two'),
+          entry('B', 'L-1', 'three'),
+          entry('B', 'L-2', 'four'),
+        ],
+        outbox: [],
+        exceptions: [],
+      });
+      expect((await store.auditTrail({ plant, orderNumber: 'A' })).map((e) => e.action)).toEqual(['one', 'two']);
+      expect((await store.auditTrail({ plant, lot: 'L-1' })).map((e) => e.action).sort()).toEqual(['one', 'three']);
+      expect(await store.auditTrail({ plant: `${plant}-other`, lot: 'L-1' })).toEqual([]);
+      expect(await store.verifyAuditChain(`order:${plant}:`)).toEqual({
+        ok: true,
+        entriesChecked: 4,
+        firstBrokenEntry: null,
+      });
+      const page = await store.scanAudit(`order:${plant}:`, null, 3);
+      expect(page.entries.map((e) => e.action)).toEqual(['one', 'two', 'three']);
+      const rest = await store.scanAudit(`order:${plant}:`, page.next, 3);
+      expect(rest).toMatchObject({ entries: [{ action: 'four' }], next: null });
+    });
+
+    it('monitors interfaces: transactions by type, sender and status, open exceptions, within plants', async () => {
+      const plant = `P-${randomUUID()}`;
+      const applied = aTransaction({ envelope: { scope: { plant, orderNumber: 'A' } }, status: 'APPLIED' });
+      await store.commit({ transaction: applied, audit: [], outbox: [], exceptions: [] });
+      const refused = aTransaction({ envelope: { scope: { plant, orderNumber: 'B' } }, status: 'QUARANTINED' });
+      const { correlationId, receivedAt } = refused.envelope;
+      await store.commit({
+        transaction: { ...refused, exceptionId: `${correlationId}:r` },
+        audit: [],
+        outbox: [],
+        exceptions: [
+          anException({
+            id: `${correlationId}:r`,
+            type: 'SEQUENCE',
+            reason: 'r',
+            plant,
+            orderNumber: 'B',
+            correlationId,
+            messageType: 'ReleaseProductionOrder',
+            payload: {},
+            rule: 'r',
+            createdAt: receivedAt,
+          }),
+        ],
+      });
+      expect(await store.interfaceMonitor([plant])).toEqual([
+        {
+          plant,
+          messageType: 'ReleaseProductionOrder',
+          system: 'test-principal',
+          byStatus: expect.arrayContaining([
+            { status: 'APPLIED', count: 1 },
+            { status: 'QUARANTINED', count: 1 },
+          ]),
+          openExceptions: [{ type: 'SEQUENCE', count: 1, oldestCreatedAt: receivedAt }],
+        },
+      ]);
+      expect(await store.interfaceMonitor([])).toEqual([]);
     });
 
     it('answers a ping', async () => {

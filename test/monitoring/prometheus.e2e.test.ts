@@ -7,7 +7,7 @@ import { DomainError } from '../../core/errors';
 import type { CommandProcessor } from '../../core/workflow/command.processor';
 import { DASHBOARDS } from '../../dashboards/panels';
 import { completion, consumption, inspection, operationEvent } from '../support/event.fixture';
-import { gql } from '../support/graphql-client';
+import { gql, gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
 import { startPrometheus } from '../support/prometheus';
@@ -81,10 +81,18 @@ describe('Prometheus scraping a running control plane', () => {
       inspection({ orderNumber: 'PO-PROM-2', lot: 'FG-PROM-2', result: 'FAIL', disposition: 'REJECT' }),
     );
     await acknowledgedOrder(url, { orderNumber: 'PO-PROM-3' });
-    await submitAndSettle(
+    const expired = await submitAndSettle(
       url,
       'reportMaterialConsumption',
       consumption({ orderNumber: 'PO-PROM-3', lot: 'L-RM7-EXPIRED' }),
+    );
+    // A workbench action that closes an exception: the Workbench dashboard's actions and time to resolution.
+    await gqlOk(
+      url,
+      'mutation R($id: ID!) { resolveException(id: $id, note: "re-labelled on the floor") { status } }',
+      {
+        id: expired.exception!.id,
+      },
     );
     await acknowledgedOrder(url, {
       orderNumber: 'PO-PROM-RM8',

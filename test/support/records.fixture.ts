@@ -4,6 +4,9 @@ import { SCHEMA_VERSION, type Envelope } from '../../core/intake/envelope';
 import type { Command } from '../../core/messages/message.registry';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { UnitOfWork } from '../../core/ports/store.port';
+import { openException, type ExceptionDraft } from '../../core/exceptions/exception.factory';
+import type { ExceptionRecord } from '../../core/ports/records';
+import { DEFAULT_RULE_SET } from '../../core/rules/rule-set';
 
 /** An envelope of a release of order PO-1 in plant P1, with a unique business key. */
 export function anEnvelope(overrides: Partial<Envelope> = {}): Envelope {
@@ -38,6 +41,7 @@ export function aTransaction(
     envelope: e,
     status: 'RECEIVED',
     attempts: 0,
+    supersededBy: null,
     exceptionId: null,
     appliedVersion: null,
     lastError: null,
@@ -122,4 +126,9 @@ export function anApplyUnit(
     exceptions: [],
     ...overrides,
   };
+}
+
+/** An OPEN exception as a refusal opens it, under the default rule set. */
+export function anException(draft: ExceptionDraft): ExceptionRecord {
+  return openException(draft, DEFAULT_RULE_SET);
 }

@@ -1,0 +1,99 @@
+import type { Role } from '../auth/principal';
+import type { ExceptionType } from '../ports/records';
+
+/**
+ * Who owns an exception, and which refusals a person may override. The field's ownership split (SAP AIF's
+ * responsible users): master data and stock belong to supply chain, quality decisions to quality, the order of
+ * work on the floor to operations, transport and processing failures to IT (ADMIN), conflicting resends to the
+ * integrator who sent them.
+ */
+export function ownerOf(type: ExceptionType, rule: string): Role {
+  const byRule = OWNER_BY_RULE_PREFIX.find(([prefix]) => rule.startsWith(prefix));
+  if (byRule) return byRule[1];
+  return OWNER_BY_TYPE[type];
+}
+
+const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
+  ['reference.', 'SUPPLY_CHAIN'],
+  ['consumption.lot-', 'SUPPLY_CHAIN'],
+  ['consumption.reserved-component', 'SUPPLY_CHAIN'],
+  ['completion.lot-', 'SUPPLY_CHAIN'],
+  ['inspection.', 'QUALITY'],
+  ['nonconformance.', 'QUALITY'],
+  ['quality.', 'QUALITY'],
+  ['message.', 'ADMIN'],
+  ['processing.', 'ADMIN'],
+  ['downstream.', 'ADMIN'],
+];
+
+const OWNER_BY_TYPE: Record<ExceptionType, Role> = {
+  VALIDATION: 'OPERATIONS',
+  SEQUENCE: 'OPERATIONS',
+  DEPENDENCY: 'QUALITY',
+  REVISION_MISMATCH: 'OPERATIONS',
+  DUPLICATE_CONFLICT: 'INTEGRATOR',
+  DOWNSTREAM: 'ADMIN',
+  RECONCILIATION: 'SUPPLY_CHAIN',
+  PROCESSING: 'ADMIN',
+};
+
+export interface OverridePolicy {
+  /** The only role that may override the rule (an ADMIN may not: overrides are business decisions). */
+  role: Role;
+  /** Overrides of this rule always need a second principal's approval, whatever the plant's rules say. */
+  alwaysFourEyes: boolean;
+  /** What the override means, for the audit entry and the error a refused override gets. */
+  meaning: string;
+}
+
+/**
+ * The rules a person may override, each with the role that may. Everything else is corrected (replay with a
+ * corrected payload, master data fixed) or resolved outside Plantgate: overriding a negative stock, an unknown
+ * item or a conflicting resend would only move the error downstream.
+ */
+export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
+  'consumption.lot-status': {
+    role: 'SUPPLY_CHAIN',
+    alwaysFourEyes: false,
+    meaning: 'consume from a BLOCKED lot',
+  },
+  'consumption.lot-expiry': {
+    role: 'SUPPLY_CHAIN',
+    alwaysFourEyes: false,
+    meaning: 'consume from a lot past its expiry',
+  },
+  'consumption.reserved-component': {
+    role: 'SUPPLY_CHAIN',
+    alwaysFourEyes: false,
+    meaning: 'consume a component not reserved on the order (a substitute)',
+  },
+  'completion.over-delivery': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: "complete more than the plant's over-delivery tolerance",
+  },
+  'operation.yield-predecessor': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: "confirm more yield than the previous operation's",
+  },
+  'operation.predecessor-completed': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: 'complete an operation before its predecessor',
+  },
+  'completion.last-operation': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: 'complete the order before its last operation',
+  },
+};
+
+export function overridePolicy(rule: string): OverridePolicy | undefined {
+  return OVERRIDABLE_RULES[rule];
+}
+
+/** Whether the decision being made may pass `rule` (an approved override of exactly that rule). */
+export function overridden(ctx: { overrideRule?: string | null }, rule: string): boolean {
+  return ctx.overrideRule === rule;
+}
