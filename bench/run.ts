@@ -212,6 +212,7 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'faults_caught',
     'faults_unaccounted',
     'events_lost',
+    'events_parked_for_a_person',
     'erp_faults_injected',
   ]) {
     console.log(

@@ -1,5 +1,5 @@
 import type { Store } from '../../core/ports/store.port';
-import { EXCEPTION_TYPES } from '../../core/ports/records';
+import { ACTIVE_EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 import type { MesSimulator } from '../../simulators/mes.simulator';
 import type { QmsSimulator } from '../../simulators/qms.simulator';
@@ -10,6 +10,10 @@ export interface DemoReport {
   duplicatesPrevented: { atGateway: number; atWorker: number };
   held: { held: number; releasedAndApplied: number; refused: number };
   exceptionsByType: Record<string, number>;
+  /** Exceptions of the run that still need a person (OPEN or AWAITING_APPROVAL). */
+  needingAPerson: number;
+  /** Late PAUSE/RESUME events recorded on their order's timeline instead of raised. */
+  lateEventsAbsorbed: number;
   /** Each exception the run caused, with its order, rule and reason (the first 20). */
   exceptions: { type: string; orderNumber: string; rule: string; reason: string }[];
   /** The injected ERP outage: how long ERP refused calls, and how long until postings went through again. */
@@ -33,6 +37,7 @@ export async function buildReport(
   let held = 0;
   let released = 0;
   let refused = 0;
+  let lateEventsAbsorbed = 0;
   for (const ref of orders) {
     const order = await store.getOrder(ref.plant, ref.orderNumber);
     const state = order?.state ?? 'NOT_RELEASED';
@@ -41,6 +46,7 @@ export async function buildReport(
     atWorker += txs.filter((t) => t.status === 'DUPLICATE').length;
     const audit = await store.listAudit(`order:${ref.plant}:${ref.orderNumber}`);
     const heldIds = new Set(audit.filter((a) => a.action === 'message.held').map((a) => a.correlationId));
+    lateEventsAbsorbed += audit.filter((a) => a.action === 'operation.late-event-absorbed').length;
     held += heldIds.size;
     released += txs.filter(
       (t) => heldIds.has(t.envelope.correlationId) && (t.status === 'APPLIED' || t.status === 'POSTED'),
@@ -52,6 +58,9 @@ export async function buildReport(
     const count = (await store.listExceptions({ type }, { first: 1 })).totalCount;
     if (count) exceptionsByType[type] = count;
   }
+  let needingAPerson = 0;
+  for (const status of ACTIVE_EXCEPTION_STATUSES)
+    needingAPerson += (await store.listExceptions({ status }, { first: 1 })).totalCount;
   const exceptions = (await store.listExceptions({}, { first: 20 })).items.map((e) => ({
     type: e.type,
     orderNumber: e.orderNumber,
@@ -67,6 +76,8 @@ export async function buildReport(
     duplicatesPrevented: { atGateway: gatewayDuplicates, atWorker },
     held: { held, releasedAndApplied: released, refused },
     exceptionsByType,
+    needingAPerson,
+    lateEventsAbsorbed,
     exceptions,
     outage: outage ? outageSeen(systems.erp, outage) : null,
     faultsInjected: {

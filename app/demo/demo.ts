@@ -157,6 +157,9 @@ function printReport(r: DemoReport, say: (line: string) => void) {
     `Held events:            ${r.held.held} held, ${r.held.releasedAndApplied} released and applied, ${r.held.refused} refused when decided or expired`,
   );
   say(`Exceptions by type:     ${JSON.stringify(r.exceptionsByType)}`);
+  say(
+    `Needing a person:       ${r.needingAPerson} exception(s) still OPEN or AWAITING_APPROVAL; ${r.lateEventsAbsorbed} late event(s) absorbed without one`,
+  );
   for (const e of r.exceptions) say(`  ${e.type} on ${e.orderNumber} (${e.rule}): ${e.reason}`);
   const f = r.faultsInjected;
   say(

@@ -1,5 +1,7 @@
 import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
+import { ACTIVE_EXCEPTION_STATUSES } from '../../core/ports/records';
 import type { Store } from '../../core/ports/store.port';
+import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 
 /**
@@ -31,4 +33,22 @@ export async function postingsInFlight(
     }
   }
   return open;
+}
+
+/**
+ * Whether a HELD transaction waits behind an exception that still needs a person (it depends on a refused event of
+ * its order): it is parked in the workbench, visible and accounted for, not lost, and drains when the exception is
+ * worked.
+ */
+export async function parkedBehindException(
+  store: Pick<Store, 'listHeld' | 'getException'>,
+  transaction: TransactionRecord,
+): Promise<boolean> {
+  if (transaction.status !== 'HELD') return false;
+  const { plant, orderNumber } = transaction.envelope.scope;
+  const held = (await store.listHeld(plant, orderNumber)).find(
+    (h) => h.correlationId === transaction.envelope.correlationId,
+  );
+  const blocker = held?.blockedBy ? await store.getException(held.blockedBy) : null;
+  return blocker !== null && ACTIVE_EXCEPTION_STATUSES.includes(blocker.status);
 }

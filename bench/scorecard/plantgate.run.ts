@@ -9,7 +9,7 @@ import { FINAL_TRANSACTION_STATUSES } from '../../core/ports/records';
 import { topologyOf } from '../../app/runtime';
 import { deleteTopologyAt } from '../../messaging/topology';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
-import { masterDataInErp, postingsInFlight } from '../../app/demo/settling';
+import { masterDataInErp, parkedBehindException, postingsInFlight } from '../../app/demo/settling';
 import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
 import type { DayEvent, PlantDay } from './plant-day';
 
@@ -38,7 +38,7 @@ export async function runPlantgate(
   const runtime = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
   const erp = runtime.referenceSystems!.erp!;
   const store = runtime.store;
-  const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0 };
+  const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0, parked: 0 };
   const submitted: { event: DayEvent; correlationId: string; status: string }[] = [];
   try {
     const submit = async (mutation: string, input: object) => {
@@ -74,12 +74,14 @@ export async function runPlantgate(
       }
     });
 
-    // Settled: every accepted event decided, nothing held, every posting confirmed or refused into an exception.
+    // Settled: every accepted event decided or parked behind an exception for a person, nothing else held, every
+    // posting confirmed or refused into an exception.
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     for (;;) {
-      const open = await unsettled(store, submitted, day);
+      const { open, parked } = await unsettled(store, submitted, day);
       if (open === 0 || Date.now() > deadline) {
         log.lost = open;
+        log.parked = parked;
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -121,16 +123,18 @@ async function unsettled(
   store: Awaited<ReturnType<typeof startRuntime>>['store'],
   submitted: { correlationId: string; status: string }[],
   day: PlantDay,
-): Promise<number> {
+): Promise<{ open: number; parked: number }> {
   let open = 0;
+  let parked = 0;
   for (const s of submitted) {
     if (s.status === 'DUPLICATE') continue;
     const tx = await store.getTransaction(s.correlationId);
-    if (!tx || !FINAL_TRANSACTION_STATUSES.includes(tx.status)) open += 1;
+    if (tx && (await parkedBehindException(store, tx))) parked += 1;
+    else if (!tx || !FINAL_TRANSACTION_STATUSES.includes(tx.status)) open += 1;
   }
   open += await postingsInFlight(
     store,
     day.orders.map((o) => o.release),
   );
-  return open + (await store.outboxBacklog()).count;
+  return { open: open + (await store.outboxBacklog()).count, parked };
 }

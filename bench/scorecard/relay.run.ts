@@ -40,7 +40,7 @@ export async function runPointToPoint(
       errorRate: erpFaults.errorRate,
       burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 },
     });
-    const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0 };
+    const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0, parked: 0 };
     const byOrder = new Map<string, DayEvent[]>();
     for (const e of day.events)
       byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);

@@ -11,6 +11,8 @@ export interface Scorecard {
   faults_caught: number;
   faults_unaccounted: number;
   events_lost: number;
+  /** Accepted events waiting behind an exception a person must work (parked in the workbench, not lost). */
+  events_parked_for_a_person: number;
   erp_faults_injected: number;
   by_fault: Record<FaultKind, { injected: number; caught: number }>;
 }
@@ -21,6 +23,7 @@ export interface RunLog {
   inspectionDeliveredAt: Map<string, number>;
   caught: Record<FaultKind, number>;
   lost: number;
+  parked: number;
 }
 
 /**
@@ -68,6 +71,7 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
     faults_caught: caught,
     faults_unaccounted: injected - caught,
     events_lost: log.lost,
+    events_parked_for_a_person: log.parked,
     erp_faults_injected: erpFaults,
     by_fault: byFault,
   };

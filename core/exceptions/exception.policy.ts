@@ -14,6 +14,8 @@ export function ownerOf(type: ExceptionType, rule: string): Role {
 }
 
 const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
+  // Work centres are the floor's own master data; items, revisions, units and lots are supply chain's.
+  ['reference.work-center', 'OPERATIONS'],
   ['reference.', 'SUPPLY_CHAIN'],
   ['consumption.lot-', 'SUPPLY_CHAIN'],
   ['consumption.reserved-component', 'SUPPLY_CHAIN'],

@@ -84,10 +84,10 @@ export function closeByDecision(
   const replayedAs = decided.correlationId;
   if (decided.status === 'APPLIED' || decided.status === 'POSTED') {
     const status = CLOSING_STATUS[link.action];
-    const how = link.action === 'OVERRIDE' ? `past rule ${link.overrideRule}` : 'as submitted';
+    const how = link.action === 'OVERRIDE' ? ` past rule ${link.overrideRule}` : '';
     return changeException(
       exception,
-      { ...step, action: status, note: `Applied ${how} as ${decided.correlationId}` },
+      { ...step, action: status, note: `Applied${how} as ${decided.correlationId}` },
       { status, replayedAs, pendingOverride: null },
     );
   }

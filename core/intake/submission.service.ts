@@ -140,7 +140,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
     return {
       correlationId,
       status: 'DUPLICATE',
-      exception: exception ? { id: exception.id, status: exception.status } : null,
+      ...(exception ? { exception: { id: exception.id, status: exception.status } } : {}),
     };
   }
 

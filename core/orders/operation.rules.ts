@@ -66,6 +66,7 @@ export function decideOperationEvent(
         `${label} arrived while the operation is ${operation.state}; it waits for the event before it.`,
       );
     }
+    if (isLateStateOnlyEvent(input, operation)) return absorbLate(order, input, operation, ctx);
     return quarantine(
       'SEQUENCE',
       'operation.sequence',
@@ -100,6 +101,7 @@ export function decideOperationEvent(
 
   const updated: OperationRecord = {
     ...operation,
+    lastEventAt: latest(operation.lastEventAt, input.occurredAt),
     state: rule.to,
     yieldQuantity: yieldTotal,
     scrapQuantity: round(operation.scrapQuantity + (reportsQuantity ? input.scrapQuantity : 0)),
@@ -140,6 +142,43 @@ export function decideOperationEvent(
     outbox.push(request);
   }
   return { kind: 'apply', order: next, action: `operation.${input.eventType.toLowerCase()}`, outbox };
+}
+
+/**
+ * A PAUSE or RESUME that happened before the operation's last applied event (by occurredAt) and arrives after the
+ * operation completed: its only effect would be a state the operation already passed. Nothing needs a person.
+ */
+function isLateStateOnlyEvent(input: ReportOperationEvent, operation: OperationRecord): boolean {
+  return (
+    (input.eventType === 'PAUSE' || input.eventType === 'RESUME') &&
+    operation.state === 'COMPLETED' &&
+    operation.lastEventAt !== undefined &&
+    Date.parse(input.occurredAt) <= Date.parse(operation.lastEventAt)
+  );
+}
+
+/** Records a late state-only event on the order's timeline and changes nothing else. */
+function absorbLate(
+  order: OrderRecord,
+  input: ReportOperationEvent,
+  operation: OperationRecord,
+  ctx: DecisionContext,
+): Decision {
+  const cause = `late ${input.eventType} of operation ${operation.sequence} (occurred ${input.occurredAt}, before its last event at ${operation.lastEventAt}): absorbed, the operation had already passed it`;
+  return {
+    kind: 'apply',
+    action: 'operation.late-event-absorbed',
+    order: {
+      ...order,
+      updatedAt: ctx.now,
+      timeline: [...order.timeline, { at: ctx.now, state: order.state, correlationId: ctx.correlationId, cause }],
+    },
+    outbox: [],
+  };
+}
+
+function latest(a: string | undefined, b: string): string {
+  return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
 }
 
 /** The first start puts the order in process; the first quantity reported makes it partially confirmed. */

@@ -24,6 +24,8 @@ export interface OperationRecord {
   state: OperationState;
   yieldQuantity: number;
   scrapQuantity: number;
+  /** When the last event applied to it happened (its occurredAt): tells a late event from a wrong one. */
+  lastEventAt?: string;
 }
 
 export interface MaterialConsumptionRecord {

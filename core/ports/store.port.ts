@@ -39,6 +39,8 @@ export interface UnitOfWork {
   hold?: HeldMessage;
   /** A parked message this unit decides; it must still be parked, else the commit fails with conflict 'held'. */
   releaseHeld?: string;
+  /** A parked message kept parked for another reason, in its place among its order's parked messages (else 'held'). */
+  updateHeld?: HeldMessage;
   /** Status changes of other transactions, such as POSTED when a downstream system confirms their posting. */
   relatedTransactions?: { correlationId: string; status: TransactionRecord['status'] }[];
   /** Exceptions this unit closes or changes (a replay applied closes the exception it replays). */
@@ -171,6 +173,10 @@ export interface Store {
   listHeld(plant: string, orderNumber: string): Promise<HeldMessage[]>;
   /** Parked messages whose hold window ended before `now`, oldest first. */
   listExpiredHeld(now: string, limit: number): Promise<HeldMessage[]>;
+  /** Orders with parked messages waiting behind an exception that no longer needs a person (it was worked). */
+  listOrdersUnblocked(limit: number): Promise<{ plant: string; orderNumber: string }[]>;
+  /** Exceptions of an order still needing a person (OPEN, AWAITING_APPROVAL), oldest first: one indexed read. */
+  listActiveExceptions(plant: string, orderNumber: string): Promise<ExceptionRecord[]>;
 
   /** Monitoring reads, cheap enough for every scrape. */
   countOrdersByState(): Promise<{ plant: string; state: OrderState; count: number }[]>;

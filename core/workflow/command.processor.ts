@@ -1,6 +1,7 @@
 import { systemPrincipal } from '../auth/principal';
 import { openException } from '../exceptions/exception.factory';
 import type { ExceptionObserver } from '../exceptions/exception.observer';
+import { blockingException, NO_EXPIRY, WAITS_FOR_EXCEPTION_RULE } from '../exceptions/exception.dependency';
 import { closeByDecision } from '../exceptions/exception.transitions';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionStatus } from '../ports/records';
@@ -11,6 +12,7 @@ import { decide } from './decide';
 import type { DecisionContext } from './decision';
 import { loadDecisionInputs } from './decision-inputs.loader';
 import type { HeldMessage } from './held-message';
+import type { TransactionRecord } from '../ports/transaction.record';
 import type { InboundMessage } from './inbound-message';
 import { applyUnit, duplicateUnit, holdUnit, quarantineUnit, transactionOf } from './unit-of-work.builders';
 
@@ -48,8 +50,13 @@ export interface CommandProcessor {
    * exception opened under the failure's rule (its retry budget spent, or it kept killing the worker).
    */
   fail(message: InboundMessage, failure: ProcessingFailure): Promise<ProcessOutcome>;
-  /** Turns a parked message whose hold window ended into a SEQUENCE exception. False if it was no longer parked. */
+  /**
+   * Turns a parked message whose hold window ended into a SEQUENCE exception; false if it was no longer parked, or if
+   * it depends on an open exception of its order (then it waits behind that exception, without expiry).
+   */
   expire(held: HeldMessage): Promise<boolean>;
+  /** Gives an order's parked messages another try, in arrival order (after an exception they waited behind closed). */
+  drain(plant: string, orderNumber: string): Promise<ProcessOutcome['released']>;
   /** Opens a VALIDATION exception for a delivered message no worker can read, so that it is not only in a queue. */
   unreadable(message: {
     messageId: string;
@@ -75,6 +82,9 @@ const conflictPause = (round: number) =>
 export const WORKER_PRINCIPAL = systemPrincipal('system:worker', 'Plantgate worker');
 
 type Attempt = Omit<ProcessOutcome, 'released'> | 'conflict' | 'still-held';
+
+/** Messages no refused event of their order can hold back: they create the order or stand alone. */
+const INDEPENDENT: readonly string[] = ['ReleaseProductionOrder', 'UpsertReferenceData', 'AcknowledgePosting'];
 
 export function createCommandProcessor(deps: CommandProcessorDeps): CommandProcessor {
   const { store } = deps;
@@ -111,14 +121,61 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       return commit({ ...unit, ...release });
     }
 
+    const blocker = await blockerOf(message);
+    if (blocker) return waitBehind(message, base, ctx, blocker, parked);
     const inputs = await loadDecisionInputs(store, envelope.command);
     const decision = decide(envelope.command, inputs, ctx);
-    if (decision.kind === 'hold') return parked ? 'still-held' : commit(holdUnit(message, base, ctx, decision));
+    if (decision.kind === 'hold') {
+      if (!parked) return commit(holdUnit(message, base, ctx, decision));
+      // It waited behind an exception that was worked, and now waits for an ordinary predecessor: its window starts.
+      if (parked.blockedBy) return rehold(message, base, parked, holdUnit(message, base, ctx, decision).hold!);
+      return 'still-held';
+    }
     const unit =
       decision.kind === 'apply'
         ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0)
         : quarantineUnit(message, base, ctx, decision);
     return commit({ ...unit, ...release });
+  }
+
+  /** The open exception of the message's order whose refused event this message depends on, if any. */
+  async function blockerOf({ envelope }: InboundMessage) {
+    const { plant, orderNumber } = envelope.scope;
+    if (!orderNumber || INDEPENDENT.includes(envelope.command.messageType)) return undefined;
+    const active = await store.listActiveExceptions(plant, orderNumber);
+    return active.length ? blockingException(envelope.command, active, envelope.workbench?.exceptionId) : undefined;
+  }
+
+  /**
+   * Holds a message behind the exception it depends on, without expiry: it drains, in its original place, when the
+   * exception is replayed, overridden, resolved or discarded.
+   */
+  async function waitBehind(
+    message: InboundMessage,
+    base: TransactionRecord,
+    ctx: DecisionContext,
+    blocker: ExceptionRecord,
+    parked: HeldMessage | null,
+  ): Promise<Attempt> {
+    if (parked?.blockedBy === blocker.id) return 'still-held';
+    const reason = `Waits behind exception ${blocker.id} (${blocker.type}, ${blocker.rule}) on the ${blocker.messageType} it depends on, until that exception is worked.`;
+    const unit = holdUnit(message, base, ctx, { kind: 'hold', rule: WAITS_FOR_EXCEPTION_RULE, reason });
+    const held = { ...unit.hold!, heldUntil: NO_EXPIRY, blockedBy: blocker.id };
+    if (parked) return rehold(message, base, parked, held);
+    return commit({ ...unit, hold: held });
+  }
+
+  /** Keeps a parked message parked, in its place, under another reason. */
+  async function rehold(
+    message: InboundMessage,
+    base: TransactionRecord,
+    parked: HeldMessage,
+    held: HeldMessage,
+  ): Promise<Attempt> {
+    const update = { ...held, heldAt: parked.heldAt, blockedBy: held.blockedBy ?? null };
+    const unit = holdUnit(message, base, contextFor(message), { kind: 'hold', rule: held.rule, reason: held.reason });
+    const outcome = await commit({ ...unit, hold: undefined, updateHeld: update });
+    return outcome === 'conflict' ? 'conflict' : 'still-held';
   }
 
   async function commit(unit: UnitOfWork): Promise<Attempt> {
@@ -203,6 +260,8 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       return { ...outcome, released };
     },
 
+    drain,
+
     async fail(message, failure) {
       const existing = await store.getTransaction(message.envelope.correlationId);
       if (existing && FINAL_TRANSACTION_STATUSES.includes(existing.status)) {
@@ -224,6 +283,12 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       const ctx = contextFor(held.message);
       const existing = await store.getTransaction(held.correlationId);
       if (existing?.status !== 'HELD') return false;
+      // Held behind an open exception it depends on: it waits for the exception to be worked instead of expiring.
+      const blocker = await blockerOf(held.message);
+      if (blocker) {
+        await waitBehind(held.message, transactionOf(held.message, existing, ctx.now), ctx, blocker, held);
+        return false;
+      }
       const waited = Math.round((Date.parse(ctx.now) - Date.parse(held.heldAt)) / 1000);
       const unit = quarantineUnit(held.message, transactionOf(held.message, existing, ctx.now), ctx, {
         kind: 'quarantine',

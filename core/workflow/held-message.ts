@@ -10,4 +10,6 @@ export interface HeldMessage {
   reason: string;
   heldAt: string;
   heldUntil: string;
+  /** The open exception it waits behind (an earlier event of its order it depends on); exempt from expiry meanwhile. */
+  blockedBy?: string | null;
 }

@@ -31,6 +31,11 @@ export function mongoReference(db: Db) {
           { upsert: true, session },
         );
       }
+      if (unit.updateHeld) {
+        const h = unit.updateHeld;
+        const updated = await held.updateOne({ _id: h.correlationId }, { $set: { ...h } }, { session });
+        if (updated.matchedCount === 0) onConflict('held');
+      }
       for (const plant of unit.reference?.plants ?? [])
         await plants.replaceOne({ _id: plant.code }, plant, { upsert: true, session });
       for (const wc of unit.reference?.workCenters ?? [])
@@ -91,5 +96,17 @@ export function mongoReference(db: Db) {
         const { seq: _seq, ...rest } = strip(d);
         return rest as HeldMessage;
       }),
+    listOrdersUnblocked: async (limit: number) =>
+      (
+        await held
+          .aggregate<{ _id: { plant: string; orderNumber: string } }>([
+            { $match: { blockedBy: { $type: 'string' } } },
+            { $lookup: { from: 'exceptions', localField: 'blockedBy', foreignField: 'id', as: 'blocker' } },
+            { $match: { 'blocker.status': { $nin: ['OPEN', 'AWAITING_APPROVAL'] } } },
+            { $group: { _id: { plant: '$plant', orderNumber: '$orderNumber' } } },
+            { $limit: limit },
+          ])
+          .toArray()
+      ).map((d) => d._id),
   };
 }

@@ -271,6 +271,15 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       guard(() =>
         page<ExceptionDoc, ExceptionRecord>('exceptions', { ...filter }, request, (d) => strip(d) as ExceptionRecord),
       ),
+    listActiveExceptions: (plant, orderNumber) =>
+      guard(async () =>
+        (
+          await exceptions
+            .find({ plant, orderNumber, status: { $in: ['OPEN', 'AWAITING_APPROVAL'] } })
+            .sort({ _id: 1 })
+            .toArray()
+        ).map((d) => strip(d) as ExceptionRecord),
+      ),
     getException: (id) => guard(async () => strip(await exceptions.findOne({ id })) as ExceptionRecord | null),
     listAudit: (subject) =>
       guard(async () => (await audit.find({ subject }).sort({ seq: 1 }).toArray()).map((d) => strip(d) as AuditEntry)),
@@ -290,6 +299,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     listItemRevisions: (number) => guard(() => reference.listItemRevisions(number)),
     getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     listHeld: (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
+    listOrdersUnblocked: (limit) => guard(() => reference.listOrdersUnblocked(limit)),
     listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     countOrdersByState: () => guard(monitoring.countOrdersByState),

@@ -22,6 +22,12 @@ export function sqliteReferenceStatements(db: Database.Database) {
       'INSERT INTO held_messages (correlation_id, plant, order_number, held_until, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     deleteHeld: db.prepare('DELETE FROM held_messages WHERE correlation_id = ?'),
+    updateHeld: db.prepare('UPDATE held_messages SET held_until = ?, doc = ? WHERE correlation_id = ?'),
+    ordersUnblocked: db.prepare<[number], { plant: string; orderNumber: string }>(
+      `SELECT DISTINCT h.plant, h.order_number AS orderNumber FROM held_messages h
+       JOIN exceptions e ON e.id = json_extract(h.doc, '$.blockedBy')
+       WHERE e.status NOT IN ('OPEN', 'AWAITING_APPROVAL') LIMIT ?`,
+    ),
     setStatus: db.prepare('UPDATE transactions SET status = ?, updated_at = ? WHERE correlation_id = ?'),
     getPlant: db.prepare<[string], { code: string; name: string }>('SELECT * FROM plants WHERE code = ?'),
     listWorkCenters: db.prepare<[string], WorkCenterRecord>(
@@ -46,6 +52,10 @@ export function sqliteReferenceStatements(db: Database.Database) {
       if (unit.hold) {
         const h = unit.hold;
         stmt.insertHeld.run(h.correlationId, h.plant, h.orderNumber, h.heldUntil, JSON.stringify(h));
+      }
+      if (unit.updateHeld) {
+        const h = unit.updateHeld;
+        if (stmt.updateHeld.run(h.heldUntil, JSON.stringify(h), h.correlationId).changes === 0) onConflict('held');
       }
       for (const plant of unit.reference?.plants ?? []) stmt.upsertPlant.run(plant.code, plant.name);
       for (const wc of unit.reference?.workCenters ?? []) stmt.upsertWorkCenter.run(wc.plant, wc.code);
@@ -81,6 +91,7 @@ export function sqliteReferenceStatements(db: Database.Database) {
     },
     listHeld: (plant: string, orderNumber: string): HeldMessage[] =>
       stmt.listHeld.all(plant, orderNumber).map((r) => JSON.parse(r.doc) as HeldMessage),
+    listOrdersUnblocked: (limit: number) => stmt.ordersUnblocked.all(limit),
     listExpiredHeld: (now: string, limit: number): HeldMessage[] =>
       stmt.listExpiredHeld.all(now, limit).map((r) => JSON.parse(r.doc) as HeldMessage),
   };

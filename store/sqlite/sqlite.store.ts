@@ -132,6 +132,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          @rule_set_version, @created_at, @owner, @due_at, @assignee, @closed_at, @version, @workbench)
        ON CONFLICT DO NOTHING`,
     ),
+    activeExceptions: db.prepare<[string, string], ExceptionRow>(
+      "SELECT * FROM exceptions WHERE plant = ? AND order_number = ? AND status IN ('OPEN', 'AWAITING_APPROVAL') ORDER BY seq",
+    ),
     supersedeSubmission: db.prepare(
       `UPDATE submissions SET fingerprint = ?, correlation_id = ?, published = 0, lease_until = NULL, received_at = ?
        WHERE business_key = ? AND correlation_id = ?`,
@@ -392,6 +395,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           exceptionFromRow,
         ),
       ),
+    listActiveExceptions: async (plant, orderNumber) =>
+      guard(() => stmt.activeExceptions.all(plant, orderNumber).map(exceptionFromRow)),
     getException: async (id) =>
       guard(() =>
         mapOrNull(
@@ -421,6 +426,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listItemRevisions: async (number) => guard(() => reference.listItemRevisions(number)),
     getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
+    listOrdersUnblocked: async (limit) => guard(() => reference.listOrdersUnblocked(limit)),
     listExpiredHeld: async (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),
 
     countOrdersByState: async () => guard(monitoring.countOrdersByState),

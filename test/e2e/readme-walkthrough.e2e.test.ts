@@ -16,9 +16,11 @@ interface Step {
   expected: string;
 }
 
-/** The commands of the README's walkthrough (code blocks marked `sh walkthrough`) with the answers it documents. */
-function walkthroughSteps(): Step[] {
-  const blocks = [...fs.readFileSync(README, 'utf8').matchAll(/```sh walkthrough\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** The commands of a README walkthrough (code blocks marked `sh <marker>`) with the answers it documents. */
+function walkthroughSteps(marker = 'walkthrough'): Step[] {
+  const blocks = [
+    ...fs.readFileSync(README, 'utf8').matchAll(new RegExp('```sh ' + marker + '\\n([\\s\\S]*?)```', 'g')),
+  ].map((m) => m[1]!);
   const steps: Step[] = [];
   for (const line of blocks.flatMap((b) => b.split('\n'))) {
     if (line.startsWith('curl ')) steps.push({ command: line, expected: '' });
@@ -41,15 +43,15 @@ const pattern = (expected: string) =>
  */
 describe("the README's walkthrough", () => {
   let installation: TestInstallation;
+  let runtime: Awaited<ReturnType<TestInstallation['start']>>;
   afterAll(() => installation.cleanup());
 
-  it('runs as written, from reference data to FINANCIALLY_POSTED, with the answers it shows', async () => {
-    installation = createTestInstallation('walkthrough', { SIMULATORS: 'embedded' });
-    const runtime = await installation.start('all');
-    const steps = walkthroughSteps();
-    expect(steps.length).toBeGreaterThan(12);
-    expect(fs.readFileSync(README, 'utf8')).toContain('PG=${PG:-http://localhost:4000}');
-
+  /**
+   * Runs steps as written. After a mutation that answers a correlation ID, waits until a worker decided it (into one of
+   * `decided`): a person typing the next command is slower than a worker. A query may show what the workers and ERP
+   * are still doing: it is asked again until it shows what the README says.
+   */
+  async function runSteps(steps: Step[], decided: string[]) {
     for (const step of steps) {
       expect(step.expected, `the README shows the answer to: ${step.command.slice(0, 120)}`).not.toBe('');
       const run = async () =>
@@ -63,14 +65,12 @@ describe("the README's walkthrough", () => {
       if (step.command.includes('"mutation')) {
         const answer = await run();
         expect(answer).toMatch(pattern(step.expected));
-        // A person typing the next command is slower than a worker: wait until this one took effect.
-        const correlationId = /"correlationId":"([^"]+)"/.exec(answer)![1]!;
-        await waitFor(
-          async () => ['APPLIED', 'POSTED'].includes((await runtime.store.getTransaction(correlationId))?.status ?? ''),
-          { what: `${correlationId} applied` },
-        );
+        const correlationId = /"correlationId":"([^"]+)","status":"ACCEPTED"/.exec(answer)?.[1];
+        if (!correlationId) continue;
+        await waitFor(async () => decided.includes((await runtime.store.getTransaction(correlationId))?.status ?? ''), {
+          what: `${correlationId} decided (${decided.join(' or ')})`,
+        });
       } else {
-        // A query may show what the workers and ERP are still doing: ask again until it shows what the README says.
         let last = '';
         await waitFor(async () => pattern(step.expected).test((last = await run())) || undefined, {
           what: `the answer the README shows: ${step.expected} (Plantgate answers ${last})`,
@@ -78,5 +78,20 @@ describe("the README's walkthrough", () => {
         });
       }
     }
+  }
+
+  it('runs as written, from reference data to FINANCIALLY_POSTED, with the answers it shows', async () => {
+    installation = createTestInstallation('walkthrough', { SIMULATORS: 'embedded' });
+    runtime = await installation.start('all');
+    const steps = walkthroughSteps();
+    expect(steps.length).toBeGreaterThan(12);
+    expect(fs.readFileSync(README, 'utf8')).toContain('PG=${PG:-http://localhost:4000}');
+    await runSteps(steps, ['APPLIED', 'POSTED']);
+  }, 120_000);
+
+  it('walks one exception from refusal to resolution in the workbench, as written', async () => {
+    const steps = walkthroughSteps('workbench-walkthrough');
+    expect(steps.length).toBeGreaterThan(8);
+    await runSteps(steps, ['APPLIED', 'POSTED', 'QUARANTINED']);
   }, 120_000);
 });

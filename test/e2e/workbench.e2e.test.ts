@@ -8,7 +8,7 @@ import type { Role } from '../../core/auth/principal';
 import type { Runtime } from '../../app/runtime';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { bearer, createKey } from '../support/auth.fixture';
-import { consumption } from '../support/event.fixture';
+import { consumption, operationEvent } from '../support/event.fixture';
 import { gql, ORDER } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
@@ -105,6 +105,13 @@ describe('exception workbench', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
+  const settledAs = (correlationId: string, statuses: string[]) =>
+    waitFor(async () => ((s) => (statuses.includes(s.status) ? s : undefined))(await txOf(correlationId)), {
+      what: `${correlationId} to be ${statuses.join(' or ')}`,
+      timeoutMs: 30_000,
+    });
+  const opEvent = (orderNumber: string, eventType: string, at: string, extra: object = {}) =>
+    operationEvent({ orderNumber, plant: 'PS', eventType: eventType as 'START', occurredAt: at, ...extra });
   const order = async (orderNumber: string, plant = 'P100') =>
     (
       await ok<{ productionOrder: { materialConsumptions: { lot: string; quantity: number }[] } }>('admin', ORDER, {
@@ -127,11 +134,19 @@ describe('exception workbench', () => {
     rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-rules-'));
     const rulesFile = path.join(rulesDir, 'rules.json');
     // Plant P4E requires a second person for every override.
-    fs.writeFileSync(rulesFile, JSON.stringify({ plants: { P4E: { version: 3, fourEyesOverrides: true } } }));
-    installation = createTestInstallation('workbench', { RULES_FILE: rulesFile });
+    // Plant PS waits one second for a missing predecessor, so that an expiry (or its absence) can be watched.
+    fs.writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        plants: { P4E: { version: 3, fourEyesOverrides: true }, PS: { version: 2, holdWindowMs: 1000 } },
+      }),
+    );
+    installation = createTestInstallation('workbench', { RULES_FILE: rulesFile, HOLD_SWEEP_MS: '100' });
     runtime = await installation.start('all');
     url = runtime.url!;
-    await seedReferenceData(url, referenceData(['P100', 'P4E']));
+    await seedReferenceData(url, referenceData(['P100', 'P4E', 'PS']));
+    for (const orderNumber of ['PO-WB-7', 'PO-WB-8', 'PO-WB-9'])
+      await acknowledgedOrder(url, { orderNumber, plant: 'PS' });
     await refuse('expired', 'PO-WB-1', 'L-RM7-EXPIRED');
     await refuse('blocked', 'PO-WB-2', 'L-RM7-BLOCKED');
     await refuse('fourEyes', 'PO-WB-3', 'L-RM7-BLOCKED', 'P4E');
@@ -411,5 +426,94 @@ describe('exception workbench', () => {
     expect(count('APPLIED') + count('POSTED')).toBeGreaterThanOrEqual(4);
     const elsewhere = await ok<{ interfaceMonitor: Row[] }>('supplyElsewhere', '{ interfaceMonitor { plant } }');
     expect(elsewhere.interfaceMonitor).toEqual([]);
+  });
+  it("holds an order's dependent events behind a refused one, without expiry, and drains them in order after the replay", async () => {
+    const start = opEvent('PO-WB-7', 'START', '2026-12-01T07:00:00.000Z', { workCenter: 'WC-NOPE' });
+    const refusedStart = await submitAs('integrator', 'reportOperationEvent', start);
+    const startTx = await settledAs(refusedStart.correlationId, ['QUARANTINED']);
+    const complete = await submitAs(
+      'integrator',
+      'reportOperationEvent',
+      opEvent('PO-WB-7', 'COMPLETE', '2026-12-01T08:00:00.000Z', { yieldQuantity: 5 }),
+    );
+    await settledAs(complete.correlationId, ['HELD']);
+    // An event that does not depend on the refused one goes on.
+    const independent = await submitAs(
+      'integrator',
+      'reportMaterialConsumption',
+      consumption({ orderNumber: 'PO-WB-7', plant: 'PS', lot: 'L-RM7-OK', quantity: 5 }),
+    );
+    await settledAs(independent.correlationId, ['APPLIED', 'POSTED']);
+    // Ten hold windows later the dependent event still waits: it is exempt from expiry while the exception is open.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await txOf(complete.correlationId)).status).toBe('HELD');
+    const held = await runtime.store.listHeld('PS', 'PO-WB-7');
+    expect(held.map((h) => [h.correlationId, h.rule, h.blockedBy])).toEqual([
+      [complete.correlationId, 'exception.open-predecessor', startTx.exception!.id],
+    ]);
+
+    await ok('operations', REPLAY, {
+      id: startTx.exception!.id,
+      input: { payload: { ...start, workCenter: 'WC-CUT' }, note: 'work centre renamed on the line' },
+    });
+    const replayed = await waitStatus(startTx.exception!.id, 'REPLAYED');
+    const [replayTx, completeTx] = await Promise.all([
+      settledAs(replayed.replayedAs!, ['APPLIED', 'POSTED']),
+      settledAs(complete.correlationId, ['APPLIED', 'POSTED']),
+    ]);
+    expect(replayTx.appliedVersion).toBeLessThan(completeTx.appliedVersion);
+  });
+
+  it('drains the dependent events when the exception is resolved instead, and their hold window starts again', async () => {
+    const start = opEvent('PO-WB-8', 'START', '2026-12-01T07:00:00.000Z', { workCenter: 'WC-NOPE' });
+    const startTx = await settledAs((await submitAs('integrator', 'reportOperationEvent', start)).correlationId, [
+      'QUARANTINED',
+    ]);
+    const complete = await submitAs(
+      'integrator',
+      'reportOperationEvent',
+      opEvent('PO-WB-8', 'COMPLETE', '2026-12-01T08:00:00.000Z', { yieldQuantity: 5 }),
+    );
+    await settledAs(complete.correlationId, ['HELD']);
+    await ok('operations', RESOLVE, { id: startTx.exception!.id, note: 'START never happened; MES will resend' });
+    // No longer behind the exception: it waits for its START like any early event, and its window runs out.
+    const expired = await settledAs(complete.correlationId, ['QUARANTINED']);
+    expect(await exception(expired.exception!.id)).toMatchObject({ type: 'SEQUENCE', rule: 'operation.sequence' });
+  });
+
+  it('absorbs a late RESUME the completed operation already passed, and raises one that came after', async () => {
+    for (const [type, at] of [
+      ['START', '2026-12-01T07:00:00.000Z'],
+      ['PAUSE', '2026-12-01T07:10:00.000Z'],
+    ] as const) {
+      await settledAs(
+        (await submitAs('integrator', 'reportOperationEvent', opEvent('PO-WB-9', type, at))).correlationId,
+        ['APPLIED', 'POSTED'],
+      );
+    }
+    // The RESUME of 07:20 is delayed in MES: COMPLETE (07:50, from PAUSED) arrives first.
+    const complete = opEvent('PO-WB-9', 'COMPLETE', '2026-12-01T07:50:00.000Z', { yieldQuantity: 5 });
+    await settledAs((await submitAs('integrator', 'reportOperationEvent', complete)).correlationId, [
+      'APPLIED',
+      'POSTED',
+    ]);
+    const late = await submitAs(
+      'integrator',
+      'reportOperationEvent',
+      opEvent('PO-WB-9', 'RESUME', '2026-12-01T07:20:00.000Z'),
+    );
+    const lateTx = await settledAs(late.correlationId, ['APPLIED', 'QUARANTINED']);
+    expect(lateTx).toMatchObject({ status: 'APPLIED', exception: null });
+    const timeline = await ok<{ productionOrder: { timeline: { cause: string }[] } }>(
+      'admin',
+      '{ productionOrder(orderNumber: "PO-WB-9", plant: "PS") { timeline { cause } } }',
+    );
+    expect(timeline.productionOrder.timeline.at(-1)!.cause).toMatch(/^late RESUME of operation 10 .*absorbed/);
+    const after = await submitAs(
+      'integrator',
+      'reportOperationEvent',
+      opEvent('PO-WB-9', 'RESUME', '2026-12-01T09:00:00.000Z'),
+    );
+    expect(await settledAs(after.correlationId, ['APPLIED', 'QUARANTINED'])).toMatchObject({ status: 'QUARANTINED' });
   });
 });
