@@ -26,6 +26,7 @@ const ruleSet = z
       .strict(),
     triageMinutes: z.partialRecord(z.enum(EXCEPTION_TYPES), z.number().int().positive()),
     fourEyesOverrides: z.boolean(),
+    autoReplayRules: z.array(z.string().min(1)),
   })
   .strict();
 

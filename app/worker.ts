@@ -1,6 +1,8 @@
 import type { Connection } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
+import { replayClearedExceptions } from '../core/exceptions/auto-replay';
+import { createWorkbench } from '../core/exceptions/workbench.service';
 import { createCommandProcessor, type CommandProcessor } from '../core/workflow/command.processor';
 import { startCommandConsumers } from '../messaging/command.consumer';
 import { startOutboxRelay } from '../messaging/outbox.relay';
@@ -47,11 +49,23 @@ export function startWorker(deps: WorkerDeps) {
     rules: deps.rules,
     observer: deps.metrics.exceptionObserver,
   });
+  const workbench = createWorkbench({
+    store: deps.store,
+    intake: deps.intake,
+    rules: deps.rules,
+    now: () => new Date(),
+    observer: deps.metrics.exceptionObserver,
+  });
   const kicking: CommandProcessor = {
     ...core,
     async process(message) {
       const outcome = await core.process(message);
       if ((outcome.status === 'APPLIED' && !outcome.alreadyProcessed) || outcome.released.length) relay.kick();
+      // Before the acknowledgement: a crash in between redelivers the upsert, and the replays are idempotent.
+      const { command } = message.envelope;
+      if (command.messageType === 'UpsertReferenceData' && outcome.status === 'APPLIED') {
+        await replayClearedExceptions({ store: deps.store, workbench, rules: deps.rules, logger }, command.payload);
+      }
       return outcome;
     },
   };

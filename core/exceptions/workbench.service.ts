@@ -170,8 +170,11 @@ export function createWorkbench(deps: WorkbenchDeps) {
     const exception = await load(principal, id);
     requireOwner(principal, exception, 'replay');
     await requireActive(exception, 'replayed');
-    const payload = input.payload ?? exception.payload;
     const corrected = input.payload !== undefined && input.payload !== null;
+    // A corrected payload keeps the sender's transport ID unless it gives one: it is the same event, corrected.
+    const payload = corrected
+      ? { ...transportIdOf(exception.payload), ...(input.payload as object) }
+      : exception.payload;
     const at = now();
     const outcome = await resubmit(principal, exception, payload, { exceptionId: exception.id, action: 'REPLAY' });
     const note = `${noteOf(input.note)}${corrected ? ' (corrected payload)' : ''}`;
@@ -331,6 +334,11 @@ function requireSameOrder(exception: ExceptionRecord, messageType: MessageType, 
       { field: 'payload', details: { argument: 'input.payload' } },
     );
   }
+}
+
+function transportIdOf(payload: unknown): { messageId?: string } {
+  const messageId = (payload as { messageId?: unknown } | null)?.messageId;
+  return typeof messageId === 'string' ? { messageId } : {};
 }
 
 /** Every action says why: an empty note would leave the auditor a gap. */

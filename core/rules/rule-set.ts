@@ -26,6 +26,8 @@ export interface RuleSet {
   triageMinutes: Record<ExceptionType, number>;
   /** Whether every override needs a second principal's approval (quality releases under deviation always do). */
   fourEyesOverrides: boolean;
+  /** Rules whose exceptions are replayed by themselves when master data they name is supplied or corrected. */
+  autoReplayRules: readonly string[];
 }
 
 /** A plant running around the clock triages what stops the line first, and reconciliation drift within a day. */
@@ -51,6 +53,17 @@ export const DEFAULT_RULE_SET: RuleSet = {
   stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,
   triageMinutes: DEFAULT_TRIAGE_MINUTES,
   fourEyesOverrides: false,
+  autoReplayRules: [
+    'reference.plant',
+    'reference.item',
+    'reference.item-revision',
+    'reference.work-center',
+    'reference.uom-conversion',
+    'consumption.lot-known',
+    'consumption.lot-item',
+    'consumption.lot-status',
+    'consumption.lot-expiry',
+  ],
 };
 
 /** Defaults for every plant, and whole rule sets for plants that differ. */

@@ -23,7 +23,7 @@ function walkthroughSteps(marker = 'walkthrough'): Step[] {
   ].map((m) => m[1]!);
   const steps: Step[] = [];
   for (const line of blocks.flatMap((b) => b.split('\n'))) {
-    if (line.startsWith('curl ')) steps.push({ command: line, expected: '' });
+    if (line.startsWith('curl ') || /^[A-Z_]+=\$\(curl /.test(line)) steps.push({ command: line, expected: '' });
     else if (line.startsWith('# → ')) steps.at(-1)!.expected = line.slice(4);
   }
   return steps;
@@ -52,17 +52,24 @@ describe("the README's walkthrough", () => {
    * are still doing: it is asked again until it shows what the README says.
    */
   async function runSteps(steps: Step[], decided: string[]) {
+    // What `NAME=$(curl …)` lines captured, for the lines after them, as a shell keeps it.
+    const captured: Record<string, string> = {};
     for (const step of steps) {
       expect(step.expected, `the README shows the answer to: ${step.command.slice(0, 120)}`).not.toBe('');
+      const capture = /^([A-Z_]+)=\$\(/.exec(step.command)?.[1];
       const run = async () =>
         (
-          await exec('bash', ['-c', step.command], {
-            env: { ...process.env, PG: runtime.url! },
+          await exec('bash', ['-c', capture ? `${step.command}; printf '${capture}=%s' "$${capture}"` : step.command], {
+            env: { ...process.env, ...captured, PG: runtime.url! },
             encoding: 'utf8',
             timeout: 10_000,
           })
         ).stdout.trim();
-      if (step.command.includes('"mutation')) {
+      if (capture) {
+        const answer = await run();
+        expect(answer).toMatch(pattern(step.expected));
+        captured[capture] = answer.slice(capture.length + 1);
+      } else if (step.command.includes('"mutation')) {
         const answer = await run();
         expect(answer).toMatch(pattern(step.expected));
         const correlationId = /"correlationId":"([^"]+)","status":"ACCEPTED"/.exec(answer)?.[1];

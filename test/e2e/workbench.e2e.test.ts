@@ -138,14 +138,19 @@ describe('exception workbench', () => {
     fs.writeFileSync(
       rulesFile,
       JSON.stringify({
-        plants: { P4E: { version: 3, fourEyesOverrides: true }, PS: { version: 2, holdWindowMs: 1000 } },
+        plants: {
+          P4E: { version: 3, fourEyesOverrides: true },
+          PS: { version: 2, holdWindowMs: 1000 },
+          // People replay P100's exceptions themselves: nothing is replayed automatically there.
+          P100: { version: 4, autoReplayRules: [] },
+        },
       }),
     );
     installation = createTestInstallation('workbench', { RULES_FILE: rulesFile, HOLD_SWEEP_MS: '100' });
     runtime = await installation.start('all');
     url = runtime.url!;
     await seedReferenceData(url, referenceData(['P100', 'P4E', 'PS']));
-    for (const orderNumber of ['PO-WB-7', 'PO-WB-8', 'PO-WB-9'])
+    for (const orderNumber of ['PO-WB-7', 'PO-WB-8', 'PO-WB-9', 'PO-WB-10'])
       await acknowledgedOrder(url, { orderNumber, plant: 'PS' });
     await refuse('expired', 'PO-WB-1', 'L-RM7-EXPIRED');
     await refuse('blocked', 'PO-WB-2', 'L-RM7-BLOCKED');
@@ -515,5 +520,31 @@ describe('exception workbench', () => {
       opEvent('PO-WB-9', 'RESUME', '2026-12-01T09:00:00.000Z'),
     );
     expect(await settledAs(after.correlationId, ['APPLIED', 'QUARANTINED'])).toMatchObject({ status: 'QUARANTINED' });
+  });
+  it('replays by itself, as the system, an exception whose master data is supplied or corrected', async () => {
+    const refusedUse = consumption({ orderNumber: 'PO-WB-10', plant: 'PS', lot: 'L-RM7-EXPIRED', quantity: 6 });
+    const t = await settledAs((await submitAs('integrator', 'reportMaterialConsumption', refusedUse)).correlationId, [
+      'QUARANTINED',
+    ]);
+    // Master data about something else replays nothing.
+    const data = referenceData(['PS']);
+    await submitAs('supply', 'upsertReferenceData', {
+      ...data,
+      lots: data.lots.filter((l) => l.lotNumber === 'L-RM8-OK'),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await exception(t.exception!.id)).toMatchObject({ status: 'OPEN', replayedAs: null });
+    const corrected = data.lots.map((l) =>
+      l.lotNumber === 'L-RM7-EXPIRED' ? { ...l, expiresAt: '2028-01-01T00:00:00.000Z' } : l,
+    );
+    await submitAs('supply', 'upsertReferenceData', { ...data, lots: corrected });
+    const replayed = await waitStatus(t.exception!.id, 'REPLAYED');
+    expect(replayed.actions.map((a) => [a.action, a.actor])).toEqual([
+      ['REPLAY_SUBMITTED', 'system:auto-replay'],
+      ['REPLAYED', 'system:auto-replay'],
+    ]);
+    expect((await order('PO-WB-10', 'PS')).materialConsumptions).toEqual([
+      expect.objectContaining({ lot: 'L-RM7-EXPIRED', quantity: 6 }),
+    ]);
   });
 });
