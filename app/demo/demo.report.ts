@@ -1,4 +1,5 @@
 import type { Store } from '../../core/ports/store.port';
+import { QUALITY_HOLD_RULE } from '../../core/quality/quality.gate';
 import { ACTIVE_EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 import type { MesSimulator } from '../../simulators/mes.simulator';
@@ -10,8 +11,10 @@ export interface DemoReport {
   duplicatesPrevented: { atGateway: number; atWorker: number };
   held: { held: number; releasedAndApplied: number; refused: number };
   exceptionsByType: Record<string, number>;
-  /** Exceptions of the run that still need a person (OPEN or AWAITING_APPROVAL). */
+  /** Integration exceptions of the run that still need a person (OPEN or AWAITING_APPROVAL). */
   needingAPerson: number;
+  /** Quality holds awaiting QUALITY's decision: lots QMS rejected or with an open nonconformance (business, not faults). */
+  qualityHoldsOpen: number;
   /** Late PAUSE/RESUME events recorded on their order's timeline instead of raised. */
   lateEventsAbsorbed: number;
   /** Each exception the run caused, with its order, rule and reason (the first 20). */
@@ -59,8 +62,13 @@ export async function buildReport(
     if (count) exceptionsByType[type] = count;
   }
   let needingAPerson = 0;
-  for (const status of ACTIVE_EXCEPTION_STATUSES)
-    needingAPerson += (await store.listExceptions({ status }, { first: 1 })).totalCount;
+  let qualityHoldsOpen = 0;
+  for (const status of ACTIVE_EXCEPTION_STATUSES) {
+    const all = (await store.listExceptions({ status }, { first: 1 })).totalCount;
+    const holds = (await store.listExceptions({ status, rule: QUALITY_HOLD_RULE }, { first: 1 })).totalCount;
+    needingAPerson += all - holds;
+    qualityHoldsOpen += holds;
+  }
   const exceptions = (await store.listExceptions({}, { first: 20 })).items.map((e) => ({
     type: e.type,
     orderNumber: e.orderNumber,
@@ -77,6 +85,7 @@ export async function buildReport(
     held: { held, releasedAndApplied: released, refused },
     exceptionsByType,
     needingAPerson,
+    qualityHoldsOpen,
     lateEventsAbsorbed,
     exceptions,
     outage: outage ? outageSeen(systems.erp, outage) : null,

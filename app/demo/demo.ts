@@ -158,7 +158,7 @@ function printReport(r: DemoReport, say: (line: string) => void) {
   );
   say(`Exceptions by type:     ${JSON.stringify(r.exceptionsByType)}`);
   say(
-    `Needing a person:       ${r.needingAPerson} exception(s) still OPEN or AWAITING_APPROVAL; ${r.lateEventsAbsorbed} late event(s) absorbed without one`,
+    `Needing a person:       ${r.needingAPerson} integration exception(s) still OPEN or AWAITING_APPROVAL; ${r.lateEventsAbsorbed} late event(s) absorbed without one; ${r.qualityHoldsOpen} quality hold(s) for QUALITY to decide (lots QMS rejected)`,
   );
   for (const e of r.exceptions) say(`  ${e.type} on ${e.orderNumber} (${e.rule}): ${e.reason}`);
   const f = r.faultsInjected;

@@ -84,6 +84,11 @@ export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
     alwaysFourEyes: false,
     meaning: 'complete an operation before its predecessor',
   },
+  'quality.release-hold': {
+    role: 'QUALITY',
+    alwaysFourEyes: true,
+    meaning: 'release the held lot under deviation: received as RESTRICTED stock only',
+  },
   'completion.last-operation': {
     role: 'OPERATIONS',
     alwaysFourEyes: false,

@@ -9,6 +9,7 @@ import { FINAL_TRANSACTION_STATUSES, type ExceptionActionKind, type ExceptionRec
 import type { ExceptionFilter, Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import type { ExceptionObserver } from './exception.observer';
+import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { overridePolicy } from './exception.policy';
 import { changeException, isActive, type ExceptionChange } from './exception.transitions';
 
@@ -149,12 +150,31 @@ export function createWorkbench(deps: WorkbenchDeps) {
         { details: { exceptionId: exception.id } },
       );
     }
+    if (exception.rule === QUALITY_HOLD_RULE) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `Exception ${exception.id} is a quality hold: its event was applied. QMS lifts it (a passing disposition, the nonconformance closed), or QUALITY releases the lot under deviation (overrideException, four eyes)`,
+        { details: { exceptionId: exception.id } },
+      );
+    }
     requireSameOrder(exception, messageType, payload);
+    return submitFor(principal, exception, messageType, payload, link, exception.correlationId);
+  }
+
+  /** Submits through the one submission service, linked to the exception; a DUPLICATE means it was done before. */
+  async function submitFor(
+    principal: Principal,
+    exception: ExceptionRecord,
+    messageType: MessageType,
+    payload: unknown,
+    link: WorkbenchLink,
+    supersedes?: string,
+  ): Promise<SubmitOutcome> {
     const outcome = await deps.intake.submit(
       messageType,
       payload,
       { principal, replayOf: exception.correlationId, workbench: link },
-      { supersedes: exception.correlationId },
+      supersedes ? { supersedes } : {},
     );
     if (outcome.status === 'DUPLICATE') {
       throw new DomainError(
@@ -245,12 +265,17 @@ export function createWorkbench(deps: WorkbenchDeps) {
     approvedBy: string | null,
   ) {
     const at = now();
-    const outcome = await resubmit(principal, exception, exception.payload, {
-      exceptionId: exception.id,
-      action: 'OVERRIDE',
-      overrideRule: exception.rule,
-      approvedBy,
-    });
+    const link = { exceptionId: exception.id, action: 'OVERRIDE' as const, overrideRule: exception.rule, approvedBy };
+    const outcome =
+      exception.rule === QUALITY_HOLD_RULE
+        ? await submitFor(
+            principal,
+            exception,
+            'ReleaseUnderDeviation',
+            deviationOf(exception, reason, approvedBy),
+            link,
+          )
+        : await resubmit(principal, exception, exception.payload, link);
     const note = approvedBy
       ? `Approved override of ${exception.rule} asked by ${exception.pendingOverride?.requestedBy}: ${reason}`
       : reason;
@@ -322,6 +347,20 @@ export function createWorkbench(deps: WorkbenchDeps) {
 }
 
 export type Workbench = ReturnType<typeof createWorkbench>;
+
+/** The release under deviation an approved override of a quality hold submits: the held lot, who asked, who approved. */
+function deviationOf(exception: ExceptionRecord, reason: string, approvedBy: string | null) {
+  const lot = (exception.payload as { lot?: unknown } | null)?.lot;
+  return {
+    plant: exception.plant,
+    orderNumber: exception.orderNumber,
+    lot: typeof lot === 'string' ? lot : '',
+    exceptionId: exception.id,
+    reason,
+    requestedBy: exception.pendingOverride?.requestedBy ?? '',
+    approvedBy: approvedBy ?? '',
+  };
+}
 
 /** A corrected payload may change the event's content, never which order it is about: that would be a new event. */
 function requireSameOrder(exception: ExceptionRecord, messageType: MessageType, payload: unknown) {

@@ -5,6 +5,7 @@ import { reportOperationEvent } from '../orders/report-operation-event.message';
 import { reportProductionCompletion } from '../orders/report-production-completion.message';
 import { acknowledgePosting } from '../postings/acknowledge-posting.message';
 import { recordInspectionResult } from '../quality/record-inspection-result.message';
+import { releaseUnderDeviation } from '../quality/release-under-deviation.message';
 import { reportNonconformance } from '../quality/report-nonconformance.message';
 import { upsertReferenceData } from '../reference/upsert-reference-data.message';
 import type { Scope } from './command-shape';
@@ -26,7 +27,13 @@ export const MESSAGE_SLICES = [
   acknowledgePosting,
 ] as const;
 
-type AnySlice = (typeof MESSAGE_SLICES)[number];
+/**
+ * Message types only Plantgate itself submits, through the same submission service: no mutation or webhook carries
+ * them (a release under deviation exists only as an approved override, four eyes).
+ */
+export const INTERNAL_SLICES = [releaseUnderDeviation] as const;
+
+type AnySlice = (typeof MESSAGE_SLICES)[number] | (typeof INTERNAL_SLICES)[number];
 export type MessageType = AnySlice['messageType'];
 export type PayloadOf<T extends MessageType> =
   Extract<AnySlice, { messageType: T }> extends MessageSlice<T, infer P> ? P : never;
@@ -37,7 +44,10 @@ export type Command = { [T in MessageType]: { messageType: T; payload: PayloadOf
 export const MESSAGE_TYPES: readonly MessageType[] = MESSAGE_SLICES.map((slice) => slice.messageType);
 
 const BY_TYPE = new Map<string, MessageSlice<MessageType, object>>(
-  MESSAGE_SLICES.map((slice) => [slice.messageType, slice as MessageSlice<MessageType, object>]),
+  [...MESSAGE_SLICES, ...INTERNAL_SLICES].map((slice) => [
+    slice.messageType,
+    slice as MessageSlice<MessageType, object>,
+  ]),
 );
 
 export function isMessageType(value: unknown): value is MessageType {
@@ -54,12 +64,12 @@ export function scopeOf(command: Command): Scope {
   return sliceOf(command.messageType).scope(command.payload);
 }
 
-/** A message type's submit mutation is its name in camelCase; its input type is its name plus Input. */
+/** A message type's submit mutation is its name in camelCase; its input type is its name plus Input (public types). */
 export function mutationOf(messageType: MessageType): string {
   return `${messageType.charAt(0).toLowerCase()}${messageType.slice(1)}`;
 }
 
 export function messageTypeOfMutation(mutation: string): MessageType | null {
   const messageType = `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}`;
-  return isMessageType(messageType) ? messageType : null;
+  return (MESSAGE_TYPES as readonly string[]).includes(messageType) ? (messageType as MessageType) : null;
 }

@@ -10,7 +10,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
-import { applyQualityGate } from './quality.gate';
+import { applyQualityGate, gateExceptions } from './quality.gate';
 
 /** Which dispositions a result may carry; anything else is an incomplete or contradictory decision. */
 export const DISPOSITIONS_BY_RESULT: Readonly<Record<InspectionResult, readonly Disposition[]>> = {
@@ -105,5 +105,6 @@ export function decideInspection(
     order: gate.order,
     lots: [gate.lot],
     outbox: gate.outbox,
+    ...gateExceptions(gate),
   };
 }

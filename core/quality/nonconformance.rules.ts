@@ -9,7 +9,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
-import { applyQualityGate } from './quality.gate';
+import { applyQualityGate, gateExceptions } from './quality.gate';
 
 const RANK: Record<NonconformanceStatus, number> = { OPEN: 0, UNDER_REVIEW: 1, CLOSED: 2 };
 
@@ -61,5 +61,12 @@ export function decideNonconformance(
   const producedHere = order.completions.some((c) => c.lot === input.lot);
   if (!producedHere) return { kind: 'apply', action: 'nonconformance.recorded', lots: [lotAfter], outbox: [] };
   const gate = applyQualityGate(order, lotAfter, ctx);
-  return { kind: 'apply', action: 'nonconformance.recorded', order: gate.order, lots: [gate.lot], outbox: gate.outbox };
+  return {
+    kind: 'apply',
+    action: 'nonconformance.recorded',
+    order: gate.order,
+    lots: [gate.lot],
+    outbox: gate.outbox,
+    ...gateExceptions(gate),
+  };
 }

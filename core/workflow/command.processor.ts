@@ -1,8 +1,8 @@
 import { systemPrincipal } from '../auth/principal';
 import { openException } from '../exceptions/exception.factory';
 import type { ExceptionObserver } from '../exceptions/exception.observer';
-import { blockingException, NO_EXPIRY, WAITS_FOR_EXCEPTION_RULE } from '../exceptions/exception.dependency';
-import { closeByDecision } from '../exceptions/exception.transitions';
+import { changeException, closeByDecision } from '../exceptions/exception.transitions';
+import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionStatus } from '../ports/records';
 import type { OutboundMessage } from '../ports/downstream.port';
@@ -10,9 +10,9 @@ import type { Store, UnitOfWork } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { decide } from './decide';
 import type { DecisionContext } from './decision';
+import { createExceptionWaits } from './exception-waits';
 import { loadDecisionInputs } from './decision-inputs.loader';
 import type { HeldMessage } from './held-message';
-import type { TransactionRecord } from '../ports/transaction.record';
 import type { InboundMessage } from './inbound-message';
 import { applyUnit, duplicateUnit, holdUnit, quarantineUnit, transactionOf } from './unit-of-work.builders';
 
@@ -83,9 +83,6 @@ export const WORKER_PRINCIPAL = systemPrincipal('system:worker', 'Plantgate work
 
 type Attempt = Omit<ProcessOutcome, 'released'> | 'conflict' | 'still-held';
 
-/** Messages no refused event of their order can hold back: they create the order or stand alone. */
-const INDEPENDENT: readonly string[] = ['ReleaseProductionOrder', 'UpsertReferenceData', 'AcknowledgePosting'];
-
 export function createCommandProcessor(deps: CommandProcessorDeps): CommandProcessor {
   const { store } = deps;
   const contextFor = ({ envelope }: InboundMessage): DecisionContext => ({
@@ -93,6 +90,12 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     correlationId: envelope.correlationId,
     rules: ruleSetFor(deps.rules, envelope.scope.plant),
     overrideRule: envelope.workbench?.action === 'OVERRIDE' ? envelope.workbench.overrideRule : null,
+  });
+
+  const { blockerOf, waitBehind, rehold } = createExceptionWaits<Omit<ProcessOutcome, 'released'>>({
+    store,
+    commit: (unit) => commit(unit),
+    contextFor,
   });
 
   async function attempt(message: InboundMessage, parked: HeldMessage | null): Promise<Attempt> {
@@ -131,54 +134,34 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       if (parked.blockedBy) return rehold(message, base, parked, holdUnit(message, base, ctx, decision).hold!);
       return 'still-held';
     }
-    const unit =
-      decision.kind === 'apply'
-        ? applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0)
-        : quarantineUnit(message, base, ctx, decision);
-    return commit({ ...unit, ...release });
+    if (decision.kind === 'quarantine') return commit({ ...quarantineUnit(message, base, ctx, decision), ...release });
+    const unit = applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0);
+    const lifted = decision.liftsQualityHold ? await withHoldsResolved(unit, message, ctx) : unit;
+    return commit({ ...lifted, ...release });
   }
 
-  /** The open exception of the message's order whose refused event this message depends on, if any. */
-  async function blockerOf({ envelope }: InboundMessage) {
-    const { plant, orderNumber } = envelope.scope;
-    if (!orderNumber || INDEPENDENT.includes(envelope.command.messageType)) return undefined;
-    const active = await store.listActiveExceptions(plant, orderNumber);
-    return active.length ? blockingException(envelope.command, active, envelope.workbench?.exceptionId) : undefined;
+  /** The order left QUALITY_HOLD: its hold's exceptions resolve in the same commit, by whoever lifted it. */
+  async function withHoldsResolved(unit: UnitOfWork, message: InboundMessage, ctx: DecisionContext) {
+    const { envelope } = message;
+    const holds = (await store.listActiveExceptions(envelope.scope.plant, envelope.scope.orderNumber)).filter(
+      (e) => e.rule === QUALITY_HOLD_RULE && e.id !== envelope.workbench?.exceptionId,
+    );
+    const note = `Hold lifted by ${envelope.command.messageType} ${envelope.correlationId}`;
+    const changes = holds.map((e) =>
+      changeException(
+        e,
+        { action: 'RESOLVED', actor: envelope.principal.id, at: ctx.now, note, correlationId: envelope.correlationId },
+        { status: 'RESOLVED', pendingOverride: null },
+      ),
+    );
+    return {
+      ...unit,
+      exceptionUpdates: [...(unit.exceptionUpdates ?? []), ...changes.map((c) => c.update)],
+      audit: [...unit.audit, ...changes.map((c) => c.audit)],
+    };
   }
 
-  /**
-   * Holds a message behind the exception it depends on, without expiry: it drains, in its original place, when the
-   * exception is replayed, overridden, resolved or discarded.
-   */
-  async function waitBehind(
-    message: InboundMessage,
-    base: TransactionRecord,
-    ctx: DecisionContext,
-    blocker: ExceptionRecord,
-    parked: HeldMessage | null,
-  ): Promise<Attempt> {
-    if (parked?.blockedBy === blocker.id) return 'still-held';
-    const reason = `Waits behind exception ${blocker.id} (${blocker.type}, ${blocker.rule}) on the ${blocker.messageType} it depends on, until that exception is worked.`;
-    const unit = holdUnit(message, base, ctx, { kind: 'hold', rule: WAITS_FOR_EXCEPTION_RULE, reason });
-    const held = { ...unit.hold!, heldUntil: NO_EXPIRY, blockedBy: blocker.id };
-    if (parked) return rehold(message, base, parked, held);
-    return commit({ ...unit, hold: held });
-  }
-
-  /** Keeps a parked message parked, in its place, under another reason. */
-  async function rehold(
-    message: InboundMessage,
-    base: TransactionRecord,
-    parked: HeldMessage,
-    held: HeldMessage,
-  ): Promise<Attempt> {
-    const update = { ...held, heldAt: parked.heldAt, blockedBy: held.blockedBy ?? null };
-    const unit = holdUnit(message, base, contextFor(message), { kind: 'hold', rule: held.rule, reason: held.reason });
-    const outcome = await commit({ ...unit, hold: undefined, updateHeld: update });
-    return outcome === 'conflict' ? 'conflict' : 'still-held';
-  }
-
-  async function commit(unit: UnitOfWork): Promise<Attempt> {
+  async function commit(unit: UnitOfWork): Promise<Omit<ProcessOutcome, 'released'> | 'conflict'> {
     const closing = await closingOfAnsweredException(unit);
     if (closing) {
       unit = {
@@ -188,9 +171,10 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
       };
     }
     const result = await store.commit(unit);
-    if (result.ok && closing) reportClosed(closing.update.record);
     if (!result.ok) return 'conflict';
-    const exception = unit.exceptions[0];
+    for (const { record } of unit.exceptionUpdates ?? []) reportClosed(record);
+    // An exception a refusal opened; an applied change may open one too (a quality hold), which is no refusal.
+    const exception = unit.transaction.status === 'APPLIED' ? undefined : unit.exceptions[0];
     return {
       status: unit.transaction.status,
       exceptionId: unit.transaction.exceptionId,

@@ -22,6 +22,10 @@ export type Decision =
       outbox: OutboxRequest[];
       /** Earlier transactions whose downstream posting this message confirms. */
       postedCorrelationIds?: string[];
+      /** Exceptions the applied change opens for a person (a quality hold: DEPENDENCY, owned by QUALITY). */
+      raise?: { type: ExceptionType; rule: string; reason: string }[];
+      /** The order left QUALITY_HOLD: the exceptions of its hold resolve by themselves. */
+      liftsQualityHold?: boolean;
     }
   /** The message arrived before something it depends on: keep it and try again when the order changes. */
   | { kind: 'hold'; rule: string; reason: string }

@@ -66,6 +66,7 @@ export function applyUnit(
           ruleSetVersion: ctx.rules.version,
           concerns: concernsOf(envelope.command.payload),
           ...(ctx.overrideRule ? { overriddenRule: ctx.overrideRule } : {}),
+          ...(decision.raise ? { raised: decision.raise.map((r) => r.rule) } : {}),
         },
       },
     ],
@@ -78,7 +79,24 @@ export function applyUnit(
       traceparent: childTraceparent(envelope.traceparent),
       principal: envelope.principal,
     })),
-    exceptions: [],
+    // A hold's exception: the event was applied (its transaction is not refused), and a person now owes a decision.
+    exceptions: (decision.raise ?? []).map((raised) =>
+      openException(
+        {
+          id: `${envelope.correlationId}:${raised.rule}`,
+          type: raised.type,
+          reason: raised.reason,
+          plant: envelope.scope.plant,
+          orderNumber: envelope.scope.orderNumber,
+          correlationId: envelope.correlationId,
+          messageType: envelope.command.messageType,
+          payload: envelope.command.payload,
+          rule: raised.rule,
+          createdAt: ctx.now,
+        },
+        ctx.rules,
+      ),
+    ),
     relatedTransactions: decision.postedCorrelationIds?.map((correlationId) => ({
       correlationId,
       status: 'POSTED' as const,

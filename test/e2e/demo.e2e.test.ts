@@ -45,10 +45,10 @@ describe('npm run demo', () => {
     expect(code).toBe(0);
   }, 120_000);
 
-  it('ends a run with light faults with no exception that needs a person: late events are absorbed', async () => {
+  it('ends a run with light faults with no integration exception that needs a person: late events are absorbed', async () => {
     const { output, code } = await runDemo(4, 'light');
     expect(output, output).toContain('DEMO RESULT: PASS');
-    expect(output, output).toMatch(/Needing a person: +0 exception\(s\) still OPEN or AWAITING_APPROVAL/);
+    expect(output, output).toMatch(/Needing a person: +0 integration exception\(s\) still OPEN or AWAITING_APPROVAL/);
     expect(code).toBe(0);
   }, 120_000);
 });

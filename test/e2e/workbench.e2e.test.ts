@@ -8,11 +8,11 @@ import type { Role } from '../../core/auth/principal';
 import type { Runtime } from '../../app/runtime';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { bearer, createKey } from '../support/auth.fixture';
-import { consumption, operationEvent } from '../support/event.fixture';
+import { consumption, inspection, nonconformance, operationEvent } from '../support/event.fixture';
 import { gql, ORDER } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
-import { acknowledgedOrder, settled, submit } from '../support/workflow-client';
+import { acknowledgedOrder, completedOrder, settled, submit } from '../support/workflow-client';
 import { waitFor } from '../support/wait';
 
 const EXCEPTION_FIELDS = `id type status rule owner dueAt assignee replayOf replayedAs overridableBy closedAt
@@ -150,6 +150,7 @@ describe('exception workbench', () => {
     runtime = await installation.start('all');
     url = runtime.url!;
     await seedReferenceData(url, referenceData(['P100', 'P4E', 'PS']));
+    for (const orderNumber of ['PO-WB-Q1', 'PO-WB-Q2']) await completedOrder(url, `FG-${orderNumber}`, { orderNumber });
     for (const orderNumber of ['PO-WB-7', 'PO-WB-8', 'PO-WB-9', 'PO-WB-10'])
       await acknowledgedOrder(url, { orderNumber, plant: 'PS' });
     await refuse('expired', 'PO-WB-1', 'L-RM7-EXPIRED');
@@ -173,6 +174,7 @@ describe('exception workbench', () => {
       ['supply2', ['SUPPLY_CHAIN'], '*'],
       ['supplyElsewhere', ['SUPPLY_CHAIN'], ['P999']],
       ['quality', ['QUALITY'], '*'],
+      ['quality2', ['QUALITY'], '*'],
       ['operations', ['OPERATIONS'], '*'],
       ['viewer', ['VIEWER'], '*'],
     ];
@@ -546,5 +548,71 @@ describe('exception workbench', () => {
     expect((await order('PO-WB-10', 'PS')).materialConsumptions).toEqual([
       expect.objectContaining({ lot: 'L-RM7-EXPIRED', quantity: 6 }),
     ]);
+  });
+  const holdOf = async (orderNumber: string) =>
+    (
+      await ok<{ exceptions: { nodes: (ExceptionView & { reason: string })[] } }>(
+        'admin',
+        `{ exceptions(filter: { orderNumber: "${orderNumber}", type: DEPENDENCY }) { nodes { reason ${EXCEPTION_FIELDS} } } }`,
+      )
+    ).exceptions.nodes;
+
+  it('opens a quality hold as an exception of QUALITY, released under deviation only with four eyes, as RESTRICTED', async () => {
+    const lot = 'FG-PO-WB-Q1';
+    const fail = inspection({ orderNumber: 'PO-WB-Q1', lot, result: 'FAIL', disposition: 'REJECT' });
+    await settledAs((await submitAs('integrator', 'recordInspectionResult', fail)).correlationId, ['APPLIED']);
+    const [hold] = await holdOf('PO-WB-Q1');
+    expect(hold).toMatchObject({
+      status: 'OPEN',
+      owner: 'QUALITY',
+      overridableBy: 'QUALITY',
+      rule: 'quality.release-hold',
+    });
+    expect(hold!.reason).toContain('REJECT');
+    const replay = await call('quality', REPLAY, { id: hold!.id, input: { note: 'try' } });
+    expect(replay.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    const supply = await call('supply', OVERRIDE, { id: hold!.id, reason: 'we need the stock' });
+    expect(supply.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['QUALITY'] });
+
+    // Plant P100 does not ask for four eyes on overrides; a release under deviation always does.
+    const reason = 'deviation D-17: cosmetic only, customer agreed';
+    const asked = await ok<{ overrideException: ExceptionView }>('quality', OVERRIDE, { id: hold!.id, reason });
+    expect(asked.overrideException.status).toBe('AWAITING_APPROVAL');
+    const self = await call('quality', APPROVE, { id: hold!.id });
+    expect(self.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const operations = await call('operations', APPROVE, { id: hold!.id });
+    expect(operations.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['QUALITY'] });
+    await ok('quality2', APPROVE, { id: hold!.id });
+    const closed = await waitStatus(hold!.id, 'OVERRIDDEN');
+    expect(closed.actions.map((a) => a.action)).toEqual(['OVERRIDE_REQUESTED', 'OVERRIDE_APPROVED', 'OVERRIDDEN']);
+    const after = await ok<{
+      productionOrder: { state: string; goodsReceipts: { lot: string; stockStatus: string }[] };
+      lot: { status: string };
+    }>(
+      'admin',
+      `{ productionOrder(orderNumber: "PO-WB-Q1", plant: "P100") { state goodsReceipts { lot stockStatus } }
+         lot(lotNumber: "${lot}", plant: "P100") { status } }`,
+    );
+    expect(after.productionOrder.goodsReceipts).toEqual([{ lot, stockStatus: 'RESTRICTED' }]);
+    expect(after.productionOrder.state).not.toBe('QUALITY_HOLD');
+    expect(after.lot.status).toBe('RESTRICTED');
+  });
+
+  it('resolves a quality hold by itself when the nonconformance on the lot closes', async () => {
+    const lot = 'FG-PO-WB-Q2';
+    const open = nonconformance({ orderNumber: 'PO-WB-Q2', lot, nonconformanceId: 'NC-WB-2', status: 'OPEN' });
+    await settledAs((await submitAs('integrator', 'reportNonconformance', open)).correlationId, ['APPLIED']);
+    const [hold] = await holdOf('PO-WB-Q2');
+    expect(hold).toMatchObject({ status: 'OPEN', owner: 'QUALITY' });
+    const closedNc = {
+      ...open,
+      status: 'CLOSED' as const,
+      occurredAt: '2026-12-01T12:00:00.000Z',
+      messageId: 'nc-close',
+    };
+    await settledAs((await submitAs('integrator', 'reportNonconformance', closedNc)).correlationId, ['APPLIED']);
+    const resolved = await waitStatus(hold!.id, 'RESOLVED');
+    expect(resolved.actions).toEqual([expect.objectContaining({ action: 'RESOLVED', actor: actor('integrator') })]);
+    expect(resolved.actions[0]!.note).toMatch(/^Hold lifted by ReportNonconformance /);
   });
 });
