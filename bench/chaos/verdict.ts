@@ -83,7 +83,16 @@ export async function countOutcomes(
         );
       }
     }
-    const exceptions = (db.prepare('SELECT COUNT(*) AS n FROM exceptions').get() as { n: number }).n;
+    // A nonconformance the traffic opens and later closes holds the order meanwhile: its quality-hold exception
+    // resolving itself is the control working. Any other exception, or a hold left open, is a failure.
+    const exceptionRows = db
+      .prepare(
+        `SELECT type, rule, status, COUNT(*) AS n, MIN(reason) AS example FROM exceptions
+         WHERE NOT (rule = 'quality.release-hold' AND status = 'RESOLVED') GROUP BY type, rule, status`,
+      )
+      .all() as { type: string; rule: string; status: string; n: number; example: string }[];
+    const exceptions = exceptionRows.reduce((sum, r) => sum + r.n, 0);
+    for (const r of exceptionRows) details.push(`${r.n} × ${r.status} ${r.type} ${r.rule}, e.g. ${r.example}`);
     return {
       orders: orders.length,
       events_accepted: answered.length,

@@ -1,5 +1,6 @@
 import type { Role } from '../auth/principal';
-import type { ExceptionType } from '../ports/records';
+import type { ExceptionRecord, ExceptionType } from '../ports/records';
+import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 
 /**
  * Who owns an exception, and which refusals a person may override. The field's ownership split (SAP AIF's
@@ -103,4 +104,18 @@ export function overridePolicy(rule: string): OverridePolicy | undefined {
 /** Whether the decision being made may pass `rule` (an approved override of exactly that rule). */
 export function overridden(ctx: { overrideRule?: string | null }, rule: string): boolean {
   return ctx.overrideRule === rule;
+}
+
+/**
+ * Whether an exception stands for an event that was refused and not applied, so that a replay or an integrator's
+ * correction may take over its business key. Not so for a posting that did not leave or a conflicting resend (their
+ * event was applied), a quality hold (its inspection or nonconformance was applied) or a message nobody could read.
+ */
+export function hasRefusedEvent(exception: Pick<ExceptionRecord, 'type' | 'rule'>): boolean {
+  return (
+    exception.type !== 'DOWNSTREAM' &&
+    exception.type !== 'DUPLICATE_CONFLICT' &&
+    exception.rule !== QUALITY_HOLD_RULE &&
+    exception.rule !== 'message.readable'
+  );
 }

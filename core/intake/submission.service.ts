@@ -1,4 +1,5 @@
 import { inPlantScope } from '../auth/permissions';
+import { hasRefusedEvent } from '../exceptions/exception.policy';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import { parseInput } from '../messages/input-shape';
@@ -162,6 +163,13 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
         'INVALID_INPUT',
         `correctsException ${exception.id} is about a ${exception.messageType} in plant ${exception.plant}; a correction must be the same kind of event in the same plant`,
         { field: 'correctsException' },
+      );
+    }
+    if (!hasRefusedEvent(exception)) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `Exception ${exception.id} (${exception.type}, ${exception.rule}) is not about a refused event: nothing to correct. Work it in the exception workbench`,
+        { details: { exceptionId: exception.id } },
       );
     }
     if (exception.status !== 'OPEN') {

@@ -59,7 +59,10 @@ export function decideOperationEvent(
     return invalid('operation.exists', `Order ${input.orderNumber} has no operation ${input.operationSequence}.`);
 
   const rule = OPERATION_TRANSITIONS[input.eventType];
-  if (!rule.from.includes(operation.state)) {
+  // A CONFIRM that happened before the operation completed, arriving after: its quantities still count while the
+  // order can take them (it is still executable); the operation stays COMPLETED.
+  const lateQuantities = isLateConfirmation(input, operation);
+  if (!rule.from.includes(operation.state) && !lateQuantities) {
     if (rule.waitsIn.includes(operation.state)) {
       return hold(
         'operation.sequence',
@@ -102,7 +105,7 @@ export function decideOperationEvent(
   const updated: OperationRecord = {
     ...operation,
     lastEventAt: latest(operation.lastEventAt, input.occurredAt),
-    state: rule.to,
+    state: lateQuantities ? operation.state : rule.to,
     yieldQuantity: yieldTotal,
     scrapQuantity: round(operation.scrapQuantity + (reportsQuantity ? input.scrapQuantity : 0)),
   };
@@ -141,7 +144,25 @@ export function decideOperationEvent(
     next = withPosting;
     outbox.push(request);
   }
+  if (lateQuantities) {
+    const cause = `late CONFIRM of operation ${operation.sequence} (occurred ${input.occurredAt}, before its completion): ${input.yieldQuantity} good, ${input.scrapQuantity} scrap applied`;
+    next = {
+      ...next,
+      timeline: [...next.timeline, { at: ctx.now, state: next.state, correlationId: ctx.correlationId, cause }],
+    };
+    return { kind: 'apply', order: next, action: 'operation.late-confirm-applied', outbox };
+  }
   return { kind: 'apply', order: next, action: `operation.${input.eventType.toLowerCase()}`, outbox };
+}
+
+/** A CONFIRM with quantities that happened before the completed operation's last event (by occurredAt). */
+function isLateConfirmation(input: ReportOperationEvent, operation: OperationRecord): boolean {
+  return (
+    input.eventType === 'CONFIRM' &&
+    operation.state === 'COMPLETED' &&
+    operation.lastEventAt !== undefined &&
+    Date.parse(input.occurredAt) <= Date.parse(operation.lastEventAt)
+  );
 }
 
 /**

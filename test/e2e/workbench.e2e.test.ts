@@ -516,6 +516,31 @@ describe('exception workbench', () => {
       '{ productionOrder(orderNumber: "PO-WB-9", plant: "PS") { timeline { cause } } }',
     );
     expect(timeline.productionOrder.timeline.at(-1)!.cause).toMatch(/^late RESUME of operation 10 .*absorbed/);
+    // A late CONFIRM carries quantities: applied while the order can still take them, the operation stays COMPLETED.
+    const lateConfirm = opEvent('PO-WB-9', 'CONFIRM', '2026-12-01T07:30:00.000Z', {
+      yieldQuantity: 2,
+      scrapQuantity: 1,
+      scrapReason: 'burr',
+    });
+    const confirmTx = await settledAs(
+      (await submitAs('integrator', 'reportOperationEvent', lateConfirm)).correlationId,
+      ['APPLIED', 'POSTED', 'QUARANTINED'],
+    );
+    expect(confirmTx.exception).toBeNull();
+    const op = await ok<{
+      productionOrder: {
+        operations: { sequence: number; state: string; yieldQuantity: number; scrapQuantity: number }[];
+      };
+    }>(
+      'admin',
+      '{ productionOrder(orderNumber: "PO-WB-9", plant: "PS") { operations { sequence state yieldQuantity scrapQuantity } } }',
+    );
+    expect(op.productionOrder.operations[0]).toEqual({
+      sequence: 10,
+      state: 'COMPLETED',
+      yieldQuantity: 7,
+      scrapQuantity: 1,
+    });
     const after = await submitAs(
       'integrator',
       'reportOperationEvent',
@@ -571,6 +596,11 @@ describe('exception workbench', () => {
     expect(hold!.reason).toContain('REJECT');
     const replay = await call('quality', REPLAY, { id: hold!.id, input: { note: 'try' } });
     expect(replay.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    // The FAIL was applied: a "correction" naming the hold must not take over its business key.
+    const correction = await call('integrator', submitMutationDocument('recordInspectionResult'), {
+      input: { ...fail, result: 'PASS', disposition: 'ACCEPT', correctsException: hold!.id },
+    });
+    expect(correction.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     const supply = await call('supply', OVERRIDE, { id: hold!.id, reason: 'we need the stock' });
     expect(supply.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['QUALITY'] });
 
