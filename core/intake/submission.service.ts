@@ -136,8 +136,10 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       deps.observer?.republished('duplicate');
       log.warn({ correlationId }, 'duplicate of a submission the broker never confirmed: original published now');
     }
-    // A resend of a refused event: it is parked in an exception, not applied, and the sender should know.
-    const exception = original?.exceptionId ? await store.getException(original.exceptionId) : null;
+    // A resend of a refused event: it is parked in an exception, not applied, and the sender should know. (An applied
+    // event whose posting failed also has an exception, but it was applied: that is not the sender's to know here.)
+    const refused = original?.status === 'QUARANTINED' || original?.status === 'FAILED';
+    const exception = refused && original.exceptionId ? await store.getException(original.exceptionId) : null;
     return {
       correlationId,
       status: 'DUPLICATE',
