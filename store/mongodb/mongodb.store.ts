@@ -11,7 +11,14 @@ import type {
   Page,
 } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
-import type { CommitConflict, PageRequest, Store, SubmissionOutcome, UnitOfWork } from '../../core/ports/store.port';
+import type {
+  CommitConflict,
+  CommitResult,
+  PageRequest,
+  Store,
+  SubmissionOutcome,
+  UnitOfWork,
+} from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH, verifyChains } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
@@ -72,6 +79,17 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
 
   const inTransaction = <T>(work: (session: ClientSession) => Promise<T>) =>
     guard(() => client.withSession((s) => s.withTransaction(() => work(s))));
+
+  /** A transaction that a version or key check may refuse: the refusal is the caller's outcome, not an error. */
+  async function transactionOrConflict(work: (session: ClientSession) => Promise<void>): Promise<CommitResult> {
+    try {
+      await inTransaction(work);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+      throw error;
+    }
+  }
 
   async function appendAudit(entry: AuditDraft, session: ClientSession) {
     const last = await audit.find({ subject: entry.subject }, { session }).sort({ seq: -1 }).limit(1).next();
@@ -191,60 +209,46 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         return claimed;
       }),
 
-    async commit(unit: UnitOfWork) {
-      try {
-        await inTransaction(async (session) => {
-          if (unit.idempotencyKey) {
-            await keys
-              .insertOne({ _id: unit.idempotencyKey.businessKey, ...unit.idempotencyKey }, { session })
-              .catch((e: unknown) => {
-                throw isDuplicateKey(e) ? new Conflict('idempotency-key') : e;
-              });
-          }
-          if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
-          await transactions.replaceOne(
-            { _id: unit.transaction.envelope.correlationId },
-            toTransactionDoc(unit.transaction),
+    commit: (unit: UnitOfWork) =>
+      transactionOrConflict(async (session) => {
+        if (unit.idempotencyKey) {
+          await keys
+            .insertOne({ _id: unit.idempotencyKey.businessKey, ...unit.idempotencyKey }, { session })
+            .catch((e: unknown) => {
+              throw isDuplicateKey(e) ? new Conflict('idempotency-key') : e;
+            });
+        }
+        if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
+        await transactions.replaceOne(
+          { _id: unit.transaction.envelope.correlationId },
+          toTransactionDoc(unit.transaction),
+          { upsert: true, session },
+        );
+        for (const entry of unit.audit) await appendAudit(entry, session);
+        for (const o of unit.outbox) {
+          await outbox.updateOne(
+            { id: o.id },
+            { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } },
             { upsert: true, session },
           );
-          for (const entry of unit.audit) await appendAudit(entry, session);
-          for (const o of unit.outbox) {
-            await outbox.updateOne(
-              { id: o.id },
-              { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } },
-              { upsert: true, session },
-            );
-          }
-          for (const e of unit.exceptions)
-            await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
-          await workbench.updateExceptions(unit.exceptionUpdates ?? [], session);
-          await reference.write(unit, session, (kind) => {
-            throw new Conflict(kind);
-          });
+        }
+        for (const e of unit.exceptions)
+          await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+        await workbench.updateExceptions(unit.exceptionUpdates ?? [], session);
+        await reference.write(unit, session, (kind) => {
+          throw new Conflict(kind);
         });
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
-        throw error;
-      }
-    },
+      }),
     openException: (exception, entries) =>
       inTransaction(async (session) => {
         await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
         for (const entry of entries) await appendAudit(entry, session);
       }),
-    async updateExceptions(updates, entries) {
-      try {
-        await inTransaction(async (session) => {
-          await workbench.updateExceptions(updates, session);
-          for (const entry of entries) await appendAudit(entry, session);
-        });
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
-        throw error;
-      }
-    },
+    updateExceptions: (updates, entries) =>
+      transactionOrConflict(async (session) => {
+        await workbench.updateExceptions(updates, session);
+        for (const entry of entries) await appendAudit(entry, session);
+      }),
     countRedeliveredStart: (correlationId) =>
       guard(async () => {
         const doc = await db

@@ -61,6 +61,6 @@ export function sqliteMonitoringReads(db: Database.Database) {
 }
 
 /** The clause narrowing a query to some plants (`plants` bound after the other values), or nothing for every plant. */
-function inPlants(plants: readonly string[] | undefined): string {
-  return plants === undefined ? '' : `AND plant IN (${plants.map(() => '?').join(', ')})`;
+export function inPlants(plants: readonly string[] | undefined, column = 'plant'): string {
+  return plants === undefined ? '' : `AND ${column} IN (${plants.map(() => '?').join(', ')})`;
 }

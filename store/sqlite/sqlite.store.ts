@@ -8,6 +8,7 @@ import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page 
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type {
   CommitConflict,
+  CommitResult,
   ExceptionFilter,
   OrderFilter,
   PageRequest,
@@ -165,6 +166,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const write = createGroupCommit(db, guardError);
 
+  /** A write that a version or key check may refuse: the refusal is the caller's outcome, not an error. */
+  async function writeOrConflict(work: () => void): Promise<CommitResult> {
+    try {
+      await write(work);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+      throw guardError(error);
+    }
+  }
+
   const recordSubmission = (transaction: TransactionRecord, supersedes?: string): SubmissionOutcome => {
     const { businessKey, fingerprint, correlationId, receivedAt } = transaction.envelope;
     const existing = stmt.getSubmission.get(businessKey);
@@ -316,32 +328,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
       write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
 
-    async commit(unit) {
-      try {
-        await write(() => commitUnit(unit));
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
-        throw guardError(error);
-      }
-    },
+    commit: (unit) => writeOrConflict(() => commitUnit(unit)),
     openException: (exception, audit) =>
       write(() => {
         insertException(exception);
         audit.forEach(appendAudit);
       }),
-    async updateExceptions(updates, audit) {
-      try {
-        await write(() => {
-          workbench.updateExceptions(updates);
-          audit.forEach(appendAudit);
-        });
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
-        throw guardError(error);
-      }
-    },
+    updateExceptions: (updates, audit) =>
+      writeOrConflict(() => {
+        workbench.updateExceptions(updates);
+        audit.forEach(appendAudit);
+      }),
     countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),
     recordAttempt: async (correlationId, attempts, lastError) =>
       guard(

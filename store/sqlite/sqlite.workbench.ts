@@ -8,6 +8,7 @@ import {
   type OpenExceptionGroup,
   type StatusGroup,
 } from '../workbench-rows';
+import { inPlants } from './sqlite.monitoring';
 import { auditFromRow, exceptionToRow, type AuditRow } from './sqlite.rows';
 
 /** The exception workbench's statements: exceptions changed at a version, audit trails, the interface monitor. */
@@ -49,12 +50,11 @@ export function sqliteWorkbenchStatements(db: Database.Database, onConflict: () 
       );
     },
     interfaceMonitor(plants: readonly string[] | undefined): InterfaceMonitorRow[] {
-      const where = plants === undefined ? '' : `WHERE plant IN (${plants.map(() => '?').join(', ') || 'NULL'})`;
       const sender = "json_extract(envelope, '$.principal.id')";
       const statuses = db
         .prepare(
           `SELECT plant, message_type AS messageType, ${sender} AS system, status, COUNT(*) AS count FROM transactions
-           ${where} GROUP BY plant, message_type, system, status`,
+           WHERE 1 = 1 ${inPlants(plants)} GROUP BY plant, message_type, system, status`,
         )
         .all(...(plants ?? [])) as StatusGroup[];
       const open = db
@@ -62,7 +62,7 @@ export function sqliteWorkbenchStatements(db: Database.Database, onConflict: () 
           `SELECT e.plant, e.message_type AS messageType, COALESCE(${sender}, 'unknown') AS system, e.type,
              COUNT(*) AS count, MIN(e.created_at) AS oldestCreatedAt
            FROM exceptions e LEFT JOIN transactions t ON t.correlation_id = e.correlation_id
-           WHERE e.status IN ('OPEN', 'AWAITING_APPROVAL') ${plants === undefined ? '' : `AND e.${where.slice(6)}`}
+           WHERE e.status IN ('OPEN', 'AWAITING_APPROVAL') ${inPlants(plants, 'e.plant')}
            GROUP BY e.plant, e.message_type, system, e.type`,
         )
         .all(...(plants ?? [])) as OpenExceptionGroup[];
