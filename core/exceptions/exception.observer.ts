@@ -1,4 +1,4 @@
-import type { ExceptionStatus, ExceptionType } from '../ports/records';
+import type { ExceptionRecord, ExceptionStatus, ExceptionType } from '../ports/records';
 
 /** What the workbench and the workers report about exceptions; monitoring implements it. */
 export interface ExceptionObserver {
@@ -6,4 +6,11 @@ export interface ExceptionObserver {
   acted(plant: string, action: string): void;
   /** An exception closed with `status`, `seconds` after it opened. */
   closed(type: ExceptionType, status: ExceptionStatus, seconds: number): void;
+}
+
+/** Reports a closed exception's time from opening to closing, under the status that closed it. */
+export function observeClosed(observer: ExceptionObserver | undefined, exception: ExceptionRecord): void {
+  if (!exception.closedAt) return;
+  const seconds = (Date.parse(exception.closedAt) - Date.parse(exception.createdAt)) / 1000;
+  observer?.closed(exception.type, exception.status, Math.max(0, seconds));
 }

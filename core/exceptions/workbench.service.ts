@@ -8,9 +8,9 @@ import { isMessageType, sliceOf, type MessageType } from '../messages/message.re
 import { FINAL_TRANSACTION_STATUSES, type ExceptionActionKind, type ExceptionRecord } from '../ports/records';
 import type { ExceptionFilter, Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
-import type { ExceptionObserver } from './exception.observer';
+import { observeClosed, type ExceptionObserver } from './exception.observer';
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
-import { overridePolicy } from './exception.policy';
+import { hasRefusedEvent, overridePolicy } from './exception.policy';
 import { changeException, isActive, type ExceptionChange } from './exception.transitions';
 
 export interface WorkbenchDeps {
@@ -121,10 +121,7 @@ export function createWorkbench(deps: WorkbenchDeps) {
   /** Counts the action; observes the time to resolution only when this action closed the exception. */
   function reported(record: ExceptionRecord, action: string, mayClose: boolean): ExceptionRecord {
     deps.observer?.acted(record.plant, action);
-    if (mayClose && record.closedAt) {
-      const seconds = (Date.parse(record.closedAt) - Date.parse(record.createdAt)) / 1000;
-      deps.observer?.closed(record.type, record.status, Math.max(0, seconds));
-    }
+    if (mayClose) observeClosed(deps.observer, record);
     return record;
   }
 
@@ -136,26 +133,10 @@ export function createWorkbench(deps: WorkbenchDeps) {
     link: WorkbenchLink,
   ): Promise<SubmitOutcome> {
     const messageType = exception.messageType;
-    if (!isMessageType(messageType) || exception.type === 'DOWNSTREAM' || exception.rule === 'message.readable') {
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
-        `Exception ${exception.id} (${exception.type}, rule ${exception.rule}) has no submitted event to replay; resolve it once fixed, or discard it`,
-        { details: { exceptionId: exception.id } },
-      );
-    }
-    if (exception.type === 'DUPLICATE_CONFLICT') {
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
-        `Exception ${exception.id} is a conflicting resend: its business key belongs to an applied event. Send a new event for a new business fact, then resolve or discard this one`,
-        { details: { exceptionId: exception.id } },
-      );
-    }
-    if (exception.rule === QUALITY_HOLD_RULE) {
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
-        `Exception ${exception.id} is a quality hold: its event was applied. QMS lifts it (a passing disposition, the nonconformance closed), or QUALITY releases the lot under deviation (overrideException, four eyes)`,
-        { details: { exceptionId: exception.id } },
-      );
+    if (!isMessageType(messageType) || !hasRefusedEvent(exception)) {
+      throw new DomainError('ILLEGAL_TRANSITION', whyNotReplayable(exception), {
+        details: { exceptionId: exception.id },
+      });
     }
     requireSameOrder(exception, messageType, payload);
     return submitFor(principal, exception, messageType, payload, link, exception.correlationId);
@@ -373,6 +354,17 @@ function requireSameOrder(exception: ExceptionRecord, messageType: MessageType, 
       { field: 'payload', details: { argument: 'input.payload' } },
     );
   }
+}
+
+/** Why an exception has no refused event to replay, and what to do instead. */
+function whyNotReplayable(exception: ExceptionRecord): string {
+  if (exception.type === 'DUPLICATE_CONFLICT') {
+    return `Exception ${exception.id} is a conflicting resend: its business key belongs to an applied event. Send a new event for a new business fact, then resolve or discard this one`;
+  }
+  if (exception.rule === QUALITY_HOLD_RULE) {
+    return `Exception ${exception.id} is a quality hold: its event was applied. QMS lifts it (a passing disposition, the nonconformance closed), or QUALITY releases the lot under deviation (overrideException, four eyes)`;
+  }
+  return `Exception ${exception.id} (${exception.type}, rule ${exception.rule}) has no submitted event to replay; resolve it once fixed, or discard it`;
 }
 
 function transportIdOf(payload: unknown): { messageId?: string } {

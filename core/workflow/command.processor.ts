@@ -1,6 +1,6 @@
 import { systemPrincipal } from '../auth/principal';
 import { openException } from '../exceptions/exception.factory';
-import type { ExceptionObserver } from '../exceptions/exception.observer';
+import { observeClosed, type ExceptionObserver } from '../exceptions/exception.observer';
 import { changeException, closeByDecision } from '../exceptions/exception.transitions';
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { DomainError } from '../errors';
@@ -202,8 +202,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
   function reportClosed(exception: ExceptionRecord) {
     if (!exception.closedAt) return;
     deps.observer?.acted(exception.plant, exception.status);
-    const seconds = (Date.parse(exception.closedAt) - Date.parse(exception.createdAt)) / 1000;
-    deps.observer?.closed(exception.type, exception.status, Math.max(0, seconds));
+    observeClosed(deps.observer, exception);
   }
 
   async function settle(message: InboundMessage, parked: HeldMessage | null): Promise<Exclude<Attempt, 'conflict'>> {
