@@ -47,7 +47,8 @@ export interface LoadResult {
 }
 
 /** Runs the load generator process against `url`. */
-export async function runLoad(options: {
+/** What the load generator process is told: `argv[2]` of bench/load/load.runner.ts, as JSON. */
+export interface LoadOptions {
   url: string;
   kind: 'release' | 'bare' | 'read';
   connections: number;
@@ -55,7 +56,9 @@ export async function runLoad(options: {
   rate?: number;
   prefix: string;
   authorization?: string;
-}): Promise<LoadResult> {
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
     [

@@ -1,3 +1,4 @@
+import { operationEventInput } from '../plant-events';
 import { randomUUID } from 'node:crypto';
 import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
@@ -122,18 +123,8 @@ export function createIntegrator(options: IntegratorOptions) {
     const at = (minute: number) =>
       new Date(Date.parse('2026-12-01T06:00:00.000Z') + index * 3_600_000 + minute * 60_000).toISOString();
     const lot = `FG-${orderNumber}`;
-    const op = (sequence: number, eventType: string, minute: number, yieldQuantity = 0) => ({
-      ...ref,
-      operationSequence: sequence,
-      eventType,
-      yieldQuantity,
-      scrapQuantity: 0,
-      workCenter: sequence === 10 ? 'WC-CUT' : 'WC-ASSY',
-      equipment: `EQ-${sequence}`,
-      operator: 'op',
-      occurredAt: at(minute),
-      messageId: 'm',
-    });
+    const op = (sequence: number, eventType: string, minute: number, yieldQuantity = 0) =>
+      operationEventInput(ref, sequence, eventType, at(minute), 'm', yieldQuantity);
     await event(orderNumber, plant, 'releaseProductionOrder', {
       ...ref,
       item: 'FG-100',

@@ -1,18 +1,11 @@
 import autocannon from 'autocannon';
+import type { LoadOptions } from '../processes';
 
 /**
  * The load generator, run as its own process so that it does not share a CPU queue with the server it measures.
  * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read', connections, seconds, rate?, authorization? }. Prints JSON results.
  */
-const options = JSON.parse(process.argv[2]!) as {
-  url: string;
-  kind: 'release' | 'bare' | 'read';
-  connections: number;
-  seconds: number;
-  rate?: number;
-  prefix: string;
-  authorization?: string;
-};
+const options = JSON.parse(process.argv[2]!) as LoadOptions;
 let counter = 0;
 
 const RELEASE =

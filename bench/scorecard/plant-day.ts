@@ -1,3 +1,4 @@
+import { operationEventInput } from '../plant-events';
 import { randomUUID } from 'node:crypto';
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 import { finalInspectionId } from '../../core/quality/inspection-request';
@@ -158,18 +159,7 @@ export function planPlantDay(
     const failed = faults.includes('failed_inspection');
     const op = (sequence: number, eventType: string, at: number, yieldQuantity = 0) => ({
       mutation: 'reportOperationEvent',
-      payload: {
-        ...ref,
-        operationSequence: sequence,
-        eventType,
-        yieldQuantity,
-        scrapQuantity: 0,
-        workCenter: sequence === 10 ? 'WC-CUT' : 'WC-ASSY',
-        equipment: `EQ-${sequence}`,
-        operator: 'op',
-        occurredAt: t(at),
-        messageId: id(),
-      },
+      payload: operationEventInput(ref, sequence, eventType, t(at), id(), yieldQuantity),
     });
     const sequence: Omit<DayEvent, 'orderNumber' | 'plant'>[] = [
       { mutation: 'releaseProductionOrder', payload: { ...release } },
