@@ -9,8 +9,6 @@ import { listScope, withinScope } from '../auth/plant-scope';
 import type { GatewayContext } from '../context';
 import { withoutNulls } from '../orders/orders.resolvers';
 
-type Args<T> = T & Record<string, unknown>;
-
 export function exceptionsResolvers({
   store,
   workbench,
@@ -70,20 +68,20 @@ export function exceptionsResolvers({
     Mutation: {
       replayException: (
         _: unknown,
-        args: Args<{ id: string; input: { payload?: unknown; note: string } }>,
+        args: { id: string; input: { payload?: unknown; note: string } },
         ctx: GatewayContext,
       ) => workbench.replay(ctx.principal, args.id, args.input),
-      overrideException: (_: unknown, args: Args<{ id: string; reason: string }>, ctx: GatewayContext) =>
+      overrideException: (_: unknown, args: { id: string; reason: string }, ctx: GatewayContext) =>
         workbench.override(ctx.principal, args.id, args.reason),
-      approveOverride: (_: unknown, args: Args<{ id: string }>, ctx: GatewayContext) =>
+      approveOverride: (_: unknown, args: { id: string }, ctx: GatewayContext) =>
         workbench.approveOverride(ctx.principal, args.id),
-      resolveException: (_: unknown, args: Args<{ id: string; note: string }>, ctx: GatewayContext) =>
+      resolveException: (_: unknown, args: { id: string; note: string }, ctx: GatewayContext) =>
         workbench.resolve(ctx.principal, args.id, args.note),
-      discardException: (_: unknown, args: Args<{ id: string; reason: string }>, ctx: GatewayContext) =>
+      discardException: (_: unknown, args: { id: string; reason: string }, ctx: GatewayContext) =>
         workbench.discard(ctx.principal, args.id, args.reason),
-      assignException: (_: unknown, args: Args<{ id: string; assignee: string }>, ctx: GatewayContext) =>
+      assignException: (_: unknown, args: { id: string; assignee: string }, ctx: GatewayContext) =>
         workbench.assign(ctx.principal, args.id, args.assignee),
-      replayExceptions: (_: unknown, args: Args<{ filter: ExceptionFilter; note: string }>, ctx: GatewayContext) =>
+      replayExceptions: (_: unknown, args: { filter: ExceptionFilter; note: string }, ctx: GatewayContext) =>
         workbench.replayMany(ctx.principal, withoutNulls(args.filter), args.note),
     },
     Exception: {
