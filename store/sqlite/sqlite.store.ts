@@ -57,16 +57,33 @@ class Conflict extends Error {
 }
 
 /**
+ * Processes opening a new file together all try to switch it to WAL. SQLite answers SQLITE_BUSY at once, without
+ * waiting on the busy timeout, to all but one of them (the switch needs the file to itself), so wait and retry.
+ */
+function switchToWal(db: Database.Database, timeoutMs: number): void {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > giveUpAt) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/**
  * The embedded default store: one SQLite file in WAL mode, shared safely by several processes on one machine.
  * synchronous=FULL because a message is acknowledged to the broker right after its commit: a commit lost to
  * a power cut would be a lost message.
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
-  const db = new Database(options.file);
-  db.pragma('journal_mode = WAL');
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const db = new Database(options.file, { timeout: busyTimeoutMs });
+  switchToWal(db, busyTimeoutMs);
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // 64 MB of page cache: indexes of a store with millions of orders stay in memory instead of being re-read.
   db.pragma('cache_size = -65536');
   db.pragma('foreign_keys = ON');
