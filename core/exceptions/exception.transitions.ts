@@ -27,7 +27,9 @@ export function isActive(exception: Pick<ExceptionRecord, 'status'>): boolean {
 export function changeException(
   exception: ExceptionRecord,
   step: { action: ExceptionActionKind; actor: string; at: string; note: string; correlationId?: string },
-  patch: Partial<Pick<ExceptionRecord, 'status' | 'assignee' | 'replayedAs' | 'pendingOverride' | 'closedAt'>>,
+  patch: Partial<
+    Pick<ExceptionRecord, 'status' | 'assignee' | 'replayedAs' | 'pendingOverride' | 'closedAt' | 'reason' | 'rule'>
+  >,
 ): ExceptionChange {
   const closing = patch.status !== undefined && !ACTIVE_EXCEPTION_STATUSES.includes(patch.status);
   const record: ExceptionRecord = {

@@ -125,8 +125,15 @@ export interface Store {
   commit(unit: UnitOfWork): Promise<CommitResult>;
   /** Opens an exception that belongs to no transaction (a message no worker could read); kept once per id. */
   openException(exception: ExceptionRecord, audit: AuditDraft[]): Promise<void>;
-  /** A workbench action: the exceptions change (each only at its expected version) and the entries are appended. */
-  updateExceptions(updates: ExceptionUpdate[], audit: AuditDraft[]): Promise<CommitResult>;
+  /**
+   * A workbench action: the exceptions change (each only at its expected version) and the entries are appended; the
+   * outbox entries in `republish` (a posting retried) are marked unpublished, so the relay sends them again.
+   */
+  updateExceptions(
+    updates: ExceptionUpdate[],
+    audit: AuditDraft[],
+    republish?: readonly string[],
+  ): Promise<CommitResult>;
   /** Notes a failed attempt without changing anything else. */
   recordAttempt(correlationId: string, attempts: number, lastError: string): Promise<void>;
   /**

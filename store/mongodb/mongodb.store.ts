@@ -244,9 +244,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
         for (const entry of entries) await appendAudit(entry, session);
       }),
-    updateExceptions: (updates, entries) =>
+    updateExceptions: (updates, entries, republish = []) =>
       transactionOrConflict(async (session) => {
         await workbench.updateExceptions(updates, session);
+        await workbench.republishOutbox(republish, session);
         for (const entry of entries) await appendAudit(entry, session);
       }),
     countRedeliveredStart: (correlationId) =>

@@ -17,6 +17,15 @@ export function mongoWorkbench(db: Db, onConflict: () => never) {
         if (result.matchedCount === 0) onConflict();
       }
     },
+    async republishOutbox(ids: readonly string[], session: ClientSession) {
+      await db
+        .collection('outbox')
+        .updateMany(
+          { id: { $in: [...ids] } },
+          { $set: { publishedAt: null, leaseOwner: null, leaseUntil: null } },
+          { session },
+        );
+    },
     async auditTrail(request: AuditTrailRequest): Promise<AuditEntry[]> {
       const query =
         'lot' in request

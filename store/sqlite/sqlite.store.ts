@@ -351,9 +351,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         insertException(exception);
         audit.forEach(appendAudit);
       }),
-    updateExceptions: (updates, audit) =>
+    updateExceptions: (updates, audit, republish = []) =>
       writeOrConflict(() => {
         workbench.updateExceptions(updates);
+        workbench.republishOutbox(republish);
         audit.forEach(appendAudit);
       }),
     countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),

@@ -14,9 +14,12 @@ import { auditFromRow, exceptionToRow, type AuditRow } from './sqlite.rows';
 /** The exception workbench's statements: exceptions changed at a version, audit trails, the interface monitor. */
 export function sqliteWorkbenchStatements(db: Database.Database, onConflict: () => never) {
   const updateException = db.prepare(
-    `UPDATE exceptions SET status = @status, reason = @reason, owner = @owner, due_at = @due_at, assignee = @assignee,
+    `UPDATE exceptions SET status = @status, reason = @reason, rule = @rule, owner = @owner, due_at = @due_at, assignee = @assignee,
        closed_at = @closed_at, version = @version, workbench = @workbench
      WHERE id = @id AND version = @expected_version`,
+  );
+  const republish = db.prepare(
+    'UPDATE outbox SET published_at = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ?',
   );
   const orderTrail = db.prepare<[string], AuditRow>('SELECT * FROM audit WHERE subject = ? ORDER BY seq');
   const lotTrail = db.prepare<[string, string], AuditRow>(
@@ -34,6 +37,10 @@ export function sqliteWorkbenchStatements(db: Database.Database, onConflict: () 
         const changes = updateException.run({ ...exceptionToRow(record), expected_version: expectedVersion }).changes;
         if (changes === 0) onConflict();
       }
+    },
+    /** Inside the caller's write transaction. */
+    republishOutbox(ids: readonly string[]) {
+      ids.forEach((id) => republish.run(id));
     },
     auditTrail(request: AuditTrailRequest): AuditEntry[] {
       const rows =

@@ -274,6 +274,49 @@ export function defineStoreContract(
       expect(await store.listOutbox({ unpublishedOnly: true })).toEqual([]);
     });
 
+    it('publishes an outbox entry again with the exception change that retries it, never on a stale version', async () => {
+      const unit = anApplyUnit(anOrder({ orderNumber: `PO-${randomUUID()}` }), 0);
+      await store.commit(unit);
+      const entry = unit.outbox[0]!;
+      const { correlationId, receivedAt, scope } = unit.transaction.envelope;
+      const exception = anException({
+        id: `${entry.id}:downstream`,
+        type: 'DOWNSTREAM',
+        reason: 'ERP did not take it',
+        plant: scope.plant,
+        orderNumber: scope.orderNumber,
+        correlationId,
+        messageType: entry.messageType,
+        payload: entry.payload,
+        rule: 'downstream.erp.unavailable',
+        createdAt: receivedAt,
+      });
+      await store.commit({ transaction: unit.transaction, audit: [], outbox: [], exceptions: [exception] });
+      await store.markOutboxPublished([entry.id]);
+      const retried = { ...exception, reason: 'sent again', rule: 'downstream.erp.rejected', version: 2 };
+      const audit = {
+        at: receivedAt,
+        subject: `order:${scope.plant}:${scope.orderNumber}`,
+        action: 'exception.replay-submitted',
+        actor: 'key:a',
+        correlationId,
+        detail: {},
+      };
+      const stale = { ...retried, version: 3 };
+      expect(await store.updateExceptions([{ record: stale, expectedVersion: 2 }], [audit], [entry.id])).toEqual({
+        ok: false,
+        conflict: 'exception-version',
+      });
+      expect((await store.listOutbox({ unpublishedOnly: true })).map((e) => e.id)).not.toContain(entry.id);
+      expect(await store.updateExceptions([{ record: retried, expectedVersion: 1 }], [audit], [entry.id])).toEqual({
+        ok: true,
+      });
+      expect(await store.getException(exception.id)).toEqual(retried);
+      const claimed = await store.claimOutbox('relay-a', 100, 60_000);
+      expect(claimed.find((e) => e.id === entry.id)).toMatchObject({ idempotencyKey: entry.idempotencyKey });
+      await store.markOutboxPublished(claimed.map((e) => e.id));
+    });
+
     it('lets one relay publish at a time, so that entries go out in commit order', async () => {
       const order = anOrder({ orderNumber: `PO-${randomUUID()}` });
       const first = anApplyUnit(order, 0);
