@@ -156,6 +156,11 @@ const schema = z
     OUTBOUND_RETRY_BUDGET: int(1, 1000).default(10),
     /** Pauses between those deliveries (at least what a Retry-After asks), increasing; the last repeats. */
     OUTBOUND_RETRY_DELAYS_MS: delays.default([1000, 5000, 30000, 60000]),
+    /**
+     * How often a worker sends the oldest posting that did not reach a system again, to learn whether it answers: a
+     * circuit that opened closes only on a call, and a quiet night makes none. 0 turns it off.
+     */
+    DOWNSTREAM_PROBE_MS: int(0, 86_400_000).default(300_000),
     /** Outbound partitions per system: deliveries of different orders in parallel, each order's in sequence. */
     OUTBOUND_PARTITIONS: int(1, 64).default(4),
     SIMULATORS: z.enum(['embedded', 'off']).default('embedded'),

@@ -16,6 +16,7 @@ export interface SystemEndpoint {
 }
 
 export interface ConnectorObserver {
+  /** Every change of a circuit's state, and its state at start. */
   circuit(system: DownstreamSystem, state: CircuitStateName): void;
   call(system: DownstreamSystem, seconds: number, statusClass: string, httpStatus: number | null): void;
 }
@@ -47,6 +48,8 @@ export function createConnectors(
   endpoints: Partial<Record<DownstreamSystem, SystemEndpoint>>,
   logger: Logger,
   observer?: ConnectorObserver,
+  /** A system's circuit closed again after it opened: the system answers again. */
+  onRecovered?: (system: DownstreamSystem) => void,
 ) {
   const clients: Partial<Record<DownstreamSystem, SystemClient>> = {};
   const tokens: Partial<Record<DownstreamSystem, TokenProvider>> = {};
@@ -65,6 +68,7 @@ export function createConnectors(
       onCircuitChange: (state) => {
         logger.warn({ system, state }, `${system.toUpperCase()} circuit ${state}`);
         observer?.circuit(system, state);
+        if (state === 'closed') onRecovered?.(system);
       },
       onCall: ({ seconds, status, httpStatus }) => observer?.call(system, seconds, status, httpStatus),
     });

@@ -1,5 +1,6 @@
 import type { IntakeHooks } from '../core/intake/submission.service';
 import { createSubmissionService } from '../core/intake/submission.service';
+import type { DownstreamSystem } from '../core/errors';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor } from '../core/workflow/command.processor';
@@ -89,7 +90,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const embedded = options.role === 'all' ? await startEmbeddedSystems(config, logger, webhookSecrets) : null;
     if (embedded) stops.unshift(() => embedded.systems.close());
     const endpoints = endpointsFromConfig(config, embedded?.endpoints);
-    const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver);
+    // Late bound: the worker that retries what did not reach a system starts after the connectors.
+    let recovered: (system: DownstreamSystem) => void = () => undefined;
+    const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver, (system) =>
+      recovered(system),
+    );
     registerStateCollectors(metrics, {
       store,
       stalled: () => findStalled(store, rules, new Date()),
@@ -133,6 +138,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         decorateProcessor: options.decorateProcessor,
       });
       stops.unshift(() => worker.close());
+      recovered = worker.systemRecovered;
     }
 
     const readiness = async () => {

@@ -1,7 +1,13 @@
 import type { Connection } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
-import { replayClearedExceptions } from '../core/exceptions/auto-replay';
+import {
+  probeUnavailableSystem,
+  replayClearedExceptions,
+  retryUnavailableDeliveries,
+} from '../core/exceptions/auto-replay';
+import { unavailableRule } from '../core/exceptions/downstream-retry';
+import { createDeliveryOutcomes } from '../core/exceptions/delivery-outcomes';
 import { createWorkbench } from '../core/exceptions/workbench.service';
 import { createCommandProcessor, type CommandProcessor } from '../core/workflow/command.processor';
 import { startCommandConsumers } from '../messaging/command.consumer';
@@ -15,6 +21,7 @@ import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { RuleBook } from '../core/rules/rule-set';
 import type { Config } from './config';
 import { startHoldSweeper } from './hold.sweeper';
+import { every } from './periodic';
 
 export interface WorkerDeps {
   config: Config;
@@ -56,6 +63,12 @@ export function startWorker(deps: WorkerDeps) {
     now: () => new Date(),
     observer: deps.metrics.exceptionObserver,
   });
+  const deliveries = createDeliveryOutcomes({
+    store: deps.store,
+    rules: deps.rules,
+    now: () => new Date(),
+    observer: deps.metrics.exceptionObserver,
+  });
   const kicking: CommandProcessor = {
     ...core,
     async process(message) {
@@ -92,18 +105,43 @@ export function startWorker(deps: WorkerDeps) {
     onRetry: deps.metrics.deliveryRetried,
     onLatency: deps.metrics.delivered,
     onDeadLettered: deps.metrics.deliveryFailed,
-    onFailed: (message, reason) => processor.downstreamFailed(message, reason),
+    onFailed: (message, failure) => deliveries.failed(message, failure),
     async onDelivered(message, receipt) {
+      const closed = await deliveries.delivered(message, receipt);
+      // A posting the system missed while unavailable went through: the others it missed can go too.
+      if (closed?.rule === unavailableRule(message.system)) systemRecovered(message.system);
       // ERP's document number for a posting re-enters the workflow through the intake, in the posting's trace.
       const acknowledgement = postingAcknowledgementOf(message, receipt, new Date().toISOString());
       if (acknowledgement)
         await deps.intake.submit('AcknowledgePosting', acknowledgement.input, acknowledgement.origin);
     },
   });
+  const autoReplay = { store: deps.store, workbench, rules: deps.rules, logger };
+  const recoveries = new Map<string, Promise<unknown>>();
+  /** Sends again what did not reach a system while it was down; one pass per system at a time. */
+  function systemRecovered(system: string) {
+    if (recoveries.has(system)) return;
+    const pass = retryUnavailableDeliveries(autoReplay, system)
+      .then((ids) => ids.length && logger.info({ system, exceptions: ids.length }, 'postings sent again'))
+      .catch((error: unknown) => logger.warn({ system, err: (error as Error).message }, 'postings not sent again'))
+      .finally(() => recoveries.delete(system));
+    recoveries.set(system, pass);
+  }
+  const probe = every(
+    config.DOWNSTREAM_PROBE_MS,
+    async () => {
+      for (const port of deps.downstream) await probeUnavailableSystem(autoReplay, port.system);
+    },
+    logger,
+    'downstream probe',
+  );
   const sweeper = startHoldSweeper({ store: deps.store, processor, logger, intervalMs: config.HOLD_SWEEP_MS });
   logger.info({ partitions: deps.topology.partitions, prefix: config.TOPOLOGY_PREFIX }, 'worker consuming');
   return {
+    systemRecovered,
     async close() {
+      await probe.close();
+      await Promise.all(recoveries.values());
       await consumers.close();
       await outbound.close();
       await sweeper.close();

@@ -1,7 +1,7 @@
 import type { AsyncMessage, Connection } from 'rabbitmq-client';
 import type { PrincipalRef } from '../core/auth/principal';
 import { DownstreamError, isRetryable } from '../core/errors';
-import type { DeliveryReceipt, DownstreamPort, OutboundMessage } from '../core/ports/downstream.port';
+import type { DeliveryFailure, DeliveryReceipt, DownstreamPort, OutboundMessage } from '../core/ports/downstream.port';
 import type { Logger } from '../core/ports/logger.port';
 import { createBoundedPublisher } from './bounded';
 import { HEADERS } from './command.envelope';
@@ -19,8 +19,8 @@ export interface OutboundConsumerOptions {
   retryDelaysMs: number[];
   /** A delivery the system accepted, e.g. to report ERP's document number back into the workflow. */
   onDelivered: (message: OutboundMessage, receipt: DeliveryReceipt) => Promise<void>;
-  /** A delivery refused, or out of budget: open a DOWNSTREAM exception. */
-  onFailed: (message: OutboundMessage, reason: string) => Promise<void>;
+  /** A delivery refused (not retryable), or out of budget (retryable): open a DOWNSTREAM exception. */
+  onFailed: (message: OutboundMessage, failure: DeliveryFailure) => Promise<void>;
   onRetry?: (system: string, reason: string) => void;
   /** Seconds from the outbox commit to the system's acceptance. */
   onLatency?: (system: string, messageType: string, seconds: number) => void;
@@ -47,13 +47,14 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
     port: DownstreamPort,
     message: OutboundMessage,
     log: Logger,
-  ): Promise<{ receipt: DeliveryReceipt } | { failed: string }> {
+  ): Promise<{ receipt: DeliveryReceipt } | { failed: DeliveryFailure }> {
     for (;;) {
       try {
         return { receipt: await port.deliver(message) };
       } catch (error) {
         const reason = (error as Error).message;
-        if (!isRetryable(error) || message.attempt >= options.retryBudget) return { failed: reason };
+        const retryable = isRetryable(error);
+        if (!retryable || message.attempt >= options.retryBudget) return { failed: { reason, retryable } };
         const pause = Math.max(
           delayFor(message.attempt),
           error instanceof DownstreamError ? (error.retryAfterMs ?? 0) : 0,
@@ -98,7 +99,7 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
       );
       return 'ack';
     }
-    log.error({ attempt: message.attempt, err: outcome.failed }, 'delivery failed for good');
+    log.error({ attempt: message.attempt, err: outcome.failed.reason }, 'delivery failed for good');
     await options.onFailed(message, outcome.failed);
     options.onDeadLettered?.(port.system);
     await sender.send(
@@ -113,7 +114,7 @@ export function startOutboundConsumers(options: OutboundConsumerOptions) {
         headers: {
           ...msg.headers,
           [HEADERS.attempt]: message.attempt,
-          [HEADERS.lastError]: outcome.failed,
+          [HEADERS.lastError]: outcome.failed.reason,
           'x-system': port.system,
         },
       },

@@ -4,6 +4,7 @@ import type { ExceptionRecord } from '../ports/records';
 import type { Store } from '../ports/store.port';
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
+import { deliveryRetryPending, unavailableRule } from './downstream-retry';
 import type { Workbench } from './workbench.service';
 
 /** Plantgate replaying on its own account, audited under this id: it may work any exception, in every plant. */
@@ -63,12 +64,48 @@ export async function replayClearedExceptions(
       e.replayedAs === null &&
       clearingKeys(e).some((key) => supplied.has(key)),
   );
+  return replayAll(
+    deps,
+    candidates,
+    'Master data it was refused for was supplied or corrected: replayed automatically',
+  );
+}
+
+/**
+ * After a system's circuit closed (it answers again): sends every OPEN posting that did not reach it while it was
+ * unavailable (rule `downstream.<system>.unavailable`, where the plant's `autoReplayRules` list it) again, oldest
+ * first, as the system principal. Refusals (4xx) are left to people: they would be refused again.
+ */
+export async function retryUnavailableDeliveries(deps: AutoReplayDeps, system: string): Promise<string[]> {
+  const rule = unavailableRule(system);
+  const candidates = (
+    await deps.store.listExceptions({ status: 'OPEN', type: 'DOWNSTREAM', rule }, { first: 1000 })
+  ).items.filter((e) => ruleSetFor(deps.rules, e.plant).autoReplayRules.includes(rule) && !deliveryRetryPending(e));
+  return replayAll(deps, candidates, `${system.toUpperCase()} answers again (its circuit closed): posting sent again`);
+}
+
+/**
+ * A circuit that opened closes only on a call, and a quiet night makes none: sends the oldest OPEN posting that did
+ * not reach the system again (when none is on its way already). Taken, it tells that the system answers again.
+ */
+export async function probeUnavailableSystem(deps: AutoReplayDeps, system: string): Promise<string[]> {
+  const rule = unavailableRule(system);
+  const open = (await deps.store.listExceptions({ status: 'OPEN', type: 'DOWNSTREAM', rule }, { first: 1000 })).items;
+  const mine = open.filter((e) => ruleSetFor(deps.rules, e.plant).autoReplayRules.includes(rule));
+  if (!mine.length || mine.some(deliveryRetryPending)) return [];
+  const oldest = mine.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
+  return replayAll(
+    deps,
+    [oldest],
+    `Is ${system.toUpperCase()} answering again? The oldest posting it missed is sent again`,
+  );
+}
+
+async function replayAll(deps: AutoReplayDeps, exceptions: ExceptionRecord[], note: string): Promise<string[]> {
   const replayed: string[] = [];
-  for (const exception of candidates.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+  for (const exception of [...exceptions].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
     try {
-      await deps.workbench.replay(AUTO_REPLAY_PRINCIPAL, exception.id, {
-        note: 'Master data it was refused for was supplied or corrected: replayed automatically',
-      });
+      await deps.workbench.replay(AUTO_REPLAY_PRINCIPAL, exception.id, { note });
       replayed.push(exception.id);
     } catch (error) {
       deps.logger.warn({ exceptionId: exception.id, err: (error as Error).message }, 'automatic replay skipped');

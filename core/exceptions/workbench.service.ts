@@ -10,11 +10,12 @@ import type { ExceptionFilter, Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { observeClosed, type ExceptionObserver } from './exception.observer';
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
+import { deliveryRetried, deliveryRetryPending, outboxIdOf } from './downstream-retry';
 import { hasRefusedEvent, overridePolicy } from './exception.policy';
 import { changeException, isActive, type ExceptionChange } from './exception.transitions';
 
 export interface WorkbenchDeps {
-  store: Pick<Store, 'getException' | 'updateExceptions' | 'getTransaction' | 'listExceptions'>;
+  store: Pick<Store, 'getException' | 'updateExceptions' | 'getTransaction' | 'listExceptions' | 'listOutbox'>;
   intake: Pick<SubmissionService, 'submit'>;
   rules: RuleBook;
   now: () => Date;
@@ -66,6 +67,13 @@ export function createWorkbench(deps: WorkbenchDeps) {
         { details: { exceptionId: exception.id, status: exception.status } },
       );
     }
+    if (deliveryRetryPending(exception)) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `Exception ${exception.id} waits for its posting, sent again; act again once the system has taken or refused it`,
+        { details: { exceptionId: exception.id } },
+      );
+    }
     // A replay or override submitted but not yet decided: acting again would race it.
     const inFlight = exception.replayedAs ? await store.getTransaction(exception.replayedAs) : null;
     if (inFlight && !FINAL_TRANSACTION_STATUSES.includes(inFlight.status)) {
@@ -77,8 +85,8 @@ export function createWorkbench(deps: WorkbenchDeps) {
     }
   }
 
-  async function save(change: ExceptionChange): Promise<ExceptionRecord> {
-    const result = await store.updateExceptions([change.update], [change.audit]);
+  async function save(change: ExceptionChange, republish: string[] = []): Promise<ExceptionRecord> {
+    const result = await store.updateExceptions([change.update], [change.audit], republish);
     if (!result.ok) {
       throw new DomainError(
         'CONCURRENT_MODIFICATION',
@@ -172,6 +180,7 @@ export function createWorkbench(deps: WorkbenchDeps) {
     requireOwner(principal, exception, 'replay');
     await requireActive(exception, 'replayed');
     const corrected = input.payload !== undefined && input.payload !== null;
+    if (exception.type === 'DOWNSTREAM') return resend(principal, exception, corrected, input.note);
     // A corrected payload keeps the sender's transport ID unless it gives one: it is the same event, corrected.
     const payload = corrected
       ? { ...transportIdOf(exception.payload), ...(input.payload as object) }
@@ -180,6 +189,29 @@ export function createWorkbench(deps: WorkbenchDeps) {
     const outcome = await resubmit(principal, exception, payload, { exceptionId: exception.id, action: 'REPLAY' });
     const note = `${noteOf(input.note)}${corrected ? ' (corrected payload)' : ''}`;
     return saveSubmitted(exception.id, { action: 'REPLAY_SUBMITTED', actor: principal.id, at, note }, outcome);
+  }
+
+  /**
+   * A posting that did not leave goes to its system again, as it was decided (same idempotency key, so a system that
+   * booked it meanwhile answers with its first result). The exception closes REPLAYED when the system takes it.
+   */
+  async function resend(principal: Principal, exception: ExceptionRecord, corrected: boolean, note: string) {
+    if (corrected) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `Exception ${exception.id} is a posting Plantgate decided: it is sent again as it was. Correct the data in ${exception.rule.split('.')[1]?.toUpperCase()} (or master data) and replay it without a payload`,
+        { details: { argument: 'input.payload' } },
+      );
+    }
+    const outboxId = outboxIdOf(exception);
+    const entry = (await store.listOutbox({ correlationId: exception.correlationId })).find((o) => o.id === outboxId);
+    if (!outboxId || !entry) {
+      throw new DomainError('ILLEGAL_TRANSITION', `Exception ${exception.id} has no posting left to send again`, {
+        details: { exceptionId: exception.id },
+      });
+    }
+    const why = `${noteOf(note)} (sent to ${entry.destination.toUpperCase()} again: ${entry.idempotencyKey})`;
+    return save(deliveryRetried(exception, principal.id, now(), why), [entry.id]);
   }
 
   async function override(principal: Principal, id: string, reason: string) {

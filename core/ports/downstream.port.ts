@@ -80,3 +80,10 @@ export interface OrderViewsPort {
   mes(refs: OrderRef[]): Promise<(MesOrderView | null)[]>;
   quality(refs: OrderRef[]): Promise<QualityView[]>;
 }
+
+/** Why a posting did not reach its system. */
+export interface DeliveryFailure {
+  reason: string;
+  /** The system was unavailable (outage, open circuit, 5xx, 429) rather than refusing the posting. */
+  retryable: boolean;
+}

@@ -26,7 +26,10 @@ export interface RuleSet {
   triageMinutes: Record<ExceptionType, number>;
   /** Whether every override needs a second principal's approval (quality releases under deviation always do). */
   fourEyesOverrides: boolean;
-  /** Rules whose exceptions are replayed by themselves when master data they name is supplied or corrected. */
+  /**
+   * Rules whose exceptions are replayed by themselves: master data rules when the data they name is supplied or
+   * corrected, `downstream.<system>.unavailable` when the system's circuit closes again.
+   */
   autoReplayRules: readonly string[];
 }
 
@@ -63,6 +66,9 @@ export const DEFAULT_RULE_SET: RuleSet = {
     'consumption.lot-item',
     'consumption.lot-status',
     'consumption.lot-expiry',
+    'downstream.erp.unavailable',
+    'downstream.mes.unavailable',
+    'downstream.qms.unavailable',
   ],
 };
 

@@ -5,7 +5,6 @@ import { changeException, closeByDecision } from '../exceptions/exception.transi
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionStatus } from '../ports/records';
-import type { OutboundMessage } from '../ports/downstream.port';
 import type { Store, UnitOfWork } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { decide } from './decide';
@@ -65,8 +64,6 @@ export interface CommandProcessor {
     body: unknown;
     reason: string;
   }): Promise<void>;
-  /** Opens a DOWNSTREAM exception on the transaction whose outbound message a system refused or never took. */
-  downstreamFailed(message: OutboundMessage, reason: string): Promise<void>;
 }
 
 /**
@@ -317,51 +314,6 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
           },
         ],
       );
-    },
-
-    async downstreamFailed(message, reason) {
-      const origin = await store.getTransaction(message.correlationId);
-      const now = deps.now().toISOString();
-      const plant = origin?.envelope.scope.plant ?? String(message.payload.plant ?? '');
-      const orderNumber = origin?.envelope.scope.orderNumber ?? String(message.payload.orderNumber ?? '');
-      const exception = openException(
-        {
-          id: `${message.id}:downstream`,
-          type: 'DOWNSTREAM',
-          reason: `${message.system.toUpperCase()} did not take ${message.messageType} (${message.idempotencyKey}) after ${message.attempt} attempt(s): ${reason}`,
-          plant,
-          orderNumber,
-          correlationId: message.correlationId,
-          messageType: message.messageType,
-          payload: message.payload,
-          rule: `downstream.${message.system}`,
-          createdAt: now,
-        },
-        ruleSetFor(deps.rules, plant),
-      );
-      if (!origin) {
-        throw new DomainError(
-          'NOT_FOUND',
-          `No transaction ${message.correlationId} for a failed ${message.messageType}`,
-          { retryable: false },
-        );
-      }
-      // The transaction keeps its status (its change was applied); the exception records what did not leave.
-      await store.commit({
-        transaction: { ...origin, exceptionId: exception.id, updatedAt: now },
-        audit: [
-          {
-            at: now,
-            subject: orderNumber ? `order:${plant}:${orderNumber}` : 'reference-data',
-            action: 'downstream.failed',
-            actor: `connector:${message.system}`,
-            correlationId: message.correlationId,
-            detail: { messageType: message.messageType, idempotencyKey: message.idempotencyKey, reason },
-          },
-        ],
-        outbox: [],
-        exceptions: [exception],
-      });
     },
   };
 }

@@ -129,7 +129,7 @@ describe('connectors against the reference ERP, MES and QMS over real HTTP', () 
       async () => (await store.getTransaction(consumed.correlationId))?.exceptionId ?? undefined,
       { what: 'a DOWNSTREAM exception' },
     );
-    expect(await store.getException(exception)).toMatchObject({ type: 'DOWNSTREAM', rule: 'downstream.erp' });
+    expect(await store.getException(exception)).toMatchObject({ type: 'DOWNSTREAM', rule: 'downstream.erp.rejected' });
     expect((await store.getException(exception))!.reason).toContain('422');
     const key = (await store.listOutbox({ correlationId: consumed.correlationId }))[0]!.idempotencyKey;
     expect(erp.calls.filter((c) => c.idempotencyKey === key).map((c) => c.status)).toEqual([422]);
