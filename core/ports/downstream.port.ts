@@ -46,10 +46,17 @@ export interface ErpOrderView {
   goodsIssued: number;
   goodsReceived: number;
   receiptStockStatus: string | null;
+  /** Yield ERP booked per operation sequence. */
+  operationYield?: Record<number, number>;
+  /** Quantity ERP issued to the order per lot. */
+  goodsIssuedByLot?: Record<string, number>;
 }
 
 export interface MesOrderView {
   acknowledged: boolean;
+  routingRevision?: string;
+  /** CANCELLED when the floor cancelled the order. */
+  status?: string;
   operations: { sequence: number; workCenter: string; state: string; yieldQuantity: number; scrapQuantity: number }[];
 }
 
@@ -76,6 +83,8 @@ export interface ErpLotStock {
 export interface OrderViewsPort {
   /** ERP's stock of a lot; null where ERP does not stock it. */
   erpLotStock(plant: string, lot: string): Promise<ErpLotStock | null>;
+  /** ERP's stock of many lots of a plant in one call; null where ERP does not stock one. */
+  erpLots(plant: string, lots: string[]): Promise<(ErpLotStock | null)[]>;
   erp(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>;
   mes(refs: OrderRef[]): Promise<(MesOrderView | null)[]>;
   quality(refs: OrderRef[]): Promise<QualityView[]>;

@@ -1,3 +1,6 @@
+import type { ReconciliationStore } from './reconciliation.port';
+import type { CommitResult, ExceptionUpdate, PageRequest } from './commit';
+export type { CommitConflict, CommitResult, ExceptionUpdate, PageRequest } from './commit';
 import type { ApiKeyRecord } from '../auth/api-key';
 import type { Role } from '../auth/principal';
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
@@ -47,15 +50,6 @@ export interface UnitOfWork {
   exceptionUpdates?: ExceptionUpdate[];
 }
 
-/** An exception replaced only if the stored one still has `expectedVersion`, else conflict 'exception-version'. */
-export interface ExceptionUpdate {
-  record: ExceptionRecord;
-  expectedVersion: number;
-}
-
-export type CommitConflict = 'order-version' | 'lot-version' | 'idempotency-key' | 'held' | 'exception-version';
-export type CommitResult = { ok: true } | { ok: false; conflict: CommitConflict };
-
 /** What the intake learns when it records a submission under its business key. */
 export type SubmissionOutcome =
   | { outcome: 'accepted' }
@@ -96,16 +90,11 @@ export interface InterfaceMonitorRow {
   openExceptions: { type: ExceptionType; count: number; oldestCreatedAt: string }[];
 }
 
-export interface PageRequest {
-  first: number;
-  after?: string | null;
-}
-
 /**
  * The store port. Adapters (SQLite, MongoDB) are interchangeable and pass one contract suite.
  * Every method is safe to call from several processes at once.
  */
-export interface Store {
+export interface Store extends ReconciliationStore {
   /**
    * Records a submitted message as a RECEIVED transaction under its envelope's business key, atomically: of two
    * submissions of the same business event exactly one is recorded. A conflicting one records nothing.
@@ -171,6 +160,8 @@ export interface Store {
   listTransactionsByOrder(plant: string, orderNumber: string): Promise<TransactionRecord[]>;
 
   getPlant(code: string): Promise<PlantRecord | null>;
+  /** Every plant the reference data names. */
+  listPlants(): Promise<PlantRecord[]>;
   listWorkCenters(plant: string): Promise<WorkCenterRecord[]>;
   /** Every revision of an item number, in the order they were first upserted. */
   listItemRevisions(number: string): Promise<ItemRecord[]>;

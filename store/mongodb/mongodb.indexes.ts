@@ -21,5 +21,14 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('work_centers').createIndex({ plant: 1, code: 1 }),
     db.collection('held_messages').createIndex({ plant: 1, orderNumber: 1, seq: 1 }),
     db.collection('held_messages').createIndex({ heldUntil: 1 }),
+    db.collection('drifts').createIndex({ id: 1 }, { unique: true }),
+    db.collection('drifts').createIndex({ plant: 1, orderNumber: 1 }),
+    db.collection('drifts').createIndex({ plant: 1, lot: 1 }),
+    db.collection('drifts').createIndex({ plant: 1, status: 1 }),
+    db.collection('drifts').createIndex({ runId: 1 }),
+    db.collection('reconciliation_runs').createIndex({ id: 1 }, { unique: true }),
+    db.collection('reconciliation_runs').createIndex({ plant: 1, _id: -1 }),
+    db.collection('orders').createIndex({ plant: 1, updatedAt: 1 }),
+    db.collection('lots').createIndex({ plant: 1, lotNumber: 1 }),
   ]);
 }

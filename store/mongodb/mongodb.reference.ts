@@ -21,7 +21,13 @@ export function mongoReference(db: Db) {
   };
 
   return {
-    async write(unit: UnitOfWork, session: ClientSession, onConflict: (kind: 'lot-version' | 'held') => never) {
+    async write(
+      unit: Omit<UnitOfWork, 'transaction' | 'audit' | 'outbox' | 'exceptions'> & {
+        transaction?: Pick<UnitOfWork['transaction'], 'updatedAt'>;
+      },
+      session: ClientSession,
+      onConflict: (kind: 'lot-version' | 'held') => never,
+    ) {
       if (unit.releaseHeld && (await held.deleteOne({ _id: unit.releaseHeld }, { session })).deletedCount === 0)
         onConflict('held');
       if (unit.hold) {
@@ -60,7 +66,7 @@ export function mongoReference(db: Db) {
       for (const related of unit.relatedTransactions ?? []) {
         await transactions.updateOne(
           { _id: related.correlationId },
-          { $set: { status: related.status, updatedAt: unit.transaction.updatedAt } },
+          { $set: { status: related.status, updatedAt: unit.transaction?.updatedAt ?? new Date().toISOString() } },
           { session },
         );
       }

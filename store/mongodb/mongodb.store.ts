@@ -25,6 +25,8 @@ import { ensureIndexes } from './mongodb.indexes';
 import { mongoMonitoringReads } from './mongodb.monitoring';
 import { mongoReference } from './mongodb.reference';
 import { mongoWorkbench } from './mongodb.workbench';
+import { mongoReconciliation } from './mongodb.reconciliation';
+import type { DriftRecord } from '../../core/reconciliation/drift.types';
 import { fromTransactionDoc, toTransactionDoc, type TransactionDoc } from './mongodb.transactions';
 
 export interface MongoStoreOptions {
@@ -50,6 +52,7 @@ interface SubmissionDoc {
 type OrderDoc = OrderRecord & { _id?: ObjectId };
 type IdempotencyDoc = IdempotencyRecord & { _id: string };
 type ExceptionDoc = ExceptionRecord & { _id?: ObjectId };
+type DriftDoc = DriftRecord & { _id?: ObjectId };
 type OutboxDoc = OutboxEntry & { _id?: ObjectId; leaseOwner: string | null; leaseUntil: number | null };
 type AuditDoc = AuditEntry & { _id?: ObjectId };
 
@@ -73,6 +76,9 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const apiKeys = db.collection<ApiKeyRecord & { _id: string }>('api_keys');
   const reference = mongoReference(db);
   const monitoring = mongoMonitoringReads(db);
+  const reconciliation = mongoReconciliation(db, () => {
+    throw new Conflict('drift-version');
+  });
   const workbench = mongoWorkbench(db, () => {
     throw new Conflict('exception-version');
   });
@@ -116,8 +122,26 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     if (result.matchedCount === 0) throw new Conflict('order-version');
   }
 
+  /** What a decision and a reconciliation step both write: audit, outbox, exceptions opened and changed. */
+  async function writeEffects(
+    unit: Pick<UnitOfWork, 'audit' | 'outbox' | 'exceptions' | 'exceptionUpdates'>,
+    session: ClientSession,
+  ) {
+    for (const entry of unit.audit) await appendAudit(entry, session);
+    for (const o of unit.outbox) {
+      await outbox.updateOne(
+        { id: o.id },
+        { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } },
+        { upsert: true, session },
+      );
+    }
+    for (const e of unit.exceptions)
+      await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
+    await workbench.updateExceptions(unit.exceptionUpdates ?? [], session);
+  }
+
   async function page<D extends { _id?: ObjectId }, T>(
-    collectionName: 'orders' | 'exceptions',
+    collectionName: 'orders' | 'exceptions' | 'drifts',
     filter: Record<string, unknown>,
     request: PageRequest,
     map: (doc: D) => T,
@@ -224,21 +248,31 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
           toTransactionDoc(unit.transaction),
           { upsert: true, session },
         );
-        for (const entry of unit.audit) await appendAudit(entry, session);
-        for (const o of unit.outbox) {
-          await outbox.updateOne(
-            { id: o.id },
-            { $setOnInsert: { ...o, publishedAt: null, leaseOwner: null, leaseUntil: null } },
-            { upsert: true, session },
-          );
-        }
-        for (const e of unit.exceptions)
-          await exceptions.updateOne({ id: e.id }, { $setOnInsert: { ...e } }, { upsert: true, session });
-        await workbench.updateExceptions(unit.exceptionUpdates ?? [], session);
+        await writeEffects(unit, session);
         await reference.write(unit, session, (kind) => {
           throw new Conflict(kind);
         });
       }),
+    commitReconciliation: (unit) =>
+      transactionOrConflict(async (session) => {
+        if (unit.order) await writeOrder(unit.order.record, unit.order.expectedVersion, session);
+        await reconciliation.writeDrifts(unit.drifts, session);
+        if (unit.run) await reconciliation.saveRun(unit.run, session);
+        await writeEffects(unit, session);
+        await reference.write({ lots: unit.lots }, session, (kind) => {
+          throw new Conflict(kind);
+        });
+      }),
+    saveRun: (run) => guard(() => reconciliation.saveRun(run)),
+    getRun: (id) => guard(() => reconciliation.getRun(id)),
+    listRuns: (plant, request) => guard(() => reconciliation.listRuns(plant, request)),
+    getDrift: (id) => guard(() => reconciliation.getDrift(id)),
+    listDrifts: (filter, request) =>
+      guard(() => page<DriftDoc, DriftRecord>('drifts', { ...filter }, request, (d) => strip(d) as DriftRecord)),
+    driftsOf: (plant, subjects) => guard(() => reconciliation.driftsOf(plant, subjects)),
+    scanOrders: (plant, after, limit, changedSince) =>
+      guard(() => reconciliation.scanOrders(plant, after, limit, changedSince)),
+    scanLots: (plant, after, limit) => guard(() => reconciliation.scanLots(plant, after, limit)),
     openException: (exception, entries) =>
       inTransaction(async (session) => {
         await exceptions.updateOne({ id: exception.id }, { $setOnInsert: { ...exception } }, { upsert: true, session });
@@ -300,6 +334,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       ),
 
     getPlant: (code) => guard(() => reference.getPlant(code)),
+    listPlants: () =>
+      guard(async () =>
+        (await db.collection<{ code: string; name: string }>('plants').find().sort({ code: 1 }).toArray()).map(
+          ({ code, name }) => ({ code, name }),
+        ),
+      ),
     listWorkCenters: (plant) => guard(() => reference.listWorkCenters(plant)),
     listItemRevisions: (number) => guard(() => reference.listItemRevisions(number)),
     getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),

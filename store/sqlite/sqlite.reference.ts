@@ -47,7 +47,12 @@ export function sqliteReferenceStatements(db: Database.Database) {
 
   return {
     /** Writes the unit's reference data, lots, parked messages and related statuses. */
-    write(unit: UnitOfWork, onConflict: (kind: 'lot-version' | 'held') => never) {
+    write(
+      unit: Omit<UnitOfWork, 'transaction' | 'audit' | 'outbox' | 'exceptions'> & {
+        transaction?: Pick<UnitOfWork['transaction'], 'updatedAt'>;
+      },
+      onConflict: (kind: 'lot-version' | 'held') => never,
+    ) {
       if (unit.releaseHeld && stmt.deleteHeld.run(unit.releaseHeld).changes === 0) onConflict('held');
       if (unit.hold) {
         const h = unit.hold;
@@ -79,7 +84,11 @@ export function sqliteReferenceStatements(db: Database.Database) {
         if (changes === 0) onConflict('lot-version');
       }
       for (const related of unit.relatedTransactions ?? [])
-        stmt.setStatus.run(related.status, unit.transaction.updatedAt, related.correlationId);
+        stmt.setStatus.run(
+          related.status,
+          unit.transaction?.updatedAt ?? new Date().toISOString(),
+          related.correlationId,
+        );
     },
     getPlant: (code: string): PlantRecord | null => stmt.getPlant.get(code) ?? null,
     listWorkCenters: (plant: string): WorkCenterRecord[] => stmt.listWorkCenters.all(plant),

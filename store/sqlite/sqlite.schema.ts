@@ -201,4 +201,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
   CREATE INDEX audit_by_lot ON audit (json_extract(detail, '$.concerns.lot'), seq);
   `,
+  // Reconciliation: its runs, the drifts they find, and a plant's orders read page by page, or changed since.
+  `
+  CREATE TABLE reconciliation_runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    plant TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX reconciliation_runs_by_plant ON reconciliation_runs (plant, seq);
+  CREATE TABLE drifts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    plant TEXT NOT NULL,
+    system TEXT NOT NULL,
+    status TEXT NOT NULL,
+    field TEXT NOT NULL,
+    order_number TEXT,
+    lot TEXT,
+    run_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX drifts_by_run ON drifts (run_id);
+  CREATE INDEX drifts_by_order ON drifts (plant, order_number);
+  CREATE INDEX drifts_by_lot ON drifts (plant, lot);
+  CREATE INDEX drifts_by_status ON drifts (plant, status);
+  CREATE INDEX orders_by_plant_id ON orders (plant, id);
+  CREATE INDEX orders_by_plant_updated ON orders (plant, updated_at);
+  `,
 ];

@@ -6,6 +6,9 @@ import { DomainError } from '../../core/errors';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
+import type { ReconciliationUnit } from '../../core/ports/reconciliation.port';
+import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
+import type { LotRecord } from '../../core/reference/reference.types';
 import type {
   CommitConflict,
   CommitResult,
@@ -22,6 +25,7 @@ import { createGroupCommit } from './sqlite.group-commit';
 import { sqliteMonitoringReads } from './sqlite.monitoring';
 import { sqliteReferenceStatements } from './sqlite.reference';
 import { sqliteWorkbenchStatements } from './sqlite.workbench';
+import { sqliteReconciliationStatements } from './sqlite.reconciliation';
 import { MIGRATIONS } from './sqlite.schema';
 import {
   auditFromRow,
@@ -92,6 +96,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const monitoring = sqliteMonitoringReads(db);
   const workbench = sqliteWorkbenchStatements(db, () => {
     throw new Conflict('exception-version');
+  });
+  const reconciliation = sqliteReconciliationStatements(db, () => {
+    throw new Conflict('drift-version');
   });
 
   const stmt = {
@@ -252,6 +259,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     if (unit.order) writeOrder(unit.order.record, unit.order.expectedVersion);
     stmt.upsertTransaction.run(transactionToRow(unit.transaction));
+    commitEffects(unit);
+    reference.write(unit, (kind) => {
+      throw new Conflict(kind);
+    });
+  };
+
+  /** What a decision and a reconciliation step both write: audit, outbox, exceptions opened and changed. */
+  const commitEffects = (unit: Pick<UnitOfWork, 'audit' | 'outbox' | 'exceptions' | 'exceptionUpdates'>) => {
     unit.audit.forEach(appendAudit);
     for (const o of unit.outbox) {
       stmt.insertOutbox.run(
@@ -270,7 +285,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     unit.exceptions.forEach(insertException);
     workbench.updateExceptions(unit.exceptionUpdates ?? []);
-    reference.write(unit, (kind) => {
+  };
+
+  const commitReconciliation = (unit: ReconciliationUnit) => {
+    if (unit.order) writeOrder(unit.order.record, unit.order.expectedVersion);
+    reconciliation.writeDrifts(unit.drifts);
+    if (unit.run) reconciliation.saveRun(unit.run);
+    commitEffects(unit);
+    reference.write({ lots: unit.lots }, (kind) => {
       throw new Conflict(kind);
     });
   };
@@ -346,6 +368,64 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
 
     commit: (unit) => writeOrConflict(() => commitUnit(unit)),
+    commitReconciliation: (unit) => writeOrConflict(() => commitReconciliation(unit)),
+    saveRun: (run) => write(() => reconciliation.saveRun(run)),
+    getRun: async (id) => guard(() => reconciliation.getRun(id)),
+    listRuns: async (plant, request) =>
+      guard(() => {
+        // Newest first: the cursor is the run's seq, going down.
+        const before = decodeCursor(request.after, /^[1-9][0-9]{0,15}$/);
+        const rows = db
+          .prepare<unknown[], { seq: number; doc: string }>(
+            `SELECT seq, doc FROM reconciliation_runs WHERE plant = ? ${before === null ? '' : 'AND seq < ?'}
+             ORDER BY seq DESC LIMIT ?`,
+          )
+          .all(plant, ...(before === null ? [] : [Number(before)]), request.first + 1);
+        const items = rows.slice(0, request.first);
+        const total = db.prepare<[string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM reconciliation_runs WHERE plant = ?',
+        );
+        return {
+          items: items.map((r) => JSON.parse(r.doc) as ReconciliationRun),
+          cursors: items.map((r) => encodeCursor(r.seq)),
+          totalCount: total.get(plant)!.n,
+          endCursor: items.length ? encodeCursor(items.at(-1)!.seq) : null,
+          hasNextPage: rows.length > request.first,
+        };
+      }),
+    getDrift: async (id) => guard(() => reconciliation.getDrift(id)),
+    listDrifts: async (filter, request) =>
+      guard(() =>
+        page<{ seq: number; doc: string }, DriftRecord>(
+          'drifts',
+          definedPairs(reconciliation.driftFilter(filter)),
+          request,
+          (row) => JSON.parse(row.doc) as DriftRecord,
+        ),
+      ),
+    driftsOf: async (plant, subjects) => guard(() => reconciliation.driftsOf(plant, subjects)),
+    scanOrders: async (plant, after, limit, changedSince) =>
+      guard(() => {
+        const rows = db
+          .prepare<unknown[], OrderRow & { seq: number }>(
+            `SELECT *, id AS seq FROM orders WHERE plant = ? AND id > ? ${changedSince ? 'AND updated_at >= ?' : ''}
+             ORDER BY id LIMIT ?`,
+          )
+          .all(plant, Number(after ?? 0), ...(changedSince ? [changedSince] : []), limit);
+        return { items: rows.map(orderFromRow), next: rows.length === limit ? String(rows.at(-1)!.seq) : null };
+      }),
+    scanLots: async (plant, after, limit) =>
+      guard(() => {
+        const rows = db
+          .prepare<[string, string, number], { lot_number: string; doc: string; version: number }>(
+            'SELECT lot_number, doc, version FROM lots WHERE plant = ? AND lot_number > ? ORDER BY lot_number LIMIT ?',
+          )
+          .all(plant, after, limit);
+        return {
+          items: rows.map((r) => ({ ...(JSON.parse(r.doc) as LotRecord), version: r.version })),
+          next: rows.length === limit ? rows.at(-1)!.lot_number : null,
+        };
+      }),
     openException: (exception, audit) =>
       write(() => {
         insertException(exception);
@@ -440,6 +520,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listWorkCenters: async (plant) => guard(() => reference.listWorkCenters(plant)),
     listItemRevisions: async (number) => guard(() => reference.listItemRevisions(number)),
     getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
+    listPlants: async () =>
+      guard(() => db.prepare<[], { code: string; name: string }>('SELECT * FROM plants ORDER BY code').all()),
     listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
     listOrdersUnblocked: async (limit) => guard(() => reference.listOrdersUnblocked(limit)),
     listExpiredHeld: async (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),

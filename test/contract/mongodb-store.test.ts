@@ -3,11 +3,12 @@ import { MongoClient } from 'mongodb';
 import { describe, it } from 'vitest';
 import { createMongoStore } from '../../store/mongodb/mongodb.store';
 import { defineStoreContract } from './store.contract';
+import { defineReconciliationContract } from './reconciliation.contract';
 
 const url = process.env.MONGODB_URL;
 
 if (url) {
-  defineStoreContract('mongodb', async () => {
+  const makeMongoStore = async () => {
     const database = `plantgate_test_${randomUUID().replaceAll('-', '')}`;
     return {
       store: await createMongoStore({ url, database }),
@@ -17,7 +18,9 @@ if (url) {
         await client.close();
       },
     };
-  });
+  };
+  defineStoreContract('mongodb', makeMongoStore);
+  defineReconciliationContract('mongodb', makeMongoStore);
 } else {
   describe('store contract: mongodb', () => {
     it.skip('skipped: set MONGODB_URL (a replica set) to run the store contract against MongoDB', () => {});

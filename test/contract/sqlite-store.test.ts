@@ -3,14 +3,17 @@ import { MIGRATIONS } from '../../store/sqlite/sqlite.schema';
 import { createSqliteStore } from '../../store/sqlite/sqlite.store';
 import { makeTempDir } from '../support/temp-dir';
 import { defineStoreContract } from './store.contract';
+import { defineReconciliationContract } from './reconciliation.contract';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { anApplyUnit, anOrder } from '../support/records.fixture';
 
-defineStoreContract('sqlite', async () => {
+const makeSqliteStore = async () => {
   const dir = makeTempDir();
   return { store: createSqliteStore({ file: path.join(dir.path, 'store.db') }), cleanup: async () => dir.remove() };
-});
+};
+defineStoreContract('sqlite', makeSqliteStore);
+defineReconciliationContract('sqlite', makeSqliteStore);
 
 it('sqlite: keeps what was committed across a reopen of the file', async () => {
   const dir = makeTempDir();

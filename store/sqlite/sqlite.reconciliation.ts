@@ -1,0 +1,77 @@
+import type Database from 'better-sqlite3';
+import type { DriftFilter } from '../../core/ports/reconciliation.port';
+import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
+
+/** Reconciliation's runs and drifts in SQLite: the columns filter, the document holds the record. */
+export function sqliteReconciliationStatements(db: Database.Database, onConflict: () => never) {
+  const upsertRun = db.prepare(
+    'INSERT INTO reconciliation_runs (id, plant, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+  );
+  const getRun = db.prepare<[string], { doc: string }>('SELECT doc FROM reconciliation_runs WHERE id = ?');
+  const insertDrift = db.prepare(
+    `INSERT INTO drifts (id, plant, system, status, field, order_number, lot, run_id, version, doc)
+     VALUES (@id, @plant, @system, @status, @field, @order_number, @lot, @run_id, @version, @doc) ON CONFLICT DO NOTHING`,
+  );
+  const updateDrift = db.prepare(
+    `UPDATE drifts SET status = @status, lot = @lot, run_id = @run_id, version = @version, doc = @doc
+     WHERE id = @id AND version = @expected_version`,
+  );
+  const getDrift = db.prepare<[string], { doc: string }>('SELECT doc FROM drifts WHERE id = ?');
+  const row = (d: DriftRecord) => ({
+    id: d.id,
+    plant: d.plant,
+    system: d.system,
+    status: d.status,
+    field: d.field,
+    order_number: d.orderNumber,
+    lot: d.lot,
+    run_id: d.runId,
+    version: d.version,
+    doc: JSON.stringify(d),
+  });
+
+  return {
+    /** Inside the caller's write transaction. */
+    writeDrifts(drifts: readonly { record: DriftRecord; expectedVersion: number }[]) {
+      for (const { record, expectedVersion } of drifts) {
+        const changes =
+          expectedVersion === 0
+            ? insertDrift.run(row(record)).changes
+            : updateDrift.run({ ...row(record), expected_version: expectedVersion }).changes;
+        if (changes === 0) onConflict();
+      }
+    },
+    saveRun(run: ReconciliationRun) {
+      upsertRun.run(run.id, run.plant, JSON.stringify(run));
+    },
+    getRun: (id: string): ReconciliationRun | null => parsed(getRun.get(id)),
+    getDrift: (id: string): DriftRecord | null => parsed(getDrift.get(id)),
+    driftFilter(filter: DriftFilter): [string, unknown][] {
+      return [
+        ['plant', filter.plant],
+        ['plant', filter.plants],
+        ['system', filter.system],
+        ['status', filter.status],
+        ['field', filter.field],
+        ['order_number', filter.orderNumber],
+        ['lot', filter.lot],
+        ['run_id', filter.runId],
+      ];
+    },
+    driftsOf(plant: string, subjects: { orderNumbers: string[]; lots: string[] }): DriftRecord[] {
+      const marks = (list: string[]) => list.map(() => '?').join(', ') || 'NULL';
+      return db
+        .prepare<unknown[], { doc: string }>(
+          `SELECT doc FROM drifts WHERE plant = ?
+             AND (order_number IN (${marks(subjects.orderNumbers)})
+               OR (order_number IS NULL AND lot IN (${marks(subjects.lots)})))`,
+        )
+        .all(plant, ...subjects.orderNumbers, ...subjects.lots)
+        .map((r) => JSON.parse(r.doc) as DriftRecord);
+    },
+  };
+}
+
+function parsed<T>(row: { doc: string } | undefined): T | null {
+  return row ? (JSON.parse(row.doc) as T) : null;
+}
