@@ -161,6 +161,10 @@ const schema = z
      * circuit that opened closes only on a call, and a quiet night makes none. 0 turns it off.
      */
     DOWNSTREAM_PROBE_MS: int(0, 86_400_000).default(300_000),
+    /** How often a worker looks whether a plant is due for reconciliation (its interval is in the rule parameters). */
+    RECONCILE_CHECK_S: int(1, 3600).default(30),
+    /** Orders (and lots) per reconciliation page: one store read and one batched call per system each. */
+    RECONCILE_PAGE_SIZE: int(1, 1000).default(200),
     /** Outbound partitions per system: deliveries of different orders in parallel, each order's in sequence. */
     OUTBOUND_PARTITIONS: int(1, 64).default(4),
     SIMULATORS: z.enum(['embedded', 'off']).default('embedded'),

@@ -90,6 +90,7 @@ export function createConnectors(
   };
   const views: OrderViewsPort = {
     erpLotStock: erp ? (plant, lot) => erp.lotStock(plant, lot) : notConnected('erp'),
+    erpLots: erp ? (plant, lots) => erp.lots(plant, lots) : notConnected('erp'),
     erp: erp ? (refs) => erp.orders(refs) : notConnected('erp'),
     mes: mes ? (refs) => mes.orders(refs) : notConnected('mes'),
     quality: qms ? (refs) => qms.quality(refs) : notConnected('qms'),

@@ -7,6 +7,7 @@ import type { MetricsExposition, PlantgateMetrics } from '../monitoring/metrics'
 import { createOrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import { handleWebhook } from '../resolvers/webhooks/webhook.handler';
 import { createApolloServer } from './apollo';
+import type { Reconciler } from '../core/reconciliation/reconciliation.runner';
 import { createGatewayIdentity, metricsGuard } from './auth/identity';
 import type { WebhookSecrets } from './auth/webhook-secrets';
 import type { Config } from './config';
@@ -27,6 +28,7 @@ export interface GatewayDeps {
   version: string;
   /** What each system's webhooks are signed with. */
   webhookSecrets: WebhookSecrets;
+  reconciler: Reconciler;
 }
 
 export interface Gateway {
@@ -49,6 +51,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     metrics: deps.metrics,
     exceptionObserver: deps.metrics.exceptionObserver,
     rules: deps.rules,
+    reconciler: deps.reconciler,
     identity,
     onForbidden: requestAuth.forbidden,
     limits: {

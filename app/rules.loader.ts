@@ -27,6 +27,19 @@ const ruleSet = z
     triageMinutes: z.partialRecord(z.enum(EXCEPTION_TYPES), z.number().int().positive()),
     fourEyesOverrides: z.boolean(),
     autoReplayRules: z.array(z.string().min(1)),
+    reconciliation: z
+      .object({
+        intervalMinutes: z.number().min(0).max(10_080),
+        fullSweepEvery: z.number().int().min(1).max(10_000),
+        graceSeconds: z.number().int().min(0).max(86_400),
+        closureSlaHours: z.number().positive().max(8_760),
+        tolerances: z.record(
+          z.string(),
+          z.object({ absolute: z.number().min(0), percent: z.number().min(0).max(100) }).strict(),
+        ),
+      })
+      .partial()
+      .strict(),
   })
   .strict();
 
@@ -64,6 +77,11 @@ export function loadRuleBook(path: string | undefined): RuleBook {
     stalledAfterSeconds: {
       orders: { ...base.stalledAfterSeconds.orders, ...over?.stalledAfterSeconds?.orders },
       transactions: { ...base.stalledAfterSeconds.transactions, ...over?.stalledAfterSeconds?.transactions },
+    },
+    reconciliation: {
+      ...base.reconciliation,
+      ...over?.reconciliation,
+      tolerances: { ...base.reconciliation.tolerances, ...over?.reconciliation?.tolerances },
     },
   });
   const defaults = merge(DEFAULT_RULE_SET, parsed.data.defaults);

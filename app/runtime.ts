@@ -18,6 +18,9 @@ import { createLogger } from './logger';
 import { createStore } from './store.factory';
 import { loadRuleBook } from './rules.loader';
 import { startWorker } from './worker';
+import { startReconciliationSchedule } from './reconciliation.scheduler';
+import { createReconciler } from '../core/reconciliation/reconciliation.runner';
+import type { DriftSystem } from '../core/reconciliation/drift.types';
 import { startGateway } from './gateway';
 import { every } from './periodic';
 import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
@@ -95,6 +98,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const connectors = createConnectors(config, endpoints, logger, metrics.connectorObserver, (system) =>
       recovered(system),
     );
+    const reconciler = createReconciler({
+      store,
+      views: connectors.views,
+      connected: connectors.ports.map((p) => p.system.toUpperCase() as DriftSystem),
+      rules,
+      now: () => new Date(),
+      logger,
+      pageSize: config.RECONCILE_PAGE_SIZE,
+    });
+    stops.unshift(() => reconciler.close());
     registerStateCollectors(metrics, {
       store,
       stalled: () => findStalled(store, rules, new Date()),
@@ -139,6 +152,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
       stops.unshift(() => worker.close());
       recovered = worker.systemRecovered;
+      const schedule = startReconciliationSchedule({
+        store,
+        reconciler,
+        rules,
+        logger,
+        checkEverySeconds: config.RECONCILE_CHECK_S,
+        now: () => new Date(),
+      });
+      stops.unshift(async () => schedule.close());
     }
 
     const readiness = async () => {
@@ -160,6 +182,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         views: connectors.views,
         version: VERSION,
         webhookSecrets,
+        reconciler,
       });
       stops.unshift(() => gateway.close());
       url = gateway.url;

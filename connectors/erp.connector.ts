@@ -14,6 +14,7 @@ import { originHeaders, refsParam, type SystemClient } from './system.client';
 export function createErpConnector(client: SystemClient): DownstreamPort & {
   orders(refs: OrderRef[]): Promise<(ErpOrderView | null)[]>;
   lotStock(plant: string, lot: string): Promise<ErpLotStock | null>;
+  lots(plant: string, lots: string[]): Promise<(ErpLotStock | null)[]>;
 } {
   return {
     system: 'erp',
@@ -40,6 +41,15 @@ export function createErpConnector(client: SystemClient): DownstreamPort & {
     },
     async orders(refs) {
       return (await client.read<{ orders: (ErpOrderView | null)[] }>(`/api/orders?refs=${refsParam(refs)}`)).orders;
+    },
+    async lots(plant, lots) {
+      type Stock = { stock: Record<'UNRESTRICTED' | 'RESTRICTED' | 'BLOCKED', number> } | null;
+      const query = `plant=${encodeURIComponent(plant)}&lots=${lots.map(encodeURIComponent).join(',')}`;
+      return (await client.read<{ lots: Stock[] }>(`/api/lots?${query}`)).lots.map((lot) =>
+        lot
+          ? { unrestricted: lot.stock.UNRESTRICTED, restricted: lot.stock.RESTRICTED, blocked: lot.stock.BLOCKED }
+          : null,
+      );
     },
     async lotStock(plant, lot) {
       try {

@@ -12,6 +12,9 @@ import { referenceResolvers } from './reference/reference.resolvers';
 import { DateTimeScalar, JsonScalar } from './scalars';
 import { submitMutations } from './submit-mutation';
 import { transactionsResolvers } from './transactions/transactions.resolvers';
+import { reconciliationResolvers } from './reconciliation/reconciliation.resolvers';
+import { createCorrections } from '../core/reconciliation/corrections.service';
+import type { Reconciler } from '../core/reconciliation/reconciliation.runner';
 
 export interface ResolverDeps {
   store: Store;
@@ -20,6 +23,8 @@ export interface ResolverDeps {
   rules: RuleBook;
   identity: IdentityDeps;
   exceptionObserver?: ExceptionObserver;
+  /** Runs reconciliation in this process when asked for. */
+  reconciler: Reconciler;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */
@@ -45,5 +50,10 @@ export function createResolvers(deps: ResolverDeps) {
     referenceResolvers(deps),
     stalledResolvers(deps),
     authResolvers(deps),
+    reconciliationResolvers({
+      store: deps.store,
+      reconciler: deps.reconciler,
+      corrections: createCorrections({ store: deps.store, now: () => new Date() }),
+    }),
   ];
 }

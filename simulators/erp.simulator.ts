@@ -25,7 +25,20 @@ interface ErpOrder {
   goodsIssued: number;
   goodsReceived: number;
   receiptStockStatus: StockStatus | null;
+  /** Issued to the order per lot. */
+  goodsIssuedByLot: Record<string, number>;
 }
+
+/** A direct edit in ERP that bypasses Plantgate (POST /admin/drift). */
+export type ErpDrift =
+  | { kind: 'lot-stock'; plant: string; lot: string; quantity: number; status?: StockStatus }
+  | {
+      kind: 'drop-confirmation' | 'duplicate-confirmation';
+      plant: string;
+      orderNumber: string;
+      operationSequence: number;
+      quantity: number;
+    };
 
 export interface JournalEntry {
   documentNumber: string;
@@ -85,6 +98,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
         goodsIssued: 0,
         goodsReceived: 0,
         receiptStockStatus: null,
+        goodsIssuedByLot: {},
       };
       orders.set(key, order);
     }
@@ -132,6 +146,10 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
           };
         lot.stock.UNRESTRICTED -= quantity;
         order.goodsIssued += quantity;
+        order.goodsIssuedByLot = {
+          ...order.goodsIssuedByLot,
+          [lot.lotNumber]: (order.goodsIssuedByLot?.[lot.lotNumber] ?? 0) + quantity,
+        };
         lots.set(`${plant}|${lot.lotNumber}`, lot);
         orders.set(orderKey(plant, orderNumber), order);
         break;
@@ -229,6 +247,11 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
       const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);
       return { status: 200, body: { orders: refs.map((ref) => orders.get(ref.replace(':', '|')) ?? null) } };
     }),
+    'GET /api/lots': authed((req) => {
+      const plant = req.query.get('plant') ?? '';
+      const wanted = (req.query.get('lots') ?? '').split(',').filter(Boolean);
+      return { status: 200, body: { lots: wanted.map((lot) => lots.get(`${plant}|${lot}`) ?? null) } };
+    }),
     'GET /api/lots/:plant/:lot': authed((_req, p) => {
       const lot = lots.get(`${p.plant}|${p.lot}`);
       return lot ? { status: 200, body: lot } : { status: 404, body: { error: 'no such lot' } };
@@ -238,8 +261,29 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}) {
       body: { revisions: [...items.values()].filter((i) => i.number === p.number) },
     })),
     'GET /admin/journal': () => ({ status: 200, body: { journal } }),
+    // Edits made in ERP directly, bypassing Plantgate: what reconciliation exists to find.
+    'POST /admin/drift': (req) => sim.transaction(() => drift(req.body as ErpDrift)),
     'GET /admin/integrity': () => ({ status: 200, body: integrity() }),
   });
+
+  function drift(edit: ErpDrift): SimResponse {
+    if (edit.kind === 'lot-stock') {
+      const lot = lots.get(`${edit.plant}|${edit.lot}`);
+      if (!lot) return { status: 404, body: { error: `no lot ${edit.lot}` } };
+      lot.stock[edit.status ?? 'UNRESTRICTED'] = edit.quantity;
+      lots.set(`${edit.plant}|${edit.lot}`, lot);
+      return { status: 200, body: lot };
+    }
+    const order = orders.get(orderKey(edit.plant, edit.orderNumber));
+    if (!order) return { status: 404, body: { error: `no order ${edit.orderNumber}` } };
+    // A confirmation dropped (reversed by hand) or booked twice: the operation's yield changes by `quantity`.
+    const delta = edit.kind === 'drop-confirmation' ? -edit.quantity : edit.quantity;
+    const sequence = edit.operationSequence;
+    order.operationYield = { ...order.operationYield, [sequence]: (order.operationYield[sequence] ?? 0) + delta };
+    order.confirmedYield = order.operationYield[Math.max(...Object.keys(order.operationYield).map(Number))] ?? 0;
+    orders.set(orderKey(edit.plant, edit.orderNumber), order);
+    return { status: 200, body: order };
+  }
 
   function integrity() {
     const negative = [...lots.values()]

@@ -19,6 +19,8 @@ interface MesOrder {
   specRevision: string;
   quantity: number;
   acknowledged: boolean;
+  /** Set when the floor cancels the order. */
+  status?: 'CANCELLED';
   operations: MesOperation[];
   components: { item: string; quantity: number; uom: string; operationSequence: number }[];
 }
@@ -91,6 +93,16 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         orders.set(`${p.plant}|${p.orderNumber}`, order);
         if (automation.acknowledge) reference.track(run(order));
         return { status: 201, body: { received: true } };
+      }),
+    // Edits made on the floor directly, bypassing Plantgate: an order cancelled in MES.
+    'POST /admin/drift': (req) =>
+      sim.transaction(() => {
+        const edit = req.body as { kind: 'cancel-order'; plant: string; orderNumber: string };
+        const order = orders.get(`${edit.plant}|${edit.orderNumber}`);
+        if (edit.kind !== 'cancel-order' || !order) return { status: 404, body: { error: 'no such order or edit' } };
+        order.status = 'CANCELLED';
+        orders.set(`${edit.plant}|${edit.orderNumber}`, order);
+        return { status: 200, body: order };
       }),
     'GET /api/orders': (req) => {
       const refs = (req.query.get('refs') ?? '').split(',').filter(Boolean);

@@ -94,6 +94,21 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
         if (automation.decide) reference.track(decide(inspection));
         return { status: 201, body: { inspectionId: inspection.inspectionId } };
       }),
+    // Edits made in QMS directly, bypassing Plantgate: an inspection's result changed after it was reported.
+    'POST /admin/drift': (req) =>
+      sim.transaction(() => {
+        const edit = req.body as { kind: 'change-result'; inspectionId: string; result: string; disposition: string };
+        const inspection = [...inspections.values()].find((i) => i.inspectionId === edit.inspectionId);
+        if (edit.kind !== 'change-result' || !inspection) return { status: 404, body: { error: 'no such inspection' } };
+        const changed = {
+          ...inspection,
+          result: edit.result,
+          disposition: edit.disposition,
+          decidedAt: new Date().toISOString(),
+        };
+        inspections.set(inspection.requestKey, changed);
+        return { status: 200, body: changed };
+      }),
     'GET /api/inspections': (req) => {
       const refs = new Set(
         (req.query.get('refs') ?? '')

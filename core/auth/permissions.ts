@@ -23,6 +23,9 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     interfaceMonitor: EVERY_ROLE,
     auditTrail: EVERY_ROLE,
     verifyAuditChain: EVERY_ROLE,
+    reconciliationRuns: EVERY_ROLE,
+    reconciliationRun: EVERY_ROLE,
+    drifts: EVERY_ROLE,
     apiKeys: ['ADMIN'],
   },
   Mutation: {
@@ -48,6 +51,10 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     assignException: WORKBENCH_ROLES,
     overrideException: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN'],
     approveOverride: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN'],
+    // Supply chain owns reconciliation; each drift narrows a decision further to its owner role (or ADMIN).
+    runReconciliation: ['SUPPLY_CHAIN', 'ADMIN'],
+    approveCorrection: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
+    rejectCorrection: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
     createApiKey: ['ADMIN'],
     revokeApiKey: ['ADMIN'],
   },

@@ -15,7 +15,7 @@ export const NO_EXPIRY = '9999-12-31T23:59:59.999Z';
  * leave, a conflicting resend of an applied event) hold nothing back.
  */
 export function dependsOn(command: Command, exception: ExceptionRecord): boolean {
-  if (exception.type === 'DOWNSTREAM' || exception.type === 'DUPLICATE_CONFLICT') return false;
+  if (['DOWNSTREAM', 'DUPLICATE_CONFLICT', 'RECONCILIATION'].includes(exception.type)) return false;
   const refused = (exception.payload ?? {}) as Record<string, unknown>;
   switch (exception.messageType) {
     case 'ReleaseProductionOrder':

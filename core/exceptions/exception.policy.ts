@@ -27,6 +27,10 @@ const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
   ['message.', 'ADMIN'],
   ['processing.', 'ADMIN'],
   ['downstream.', 'ADMIN'],
+  // Drift: ERP's postings and stock are supply chain's, the floor's records operations', quality records quality's.
+  ['reconciliation.erp', 'SUPPLY_CHAIN'],
+  ['reconciliation.mes', 'OPERATIONS'],
+  ['reconciliation.qms', 'QUALITY'],
 ];
 
 const OWNER_BY_TYPE: Record<ExceptionType, Role> = {
@@ -114,6 +118,7 @@ export function overridden(ctx: { overrideRule?: string | null }, rule: string):
 export function hasRefusedEvent(exception: Pick<ExceptionRecord, 'type' | 'rule'>): boolean {
   return (
     exception.type !== 'DOWNSTREAM' &&
+    exception.type !== 'RECONCILIATION' &&
     exception.type !== 'DUPLICATE_CONFLICT' &&
     exception.rule !== QUALITY_HOLD_RULE &&
     exception.rule !== 'message.readable'

@@ -13,6 +13,7 @@ import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { deliveryRetried, deliveryRetryPending, outboxIdOf } from './downstream-retry';
 import { hasRefusedEvent, overridePolicy } from './exception.policy';
 import { changeException, isActive, type ExceptionChange } from './exception.transitions';
+import { noteOf } from './required-note';
 
 export interface WorkbenchDeps {
   store: Pick<Store, 'getException' | 'updateExceptions' | 'getTransaction' | 'listExceptions' | 'listOutbox'>;
@@ -393,6 +394,9 @@ function whyNotReplayable(exception: ExceptionRecord): string {
   if (exception.type === 'DUPLICATE_CONFLICT') {
     return `Exception ${exception.id} is a conflicting resend: its business key belongs to an applied event. Send a new event for a new business fact, then resolve or discard this one`;
   }
+  if (exception.type === 'RECONCILIATION') {
+    return `Exception ${exception.id} is a drift between Plantgate and another system: approve or reject its correction (approveCorrection, rejectCorrection), or resolve it once the systems agree`;
+  }
   if (exception.rule === QUALITY_HOLD_RULE) {
     return `Exception ${exception.id} is a quality hold: its event was applied. QMS lifts it (a passing disposition, the nonconformance closed), or QUALITY releases the lot under deviation (overrideException, four eyes)`;
   }
@@ -402,11 +406,4 @@ function whyNotReplayable(exception: ExceptionRecord): string {
 function transportIdOf(payload: unknown): { messageId?: string } {
   const messageId = (payload as { messageId?: unknown } | null)?.messageId;
   return typeof messageId === 'string' ? { messageId } : {};
-}
-
-/** Every action says why: an empty note would leave the auditor a gap. */
-function noteOf(note: string): string {
-  const text = (note ?? '').trim();
-  if (!text) throw new DomainError('INVALID_INPUT', 'a note saying why is required', { details: { argument: 'note' } });
-  return text;
 }

@@ -31,7 +31,36 @@ export interface RuleSet {
    * corrected, `downstream.<system>.unavailable` when the system's circuit closes again.
    */
   autoReplayRules: readonly string[];
+  /** How this plant's records are compared with ERP, MES and QMS; supply chain owns these thresholds. */
+  reconciliation: ReconciliationParameters;
 }
+
+/** A difference of at most `absolute`, or of at most `percent` of Plantgate's value, is within tolerance. */
+export interface Tolerance {
+  absolute: number;
+  percent: number;
+}
+
+export interface ReconciliationParameters {
+  /** Minutes between scheduled INCREMENTAL runs; 0 runs only on demand. */
+  intervalMinutes: number;
+  /** Every how many scheduled runs one is FULL (the rolling full sweep). */
+  fullSweepEvery: number;
+  /** A posting younger than this may still be on its way: its fields are not compared yet. */
+  graceSeconds: number;
+  /** Hours within which a drift must be closed (alerted past it). */
+  closureSlaHours: number;
+  /** Per field kind (goodsIssued, operationYield, scrap, goodsReceived, lotBalance, …); absent: exact. */
+  tolerances: Record<string, Tolerance>;
+}
+
+export const DEFAULT_RECONCILIATION: ReconciliationParameters = {
+  intervalMinutes: 60,
+  fullSweepEvery: 24,
+  graceSeconds: 300,
+  closureSlaHours: 24,
+  tolerances: {},
+};
 
 /** A plant running around the clock triages what stops the line first, and reconciliation drift within a day. */
 export const DEFAULT_TRIAGE_MINUTES: Record<ExceptionType, number> = {
@@ -70,6 +99,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     'downstream.mes.unavailable',
     'downstream.qms.unavailable',
   ],
+  reconciliation: DEFAULT_RECONCILIATION,
 };
 
 /** Defaults for every plant, and whole rule sets for plants that differ. */

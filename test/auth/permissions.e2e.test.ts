@@ -61,6 +61,13 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
     query:
       'mutation { replayExceptions(filter: { plant: "P100", orderNumber: "none" }, note: "n") { skipped { id } } }',
   },
+  'Query.reconciliationRuns': { query: '{ reconciliationRuns(plant: "P100") { totalCount } }' },
+  'Query.reconciliationRun': { query: '{ reconciliationRun(id: "nope") { id } }' },
+  'Query.drifts': { query: '{ drifts(filter: { plant: "P100" }) { totalCount } }' },
+  'Mutation.runReconciliation': { query: 'mutation { runReconciliation(plant: "P100", scope: FULL) { id status } }' },
+  // On a drift that does not exist: allowed roles get NOT_FOUND, others FORBIDDEN.
+  'Mutation.approveCorrection': { query: 'mutation { approveCorrection(driftId: "nope", note: "n") { id } }' },
+  'Mutation.rejectCorrection': { query: 'mutation { rejectCorrection(driftId: "nope", note: "n") { id } }' },
   'Mutation.createApiKey': {
     query:
       'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }',

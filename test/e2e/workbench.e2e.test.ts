@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { createTestInstallation, type TestInstallation } from '../support/harnes
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { acknowledgedOrder, completedOrder, settled, submit } from '../support/workflow-client';
 import { waitFor } from '../support/wait';
+import { writeRulesFile } from '../support/rules-file';
 
 const EXCEPTION_FIELDS = `id type status rule owner dueAt assignee replayOf replayedAs overridableBy closedAt
   timeToResolutionSeconds actions { action actor at note } pendingOverride { rule requestedBy }`;
@@ -55,7 +55,7 @@ describe('exception workbench', () => {
   let installation: TestInstallation;
   let runtime: Runtime;
   let url: string;
-  let rulesDir: string;
+  let rules: { file: string; remove: () => void };
   const keys = new Map<string, { key: string; id: string }>();
   const as = (who: string) => bearer(keys.get(who)!.key);
   const actor = (who: string) => `key:${keys.get(who)!.id}`;
@@ -131,22 +131,17 @@ describe('exception workbench', () => {
   }
 
   beforeAll(async () => {
-    rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-rules-'));
-    const rulesFile = path.join(rulesDir, 'rules.json');
     // Plant P4E requires a second person for every override.
     // Plant PS waits one second for a missing predecessor, so that an expiry (or its absence) can be watched.
-    fs.writeFileSync(
-      rulesFile,
-      JSON.stringify({
-        plants: {
-          P4E: { version: 3, fourEyesOverrides: true },
-          PS: { version: 2, holdWindowMs: 1000 },
-          // People replay P100's exceptions themselves: nothing is replayed automatically there.
-          P100: { version: 4, autoReplayRules: [] },
-        },
-      }),
-    );
-    installation = createTestInstallation('workbench', { RULES_FILE: rulesFile, HOLD_SWEEP_MS: '100' });
+    rules = writeRulesFile({
+      plants: {
+        P4E: { version: 3, fourEyesOverrides: true },
+        PS: { version: 2, holdWindowMs: 1000 },
+        // People replay P100's exceptions themselves: nothing is replayed automatically there.
+        P100: { version: 4, autoReplayRules: [] },
+      },
+    });
+    installation = createTestInstallation('workbench', { RULES_FILE: rules.file, HOLD_SWEEP_MS: '100' });
     runtime = await installation.start('all');
     url = runtime.url!;
     await seedReferenceData(url, referenceData(['P100', 'P4E', 'PS']));
@@ -182,7 +177,7 @@ describe('exception workbench', () => {
   });
   afterAll(async () => {
     await installation.cleanup();
-    fs.rmSync(rulesDir, { recursive: true, force: true });
+    rules.remove();
   });
 
   it('tells an integrator that a resent refused event is parked: DUPLICATE with the exception', async () => {
@@ -378,7 +373,7 @@ describe('exception workbench', () => {
     expect(before.verifyAuditChain.ok).toBe(true);
     expect(before.verifyAuditChain.entriesChecked).toBeGreaterThan(20);
 
-    const exported = path.join(rulesDir, 'audit.jsonl');
+    const exported = path.join(path.dirname(rules.file), 'audit.jsonl');
     const exportRun = auditCli(['export', '--plant', 'P100', '--out', exported]);
     expect(exportRun.status, exportRun.stderr).toBe(0);
     const lines = fs

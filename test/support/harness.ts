@@ -32,6 +32,8 @@ export function createTestInstallation(label: string, env: Record<string, string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // The workflow tests look at what leaves through the outbound queues; connector tests turn systems on.
     SIMULATORS: 'off',
+    // Scheduled reconciliation reads the reference systems in the background: only the tests that want it turn it on.
+    RECONCILE_CHECK_S: '3600',
     ...env,
   };
   const config = loadConfig(fullEnv);

@@ -1,0 +1,202 @@
+import type { OrderRecord, PostingRecord } from '../orders/order.types';
+import type { ErpOrderView, MesOrderView, QualityView } from '../ports/downstream.port';
+import type { Correction, DriftSystem, DriftValue, Finding } from './drift.types';
+
+/** What each system says about one order; `undefined` where the system was not asked (not connected). */
+export interface OrderViews {
+  erp?: ErpOrderView | null;
+  mes?: MesOrderView | null;
+  quality?: QualityView;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+const sum = (values: number[]) => round(values.reduce((a, b) => a + b, 0));
+
+/** ERP's order status once Plantgate's postings for the order are all booked. */
+function expectedErpStatus(order: OrderRecord): string {
+  if (order.state === 'FINANCIALLY_POSTED') return 'SETTLED';
+  if (order.goodsReceipts.length) return 'RECEIVED';
+  if (order.postings.some((p) => p.system === 'erp' && p.postingType === 'OperationConfirmation')) return 'IN_PROCESS';
+  return 'RELEASED';
+}
+
+/**
+ * Compares Plantgate's record of one order with ERP's, MES's and QMS's. Postings younger than the grace period may
+ * still be on their way, so an order with one is not compared with ERP yet; nor is an order changed within it
+ * compared with MES (its last events may still be travelling).
+ */
+export function compareOrder(
+  order: OrderRecord,
+  views: OrderViews,
+  now: string,
+  graceSeconds: number,
+): { findings: Finding[]; compared: DriftSystem[] } {
+  const settledBefore = Date.parse(now) - graceSeconds * 1000;
+  const findings: Finding[] = [];
+  const compared: DriftSystem[] = [];
+  const erpPostings = order.postings.filter((p) => p.system === 'erp');
+  const inFlight = erpPostings.some((p) => p.status === 'REQUESTED' && Date.parse(p.requestedAt) > settledBefore);
+  const settled = Date.parse(order.updatedAt) <= settledBefore;
+  if (views.erp !== undefined && erpPostings.length && !inFlight) {
+    findings.push(...compareWithErp(order, views.erp, now));
+    compared.push('ERP');
+  }
+  if (views.mes !== undefined && settled) {
+    findings.push(...compareWithMes(order, views.mes));
+    compared.push('MES');
+  }
+  if (views.quality !== undefined && settled) {
+    findings.push(...compareWithQms(order, views.quality));
+    compared.push('QMS');
+  }
+  return { findings, compared };
+}
+
+function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: string): Finding[] {
+  const found: Finding[] = [];
+  const at = (field: string, plantgate: DriftValue, system: DriftValue, correction: Correction | null = null) => {
+    if (plantgate !== system)
+      found.push({
+        system: 'ERP',
+        orderNumber: order.orderNumber,
+        lot: null,
+        field,
+        plantgateValue: plantgate,
+        systemValue: system,
+        correction,
+      });
+  };
+  const posting = (postingType: string, payload: Record<string, unknown>) => ({ postingType, payload });
+  /** ERP misses quantity Plantgate decided and ERP confirmed: post the difference again, under a new key. */
+  const missing = (
+    type: string,
+    field: string,
+    plantgate: number,
+    system: number,
+    payload: (diff: number) => object,
+  ) => {
+    const unconfirmed = order.postings.some((p: PostingRecord) => p.postingType === type && p.status === 'REQUESTED');
+    const diff = round(plantgate - system);
+    const correction: Correction | null =
+      diff > 0 && !unconfirmed
+        ? {
+            kind: 'POST_TO_ERP',
+            description: `Post ${diff} ${order.uom} missing in ERP (${field}) as a new ${type}`,
+            postings: [
+              posting(type, { plant: order.plant, orderNumber: order.orderNumber, occurredAt: now, ...payload(diff) }),
+            ],
+          }
+        : null;
+    at(field, plantgate, system, correction);
+  };
+
+  const ops = erp?.operationYield ?? {};
+  for (const op of order.operations) {
+    const seq = op.sequence;
+    missing('OperationConfirmation', `operationYield:${seq}`, op.yieldQuantity, ops[seq] ?? 0, (diff) => ({
+      operationSequence: seq,
+      yieldQuantity: diff,
+      scrapQuantity: 0,
+      uom: order.uom,
+      finalConfirmation: false,
+      workCenter: op.workCenter,
+    }));
+  }
+  const lastOp = order.operations.at(-1);
+  missing('OperationConfirmation', 'scrap', order.scrapQuantity, erp?.scrap ?? 0, (diff) => ({
+    operationSequence: lastOp?.sequence ?? 0,
+    yieldQuantity: 0,
+    scrapQuantity: diff,
+    uom: order.uom,
+    finalConfirmation: false,
+    workCenter: lastOp?.workCenter,
+  }));
+  const issued = erp?.goodsIssuedByLot ?? {};
+  const lots = new Set([...order.materialConsumptions.map((c) => c.lot), ...Object.keys(issued)]);
+  for (const lot of lots) {
+    const consumptions = order.materialConsumptions.filter((c) => c.lot === lot);
+    const first = consumptions[0];
+    missing('GoodsIssue', `goodsIssued:${lot}`, sum(consumptions.map((c) => c.quantity)), issued[lot] ?? 0, (diff) => ({
+      operationSequence: first?.operationSequence,
+      item: first?.item,
+      lot,
+      quantity: diff,
+      uom: first?.uom,
+    }));
+  }
+  const receipt = order.goodsReceipts.at(-1);
+  missing(
+    'GoodsReceipt',
+    'goodsReceived',
+    sum(order.goodsReceipts.map((r) => r.quantity)),
+    erp?.goodsReceived ?? 0,
+    (diff) => ({
+      item: order.item,
+      lot: receipt?.lot,
+      quantity: diff,
+      uom: order.uom,
+      stockStatus: receipt?.stockStatus,
+    }),
+  );
+  at('receiptStockStatus', receipt?.stockStatus ?? null, erp?.receiptStockStatus ?? null);
+  at('status', expectedErpStatus(order), erp?.status ?? null);
+  return found;
+}
+
+function compareWithMes(order: OrderRecord, mes: MesOrderView | null): Finding[] {
+  const found: Finding[] = [];
+  const at = (field: string, plantgate: DriftValue, system: DriftValue) => {
+    if (plantgate !== system)
+      found.push({
+        system: 'MES',
+        orderNumber: order.orderNumber,
+        lot: null,
+        field,
+        plantgateValue: plantgate,
+        systemValue: system,
+        correction: null,
+      });
+  };
+  if (!mes) {
+    at('released', order.routingRevision, null);
+    return found;
+  }
+  at('routingRevision', order.routingRevision, mes.routingRevision ?? order.routingRevision);
+  // The floor cancelled the order; Plantgate still runs it.
+  if (mes.status === 'CANCELLED' && order.state !== 'CANCELLED') at('status', order.state, mes.status);
+  // What the floor reports is compared once MES runs the order (an order MES never acknowledged is run by hand).
+  if (!mes.acknowledged) return found;
+  for (const op of order.operations) {
+    const floor = mes.operations.find((o) => o.sequence === op.sequence);
+    at(`operationYield:${op.sequence}`, op.yieldQuantity, floor?.yieldQuantity ?? 0);
+    at(`operationScrap:${op.sequence}`, op.scrapQuantity, floor?.scrapQuantity ?? 0);
+  }
+  return found;
+}
+
+/** QMS is the system of record for results: a result QMS has not decided is not held against Plantgate's. */
+function compareWithQms(order: OrderRecord, quality: QualityView): Finding[] {
+  const found: Finding[] = [];
+  const at = (field: string, lot: string, plantgate: DriftValue, system: DriftValue) => {
+    if (plantgate !== system)
+      found.push({
+        system: 'QMS',
+        orderNumber: order.orderNumber,
+        lot,
+        field,
+        plantgateValue: plantgate,
+        systemValue: system,
+        correction: null,
+      });
+  };
+  for (const request of order.inspectionRequests) {
+    const known = quality.inspections.some((i) => i.inspectionId === request.inspectionId);
+    at(`inspectionRequested:${request.inspectionId}`, request.lot, 'REQUESTED', known ? 'REQUESTED' : null);
+  }
+  for (const theirs of quality.inspections.filter((i) => i.result)) {
+    const mine = order.inspections.find((i) => i.inspectionId === theirs.inspectionId);
+    at(`inspectionResult:${theirs.inspectionId}`, theirs.lot, mine?.result ?? null, theirs.result);
+    at(`inspectionDisposition:${theirs.inspectionId}`, theirs.lot, mine?.disposition ?? null, theirs.disposition);
+  }
+  return found;
+}

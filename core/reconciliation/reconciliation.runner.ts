@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../ports/logger.port';
+import type { OrderViewsPort } from '../ports/downstream.port';
+import type { ReconciliationUnit } from '../ports/reconciliation.port';
+import type { Store } from '../ports/store.port';
+import { ruleSetFor, type RuleBook } from '../rules/rule-set';
+import { compareLot } from './compare-lot';
+import { compareOrder, type OrderViews } from './compare-order';
+import { assessFinding, closeDrift, type DriftChange, type RunContext } from './drift-ledger';
+import { driftId, newRun, type DriftSystem, type Finding, type ReconciliationRun, type RunScope } from './drift.types';
+
+export interface ReconciliationObserver {
+  runFinished(run: ReconciliationRun): void;
+  progressed(plant: string, orders: number, lots: number): void;
+}
+
+export interface ReconcilerDeps {
+  store: Pick<
+    Store,
+    'saveRun' | 'listRuns' | 'scanOrders' | 'scanLots' | 'driftsOf' | 'commitReconciliation' | 'getException' | 'getRun'
+  >;
+  views: OrderViewsPort;
+  /** The systems this process can read; the others are not compared (their drifts stay as they are). */
+  connected: readonly DriftSystem[];
+  rules: RuleBook;
+  now: () => Date;
+  logger: Logger;
+  /** Orders (and lots) per page: one store read and one batched call per system each. */
+  pageSize: number;
+  observer?: ReconciliationObserver;
+}
+
+/** A subject's standing drifts of the compared systems that its findings no longer include are closed. */
+interface PageResult {
+  findings: Finding[];
+  /** `order:<n>|<system>` and `lot:<n>|ERP` pairs whose comparison ran. */
+  compared: Set<string>;
+  orderNumbers: string[];
+  lots: string[];
+}
+
+/**
+ * Compares a plant's records with ERP's, MES's and QMS's, page by page (never the whole plant in memory), with one
+ * batched call per system per page. Each page's drifts are committed with the run's progress, so a run that fails
+ * half-way keeps what it found and says how far it got.
+ */
+export function createReconciler(deps: ReconcilerDeps) {
+  const { store } = deps;
+  const running = new Map<string, Promise<void>>();
+
+  async function start(plant: string, scope: RunScope, requestedBy: string): Promise<ReconciliationRun> {
+    const changedSince = scope === 'INCREMENTAL' ? await lastSuccessfulStart(plant) : null;
+    const run = newRun({
+      id: `run:${plant}:${randomUUID()}`,
+      plant,
+      scope,
+      requestedBy,
+      startedAt: deps.now().toISOString(),
+      changedSince,
+    });
+    await store.saveRun(run);
+    const work = execute(run).finally(() => running.delete(run.id));
+    running.set(run.id, work);
+    return run;
+  }
+
+  /** Incremental runs check what changed since the last run that finished; the first one checks everything. */
+  async function lastSuccessfulStart(plant: string): Promise<string | null> {
+    const recent = await store.listRuns(plant, { first: 50, after: null });
+    return recent.items.find((r) => r.status === 'SUCCEEDED')?.startedAt ?? null;
+  }
+
+  async function execute(run: ReconciliationRun): Promise<void> {
+    try {
+      let after: string | null = null;
+      do {
+        const page = await store.scanOrders(run.plant, after, deps.pageSize, run.changedSince);
+        after = page.next;
+        if (page.items.length) await commitPage(run, await compareOrders(run, page.items), page.items.length, 0);
+      } while (after);
+      let lotsAfter: string | null = '';
+      while (lotsAfter !== null && deps.connected.includes('ERP')) {
+        const page = await store.scanLots(run.plant, lotsAfter, deps.pageSize);
+        lotsAfter = page.next;
+        if (page.items.length) await commitPage(run, await compareLots(run, page.items), 0, page.items.length);
+      }
+      await finish(run, 'SUCCEEDED', null);
+    } catch (error) {
+      deps.logger.error({ runId: run.id, err: (error as Error).message }, 'reconciliation run failed');
+      await finish(run, 'FAILED', (error as Error).message).catch(() => undefined);
+    }
+  }
+
+  async function compareOrders(run: ReconciliationRun, orders: Parameters<typeof compareOrder>[0][]) {
+    const refs = orders.map((o) => ({ plant: o.plant, orderNumber: o.orderNumber }));
+    const [erp, mes, quality] = await Promise.all([
+      deps.connected.includes('ERP') ? (run.calls.erp++, deps.views.erp(refs)) : undefined,
+      deps.connected.includes('MES') ? (run.calls.mes++, deps.views.mes(refs)) : undefined,
+      deps.connected.includes('QMS') ? (run.calls.qms++, deps.views.quality(refs)) : undefined,
+    ]);
+    const now = deps.now().toISOString();
+    const grace = ruleSetFor(deps.rules, run.plant).reconciliation.graceSeconds;
+    const result: PageResult = { findings: [], compared: new Set(), orderNumbers: [], lots: [] };
+    orders.forEach((order, i) => {
+      const views: OrderViews = { erp: erp?.[i], mes: mes?.[i], quality: quality?.[i] };
+      const compared = compareOrder(order, views, now, grace);
+      result.findings.push(...compared.findings);
+      compared.compared.forEach((system) => result.compared.add(`order:${order.orderNumber}|${system}`));
+      result.orderNumbers.push(order.orderNumber);
+    });
+    return result;
+  }
+
+  async function compareLots(run: ReconciliationRun, lots: Parameters<typeof compareLot>[0][]) {
+    run.calls.erp++;
+    const stock = await deps.views.erpLots(
+      run.plant,
+      lots.map((l) => l.lotNumber),
+    );
+    const now = deps.now().toISOString();
+    const grace = ruleSetFor(deps.rules, run.plant).reconciliation.graceSeconds;
+    const result: PageResult = { findings: [], compared: new Set(), orderNumbers: [], lots: [] };
+    lots.forEach((lot, i) => {
+      const compared = compareLot(lot, stock[i] ?? null, now, grace);
+      result.findings.push(...compared.findings);
+      if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|ERP`);
+      result.lots.push(lot.lotNumber);
+    });
+    return result;
+  }
+
+  /** The page's drift changes and the run's progress, in one commit; a drift changed meanwhile: the page again. */
+  async function commitPage(run: ReconciliationRun, page: PageResult, orders: number, lots: number) {
+    for (let round = 0; round < 5; round++) {
+      const ctx: RunContext = {
+        plant: run.plant,
+        runId: run.id,
+        now: deps.now().toISOString(),
+        actor: 'system:reconciliation',
+        rules: ruleSetFor(deps.rules, run.plant),
+      };
+      const recorded = await store.driftsOf(run.plant, { orderNumbers: page.orderNumbers, lots: page.lots });
+      const byId = new Map(recorded.map((d) => [d.id, d]));
+      const changes: DriftChange[] = [];
+      const found = new Set<string>();
+      for (const finding of page.findings) {
+        const id = driftId(run.plant, finding.system, finding);
+        found.add(id);
+        const change = assessFinding(finding, byId.get(id) ?? null, ctx);
+        if (change) changes.push(change);
+      }
+      for (const drift of recorded) {
+        if (drift.status === 'CLOSED') continue;
+        const subject = drift.orderNumber ? `order:${drift.orderNumber}` : `lot:${drift.lot}`;
+        if (found.has(drift.id) || !page.compared.has(`${subject}|${drift.system}`)) continue;
+        changes.push(closeDrift(drift, drift.exceptionId ? await store.getException(drift.exceptionId) : null, ctx));
+      }
+      const progressed: ReconciliationRun = {
+        ...run,
+        ordersChecked: run.ordersChecked + orders,
+        lotsChecked: run.lotsChecked + lots,
+        pages: run.pages + 1,
+        driftsFound: run.driftsFound + changes.filter((c) => isRaised(c)).length,
+        driftsWithinTolerance:
+          run.driftsWithinTolerance + changes.filter((c) => c.drift.record.status === 'WITHIN_TOLERANCE').length,
+        driftsClosed: run.driftsClosed + changes.filter((c) => c.drift.record.status === 'CLOSED').length,
+      };
+      const unit: ReconciliationUnit = {
+        drifts: changes.map((c) => c.drift),
+        run: progressed,
+        outbox: [],
+        exceptions: changes.flatMap((c) => c.exceptions),
+        exceptionUpdates: changes.flatMap((c) => c.exceptionUpdates),
+        audit: changes.flatMap((c) => c.audit),
+      };
+      if ((await store.commitReconciliation(unit)).ok) {
+        Object.assign(run, progressed);
+        deps.observer?.progressed(run.plant, orders, lots);
+        return;
+      }
+    }
+    throw new Error(`drifts of run ${run.id} kept changing under it`);
+  }
+
+  async function finish(run: ReconciliationRun, status: 'SUCCEEDED' | 'FAILED', error: string | null) {
+    Object.assign(run, { status, error, finishedAt: deps.now().toISOString() });
+    await store.saveRun(run);
+    deps.observer?.runFinished(run);
+    deps.logger.info(
+      { runId: run.id, plant: run.plant, status, orders: run.ordersChecked, drifts: run.driftsFound },
+      'reconciliation run finished',
+    );
+  }
+
+  return {
+    start,
+    /** Waits for the runs in progress (a graceful stop). */
+    async close() {
+      await Promise.all(running.values());
+    },
+    /** Whether a run of the plant is in progress in this process (a scheduled run is skipped then). */
+    busy: (plant: string) => [...running.keys()].some((id) => id.startsWith(`run:${plant}:`)),
+  };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;
+
+/** A drift this change raised beyond tolerance (new, changed, or back after a correction). */
+function isRaised(change: DriftChange): boolean {
+  const status = change.drift.record.status;
+  return status === 'OPEN' || status === 'CORRECTION_PROPOSED';
+}
