@@ -9,6 +9,7 @@ import { createCommandPublisher } from '../messaging/command.publisher';
 import { createTopology, declareTopology, type Topology } from '../messaging/topology';
 import { createMetrics, createRegistry } from '../monitoring/metrics';
 import { registerStateCollectors } from '../monitoring/state.collectors';
+import { registerReconciliationCollectors } from '../monitoring/reconciliation.collectors';
 import { createQueueStats } from '../messaging/queue.stats';
 import { findStalled } from '../core/stalled/stalled.detector';
 import { ruleSetFor } from '../core/rules/rule-set';
@@ -106,7 +107,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       now: () => new Date(),
       logger,
       pageSize: config.RECONCILE_PAGE_SIZE,
+      observer: metrics.reconciliationObserver,
     });
+    registerReconciliationCollectors(metrics, { store, rules, startedAt: new Date(), now: () => new Date() });
     stops.unshift(() => reconciler.close());
     registerStateCollectors(metrics, {
       store,

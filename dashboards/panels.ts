@@ -265,4 +265,50 @@ export const DASHBOARDS: DashboardSpec[] = [
       ),
     ],
   },
+  {
+    uid: 'plantgate-reconciliation',
+    title: 'Plantgate / Reconciliation',
+    description:
+      'Whether Plantgate, ERP, MES and QMS agree: drifts open and their age, runs and their outcome, and how fresh each plant is.',
+    panels: [
+      stat(
+        'Drifts open',
+        'Drifts beyond tolerance not closed yet (OPEN, CORRECTION_PROPOSED, CORRECTED).',
+        'short',
+        `sum(max by (plant, system, field) (${c.driftsOpen.name}{${P}}))`,
+      ),
+      ts('Drifts open by system and field', 'Which system disagrees with Plantgate, on what.', 'short', [
+        `sum by (system, field) (max by (plant, system, field) (${c.driftsOpen.name}{${P}}))`,
+        '{{system}} {{field}}',
+      ]),
+      ts(
+        'Oldest drift',
+        "Age of the oldest drift not closed, against the plant's closure SLA.",
+        's',
+        [`max by (plant, system) (${c.driftOldestAge.name}{${P}})`, '{{plant}} {{system}}'],
+        [`max by (plant) (${c.driftClosureSla.name}{${P}})`, 'SLA {{plant}}'],
+      ),
+      ts(
+        'Since the last successful run',
+        "Time since each plant was last reconciled, against two of its intervals (the alert's threshold).",
+        's',
+        [`time() - max by (plant) (${c.reconciliationLastSuccess.name}{${P}})`, '{{plant}}'],
+        [`2 * max by (plant) (${c.reconciliationInterval.name}{${P}})`, 'alert {{plant}}'],
+      ),
+      ts('Runs by outcome', 'Runs that ended per hour, by scope and outcome.', 'short', [
+        `sum by (scope, outcome) (increase(${c.reconciliationRuns.name}{${P}}[1h]))`,
+        '{{scope}} {{outcome}}',
+      ]),
+      ts('Run duration p90', 'How long runs take, by plant and scope.', 's', [
+        quantile(0.9, c.reconciliationRunSeconds.name, 'plant, scope'),
+        '{{plant}} {{scope}}',
+      ]),
+      ts(
+        'Checked per second',
+        'Orders and lots compared per second: a run in progress shows here page by page.',
+        'ops',
+        [rate(c.reconciliationChecked.name, 'plant, kind'), '{{plant}} {{kind}}'],
+      ),
+    ],
+  },
 ];

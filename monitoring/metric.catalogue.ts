@@ -19,6 +19,9 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 /** Time-to-resolution buckets: a minute to a week, with edges at the default triage deadlines (1, 2, 4, 8, 24 h). */
 export const RESOLUTION_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800];
 
+/** Reconciliation run buckets: a second for a small plant to two hours for a very large one. */
+export const RUN_BUCKETS = [1, 5, 15, 60, 300, 900, 1800, 3600, 7200];
+
 export const CATALOGUE = {
   commandsSubmitted: {
     type: 'counter',
@@ -218,6 +221,55 @@ export const CATALOGUE = {
     name: 'plantgate_auth_refusals_total',
     help: 'Requests refused for who sent them: missing or bad credentials, webhook signatures, missing roles or plants, rate limit; by reason.',
     labels: ['reason'],
+  },
+  reconciliationRuns: {
+    type: 'counter',
+    name: 'plantgate_reconciliation_runs_total',
+    help: 'Reconciliation runs that ended, by plant, scope (FULL, INCREMENTAL) and outcome (SUCCEEDED, FAILED).',
+    labels: ['plant', 'scope', 'outcome'],
+  },
+  reconciliationRunSeconds: {
+    type: 'histogram',
+    name: 'plantgate_reconciliation_run_duration_seconds',
+    help: 'How long reconciliation runs took, by plant and scope.',
+    labels: ['plant', 'scope'],
+    buckets: RUN_BUCKETS,
+  },
+  reconciliationChecked: {
+    type: 'counter',
+    name: 'plantgate_reconciliation_checked_total',
+    help: 'Orders and lots compared with ERP, MES and QMS, counted page by page as a run goes (its progress), by plant and kind (order, lot).',
+    labels: ['plant', 'kind'],
+  },
+  reconciliationLastSuccess: {
+    type: 'gauge',
+    name: 'plantgate_reconciliation_last_success_timestamp_seconds',
+    help: "When a plant's last reconciliation run that succeeded finished (the process start while none has).",
+    labels: ['plant'],
+  },
+  reconciliationInterval: {
+    type: 'gauge',
+    name: 'plantgate_reconciliation_interval_seconds',
+    help: "A plant's reconciliation interval from its rule parameters (0: on demand only).",
+    labels: ['plant'],
+  },
+  driftsOpen: {
+    type: 'gauge',
+    name: 'plantgate_reconciliation_drifts_open',
+    help: 'Drifts beyond tolerance not closed yet (OPEN, CORRECTION_PROPOSED, CORRECTED), by plant, system and field kind.',
+    labels: ['plant', 'system', 'field'],
+  },
+  driftOldestAge: {
+    type: 'gauge',
+    name: 'plantgate_reconciliation_drift_oldest_age_seconds',
+    help: 'Age of the oldest drift not closed yet, by plant, system and field kind.',
+    labels: ['plant', 'system', 'field'],
+  },
+  driftClosureSla: {
+    type: 'gauge',
+    name: 'plantgate_reconciliation_drift_closure_sla_seconds',
+    help: 'How long a drift may stay open in a plant (closureSlaHours of its rule parameters).',
+    labels: ['plant'],
   },
 } as const satisfies Record<string, MetricSpec>;
 

@@ -3,6 +3,7 @@ import type { ExceptionObserver } from '../core/exceptions/exception.observer';
 import type { IntakeObserver } from '../core/intake/submission.service';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 import { CATALOGUE, LATENCY_BUCKETS, type MetricKey } from './metric.catalogue';
+import type { ReconciliationObserver } from '../core/reconciliation/reconciliation.runner';
 
 type Built = {
   [K in MetricKey]: (typeof CATALOGUE)[K]['type'] extends 'counter'
@@ -69,10 +70,23 @@ export function createMetrics(registry: Registry) {
     closed: (type, status, seconds) => m.exceptionResolutionSeconds.observe({ type, action: status }, seconds),
   };
 
+  const reconciliationObserver: ReconciliationObserver = {
+    runFinished: (run) => {
+      m.reconciliationRuns.inc({ plant: run.plant, scope: run.scope, outcome: run.status });
+      const seconds = (Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000;
+      m.reconciliationRunSeconds.observe({ plant: run.plant, scope: run.scope }, seconds);
+    },
+    progressed: (plant, orders, lots) => {
+      if (orders) m.reconciliationChecked.inc({ plant, kind: 'order' }, orders);
+      if (lots) m.reconciliationChecked.inc({ plant, kind: 'lot' }, lots);
+    },
+  };
+
   return {
     registry,
     raw: m,
     exceptionObserver,
+    reconciliationObserver,
     consumerObserver,
     connectorObserver,
     intakeObserver,

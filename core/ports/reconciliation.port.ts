@@ -31,8 +31,18 @@ export interface DriftFilter {
   runId?: string;
 }
 
+/** What the metrics show of reconciliation: drifts not closed per plant, system and field kind; last successes. */
+export interface ReconciliationSummary {
+  drifts: { plant: string; system: string; field: string; count: number; oldestFirstSeenAt: string }[];
+  lastSuccess: { plant: string; finishedAt: string }[];
+}
+
+/** Drifts a person still has to see closed: raised beyond tolerance and not closed (CORRECTED waits for a run). */
+export const UNCLOSED_DRIFT_STATUSES = ['OPEN', 'CORRECTION_PROPOSED', 'CORRECTED'] as const;
+
 /** Reconciliation's runs and drifts, and the plant's orders and lots read page by page. */
 export interface ReconciliationStore {
+  reconciliationSummary(): Promise<ReconciliationSummary>;
   saveRun(run: ReconciliationRun): Promise<void>;
   getRun(id: string): Promise<ReconciliationRun | null>;
   /** Newest first. */

@@ -2,6 +2,7 @@ import { ObjectId, type ClientSession, type Db } from 'mongodb';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { Page } from '../../core/ports/records';
 import type { PageRequest } from '../../core/ports/store.port';
+import { UNCLOSED_DRIFT_STATUSES, type ReconciliationSummary } from '../../core/ports/reconciliation.port';
 import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
 import type { LotRecord } from '../../core/reference/reference.types';
 import { decodeCursor, encodeCursor } from '../paging';
@@ -31,6 +32,30 @@ export function mongoReconciliation(db: Db, onConflict: () => never) {
     },
     async saveRun(run: ReconciliationRun, session?: ClientSession) {
       await runs.updateOne({ id: run.id }, { $set: { ...run } }, { upsert: true, session });
+    },
+    async summary(): Promise<ReconciliationSummary> {
+      const drifted = await drifts
+        .aggregate<{ _id: { plant: string; system: string; field: string }; count: number; oldest: string }>([
+          { $match: { status: { $in: [...UNCLOSED_DRIFT_STATUSES] } } },
+          {
+            $group: {
+              _id: { plant: '$plant', system: '$system', field: { $arrayElemAt: [{ $split: ['$field', ':'] }, 0] } },
+              count: { $sum: 1 },
+              oldest: { $min: '$firstSeenAt' },
+            },
+          },
+        ])
+        .toArray();
+      const succeeded = await runs
+        .aggregate<{ _id: string; finishedAt: string }>([
+          { $match: { status: 'SUCCEEDED' } },
+          { $group: { _id: '$plant', finishedAt: { $max: '$finishedAt' } } },
+        ])
+        .toArray();
+      return {
+        drifts: drifted.map((d) => ({ ...d._id, count: d.count, oldestFirstSeenAt: d.oldest })),
+        lastSuccess: succeeded.map((r) => ({ plant: r._id, finishedAt: r.finishedAt })),
+      };
     },
     getRun: async (id: string) => ((d) => (d ? strip(d) : null))(await runs.findOne({ id })),
     async listRuns(plant: string, request: PageRequest): Promise<Page<ReconciliationRun>> {

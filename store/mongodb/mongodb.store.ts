@@ -267,6 +267,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     getRun: (id) => guard(() => reconciliation.getRun(id)),
     listRuns: (plant, request) => guard(() => reconciliation.listRuns(plant, request)),
     getDrift: (id) => guard(() => reconciliation.getDrift(id)),
+    reconciliationSummary: () => guard(() => reconciliation.summary()),
     listDrifts: (filter, request) =>
       guard(() => page<DriftDoc, DriftRecord>('drifts', { ...filter }, request, (d) => strip(d) as DriftRecord)),
     driftsOf: (plant, subjects) => guard(() => reconciliation.driftsOf(plant, subjects)),

@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { DriftFilter } from '../../core/ports/reconciliation.port';
+import {
+  UNCLOSED_DRIFT_STATUSES,
+  type DriftFilter,
+  type ReconciliationSummary,
+} from '../../core/ports/reconciliation.port';
 import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
 
 /** Reconciliation's runs and drifts in SQLite: the columns filter, the document holds the record. */
@@ -43,6 +47,24 @@ export function sqliteReconciliationStatements(db: Database.Database, onConflict
     },
     saveRun(run: ReconciliationRun) {
       upsertRun.run(run.id, run.plant, JSON.stringify(run));
+    },
+    summary(): ReconciliationSummary {
+      const drifts = db
+        .prepare<[], ReconciliationSummary['drifts'][number]>(
+          `SELECT plant, system,
+             CASE WHEN instr(field, ':') > 0 THEN substr(field, 1, instr(field, ':') - 1) ELSE field END AS field,
+             COUNT(*) AS count, MIN(json_extract(doc, '$.firstSeenAt')) AS oldestFirstSeenAt
+           FROM drifts WHERE status IN (${UNCLOSED_DRIFT_STATUSES.map((s) => `'${s}'`).join(', ')})
+           GROUP BY 1, 2, 3`,
+        )
+        .all();
+      const lastSuccess = db
+        .prepare<[], ReconciliationSummary['lastSuccess'][number]>(
+          `SELECT plant, MAX(json_extract(doc, '$.finishedAt')) AS finishedAt FROM reconciliation_runs
+           WHERE json_extract(doc, '$.status') = 'SUCCEEDED' GROUP BY plant`,
+        )
+        .all();
+      return { drifts, lastSuccess };
     },
     getRun: (id: string): ReconciliationRun | null => parsed(getRun.get(id)),
     getDrift: (id: string): DriftRecord | null => parsed(getDrift.get(id)),

@@ -394,6 +394,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         };
       }),
     getDrift: async (id) => guard(() => reconciliation.getDrift(id)),
+    reconciliationSummary: async () => guard(() => reconciliation.summary()),
     listDrifts: async (filter, request) =>
       guard(() =>
         page<{ seq: number; doc: string }, DriftRecord>(

@@ -34,11 +34,17 @@ describe('Prometheus scraping a running control plane', () => {
   const dir = makeTempDir();
 
   beforeAll(async () => {
-    // Plant PSTALL gives MES one second to acknowledge a release, so that a stalled order appears quickly.
+    // Plant PSTALL gives MES one second to acknowledge a release, so that a stalled order appears quickly; P100
+    // compares what was just done at once, so that the reconciliation dashboard has a drift to show.
     const rulesFile = path.join(dir.path, 'rules.json');
     fs.writeFileSync(
       rulesFile,
-      JSON.stringify({ plants: { PSTALL: { version: 3, stalledAfterSeconds: { orders: { RELEASED: 1 } } } } }),
+      JSON.stringify({
+        plants: {
+          PSTALL: { version: 3, stalledAfterSeconds: { orders: { RELEASED: 1 } } },
+          P100: { version: 2, reconciliation: { graceSeconds: 0 } },
+        },
+      }),
     );
     installation = createTestInstallation('prometheus', {
       SIMULATORS: 'embedded',
@@ -118,6 +124,24 @@ describe('Prometheus scraping a running control plane', () => {
     const failing = await submit(url, 'releaseProductionOrder', releaseInput({ orderNumber: 'PO-PROM-FAIL' }));
     await settled(url, failing.correlationId, ['FAILED']);
     await submitAndSettle(url, 'releaseProductionOrder', releaseInput({ orderNumber: 'PO-STALL', plant: 'PSTALL' }));
+    // A reconciliation run finds the lot ERP refused to issue from: Plantgate drew it down, ERP did not.
+    const run = await gqlOk<{ runReconciliation: { id: string } }>(
+      url,
+      'mutation { runReconciliation(plant: "P100", scope: FULL) { id } }',
+    );
+    await waitFor(
+      async () =>
+        (
+          await gqlOk<{ reconciliationRun: { status: string } }>(
+            url,
+            'query R($id: ID!) { reconciliationRun(id: $id) { status } }',
+            {
+              id: run.runReconciliation.id,
+            },
+          )
+        ).reconciliationRun.status === 'SUCCEEDED',
+      { what: 'the reconciliation run' },
+    );
     // Give Prometheus a few scrapes of all this.
     await waitFor(async () => (await prometheus.query('plantgate_stalled_items')).length > 0, {
       timeoutMs: 30_000,
