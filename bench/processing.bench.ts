@@ -11,9 +11,9 @@ import { createEnvelope } from '../core/intake/envelope';
 import { messageTypeOfMutation, type Command } from '../core/messages/message.registry';
 import { connectBroker } from '../messaging/broker.connection';
 import { createCommandPublisher } from '../messaging/command.publisher';
-import { createSqliteStore } from '../store/sqlite/sqlite.store';
 import { planPlantDay } from './scorecard/plant-day';
 import { sleep } from './stats';
+import { bulkInsertOrders } from './bulk-orders';
 import { freshInstallation } from './installation';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -81,49 +81,54 @@ export async function prepareProcessing(orders: number, existingOrders = 0): Pro
 
 /** Orders already in the store, written in bulk: the file a plant has after months of operation. */
 function seedOrders(file: string, count: number) {
-  createSqliteStore({ file })
-    .close()
-    .catch(() => undefined);
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  const insert = db.prepare(
-    'INSERT INTO orders (plant, order_number, state, state_since, item, version, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
   const now = new Date().toISOString();
-  const doc = (orderNumber: string) =>
-    JSON.stringify({
-      plant: 'P1',
-      orderNumber,
-      state: 'RECEIVED',
-      item: 'FG-100',
-      itemRevision: 'A',
-      routingRevision: 'R3',
-      specRevision: 'S2',
-      quantity: 20,
-      uom: 'EA',
-      operations: [
-        { sequence: 10, workCenter: 'WC-CUT', state: 'COMPLETED', yieldQuantity: 20 },
-        { sequence: 20, workCenter: 'WC-ASSY', state: 'COMPLETED', yieldQuantity: 20 },
-      ],
-      timeline: [
-        'RELEASED',
-        'ACKNOWLEDGED',
-        'IN_PROCESS',
-        'PARTIALLY_CONFIRMED',
-        'COMPLETED',
-        'QUALITY_PENDING',
-        'RECEIVED',
-      ].map((state) => ({ at: now, state, correlationId: randomUUID(), cause: 'history' })),
-    });
-  const batch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const orderNumber = `H-${String(i).padStart(8, '0')}`;
-      insert.run(i % 2 ? 'P2' : 'P1', orderNumber, 'RECEIVED', now, 'FG-100', 7, now, doc(orderNumber));
-    }
-  });
-  for (let i = 0; i < count; i += 50_000) batch(i, Math.min(count, i + 50_000));
-  db.close();
+  const history = [
+    'RELEASED',
+    'ACKNOWLEDGED',
+    'IN_PROCESS',
+    'PARTIALLY_CONFIRMED',
+    'COMPLETED',
+    'QUALITY_PENDING',
+    'RECEIVED',
+  ];
+  bulkInsertOrders(file, count, (i) => ({
+    plant: i % 2 ? 'P2' : 'P1',
+    orderNumber: `H-${String(i).padStart(8, '0')}`,
+    state: 'RECEIVED',
+    stateSince: now,
+    version: 7,
+    updatedAt: now,
+    item: 'FG-100',
+    itemRevision: 'A',
+    routingRevision: 'R3',
+    specRevision: 'S2',
+    quantity: 20,
+    uom: 'EA',
+    operations: [
+      {
+        sequence: 10,
+        workCenter: 'WC-CUT',
+        description: 'Cut',
+        state: 'COMPLETED',
+        yieldQuantity: 20,
+        scrapQuantity: 0,
+      },
+      {
+        sequence: 20,
+        workCenter: 'WC-ASSY',
+        description: 'Assemble',
+        state: 'COMPLETED',
+        yieldQuantity: 20,
+        scrapQuantity: 0,
+      },
+    ],
+    timeline: history.map((state) => ({
+      at: now,
+      state: state as 'RECEIVED',
+      correlationId: randomUUID(),
+      cause: 'history',
+    })),
+  }));
 }
 
 export interface WorkerRun {

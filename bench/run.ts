@@ -7,6 +7,7 @@ import { rawLatency, rawThroughput } from './raw-broker.bench';
 import { planPlantDay } from './scorecard/plant-day';
 import { runPlantgate } from './scorecard/plantgate.run';
 import { runPointToPoint } from './scorecard/relay.run';
+import { reconciliationRun } from './reconciliation.bench';
 import { figure, repeat, round, type Figure } from './stats';
 
 /**
@@ -17,7 +18,15 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const url = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const size = quick
-    ? { raw: 5000, latencySeconds: 3, orders: 300, httpSeconds: 4, growth: [10_000, 100_000], scorecardOrders: 60 }
+    ? {
+        raw: 5000,
+        latencySeconds: 3,
+        orders: 300,
+        httpSeconds: 4,
+        growth: [10_000, 100_000],
+        scorecardOrders: 60,
+        reconciled: [5_000, 20_000],
+      }
     : {
         raw: 20000,
         latencySeconds: 8,
@@ -25,6 +34,7 @@ async function main() {
         httpSeconds: 8,
         growth: [10_000, 1_000_000],
         scorecardOrders: 300,
+        reconciled: [10_000, 100_000],
       };
   const REPS = 3;
   const started = Date.now();
@@ -55,6 +65,10 @@ async function main() {
   log('read path');
   const reads = await collect(REPS, () => readPath(size.httpSeconds));
 
+  log(`reconciliation: ${size.reconciled.join(' and ')} orders of one plant`);
+  const reconciled = [];
+  for (const orders of size.reconciled) reconciled.push(await collect(REPS, () => reconciliationRun(orders)));
+
   log(`scorecard: ${size.scorecardOrders} orders through Plantgate and through a point-to-point relay`);
   const day = planPlantDay(size.scorecardOrders, { seed: 2026, faultRate: 0.4 });
   const faults = { errorRate: 0.05, burst429: 5 };
@@ -71,6 +85,12 @@ async function main() {
     rss: figure(runs.map((r) => r.peakRssMb)),
     file: figure(runs.map((r) => r.fileSizeMb)),
   }));
+  const reconcileFigs = reconciled.map((runs) => ({
+    rate: figure(runs.map((r) => r.ordersPerSecond)),
+    scan: figure(runs.map((r) => r.scanOrdersPerSecond)),
+    rss: figure(runs.map((r) => r.peakRssGrowthMb)),
+  }));
+  const largest = reconcileFigs.at(-1)!;
   const commit = (() => {
     try {
       return execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
@@ -109,6 +129,12 @@ async function main() {
     worker_peak_rss_mb_by_size: growthFigs.map((g) => g.rss.median),
     read_requests_per_s: figure(reads.map((r) => r.rps)).median,
     read_calls_per_system_per_request: reads[0]!.callsPerSystemPerRequest,
+    reconciliation_orders: size.reconciled,
+    reconciliation_orders_per_s: largest.rate.median,
+    /** Reconciling against ERP, MES and QMS over reading the same orders from the store alone. */
+    reconciliation_ratio: round(largest.rate.median / largest.scan.median),
+    reconciliation_calls_per_system_per_1000_orders: reconciled.at(-1)![0]!.callsPer1000Orders,
+    reconciliation_rss_growth_mb_by_size: reconcileFigs.map((g) => g.rss.median),
     scorecard: { plantgate, point_to_point: relay },
     figures: {
       raw_broker_msgs_per_s: raw,
@@ -123,6 +149,7 @@ async function main() {
       latency_p99_ms: latencyP99,
       growth_events_per_s: growthFigs.map((g) => g.eps),
       read_requests_per_s: figure(reads.map((r) => r.rps)),
+      reconciliation_orders_per_s: reconcileFigs.map((g) => g.rate),
     } satisfies Record<string, Figure | Figure[]>,
   };
   const dir = path.join(__dirname, 'results');
@@ -200,6 +227,17 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'req/s',
     `calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`,
   );
+  (f.reconciliation_orders_per_s as Figure[]).forEach((g, i) =>
+    row(
+      `reconciliation of ${String((r.reconciliation_orders as number[])[i])} orders`,
+      g,
+      'orders/s',
+      `memory grew ${String((r.reconciliation_rss_growth_mb_by_size as number[])[i])} MB`,
+    ),
+  );
+  console.log(
+    `${'reconciliation ratio to a store scan'.padEnd(40)} ${String(r.reconciliation_ratio).padStart(10)}   calls/system/1000 orders ${JSON.stringify(r.reconciliation_calls_per_system_per_1000_orders)}`,
+  );
   const s = r.scorecard as { plantgate: Record<string, unknown>; point_to_point: Record<string, unknown> };
   console.log('\nscorecard                                plantgate   point-to-point');
   for (const key of [
@@ -214,6 +252,10 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'events_lost',
     'events_parked_for_a_person',
     'erp_faults_injected',
+    'drifts_injected',
+    'drifts_found',
+    'drifts_closed',
+    'drifts_unexpected',
   ]) {
     console.log(
       `${key.padEnd(40)} ${String(s.plantgate[key]).padStart(9)}   ${String(s.point_to_point[key]).padStart(14)}`,

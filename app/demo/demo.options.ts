@@ -4,10 +4,12 @@ export interface DemoOptions {
   faults: 'none' | 'light' | 'heavy';
   timeoutSeconds: number;
   quiet: boolean;
+  /** After the run, edit ERP directly and show reconciliation finding and closing each edit. */
+  drift: boolean;
 }
 
 export function parseDemoOptions(argv: string[]): DemoOptions {
-  const options: DemoOptions = { orders: 20, faults: 'light', timeoutSeconds: 120, quiet: false };
+  const options: DemoOptions = { orders: 20, faults: 'light', timeoutSeconds: 120, quiet: false, drift: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -22,9 +24,10 @@ export function parseDemoOptions(argv: string[]): DemoOptions {
       options.faults = v;
     } else if (arg === '--timeout') options.timeoutSeconds = positiveInt(arg, value());
     else if (arg === '--quiet') options.quiet = true;
+    else if (arg === '--drift') options.drift = true;
     else
       throw new Error(
-        `unknown option ${arg}; options: --orders N, --faults none|light|heavy, --timeout SECONDS, --quiet`,
+        `unknown option ${arg}; options: --orders N, --faults none|light|heavy, --timeout SECONDS, --quiet, --drift`,
       );
   }
   return options;

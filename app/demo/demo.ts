@@ -10,6 +10,8 @@ import { waitingFor } from '../../core/orders/waiting-for';
 import { buildReport, type DemoReport } from './demo.report';
 import { parseDemoOptions } from './demo.options';
 import { masterDataInErp, postingsInFlight } from './settling';
+import { reconcileDrifts } from './drift-reconciliation';
+import { injectDrifts, planDrifts } from '../../simulators/drift-plan';
 import { demoComponentLots, demoOrders, demoReferenceData, faultProfile } from './demo.scenario';
 
 const TERMINAL = new Set(['RECEIVED', 'FINANCIALLY_POSTED', 'QUALITY_HOLD', 'CANCELLED']);
@@ -23,7 +25,14 @@ async function main() {
   const options = parseDemoOptions(process.argv.slice(2));
   const runId = randomUUID().slice(0, 6);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-demo-'));
+  // With --drift, reconciliation compares what was just done at once (no grace period) and only when asked.
+  const rulesFile = path.join(dir, 'rules.json');
+  fs.writeFileSync(
+    rulesFile,
+    JSON.stringify({ defaults: { version: 1, reconciliation: { graceSeconds: 0, intervalMinutes: 0 } } }),
+  );
   const config = loadConfig({
+    ...(options.drift ? { RULES_FILE: rulesFile } : {}),
     ...process.env,
     TOPOLOGY_PREFIX: `demo.${runId}`,
     SQLITE_FILE: path.join(dir, 'demo.db'),
@@ -109,11 +118,16 @@ async function main() {
     const duplicatesAtGateway = await gatewayDuplicates(runtime.url!);
     const report = await buildReport(runtime.store, orders, { erp, mes, qms }, duplicatesAtGateway, outage);
     printReport(report, say);
+    const drift = options.drift ? await reconcileInjectedDrifts(runtime, orders, say) : null;
     const allDone = Object.keys(states).every((s) => TERMINAL.has(s));
     if (!allDone)
       say(`Not every order reached RECEIVED, FINANCIALLY_POSTED or QUALITY_HOLD within ${options.timeoutSeconds} s.`);
-    const ok = allDone && Object.values(report.integrity).every(Boolean);
-    console.log(`DEMO RESULT: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(report.integrity)}`);
+    const driftsClosed = drift
+      ? drift.drifts_found === drift.drifts_injected && drift.drifts_closed === drift.drifts_injected
+      : true;
+    const checks = { ...report.integrity, ...(drift ? { everyDriftFoundAndClosed: driftsClosed } : {}) };
+    const ok = allDone && Object.values(checks).every(Boolean);
+    console.log(`DEMO RESULT: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(checks)}`);
     exitCode = ok ? 0 : 1;
   } finally {
     await runtime.stop();
@@ -121,6 +135,26 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   process.exit(exitCode);
+}
+
+/** Edits ERP directly (confirmations reversed or doubled, a lot recounted) and lets reconciliation find and fix them. */
+async function reconcileInjectedDrifts(
+  runtime: Awaited<ReturnType<typeof startRuntime>>,
+  orders: { plant: string; orderNumber: string }[],
+  say: (line: string) => void,
+) {
+  const erp = runtime.referenceSystems!.erp!;
+  erp.setFaults({ errorRate: 0, burst429: { remaining: 0, retryAfterSeconds: 1 }, outageUntil: 0 });
+  const lots = Object.entries(demoComponentLots())
+    .filter(([key]) => key.endsWith('|RM-7'))
+    .map(([key, lot]) => ({ plant: key.split('|')[0]!, lot }));
+  const drifts = planDrifts(erp, { orders: orders.length, componentLots: lots });
+  await injectDrifts(erp.url, drifts);
+  const result = await reconcileDrifts(runtime.url!, runtime.store, orders, drifts, 60_000);
+  say(
+    `Drift:                  ${result.drifts_injected} direct edit(s) made in ERP; reconciliation found ${result.drifts_found}, closed ${result.drifts_closed} after approved corrections; ${result.drifts_unexpected} other difference(s)`,
+  );
+  return result;
 }
 
 async function graphql(url: string, query: string, variables: object) {

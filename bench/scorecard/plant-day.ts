@@ -260,3 +260,9 @@ export function planPlantDay(
     blockedLots: new Set(PLANTS.map((p) => `${p}|L-BLK-${p}`)),
   };
 }
+
+/** What the drift plan needs of a day: how many orders, and the good component lot of each plant. */
+export function scorecardDrifts(day: PlantDay) {
+  const plants = [...new Set(day.orders.map((o) => o.release.plant))];
+  return { orders: day.orders.length, componentLots: plants.map((plant) => ({ plant, lot: `L-OK-${plant}` })) };
+}

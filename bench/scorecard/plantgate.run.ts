@@ -10,8 +10,10 @@ import { topologyOf } from '../../app/runtime';
 import { deleteTopologyAt } from '../../messaging/topology';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { masterDataInErp, parkedBehindException, postingsInFlight } from '../../app/demo/settling';
-import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
-import type { DayEvent, PlantDay } from './plant-day';
+import { emptyRunLog, pool, score, type Scorecard } from './score';
+import { injectDrifts, planDrifts } from '../../simulators/drift-plan';
+import { reconcileDrifts } from '../../app/demo/drift-reconciliation';
+import { scorecardDrifts, type DayEvent, type PlantDay } from './plant-day';
 
 /** The same plant day through Plantgate: every event submitted through GraphQL as the adapters would. */
 export async function runPlantgate(
@@ -20,7 +22,12 @@ export async function runPlantgate(
   options: { amqpUrl?: string; timeoutMs?: number } = {},
 ): Promise<Scorecard> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plantgate-scorecard-'));
-  fs.writeFileSync(path.join(dir, 'rules.json'), JSON.stringify({ defaults: { version: 1, holdWindowMs: 1500 } }));
+  fs.writeFileSync(
+    path.join(dir, 'rules.json'),
+    JSON.stringify({
+      defaults: { version: 1, holdWindowMs: 1500, reconciliation: { graceSeconds: 0, intervalMinutes: 0 } },
+    }),
+  );
   const config = loadConfig({
     AMQP_URL: options.amqpUrl ?? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     TOPOLOGY_PREFIX: `scorecard.${randomUUID().slice(0, 8)}`,
@@ -38,7 +45,7 @@ export async function runPlantgate(
   const runtime = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
   const erp = runtime.referenceSystems!.erp!;
   const store = runtime.store;
-  const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0, parked: 0 };
+  const log = emptyRunLog();
   const submitted: { event: DayEvent; correlationId: string; status: string }[] = [];
   try {
     const submit = async (mutation: string, input: object) => {
@@ -111,6 +118,12 @@ export async function runPlantgate(
       };
       if (caught[event.fault]) log.caught[event.fault] += 1;
     }
+    // Then someone edits ERP directly: reconciliation must find each edit and close it after an approved correction.
+    erp.setFaults({ errorRate: 0, burst429: { remaining: 0, retryAfterSeconds: 1 } });
+    const drifts = planDrifts(erp, scorecardDrifts(day));
+    await injectDrifts(erp.url, drifts);
+    const orders = day.orders.map((o) => o.release);
+    log.drifts = await reconcileDrifts(runtime.url!, store, orders, drifts, options.timeoutMs ?? 120_000);
     return score(day, erp, log);
   } finally {
     await runtime.stop();

@@ -1,7 +1,8 @@
 import { startErpSimulator } from '../../simulators/erp.simulator';
 import { startMesSimulator } from '../../simulators/mes.simulator';
-import { emptyCaught, pool, score, type RunLog, type Scorecard } from './score';
-import type { DayEvent, PlantDay } from './plant-day';
+import { emptyRunLog, pool, score, type Scorecard } from './score';
+import { injectDrifts, NO_DRIFTS, planDrifts } from '../../simulators/drift-plan';
+import { scorecardDrifts, type DayEvent, type PlantDay } from './plant-day';
 
 /**
  * The point-to-point baseline: each event forwarded straight to the system that books it, once, keyed by its
@@ -40,7 +41,7 @@ export async function runPointToPoint(
       errorRate: erpFaults.errorRate,
       burst429: { remaining: erpFaults.burst429, retryAfterSeconds: 1 },
     });
-    const log: RunLog = { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0, parked: 0 };
+    const log = emptyRunLog();
     const byOrder = new Map<string, DayEvent[]>();
     for (const e of day.events)
       byOrder.set(`${e.plant}|${e.orderNumber}`, [...(byOrder.get(`${e.plant}|${e.orderNumber}`) ?? []), e]);
@@ -84,6 +85,10 @@ export async function runPointToPoint(
         if (!ok) log.lost += 1;
       }
     });
+    // The same direct edits in ERP: a point-to-point relay has nothing that would notice them.
+    const drifts = planDrifts(erp, scorecardDrifts(day));
+    await injectDrifts(erp.url, drifts);
+    log.drifts = { ...NO_DRIFTS, drifts_injected: drifts.length };
     return score(day, erp, log);
   } finally {
     await erp.close();

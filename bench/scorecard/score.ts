@@ -1,5 +1,6 @@
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 import { FAULT_KINDS, type FaultKind, type PlantDay } from './plant-day';
+import { NO_DRIFTS, type DriftScore } from '../../simulators/drift-plan';
 
 export interface Scorecard {
   postings_applied_twice: number;
@@ -15,6 +16,11 @@ export interface Scorecard {
   events_parked_for_a_person: number;
   erp_faults_injected: number;
   by_fault: Record<FaultKind, { injected: number; caught: number }>;
+  /** Direct edits made in ERP after the day, found by the integration, and closed after an approved correction. */
+  drifts_injected: number;
+  drifts_found: number;
+  drifts_closed: number;
+  drifts_unexpected: number;
 }
 
 /** What one integration path did, as its runner saw it. */
@@ -24,6 +30,7 @@ export interface RunLog {
   caught: Record<FaultKind, number>;
   lost: number;
   parked: number;
+  drifts: DriftScore;
 }
 
 /**
@@ -74,7 +81,13 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
     events_parked_for_a_person: log.parked,
     erp_faults_injected: erpFaults,
     by_fault: byFault,
+    ...log.drifts,
   };
+}
+
+/** A run's log before it starts: nothing caught, lost, parked or drifted. */
+export function emptyRunLog(): RunLog {
+  return { inspectionDeliveredAt: new Map(), caught: emptyCaught(), lost: 0, parked: 0, drifts: NO_DRIFTS };
 }
 
 export function emptyCaught(): Record<FaultKind, number> {

@@ -68,7 +68,12 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
   };
   const posting = (postingType: string, payload: Record<string, unknown>) => ({ postingType, payload });
   /** ERP misses quantity Plantgate decided and ERP confirmed: post the difference again, under a new key. */
-  const missing = (
+  /**
+   * A quantity ERP booked differently from what Plantgate decided and ERP confirmed: the difference is posted (a
+   * reversal when ERP holds more), under a new key. While one of Plantgate's own postings of that type is still
+   * unconfirmed, nothing is proposed: that posting (its DOWNSTREAM exception) is the way to bring ERP level.
+   */
+  const differs = (
     type: string,
     field: string,
     plantgate: number,
@@ -77,11 +82,15 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
   ) => {
     const unconfirmed = order.postings.some((p: PostingRecord) => p.postingType === type && p.status === 'REQUESTED');
     const diff = round(plantgate - system);
+    const description =
+      diff > 0
+        ? `Post ${diff} ${order.uom} missing in ERP (${field}) as a new ${type}`
+        : `Reverse ${-diff} ${order.uom} ERP booked beyond Plantgate's record (${field}) with a ${type} of ${diff}`;
     const correction: Correction | null =
-      diff > 0 && !unconfirmed
+      diff !== 0 && !unconfirmed
         ? {
             kind: 'POST_TO_ERP',
-            description: `Post ${diff} ${order.uom} missing in ERP (${field}) as a new ${type}`,
+            description,
             postings: [
               posting(type, { plant: order.plant, orderNumber: order.orderNumber, occurredAt: now, ...payload(diff) }),
             ],
@@ -93,7 +102,7 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
   const ops = erp?.operationYield ?? {};
   for (const op of order.operations) {
     const seq = op.sequence;
-    missing('OperationConfirmation', `operationYield:${seq}`, op.yieldQuantity, ops[seq] ?? 0, (diff) => ({
+    differs('OperationConfirmation', `operationYield:${seq}`, op.yieldQuantity, ops[seq] ?? 0, (diff) => ({
       operationSequence: seq,
       yieldQuantity: diff,
       scrapQuantity: 0,
@@ -103,7 +112,7 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
     }));
   }
   const lastOp = order.operations.at(-1);
-  missing('OperationConfirmation', 'scrap', order.scrapQuantity, erp?.scrap ?? 0, (diff) => ({
+  differs('OperationConfirmation', 'scrap', order.scrapQuantity, erp?.scrap ?? 0, (diff) => ({
     operationSequence: lastOp?.sequence ?? 0,
     yieldQuantity: 0,
     scrapQuantity: diff,
@@ -116,7 +125,7 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
   for (const lot of lots) {
     const consumptions = order.materialConsumptions.filter((c) => c.lot === lot);
     const first = consumptions[0];
-    missing('GoodsIssue', `goodsIssued:${lot}`, sum(consumptions.map((c) => c.quantity)), issued[lot] ?? 0, (diff) => ({
+    differs('GoodsIssue', `goodsIssued:${lot}`, sum(consumptions.map((c) => c.quantity)), issued[lot] ?? 0, (diff) => ({
       operationSequence: first?.operationSequence,
       item: first?.item,
       lot,
@@ -125,7 +134,7 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
     }));
   }
   const receipt = order.goodsReceipts.at(-1);
-  missing(
+  differs(
     'GoodsReceipt',
     'goodsReceived',
     sum(order.goodsReceipts.map((r) => r.quantity)),

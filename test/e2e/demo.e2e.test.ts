@@ -3,10 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** `npm run demo -- --orders N --faults F`, as a person runs it: its whole output and exit code. */
-async function runDemo(orders: number, faults: 'light' | 'heavy'): Promise<{ output: string; code: number | null }> {
+async function runDemo(
+  orders: number,
+  faults: 'light' | 'heavy',
+  ...extra: string[]
+): Promise<{ output: string; code: number | null }> {
   const root = path.resolve(__dirname, '..', '..');
   const args = ['-r', 'ts-node/register/transpile-only', 'app/demo/demo.ts', '--orders', String(orders)];
-  const child = spawn(process.execPath, [...args, '--faults', faults, '--timeout', '90'], {
+  const child = spawn(process.execPath, [...args, '--faults', faults, '--timeout', '90', ...extra], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,10 +49,19 @@ describe('npm run demo', () => {
     expect(code).toBe(0);
   }, 120_000);
 
-  it('ends a run with light faults with no integration exception that needs a person: late events are absorbed', async () => {
-    const { output, code } = await runDemo(4, 'light');
+  it('ends a run with light faults with no integration exception that needs a person, and closes every drift (--drift)', async () => {
+    const { output, code } = await runDemo(4, 'light', '--drift');
     expect(output, output).toContain('DEMO RESULT: PASS');
     expect(output, output).toMatch(/Needing a person: +0 integration exception\(s\) still OPEN or AWAITING_APPROVAL/);
+    // Direct edits in ERP after the run: each found by reconciliation and closed after an approved correction.
+    const drift =
+      /Drift: +(\d+) direct edit\(s\) made in ERP; reconciliation found (\d+), closed (\d+) after approved corrections; 0 other/.exec(
+        output,
+      );
+    expect(drift, output).not.toBeNull();
+    expect(Number(drift![1])).toBeGreaterThanOrEqual(3);
+    expect([drift![2], drift![3]]).toEqual([drift![1], drift![1]]);
+    expect(output).toContain('"everyDriftFoundAndClosed":true');
     expect(code).toBe(0);
   }, 120_000);
 });

@@ -20,9 +20,18 @@ describe('integrity scorecard at a tiny size', () => {
     });
     for (const kind of FAULT_KINDS) expect(plantgate.by_fault[kind].caught, kind).toBe(day.injected[kind]);
     expect(plantgate.erp_faults_injected).toBeGreaterThanOrEqual(3);
+    // Direct edits in ERP after the day: every one found, and closed after an approved correction; nothing else.
+    expect(plantgate.drifts_injected).toBeGreaterThanOrEqual(3);
+    expect(plantgate).toMatchObject({
+      drifts_found: plantgate.drifts_injected,
+      drifts_closed: plantgate.drifts_injected,
+      drifts_unexpected: 0,
+    });
 
     const relay = await runPointToPoint(day, faults);
     expect(relay.receipts_before_quality_release).toBeGreaterThan(0);
     expect(relay.faults_caught).toBe(0);
+    expect(relay.drifts_injected).toBeGreaterThanOrEqual(3);
+    expect(relay.drifts_found).toBe(0);
   }, 120_000);
 });
