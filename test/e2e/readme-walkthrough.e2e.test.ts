@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { waitFor } from '../support/wait';
+import { writeRulesFile } from '../support/rules-file';
 
 const README = path.resolve(__dirname, '..', '..', 'README.md');
 // Asynchronous: the Plantgate under test answers curl from this very process.
@@ -14,6 +15,13 @@ interface Step {
   command: string;
   /** The answer the README shows, where … stands for anything (IDs, times). */
   expected: string;
+}
+
+/** The text of the README's code block that opens with ```<marker>. */
+function readmeBlock(marker: string): string {
+  const block = new RegExp('```' + marker + '\\n([\\s\\S]*?)```').exec(fs.readFileSync(README, 'utf8'));
+  if (!block) throw new Error(`the README has no \`\`\`${marker} block`);
+  return block[1]!;
 }
 
 /** The commands of a README walkthrough (code blocks marked `sh <marker>`) with the answers it documents. */
@@ -44,14 +52,18 @@ const pattern = (expected: string) =>
 describe("the README's walkthrough", () => {
   let installation: TestInstallation;
   let runtime: Awaited<ReturnType<TestInstallation['start']>>;
-  afterAll(() => installation.cleanup());
+  let rules: { file: string; remove: () => void };
+  afterAll(async () => {
+    await installation.cleanup();
+    rules.remove();
+  });
 
   /**
    * Runs steps as written. After a mutation that answers a correlation ID, waits until a worker decided it (into one of
    * `decided`): a person typing the next command is slower than a worker. A query may show what the workers and ERP
    * are still doing: it is asked again until it shows what the README says.
    */
-  async function runSteps(steps: Step[], decided: string[]) {
+  async function runSteps(steps: Step[], decided: string[], env: Record<string, string> = {}) {
     // What `NAME=$(curl …)` lines captured, for the lines after them, as a shell keeps it.
     const captured: Record<string, string> = {};
     for (const step of steps) {
@@ -60,7 +72,7 @@ describe("the README's walkthrough", () => {
       const run = async () =>
         (
           await exec('bash', ['-c', capture ? `${step.command}; printf '${capture}=%s' "$${capture}"` : step.command], {
-            env: { ...process.env, ...captured, PG: runtime.url! },
+            env: { ...process.env, ...env, ...captured, PG: runtime.url! },
             encoding: 'utf8',
             timeout: 10_000,
           })
@@ -88,7 +100,9 @@ describe("the README's walkthrough", () => {
   }
 
   it('runs as written, from reference data to FINANCIALLY_POSTED, with the answers it shows', async () => {
-    installation = createTestInstallation('walkthrough', { SIMULATORS: 'embedded' });
+    // With the rules file the README's reconciliation example asks for, as a reader trying it would start Plantgate.
+    rules = writeRulesFile(JSON.parse(readmeBlock('json reconciliation-rules')) as object);
+    installation = createTestInstallation('walkthrough', { SIMULATORS: 'embedded', RULES_FILE: rules.file });
     runtime = await installation.start('all');
     const steps = walkthroughSteps();
     expect(steps.length).toBeGreaterThan(12);
@@ -100,5 +114,11 @@ describe("the README's walkthrough", () => {
     const steps = walkthroughSteps('workbench-walkthrough');
     expect(steps.length).toBeGreaterThan(8);
     await runSteps(steps, ['APPLIED', 'POSTED', 'QUARANTINED']);
+  }, 120_000);
+
+  it('finds a lot recounted in ERP, corrects it on approval and closes the drift, as the worked example shows', async () => {
+    const steps = walkthroughSteps('reconciliation-walkthrough');
+    expect(steps.length).toBeGreaterThan(7);
+    await runSteps(steps, ['APPLIED', 'POSTED'], { ERP: runtime.endpoints.erp!.url });
   }, 120_000);
 });
