@@ -1,6 +1,7 @@
 import type { AcknowledgePosting } from './acknowledge-posting.command';
 import { requestErpPosting, transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
+import { isCorrectionPosting } from '../reconciliation/drift.types';
 import {
   hold,
   invalid,
@@ -13,7 +14,7 @@ import {
 /**
  * ERP confirms a posting Plantgate requested. A confirmed goods receipt makes the order RECEIVED and asks ERP to
  * settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction that asked for the posting
- * becomes POSTED.
+ * becomes POSTED. A reconciliation correction's posting is only marked POSTED: the order's lifecycle is past it.
  */
 export function decidePostingAcknowledgement(
   input: AcknowledgePosting,
@@ -53,7 +54,8 @@ export function decidePostingAcknowledgement(
     updatedAt: ctx.now,
   };
   const outbox = [];
-  if (posting.postingType === 'GoodsReceipt') {
+  const moves = !isCorrectionPosting(posting.postingKey);
+  if (moves && posting.postingType === 'GoodsReceipt') {
     const received = transition(next, 'RECEIVED', ctx, `goods receipt posted by ERP as ${input.documentNumber}`);
     if (!received)
       return quarantine(
@@ -79,7 +81,7 @@ export function decidePostingAcknowledgement(
     next = withSettlement;
     outbox.push(settlement);
   }
-  if (posting.postingType === 'OrderSettlement') {
+  if (moves && posting.postingType === 'OrderSettlement') {
     const settled = transition(next, 'FINANCIALLY_POSTED', ctx, `order settled by ERP as ${input.documentNumber}`);
     if (!settled)
       return quarantine(

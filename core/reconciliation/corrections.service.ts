@@ -8,7 +8,7 @@ import type { OutboxDraft } from '../ports/records';
 import type { ReconciliationUnit } from '../ports/reconciliation.port';
 import type { Store } from '../ports/store.port';
 import { driftAudit } from './drift-ledger';
-import type { DriftRecord, DriftStatus } from './drift.types';
+import { correctionPostingKey, type DriftRecord, type DriftStatus } from './drift.types';
 import { noteOf } from '../exceptions/required-note';
 
 export interface CorrectionsDeps {
@@ -111,8 +111,8 @@ export function createCorrections(deps: CorrectionsDeps) {
       messageType: posting.postingType,
       correlationId,
       scope: { plant: drift.plant, orderNumber: order.orderNumber },
-      idempotencyKey: `erp|correction|${drift.id}|${n}|${i}`,
-      payload: { ...posting.payload, postingKey: `erp|correction|${drift.id}|${n}|${i}` },
+      idempotencyKey: correctionPostingKey(drift.id, n, i),
+      payload: { ...posting.payload, postingKey: correctionPostingKey(drift.id, n, i) },
       createdAt: at,
       traceparent: childTraceparent(undefined),
       principal: principalRef(principal),

@@ -137,3 +137,13 @@ export function driftId(plant: string, system: DriftSystem, finding: Pick<Findin
   const subject = finding.orderNumber ? `order:${finding.orderNumber}` : `lot:${finding.lot}`;
   return `drift:${plant}:${system}:${subject}:${finding.field}`;
 }
+
+/** The idempotency key of a correction's posting: its own, never one of Plantgate's decisions. */
+export function correctionPostingKey(driftId: string, n: number, index: number): string {
+  return `erp|correction|${driftId}|${n}|${index}`;
+}
+
+/** A correction's posting moves no order through its lifecycle: it only brings ERP's figures level. */
+export function isCorrectionPosting(postingKey: string): boolean {
+  return postingKey.startsWith('erp|correction|');
+}

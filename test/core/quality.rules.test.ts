@@ -242,6 +242,17 @@ describe('posting acknowledgement', () => {
     expect(settled).toMatchObject({ kind: 'apply', order: { state: 'FINANCIALLY_POSTED' }, outbox: [] });
   });
 
+  it('marks a reconciliation correction of a receipt POSTED without moving the order past its lifecycle again', () => {
+    const correction = { ...posting, postingKey: 'erp|correction|drift:P100:ERP:order:PO-1000:goodsReceived|1|0' };
+    const done = pending({ state: 'FINANCIALLY_POSTED', goodsReceipts: [receipt], postings: [correction] });
+    const decision = decidePostingAcknowledgement(postingAck(correction.postingKey), inputs(done), ctx);
+    expect(decision).toMatchObject({
+      kind: 'apply',
+      order: { state: 'FINANCIALLY_POSTED', postings: [{ status: 'POSTED' }] },
+      outbox: [],
+    });
+  });
+
   it('refuses an acknowledgement of a posting never requested, and a second one', () => {
     expect(decidePostingAcknowledgement(postingAck('nope'), inputs(pending()), ctx)).toMatchObject({
       type: 'VALIDATION',
