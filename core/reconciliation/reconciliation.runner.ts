@@ -47,6 +47,11 @@ interface PageResult {
 export function createReconciler(deps: ReconcilerDeps) {
   const { store } = deps;
   const running = new Map<string, Promise<void>>();
+  let stopping = false;
+  /** A run stops between pages when its process shuts down: FAILED with what it checked, the next one starts over. */
+  const stillRunning = () => {
+    if (stopping) throw new Error('stopped before the end: the process shut down');
+  };
 
   async function start(plant: string, scope: RunScope, requestedBy: string): Promise<ReconciliationRun> {
     const changedSince = scope === 'INCREMENTAL' ? await lastSuccessfulStart(plant) : null;
@@ -74,12 +79,14 @@ export function createReconciler(deps: ReconcilerDeps) {
     try {
       let after: string | null = null;
       do {
+        stillRunning();
         const page = await store.scanOrders(run.plant, after, deps.pageSize, run.changedSince);
         after = page.next;
         if (page.items.length) await commitPage(run, await compareOrders(run, page.items), page.items.length, 0);
       } while (after);
       let lotsAfter: string | null = '';
       while (lotsAfter !== null && deps.connected.includes('ERP')) {
+        stillRunning();
         const page = await store.scanLots(run.plant, lotsAfter, deps.pageSize);
         lotsAfter = page.next;
         if (page.items.length) await commitPage(run, await compareLots(run, page.items), 0, page.items.length);
@@ -194,8 +201,9 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   return {
     start,
-    /** Waits for the runs in progress (a graceful stop). */
+    /** Stops the runs in progress at their next page and waits for them to record it (a graceful stop). */
     async close() {
+      stopping = true;
       await Promise.all(running.values());
     },
     /** Whether a run of the plant is in progress in this process (a scheduled run is skipped then). */

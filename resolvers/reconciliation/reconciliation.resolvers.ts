@@ -70,11 +70,6 @@ export function reconciliationResolvers({ store, reconciler, corrections }: Reco
     Drift: {
       ageSeconds: (drift: DriftRecord) => seconds(drift.firstSeenAt, drift.closedAt),
       exception: async (drift: DriftRecord) => (drift.exceptionId ? store.getException(drift.exceptionId) : null),
-      correction: (drift: DriftRecord) =>
-        drift.correction && {
-          ...drift.correction,
-          postings: drift.correction.kind === 'POST_TO_ERP' ? drift.correction.postings : null,
-        },
     },
   };
 }

@@ -91,4 +91,29 @@ describe('reconciliation of a large plant', () => {
     );
     expect(drifts.drifts.nodes.every((d) => d.plantgateValue === 'R1' && d.systemValue === 'R0')).toBe(true);
   }, 120_000);
+
+  it('stops a run at its next page when its process shuts down, and records how far it got', async () => {
+    // A gateway of the same installation, reading the same reference systems five orders at a time.
+    const { erp, mes, qms } = runtime.endpoints;
+    const gateway = await installation.start('gateway', {
+      env: {
+        RECONCILE_PAGE_SIZE: '5',
+        ERP_URL: erp!.url,
+        ERP_TOKEN_URL: erp!.credentials!.tokenUrl,
+        ERP_CLIENT_ID: erp!.credentials!.clientId,
+        ERP_CLIENT_SECRET: erp!.credentials!.clientSecret,
+        MES_URL: mes!.url,
+        QMS_URL: qms!.url,
+      },
+    });
+    const { runReconciliation } = await gqlOk<{ runReconciliation: { id: string } }>(
+      gateway.url!,
+      'mutation { runReconciliation(plant: "PBIG", scope: FULL) { id } }',
+    );
+    await gateway.stop();
+    const run = (await runtime.store.getRun(runReconciliation.id))!;
+    expect(run).toMatchObject({ status: 'FAILED', error: 'stopped before the end: the process shut down' });
+    expect(run.ordersChecked).toBeLessThan(ORDERS);
+    expect(run.finishedAt).not.toBeNull();
+  });
 });

@@ -13,7 +13,7 @@ import { writeRulesFile } from '../support/rules-file';
 import { acknowledgedOrder, completedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
 
 const DRIFT_FIELDS = `id plant orderNumber lot system field plantgateValue systemValue difference severity status owner
-  correctionsApplied correction { kind description postings } exception { id status } decisions { action actor }`;
+  correctionsApplied correction { kind description postings lot quantity } exception { id status } decisions { action actor }`;
 const RUN_FIELDS = `id status scope changedSince ordersChecked lotsChecked pages calls { erp mes qms } driftsFound
   driftsWithinTolerance driftsClosed error durationSeconds`;
 const RUN = `mutation R($plant: String!, $scope: ReconciliationScope) { runReconciliation(plant: $plant, scope: $scope) { ${RUN_FIELDS} } }`;
@@ -212,7 +212,7 @@ describe('reconciliation', () => {
       plantgateValue: 500,
       systemValue: 480,
       status: 'CORRECTION_PROPOSED',
-      correction: { kind: 'ADJUST_LOT_LEDGER' },
+      correction: { kind: 'ADJUST_LOT_LEDGER', lot: 'L-RM7-EXPIRED', quantity: 480, postings: null },
     });
     // 3 KG off, within P100's tolerance of 5: recorded, not raised.
     expect(await driftOf('lotBalance', { lot: 'L-RM8-OK' })).toMatchObject({
