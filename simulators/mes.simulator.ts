@@ -94,14 +94,17 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         if (automation.acknowledge) reference.track(run(order));
         return { status: 201, body: { received: true } };
       }),
-    // Edits made on the floor directly, bypassing Plantgate: an order cancelled in MES.
+    // Edits made on the floor directly, bypassing Plantgate: an order cancelled in MES, or lost from it.
     'POST /admin/drift': (req) =>
       sim.transaction(() => {
-        const edit = req.body as { kind: 'cancel-order'; plant: string; orderNumber: string };
-        const order = orders.get(`${edit.plant}|${edit.orderNumber}`);
-        if (edit.kind !== 'cancel-order' || !order) return { status: 404, body: { error: 'no such order or edit' } };
+        const edit = req.body as { kind: 'cancel-order' | 'forget-order'; plant: string; orderNumber: string };
+        const key = `${edit.plant}|${edit.orderNumber}`;
+        const order = orders.get(key);
+        if (!order) return { status: 404, body: { error: `no order ${edit.orderNumber}` } };
+        if (edit.kind === 'forget-order') return (orders.delete(key), { status: 200, body: { forgotten: key } });
+        if (edit.kind !== 'cancel-order') return { status: 400, body: { error: `no edit ${String(edit.kind)}` } };
         order.status = 'CANCELLED';
-        orders.set(`${edit.plant}|${edit.orderNumber}`, order);
+        orders.set(key, order);
         return { status: 200, body: order };
       }),
     'GET /api/orders': (req) => {

@@ -94,12 +94,20 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
         if (automation.decide) reference.track(decide(inspection));
         return { status: 201, body: { inspectionId: inspection.inspectionId } };
       }),
-    // Edits made in QMS directly, bypassing Plantgate: an inspection's result changed after it was reported.
+    // Edits made in QMS directly, bypassing Plantgate: an inspection's result changed after it was reported, or lost.
     'POST /admin/drift': (req) =>
       sim.transaction(() => {
-        const edit = req.body as { kind: 'change-result'; inspectionId: string; result: string; disposition: string };
+        const edit = req.body as {
+          kind: 'change-result' | 'forget-inspection';
+          inspectionId: string;
+          result: string;
+          disposition: string;
+        };
         const inspection = [...inspections.values()].find((i) => i.inspectionId === edit.inspectionId);
-        if (edit.kind !== 'change-result' || !inspection) return { status: 404, body: { error: 'no such inspection' } };
+        if (!inspection) return { status: 404, body: { error: `no inspection ${edit.inspectionId}` } };
+        if (edit.kind === 'forget-inspection')
+          return (inspections.delete(inspection.requestKey), { status: 200, body: { forgotten: edit.inspectionId } });
+        if (edit.kind !== 'change-result') return { status: 400, body: { error: `no edit ${String(edit.kind)}` } };
         const changed = {
           ...inspection,
           result: edit.result,

@@ -66,7 +66,11 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
         correction,
       });
   };
-  const posting = (postingType: string, payload: Record<string, unknown>) => ({ postingType, payload });
+  const posting = (postingType: string, payload: Record<string, unknown>) => ({
+    destination: 'erp' as const,
+    postingType,
+    payload,
+  });
   /** ERP misses quantity Plantgate decided and ERP confirmed: post the difference again, under a new key. */
   /**
    * A quantity ERP booked differently from what Plantgate decided and ERP confirmed: the difference is posted (a
@@ -168,6 +172,11 @@ function compareWithMes(order: OrderRecord, mes: MesOrderView | null): Finding[]
   };
   if (!mes) {
     at('released', order.routingRevision, null);
+    found.at(-1)!.correction = {
+      kind: 'RESEND_RELEASE_TO_MES',
+      description: `Send the release of order ${order.orderNumber} (routing ${order.routingRevision}) to MES again`,
+      postings: [{ destination: 'mes', postingType: 'OrderReleased', payload: releaseOf(order) }],
+    };
     return found;
   }
   at('routingRevision', order.routingRevision, mes.routingRevision ?? order.routingRevision);
@@ -199,8 +208,31 @@ function compareWithQms(order: OrderRecord, quality: QualityView): Finding[] {
       });
   };
   for (const request of order.inspectionRequests) {
-    const known = quality.inspections.some((i) => i.inspectionId === request.inspectionId);
-    at(`inspectionRequested:${request.inspectionId}`, request.lot, 'REQUESTED', known ? 'REQUESTED' : null);
+    if (quality.inspections.some((i) => i.inspectionId === request.inspectionId)) continue;
+    at(`inspectionRequested:${request.inspectionId}`, request.lot, 'REQUESTED', null);
+    const completed = order.completions.filter((c) => c.lot === request.lot);
+    found.at(-1)!.correction = {
+      kind: 'REQUEST_INSPECTION',
+      description: `Ask QMS again for the ${request.inspectionType} inspection ${request.inspectionId} of lot ${request.lot}`,
+      postings: [
+        {
+          destination: 'qms',
+          postingType: 'InspectionRequested',
+          payload: {
+            inspectionId: request.inspectionId,
+            plant: order.plant,
+            orderNumber: order.orderNumber,
+            item: order.item,
+            itemRevision: order.itemRevision,
+            specRevision: order.specRevision,
+            lot: request.lot,
+            quantity: completed.reduce((sum, c) => sum + c.quantity, 0),
+            uom: completed[0]?.uom ?? order.uom,
+            inspectionType: request.inspectionType,
+          },
+        },
+      ],
+    };
   }
   for (const theirs of quality.inspections.filter((i) => i.result)) {
     const mine = order.inspections.find((i) => i.inspectionId === theirs.inspectionId);
@@ -208,4 +240,25 @@ function compareWithQms(order: OrderRecord, quality: QualityView): Finding[] {
     at(`inspectionDisposition:${theirs.inspectionId}`, theirs.lot, mine?.disposition ?? null, theirs.disposition);
   }
   return found;
+}
+
+/** The release as ERP sent it, from Plantgate's record of the order: what MES needs to run it. */
+function releaseOf(order: OrderRecord): Record<string, unknown> {
+  return {
+    orderNumber: order.orderNumber,
+    plant: order.plant,
+    item: order.item,
+    itemRevision: order.itemRevision,
+    routingRevision: order.routingRevision,
+    specRevision: order.specRevision,
+    quantity: order.quantity,
+    uom: order.uom,
+    dueAt: order.dueAt,
+    operations: order.operations.map(({ sequence, workCenter, description }) => ({
+      sequence,
+      workCenter,
+      description,
+    })),
+    components: order.components,
+  };
 }

@@ -107,12 +107,12 @@ export function createCorrections(deps: CorrectionsDeps) {
     const correlationId = `${drift.id}:${n}`;
     const drafts: OutboxDraft[] = correction.postings.map((posting, i) => ({
       id: `${correlationId}:${i}`,
-      destination: 'erp',
+      destination: posting.destination,
       messageType: posting.postingType,
       correlationId,
       scope: { plant: drift.plant, orderNumber: order.orderNumber },
-      idempotencyKey: correctionPostingKey(drift.id, n, i),
-      payload: { ...posting.payload, postingKey: correctionPostingKey(drift.id, n, i) },
+      idempotencyKey: correctionPostingKey(posting.destination, drift.id, n, i),
+      payload: { ...posting.payload, postingKey: correctionPostingKey(posting.destination, drift.id, n, i) },
       createdAt: at,
       traceparent: childTraceparent(undefined),
       principal: principalRef(principal),
@@ -122,16 +122,18 @@ export function createCorrections(deps: CorrectionsDeps) {
       // ERP's acknowledgement of a correction posting finds it on the order, like any posting Plantgate asked for.
       postings: [
         ...order.postings,
-        ...drafts.map((d) => ({
-          postingKey: d.idempotencyKey,
-          system: 'erp' as const,
-          postingType: d.messageType,
-          status: 'REQUESTED' as const,
-          correlationId,
-          requestedAt: at,
-          postedAt: null,
-          documentNumber: null,
-        })),
+        ...drafts
+          .filter((d) => d.destination === 'erp')
+          .map((d) => ({
+            postingKey: d.idempotencyKey,
+            system: 'erp' as const,
+            postingType: d.messageType,
+            status: 'REQUESTED' as const,
+            correlationId,
+            requestedAt: at,
+            postedAt: null,
+            documentNumber: null,
+          })),
       ],
       version: order.version + 1,
       updatedAt: at,

@@ -27,18 +27,24 @@ export type DriftSeverity = 'LOW' | 'HIGH';
 /** A value as compared: a quantity, a status, or nothing (the system does not know the record). */
 export type DriftValue = number | string | null;
 
-/** An ERP posting a correction sends, under its own idempotency key. */
+/** A message a correction sends to a system, under its own idempotency key. */
 export interface CorrectionPosting {
+  destination: 'erp' | 'mes' | 'qms';
   postingType: string;
   payload: Record<string, unknown>;
 }
 
 /**
  * What would bring the systems back together, applied only when a principal of the owning role approves it: a
- * posting to ERP of what it is missing, or Plantgate's lot ledger set to ERP's count.
+ * posting to ERP of what it is missing, the release sent to MES again, the inspection asked of QMS again, or
+ * Plantgate's lot ledger set to ERP's count.
  */
 export type Correction =
-  | { kind: 'POST_TO_ERP'; description: string; postings: CorrectionPosting[] }
+  | {
+      kind: 'POST_TO_ERP' | 'RESEND_RELEASE_TO_MES' | 'REQUEST_INSPECTION';
+      description: string;
+      postings: CorrectionPosting[];
+    }
   | { kind: 'ADJUST_LOT_LEDGER'; description: string; lot: string; quantity: number };
 
 /** One difference a reconciliation run found, before it is compared with what earlier runs found. */
@@ -139,8 +145,8 @@ export function driftId(plant: string, system: DriftSystem, finding: Pick<Findin
 }
 
 /** The idempotency key of a correction's posting: its own, never one of Plantgate's decisions. */
-export function correctionPostingKey(driftId: string, n: number, index: number): string {
-  return `erp|correction|${driftId}|${n}|${index}`;
+export function correctionPostingKey(destination: string, driftId: string, n: number, index: number): string {
+  return `${destination}|correction|${driftId}|${n}|${index}`;
 }
 
 /** A correction's posting moves no order through its lifecycle: it only brings ERP's figures level. */

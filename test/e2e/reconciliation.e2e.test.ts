@@ -367,6 +367,52 @@ describe('reconciliation', () => {
     expect(await driftOf('status', { system: 'MES' })).toMatchObject({ status: 'REJECTED' });
   });
 
+  it('sends MES the release and asks QMS for the inspection they lost, on approval by OPERATIONS and QUALITY', async () => {
+    const inspectionId = (await runtime.store.getOrder('P100', 'PO-R-2'))!.inspectionRequests[0]!.inspectionId;
+    await admin('/admin/drift', 'mes', { kind: 'forget-order', plant: 'P100', orderNumber: 'PO-R-1' });
+    await admin('/admin/drift', 'qms', { kind: 'forget-inspection', inspectionId });
+    await reconcile('FULL');
+    const released = await driftOf('released', { system: 'MES' });
+    expect(released).toMatchObject({
+      orderNumber: 'PO-R-1',
+      plantgateValue: 'R3',
+      systemValue: null,
+      status: 'CORRECTION_PROPOSED',
+      owner: 'OPERATIONS',
+      correction: { kind: 'RESEND_RELEASE_TO_MES', postings: [{ destination: 'mes', postingType: 'OrderReleased' }] },
+    });
+    const requested = await driftOf(`inspectionRequested:${inspectionId}`);
+    expect(requested).toMatchObject({
+      system: 'QMS',
+      lot: 'FG-R-2',
+      status: 'CORRECTION_PROPOSED',
+      owner: 'QUALITY',
+      correction: {
+        kind: 'REQUEST_INSPECTION',
+        postings: [{ destination: 'qms', postingType: 'InspectionRequested' }],
+      },
+    });
+    // The result QMS changed is gone with the inspection: that drift closes.
+    expect(await driftOf(`inspectionResult:${inspectionId}`)).toMatchObject({ status: 'CLOSED' });
+
+    expect(
+      (await call('supply', APPROVE, { id: released.id, note: 'not mine' })).errors?.[0]?.extensions,
+    ).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await ok('operations', APPROVE, { id: released.id, note: 'MES lost the order in a restore' });
+    await ok('quality', APPROVE, { id: requested.id, note: 'QMS lost the request in a restore' });
+    const mes = runtime.referenceSystems!.mes!;
+    const qms = runtime.referenceSystems!.qms!;
+    await waitFor(() => mes.orders.get('P100|PO-R-1')?.routingRevision === 'R3', { what: 'MES knows PO-R-1 again' });
+    await waitFor(() => [...qms.inspections.values()].some((i) => i.inspectionId === inspectionId), {
+      what: 'QMS knows the inspection again',
+    });
+    await reconcile('FULL');
+    expect(await driftOf('released', { system: 'MES' })).toMatchObject({ status: 'CLOSED' });
+    expect(await driftOf(`inspectionRequested:${inspectionId}`)).toMatchObject({ status: 'CLOSED' });
+  });
+
   it('reconciles a plant on the schedule of its rule parameters, FULL once in fullSweepEvery runs', async () => {
     type Listed = { scope: string; requestedBy: string; startedAt: string; status: string };
     const listed = async (plant: string) =>
