@@ -16,6 +16,8 @@ export async function freshInstallation(overrides: Record<string, string> = {}) 
     LOG_LEVEL: 'silent',
     SIMULATORS: 'off',
     PARTITIONS: '8',
+    // No scheduled reconciliation reading the reference systems in the background of a measurement.
+    RECONCILE_CHECK_S: '3600',
     ...overrides,
   };
   const config = loadConfig(env);
