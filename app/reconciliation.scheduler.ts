@@ -41,7 +41,7 @@ export function startReconciliationSchedule(deps: SchedulerDeps) {
   /** The scope of the run a plant is due for, or null when it is not due. */
   async function due(plant: string): Promise<RunScope | null> {
     const params = ruleSetFor(deps.rules, plant).reconciliation;
-    if (params.intervalMinutes <= 0 || deps.reconciler.busy(plant)) return null;
+    if (params.intervalMinutes <= 0 || !deps.reconciler.connected() || deps.reconciler.busy(plant)) return null;
     const recent = (await deps.store.listRuns(plant, { first: Math.min(params.fullSweepEvery, 200), after: null }))
       .items;
     const last = recent[0];

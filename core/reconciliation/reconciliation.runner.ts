@@ -77,6 +77,9 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   async function execute(run: ReconciliationRun): Promise<void> {
     try {
+      // Compared with nothing, a run would say the systems agree: it says what is missing instead.
+      if (!deps.connected.length)
+        throw new Error('no system is connected to compare with: set ERP_URL, MES_URL or QMS_URL');
       let after: string | null = null;
       do {
         stillRunning();
@@ -208,6 +211,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     },
     /** Whether a run of the plant is in progress in this process (a scheduled run is skipped then). */
     busy: (plant: string) => [...running.keys()].some((id) => id.startsWith(`run:${plant}:`)),
+    /** Whether this process can compare with anything at all. */
+    connected: () => deps.connected.length > 0,
   };
 }
 

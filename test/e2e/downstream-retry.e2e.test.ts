@@ -5,7 +5,7 @@ import type { ErpSimulator } from '../../simulators/erp.simulator';
 import { NO_FAULTS } from '../../simulators/faults';
 import { consumption, operationEvent } from '../support/event.fixture';
 import { gql, gqlOk } from '../support/graphql-client';
-import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { createTestInstallation, referenceSystemsEnv, type TestInstallation } from '../support/harness';
 import { releaseInput } from '../support/order.fixture';
 import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
@@ -216,17 +216,8 @@ describe('DOWNSTREAM exceptions retried', () => {
     // Nothing else is posted: without the probe, this exception would wait for a person.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await exception(exceptionId)).status).toBe('OPEN');
-    const erpEndpoint = runtime.endpoints.erp!;
     await installation.start('worker', {
-      env: {
-        DOWNSTREAM_PROBE_MS: '200',
-        ERP_URL: erpEndpoint.url,
-        ...(erpEndpoint.credentials && {
-          ERP_TOKEN_URL: erpEndpoint.credentials.tokenUrl,
-          ERP_CLIENT_ID: erpEndpoint.credentials.clientId,
-          ERP_CLIENT_SECRET: erpEndpoint.credentials.clientSecret,
-        }),
-      },
+      env: { DOWNSTREAM_PROBE_MS: '200', ...referenceSystemsEnv(runtime, ['erp']) },
     });
     const replayed = await waitUntil(exceptionId, 'REPLAYED', (e) => e.status === 'REPLAYED');
     expect(replayed.actions[0]).toMatchObject({ action: 'REPLAY_SUBMITTED', actor: 'system:auto-replay' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
 import type { ReconciliationRun } from '../../core/reconciliation/drift.types';
 import { gqlOk } from '../support/graphql-client';
-import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { createTestInstallation, referenceSystemsEnv, type TestInstallation } from '../support/harness';
 import { anApplyUnit, anOrder } from '../support/records.fixture';
 import { writeRulesFile } from '../support/rules-file';
 import { waitFor } from '../support/wait';
@@ -94,17 +94,8 @@ describe('reconciliation of a large plant', () => {
 
   it('stops a run at its next page when its process shuts down, and records how far it got', async () => {
     // A gateway of the same installation, reading the same reference systems five orders at a time.
-    const { erp, mes, qms } = runtime.endpoints;
     const gateway = await installation.start('gateway', {
-      env: {
-        RECONCILE_PAGE_SIZE: '5',
-        ERP_URL: erp!.url,
-        ERP_TOKEN_URL: erp!.credentials!.tokenUrl,
-        ERP_CLIENT_ID: erp!.credentials!.clientId,
-        ERP_CLIENT_SECRET: erp!.credentials!.clientSecret,
-        MES_URL: mes!.url,
-        QMS_URL: qms!.url,
-      },
+      env: { RECONCILE_PAGE_SIZE: '5', ...referenceSystemsEnv(runtime) },
     });
     const { runReconciliation } = await gqlOk<{ runReconciliation: { id: string } }>(
       gateway.url!,

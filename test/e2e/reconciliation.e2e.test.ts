@@ -6,7 +6,7 @@ import type { ReconciliationRun } from '../../core/reconciliation/drift.types';
 import { bearer, createKey } from '../support/auth.fixture';
 import { inspection, operationEvent } from '../support/event.fixture';
 import { gql } from '../support/graphql-client';
-import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { createTestInstallation, referenceSystemsEnv, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import { writeRulesFile } from '../support/rules-file';
@@ -419,7 +419,7 @@ describe('reconciliation', () => {
       (await ok<{ reconciliationRuns: { nodes: Listed[] } }>('viewer', RUNS, { plant })).reconciliationRuns.nodes;
     const p100Before = (await listed('P100')).length;
     // A worker that looks at the schedule every second.
-    await installation.start('worker', { env: { RECONCILE_CHECK_S: '1' } });
+    await installation.start('worker', { env: { RECONCILE_CHECK_S: '1', ...referenceSystemsEnv(runtime) } });
     const runs = await waitFor(async () => ((r) => (r.length >= 3 ? r : undefined))(await listed('P200')), {
       what: 'three scheduled runs of P200',
       timeoutMs: 30_000,
@@ -432,5 +432,25 @@ describe('reconciliation', () => {
     for (let i = 1; i < starts.length; i++) expect(starts[i - 1]! - starts[i]!).toBeGreaterThanOrEqual(600);
     // P100's interval is 0: on demand only.
     expect((await listed('P100')).length).toBe(p100Before);
+  });
+
+  it('refuses to call a plant reconciled when it could compare with no system at all', async () => {
+    // A gateway with no ERP, MES or QMS configured (only the `all` role starts the embedded ones).
+    const alone = await installation.start('gateway');
+    const answer = await gql<{ runReconciliation: { id: string } }>(
+      alone.url!,
+      'mutation { runReconciliation(plant: "P100", scope: FULL) { id } }',
+      {},
+      bearer(keys.get('supply')!),
+    );
+    const run = await waitFor(
+      async () =>
+        ((r) => (r?.status === 'RUNNING' ? undefined : r))(
+          await runtime.store.getRun(answer.data!.runReconciliation.id),
+        ),
+      { what: 'the run to end' },
+    );
+    expect(run).toMatchObject({ status: 'FAILED', ordersChecked: 0 });
+    expect(run!.error).toContain('no system is connected');
   });
 });

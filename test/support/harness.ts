@@ -58,3 +58,20 @@ export function createTestInstallation(label: string, env: Record<string, string
     },
   };
 }
+
+/** Settings that point another process of the installation at the reference systems a runtime embeds. */
+export function referenceSystemsEnv(runtime: Runtime, systems: ('erp' | 'mes' | 'qms')[] = ['erp', 'mes', 'qms']) {
+  const env: Record<string, string> = {};
+  for (const system of systems) {
+    const endpoint = runtime.endpoints[system];
+    if (!endpoint) continue;
+    const prefix = system.toUpperCase();
+    env[`${prefix}_URL`] = endpoint.url;
+    if (endpoint.credentials) {
+      env[`${prefix}_TOKEN_URL`] = endpoint.credentials.tokenUrl;
+      env[`${prefix}_CLIENT_ID`] = endpoint.credentials.clientId;
+      env[`${prefix}_CLIENT_SECRET`] = endpoint.credentials.clientSecret;
+    }
+  }
+  return env;
+}
