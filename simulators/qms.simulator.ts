@@ -98,11 +98,25 @@ export async function startQmsSimulator(options: QmsSimulatorOptions = {}) {
     'POST /admin/drift': (req) =>
       sim.transaction(() => {
         const edit = req.body as {
-          kind: 'change-result' | 'forget-inspection';
+          kind: 'change-result' | 'forget-inspection' | 'nonconformance';
           inspectionId: string;
           result: string;
           disposition: string;
-        };
+        } & Partial<Pick<QmsNonconformance, 'nonconformanceId' | 'plant' | 'orderNumber' | 'lot' | 'status'>>;
+        if (edit.kind === 'nonconformance') {
+          // A nonconformance raised or changed in QMS that never reached Plantgate.
+          const nc: QmsNonconformance = {
+            nonconformanceId: String(edit.nonconformanceId),
+            plant: String(edit.plant),
+            orderNumber: String(edit.orderNumber),
+            lot: String(edit.lot),
+            status: String(edit.status),
+            openedAt: Date.now(),
+            closedAt: null,
+          };
+          nonconformances.set(nc.nonconformanceId, nc);
+          return { status: 200, body: nc };
+        }
         const inspection = [...inspections.values()].find((i) => i.inspectionId === edit.inspectionId);
         if (!inspection) return { status: 404, body: { error: `no inspection ${edit.inspectionId}` } };
         if (edit.kind === 'forget-inspection')

@@ -1,4 +1,4 @@
-import type { ErpLotStock } from '../ports/downstream.port';
+import type { ErpLotStock, QualityView } from '../ports/downstream.port';
 import type { LotRecord } from '../reference/reference.types';
 import type { Finding } from './drift.types';
 
@@ -35,4 +35,33 @@ export function compareLot(
           },
   };
   return { findings: [finding], compared: true };
+}
+
+/**
+ * Compares the nonconformances Plantgate holds on a lot an order produced with QMS's, for every nonconformance QMS
+ * knows of the lot (QMS is their system of record: one recorded by hand in Plantgate alone is not held against it).
+ */
+export function compareLotQuality(
+  lot: LotRecord,
+  quality: QualityView,
+  now: string,
+  graceSeconds: number,
+): { findings: Finding[]; compared: boolean } {
+  if (!lot.producedBy || Date.parse(lot.updatedAt) > Date.parse(now) - graceSeconds * 1000)
+    return { findings: [], compared: false };
+  const findings: Finding[] = [];
+  for (const theirs of quality.nonconformances.filter((nc) => nc.lot === lot.lotNumber)) {
+    const mine = lot.nonconformances.find((nc) => nc.nonconformanceId === theirs.nonconformanceId);
+    if (mine?.status === theirs.status) continue;
+    findings.push({
+      system: 'QMS',
+      orderNumber: null,
+      lot: lot.lotNumber,
+      field: `nonconformance:${theirs.nonconformanceId}`,
+      plantgateValue: mine?.status ?? null,
+      systemValue: theirs.status,
+      correction: null,
+    });
+  }
+  return { findings, compared: true };
 }

@@ -4,7 +4,7 @@ import type { OrderViewsPort } from '../ports/downstream.port';
 import type { ReconciliationUnit } from '../ports/reconciliation.port';
 import type { Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
-import { compareLot } from './compare-lot';
+import { compareLot, compareLotQuality } from './compare-lot';
 import { compareOrder, type OrderViews } from './compare-order';
 import { assessFinding, closeDrift, type DriftChange, type RunContext } from './drift-ledger';
 import { driftId, newRun, type DriftSystem, type Finding, type ReconciliationRun, type RunScope } from './drift.types';
@@ -88,7 +88,7 @@ export function createReconciler(deps: ReconcilerDeps) {
         if (page.items.length) await commitPage(run, await compareOrders(run, page.items), page.items.length, 0);
       } while (after);
       let lotsAfter: string | null = '';
-      while (lotsAfter !== null && deps.connected.includes('ERP')) {
+      while (lotsAfter !== null && (deps.connected.includes('ERP') || deps.connected.includes('QMS'))) {
         stillRunning();
         const page = await store.scanLots(run.plant, lotsAfter, deps.pageSize);
         lotsAfter = page.next;
@@ -122,18 +122,36 @@ export function createReconciler(deps: ReconcilerDeps) {
   }
 
   async function compareLots(run: ReconciliationRun, lots: Parameters<typeof compareLot>[0][]) {
-    run.calls.erp++;
-    const stock = await deps.views.erpLots(
-      run.plant,
-      lots.map((l) => l.lotNumber),
-    );
+    // Produced lots' nonconformances are QMS's, asked per producing order: one batched call for the page.
+    const producers = [...new Set(lots.flatMap((l) => (l.producedBy ? [l.producedBy.orderNumber] : [])))];
+    const withQms = deps.connected.includes('QMS') && producers.length > 0;
+    const [stock, quality] = await Promise.all([
+      deps.connected.includes('ERP')
+        ? (run.calls.erp++,
+          deps.views.erpLots(
+            run.plant,
+            lots.map((l) => l.lotNumber),
+          ))
+        : undefined,
+      withQms
+        ? (run.calls.qms++, deps.views.quality(producers.map((orderNumber) => ({ plant: run.plant, orderNumber }))))
+        : undefined,
+    ]);
     const now = deps.now().toISOString();
     const grace = ruleSetFor(deps.rules, run.plant).reconciliation.graceSeconds;
     const result: PageResult = { findings: [], compared: new Set(), orderNumbers: [], lots: [] };
     lots.forEach((lot, i) => {
-      const compared = compareLot(lot, stock[i] ?? null, now, grace);
-      result.findings.push(...compared.findings);
-      if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|ERP`);
+      if (stock) {
+        const compared = compareLot(lot, stock[i] ?? null, now, grace);
+        result.findings.push(...compared.findings);
+        if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|ERP`);
+      }
+      const producer = lot.producedBy ? producers.indexOf(lot.producedBy.orderNumber) : -1;
+      if (quality && producer >= 0) {
+        const compared = compareLotQuality(lot, quality[producer]!, now, grace);
+        result.findings.push(...compared.findings);
+        if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|QMS`);
+      }
       result.lots.push(lot.lotNumber);
     });
     return result;

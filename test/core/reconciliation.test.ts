@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LotRecord } from '../../core/reference/reference.types';
-import { compareLot } from '../../core/reconciliation/compare-lot';
+import { compareLot, compareLotQuality } from '../../core/reconciliation/compare-lot';
 import { compareOrder } from '../../core/reconciliation/compare-order';
 import { assessFinding, closeDrift, withinTolerance, type RunContext } from '../../core/reconciliation/drift-ledger';
 import type { Finding } from '../../core/reconciliation/drift.types';
@@ -187,5 +187,45 @@ describe('comparing a lot', () => {
     expect(compareLot(produced, stock, NOW, 60)).toEqual({ findings: [], compared: false });
     expect(compareLot({ ...lot, updatedAt: '2026-12-01T11:59:30.000Z' }, stock, NOW, 60).compared).toBe(false);
     expect(compareLot({ ...lot, quantity: 0 }, null, NOW, 60)).toEqual({ findings: [], compared: true });
+  });
+
+  it("holds a finished lot's nonconformances against those QMS knows, and only those", () => {
+    const finished = {
+      ...lot,
+      producedBy: { orderNumber: 'PO-1', quantity: 100, uom: 'KG', at: '2026-12-01T09:00:00.000Z' },
+      nonconformances: [
+        {
+          nonconformanceId: 'NC-1',
+          orderNumber: 'PO-1',
+          status: 'OPEN' as const,
+          severity: 'MINOR',
+          description: 'scratch',
+          occurredAt: '2026-12-01T09:30:00.000Z',
+        },
+        {
+          nonconformanceId: 'NC-HAND',
+          orderNumber: 'PO-1',
+          status: 'OPEN' as const,
+          severity: 'MINOR',
+          description: 'recorded by hand',
+          occurredAt: '2026-12-01T09:30:00.000Z',
+        },
+      ],
+    };
+    const qms = {
+      inspections: [],
+      nonconformances: [
+        { nonconformanceId: 'NC-1', lot: 'L-1', status: 'CLOSED' },
+        { nonconformanceId: 'NC-2', lot: 'L-1', status: 'OPEN' },
+        { nonconformanceId: 'NC-3', lot: 'L-OTHER', status: 'OPEN' },
+      ],
+    };
+    expect(
+      compareLotQuality(finished, qms, NOW, 60).findings.map((f) => [f.field, f.plantgateValue, f.systemValue]),
+    ).toEqual([
+      ['nonconformance:NC-1', 'OPEN', 'CLOSED'],
+      ['nonconformance:NC-2', null, 'OPEN'],
+    ]);
+    expect(compareLotQuality(lot, qms, NOW, 60)).toEqual({ findings: [], compared: false });
   });
 });

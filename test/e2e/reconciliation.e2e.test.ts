@@ -171,9 +171,10 @@ describe('reconciliation', () => {
     // Every lot of the plant: the seeded ones and the finished lot.
     expect(run.lotsChecked).toBeGreaterThanOrEqual(4);
     expect(run.pages).toBe(Math.ceil(run.ordersChecked / 2) + Math.ceil(run.lotsChecked / 2));
-    // One batched call per system per page of orders, and one ERP call per page of lots: never one per order.
+    // One batched call per system per page of orders, one ERP call per page of lots, and one QMS call for the page
+    // holding the finished lot FG-R-2 (its nonconformances): never one per order.
     const orderPages = Math.ceil(run.ordersChecked / 2);
-    expect(run.calls).toEqual({ erp: run.pages, mes: orderPages, qms: orderPages });
+    expect(run.calls).toEqual({ erp: run.pages, mes: orderPages, qms: orderPages + 1 });
     expect(run.durationSeconds).toBeGreaterThanOrEqual(0);
     expect(await drifts({})).toEqual([]);
   });
@@ -191,10 +192,18 @@ describe('reconciliation', () => {
     await admin('/admin/drift', 'mes', { kind: 'cancel-order', plant: 'P100', orderNumber: 'PO-R-3' });
     const inspectionId = (await runtime.store.getOrder('P100', 'PO-R-2'))!.inspections[0]!.inspectionId;
     await admin('/admin/drift', 'qms', { kind: 'change-result', inspectionId, result: 'FAIL', disposition: 'REJECT' });
+    await admin('/admin/drift', 'qms', {
+      kind: 'nonconformance',
+      nonconformanceId: 'NC-R-2',
+      plant: 'P100',
+      orderNumber: 'PO-R-2',
+      lot: 'FG-R-2',
+      status: 'OPEN',
+    });
 
     const run = await reconcile('FULL');
     expect(run).toMatchObject({ status: 'SUCCEEDED', driftsWithinTolerance: 1 });
-    expect(run.driftsFound).toBe(5);
+    expect(run.driftsFound).toBe(6);
 
     expect(await driftOf('operationYield:10', { system: 'ERP' })).toMatchObject({
       orderNumber: 'PO-R-1',
@@ -232,6 +241,16 @@ describe('reconciliation', () => {
     });
     const quality = await driftOf(`inspectionResult:${inspectionId}`);
     expect(quality).toMatchObject({ system: 'QMS', plantgateValue: 'PASS', systemValue: 'FAIL', owner: 'QUALITY' });
+    // A nonconformance QMS holds on the finished lot that Plantgate never heard of.
+    expect(await driftOf('nonconformance:NC-R-2')).toMatchObject({
+      system: 'QMS',
+      orderNumber: null,
+      lot: 'FG-R-2',
+      plantgateValue: null,
+      systemValue: 'OPEN',
+      status: 'OPEN',
+      owner: 'QUALITY',
+    });
 
     // Each raised drift is a RECONCILIATION exception in the workbench, owned like the drift, saying what to do.
     const exception = (
