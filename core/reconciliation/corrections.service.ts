@@ -94,11 +94,10 @@ export function createCorrections(deps: CorrectionsDeps) {
     if (correction.kind === 'ADJUST_LOT_LEDGER') {
       const lot = await store.getLot(drift.plant, correction.lot);
       if (!lot) throw new DomainError('NOT_FOUND', `No lot ${correction.lot} in plant ${drift.plant}`);
+      // The difference found is applied, not the count: a consumption booked on both sides since the run stays.
+      const quantity = lot.quantity + (correction.quantity - Number(drift.plantgateValue));
       unit.lots = [
-        {
-          record: { ...lot, quantity: correction.quantity, version: lot.version + 1, updatedAt: at },
-          expectedVersion: lot.version,
-        },
+        { record: { ...lot, quantity, version: lot.version + 1, updatedAt: at }, expectedVersion: lot.version },
       ];
       return;
     }

@@ -3,8 +3,9 @@ import type { Role } from '../../core/auth/principal';
 import type { Runtime } from '../../app/runtime';
 import type { ErpSimulator } from '../../simulators/erp.simulator';
 import type { ReconciliationRun } from '../../core/reconciliation/drift.types';
+import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { bearer, createKey } from '../support/auth.fixture';
-import { inspection, operationEvent } from '../support/event.fixture';
+import { consumption, inspection, operationEvent } from '../support/event.fixture';
 import { gql } from '../support/graphql-client';
 import { createTestInstallation, referenceSystemsEnv, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
@@ -152,6 +153,7 @@ describe('reconciliation', () => {
     // The first key ends the open local mode.
     const roles: [string, Role[], string[] | '*'][] = [
       ['supply', ['SUPPLY_CHAIN'], '*'],
+      ['integrator', ['INTEGRATOR'], '*'],
       ['supplyElsewhere', ['SUPPLY_CHAIN'], ['P999']],
       ['quality', ['QUALITY'], '*'],
       ['operations', ['OPERATIONS'], '*'],
@@ -189,6 +191,7 @@ describe('reconciliation', () => {
     });
     await admin('/admin/drift', 'erp', { kind: 'lot-stock', plant: 'P100', lot: 'L-RM7-EXPIRED', quantity: 480 });
     await admin('/admin/drift', 'erp', { kind: 'lot-stock', plant: 'P100', lot: 'L-RM8-OK', quantity: 197 });
+    await admin('/admin/drift', 'erp', { kind: 'lot-stock', plant: 'P100', lot: 'L-RM7-OK', quantity: 99990 });
     await admin('/admin/drift', 'mes', { kind: 'cancel-order', plant: 'P100', orderNumber: 'PO-R-3' });
     const inspectionId = (await runtime.store.getOrder('P100', 'PO-R-2'))!.inspections[0]!.inspectionId;
     await admin('/admin/drift', 'qms', { kind: 'change-result', inspectionId, result: 'FAIL', disposition: 'REJECT' });
@@ -203,7 +206,7 @@ describe('reconciliation', () => {
 
     const run = await reconcile('FULL');
     expect(run).toMatchObject({ status: 'SUCCEEDED', driftsWithinTolerance: 1 });
-    expect(run.driftsFound).toBe(6);
+    expect(run.driftsFound).toBe(7);
 
     expect(await driftOf('operationYield:10', { system: 'ERP' })).toMatchObject({
       orderNumber: 'PO-R-1',
@@ -314,9 +317,26 @@ describe('reconciliation', () => {
     const lot = await driftOf('lotBalance', { lot: 'L-RM7-EXPIRED' });
     await ok('supply', APPROVE, { id: lot.id, note: 'counted: ERP is right' });
     expect((await runtime.store.getLot('P100', 'L-RM7-EXPIRED'))!.quantity).toBe(480);
+    // Between the run and the approval, 10 of lot L-RM7-OK are consumed and issued in ERP: the correction applies the
+    // difference the run found (−10), not the count it saw, so the consumption is not undone.
+    const okLot = await driftOf('lotBalance', { lot: 'L-RM7-OK' });
+    expect(okLot).toMatchObject({ plantgateValue: 100000, systemValue: 99990, status: 'CORRECTION_PROPOSED' });
+    const consumed = (
+      await ok<{ reportMaterialConsumption: { correlationId: string } }>(
+        'integrator',
+        submitMutationDocument('reportMaterialConsumption'),
+        { input: consumption({ orderNumber: 'PO-R-3', lot: 'L-RM7-OK', quantity: 10 }) },
+      )
+    ).reportMaterialConsumption;
+    await waitFor(async () => (await runtime.store.getTransaction(consumed.correlationId))?.status === 'POSTED', {
+      what: 'the goods issue booked in ERP',
+    });
+    await ok('supply', APPROVE, { id: okLot.id, note: 'counted: ERP is right' });
+    expect((await runtime.store.getLot('P100', 'L-RM7-OK'))!.quantity).toBe(99980);
+    expect(erp.lots.get('P100|L-RM7-OK')!.stock.UNRESTRICTED).toBe(99980);
 
     const run = await reconcile('FULL');
-    expect(run.driftsClosed).toBe(2);
+    expect(run.driftsClosed).toBe(3);
     expect(await driftOf('operationYield:10', { system: 'ERP' })).toMatchObject({ status: 'CLOSED' });
     expect(await driftOf('lotBalance', { lot: 'L-RM7-EXPIRED' })).toMatchObject({ status: 'CLOSED' });
     // Repeating runs posts nothing again.
