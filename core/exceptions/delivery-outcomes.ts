@@ -27,18 +27,19 @@ export function createDeliveryOutcomes(deps: DeliveryOutcomeDeps) {
   const { store } = deps;
 
   async function failed(message: OutboundMessage, { reason, retryable }: DeliveryFailure): Promise<void> {
-    const origin = await store.getTransaction(message.correlationId);
-    if (!origin) {
-      throw new DomainError(
-        'NOT_FOUND',
-        `No transaction ${message.correlationId} for a failed ${message.messageType}`,
-        {
-          retryable: false,
-        },
-      );
-    }
-    const { plant, orderNumber } = origin.envelope.scope;
     for (let round = 0; round < ROUNDS; round++) {
+      // Read each round: the transaction's status may have moved (another of its postings confirmed) meanwhile.
+      const origin = await store.getTransaction(message.correlationId);
+      if (!origin) {
+        throw new DomainError(
+          'NOT_FOUND',
+          `No transaction ${message.correlationId} for a failed ${message.messageType}`,
+          {
+            retryable: false,
+          },
+        );
+      }
+      const { plant, orderNumber } = origin.envelope.scope;
       const now = deps.now().toISOString();
       const failure = openException(
         {

@@ -301,6 +301,12 @@ export function createWorkbench(deps: WorkbenchDeps) {
     const exception = await load(principal, id);
     requireOwner(principal, exception, status === 'RESOLVED' ? 'resolve' : 'discard');
     await requireActive(exception, status.toLowerCase(), ['OPEN', 'AWAITING_APPROVAL']);
+    // A drift is decided in one place, on the drift: closing its exception alone would leave the drift standing.
+    if (exception.type === 'RECONCILIATION') {
+      throw new DomainError('ILLEGAL_TRANSITION', whyNotReplayable(exception), {
+        details: { exceptionId: exception.id, driftId: (exception.payload as { driftId?: string }).driftId },
+      });
+    }
     return save(
       changeException(
         exception,
@@ -395,7 +401,7 @@ function whyNotReplayable(exception: ExceptionRecord): string {
     return `Exception ${exception.id} is a conflicting resend: its business key belongs to an applied event. Send a new event for a new business fact, then resolve or discard this one`;
   }
   if (exception.type === 'RECONCILIATION') {
-    return `Exception ${exception.id} is a drift between Plantgate and another system: approve or reject its correction (approveCorrection, rejectCorrection), or resolve it once the systems agree`;
+    return `Exception ${exception.id} is a drift between Plantgate and another system: approve or reject its correction (approveCorrection, rejectCorrection), or fix it in the system and let the next reconciliation run close it`;
   }
   if (exception.rule === QUALITY_HOLD_RULE) {
     return `Exception ${exception.id} is a quality hold: its event was applied. QMS lifts it (a passing disposition, the nonconformance closed), or QUALITY releases the lot under deviation (overrideException, four eyes)`;

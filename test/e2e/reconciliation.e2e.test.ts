@@ -380,6 +380,11 @@ describe('reconciliation', () => {
 
   it('lets the owning role reject a drift it accepts, and an INCREMENTAL run check only what changed', async () => {
     const mes = await driftOf('status', { system: 'MES' });
+    // Decided on the drift, not by closing its exception alone.
+    const resolve = await call('operations', 'mutation R($id: ID!) { resolveException(id: $id, note: "n") { id } }', {
+      id: mes.exception!.id,
+    });
+    expect(resolve.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', driftId: mes.id });
     const notOwner = await call('supply', REJECT, { id: mes.id, note: 'not mine' });
     expect(notOwner.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     const rejected = await ok<{ rejectCorrection: Drift }>('operations', REJECT, {
