@@ -4,7 +4,12 @@ import {
   type DriftFilter,
   type ReconciliationSummary,
 } from '../../core/ports/reconciliation.port';
+import type { Page } from '../../core/ports/records';
+import type { PageRequest } from '../../core/ports/store.port';
 import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
+import type { LotRecord } from '../../core/reference/reference.types';
+import { decodeCursor, encodeCursor } from '../paging';
+import { orderFromRow, type OrderRow } from './sqlite.rows';
 
 /** Reconciliation's runs and drifts in SQLite: the columns filter, the document holds the record. */
 export function sqliteReconciliationStatements(db: Database.Database, onConflict: () => never) {
@@ -21,6 +26,12 @@ export function sqliteReconciliationStatements(db: Database.Database, onConflict
      WHERE id = @id AND version = @expected_version`,
   );
   const getDrift = db.prepare<[string], { doc: string }>('SELECT doc FROM drifts WHERE id = ?');
+  const countRuns = db.prepare<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM reconciliation_runs WHERE plant = ?',
+  );
+  const lotsAfter = db.prepare<[string, string, number], { lot_number: string; doc: string; version: number }>(
+    'SELECT lot_number, doc, version FROM lots WHERE plant = ? AND lot_number > ? ORDER BY lot_number LIMIT ?',
+  );
   const row = (d: DriftRecord) => ({
     id: d.id,
     plant: d.plant,
@@ -68,6 +79,40 @@ export function sqliteReconciliationStatements(db: Database.Database, onConflict
     },
     getRun: (id: string): ReconciliationRun | null => parsed(getRun.get(id)),
     getDrift: (id: string): DriftRecord | null => parsed(getDrift.get(id)),
+    /** Newest first: the cursor is the run's seq, going down. */
+    listRuns(plant: string, request: PageRequest): Page<ReconciliationRun> {
+      const before = decodeCursor(request.after, /^[1-9][0-9]{0,15}$/);
+      const rows = db
+        .prepare<unknown[], { seq: number; doc: string }>(
+          `SELECT seq, doc FROM reconciliation_runs WHERE plant = ? ${before === null ? '' : 'AND seq < ?'}
+           ORDER BY seq DESC LIMIT ?`,
+        )
+        .all(plant, ...(before === null ? [] : [Number(before)]), request.first + 1);
+      const items = rows.slice(0, request.first);
+      return {
+        items: items.map((r) => JSON.parse(r.doc) as ReconciliationRun),
+        cursors: items.map((r) => encodeCursor(r.seq)),
+        totalCount: countRuns.get(plant)!.n,
+        endCursor: items.length ? encodeCursor(items.at(-1)!.seq) : null,
+        hasNextPage: rows.length > request.first,
+      };
+    },
+    scanOrders(plant: string, after: string | null, limit: number, changedSince: string | null) {
+      const rows = db
+        .prepare<unknown[], OrderRow & { seq: number }>(
+          `SELECT *, id AS seq FROM orders WHERE plant = ? AND id > ? ${changedSince ? 'AND updated_at >= ?' : ''}
+           ORDER BY id LIMIT ?`,
+        )
+        .all(plant, Number(after ?? 0), ...(changedSince ? [changedSince] : []), limit);
+      return { items: rows.map(orderFromRow), next: rows.length === limit ? String(rows.at(-1)!.seq) : null };
+    },
+    scanLots(plant: string, after: string, limit: number) {
+      const rows = lotsAfter.all(plant, after, limit);
+      return {
+        items: rows.map((r): LotRecord => ({ ...(JSON.parse(r.doc) as LotRecord), version: r.version })),
+        next: rows.length === limit ? rows.at(-1)!.lot_number : null,
+      };
+    },
     driftFilter(filter: DriftFilter): [string, unknown][] {
       return [
         ['plant', filter.plant],

@@ -7,8 +7,7 @@ import type { OrderRecord } from '../../core/orders/order.types';
 import type { AuditDraft, ExceptionRecord, IdempotencyRecord, OutboxEntry, Page } from '../../core/ports/records';
 import type { TransactionRecord } from '../../core/ports/transaction.record';
 import type { ReconciliationUnit } from '../../core/ports/reconciliation.port';
-import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
-import type { LotRecord } from '../../core/reference/reference.types';
+import type { DriftRecord } from '../../core/reconciliation/drift.types';
 import type {
   CommitConflict,
   CommitResult,
@@ -371,28 +370,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     commitReconciliation: (unit) => writeOrConflict(() => commitReconciliation(unit)),
     saveRun: (run) => write(() => reconciliation.saveRun(run)),
     getRun: async (id) => guard(() => reconciliation.getRun(id)),
-    listRuns: async (plant, request) =>
-      guard(() => {
-        // Newest first: the cursor is the run's seq, going down.
-        const before = decodeCursor(request.after, /^[1-9][0-9]{0,15}$/);
-        const rows = db
-          .prepare<unknown[], { seq: number; doc: string }>(
-            `SELECT seq, doc FROM reconciliation_runs WHERE plant = ? ${before === null ? '' : 'AND seq < ?'}
-             ORDER BY seq DESC LIMIT ?`,
-          )
-          .all(plant, ...(before === null ? [] : [Number(before)]), request.first + 1);
-        const items = rows.slice(0, request.first);
-        const total = db.prepare<[string], { n: number }>(
-          'SELECT COUNT(*) AS n FROM reconciliation_runs WHERE plant = ?',
-        );
-        return {
-          items: items.map((r) => JSON.parse(r.doc) as ReconciliationRun),
-          cursors: items.map((r) => encodeCursor(r.seq)),
-          totalCount: total.get(plant)!.n,
-          endCursor: items.length ? encodeCursor(items.at(-1)!.seq) : null,
-          hasNextPage: rows.length > request.first,
-        };
-      }),
+    listRuns: async (plant, request) => guard(() => reconciliation.listRuns(plant, request)),
     getDrift: async (id) => guard(() => reconciliation.getDrift(id)),
     reconciliationSummary: async () => guard(() => reconciliation.summary()),
     listDrifts: async (filter, request) =>
@@ -406,27 +384,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ),
     driftsOf: async (plant, subjects) => guard(() => reconciliation.driftsOf(plant, subjects)),
     scanOrders: async (plant, after, limit, changedSince) =>
-      guard(() => {
-        const rows = db
-          .prepare<unknown[], OrderRow & { seq: number }>(
-            `SELECT *, id AS seq FROM orders WHERE plant = ? AND id > ? ${changedSince ? 'AND updated_at >= ?' : ''}
-             ORDER BY id LIMIT ?`,
-          )
-          .all(plant, Number(after ?? 0), ...(changedSince ? [changedSince] : []), limit);
-        return { items: rows.map(orderFromRow), next: rows.length === limit ? String(rows.at(-1)!.seq) : null };
-      }),
-    scanLots: async (plant, after, limit) =>
-      guard(() => {
-        const rows = db
-          .prepare<[string, string, number], { lot_number: string; doc: string; version: number }>(
-            'SELECT lot_number, doc, version FROM lots WHERE plant = ? AND lot_number > ? ORDER BY lot_number LIMIT ?',
-          )
-          .all(plant, after, limit);
-        return {
-          items: rows.map((r) => ({ ...(JSON.parse(r.doc) as LotRecord), version: r.version })),
-          next: rows.length === limit ? rows.at(-1)!.lot_number : null,
-        };
-      }),
+      guard(() => reconciliation.scanOrders(plant, after, limit, changedSince)),
+    scanLots: async (plant, after, limit) => guard(() => reconciliation.scanLots(plant, after, limit)),
     openException: (exception, audit) =>
       write(() => {
         insertException(exception);
