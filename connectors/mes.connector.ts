@@ -8,6 +8,9 @@ import type {
 import { DownstreamError } from '../core/errors';
 import { originHeaders, refsParam, type SystemClient } from './system.client';
 
+/** Where each message goes in MES: a released order to the floor, a cancellation to stop it. */
+const MES_PATHS: Record<string, string> = { OrderReleased: '/api/orders', OrderCancelled: '/api/orders/cancel' };
+
 /** MES over HTTP: released orders go to the floor; the floor's view of operations comes back. */
 export function createMesConnector(
   client: SystemClient,
@@ -15,11 +18,11 @@ export function createMesConnector(
   return {
     system: 'mes',
     async deliver(message: OutboundMessage): Promise<DeliveryReceipt> {
-      if (message.messageType !== 'OrderReleased')
-        throw new DownstreamError('mes', `No MES mapping for ${message.messageType}`, { retryable: false });
+      const path = MES_PATHS[message.messageType];
+      if (!path) throw new DownstreamError('mes', `No MES mapping for ${message.messageType}`, { retryable: false });
       await client.write({
         method: 'POST',
-        path: '/api/orders',
+        path,
         headers: originHeaders(message),
         body: message.payload,
       });

@@ -94,6 +94,15 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         if (automation.acknowledge) reference.track(run(order));
         return { status: 201, body: { received: true } };
       }),
+    // ERP cancelled the order through Plantgate: the floor stops it (or never starts it).
+    'POST /api/orders/cancel': (req: SimRequest) =>
+      sim.transaction(() => {
+        const p = req.body as { plant: string; orderNumber: string };
+        const order = orders.get(`${p.plant}|${p.orderNumber}`);
+        if (!order) return { status: 404, body: { error: `no order ${p.orderNumber}` } };
+        orders.set(`${p.plant}|${p.orderNumber}`, { ...order, status: 'CANCELLED' });
+        return { status: 200, body: { cancelled: true } };
+      }),
     // Edits made on the floor directly, bypassing Plantgate: an order cancelled in MES, or lost from it.
     'POST /admin/drift': (req) =>
       sim.transaction(() => {

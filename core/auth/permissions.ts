@@ -32,6 +32,7 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     // The placeholder that lets domain SDL files extend Mutation: nobody calls it.
     _noop: [],
     releaseProductionOrder: ['INTEGRATOR'],
+    cancelProductionOrder: ['INTEGRATOR'],
     acknowledgeProductionOrder: ['INTEGRATOR'],
     reportOperationEvent: ['INTEGRATOR'],
     reportMaterialConsumption: ['INTEGRATOR'],

@@ -24,6 +24,7 @@ const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
   ['inspection.', 'QUALITY'],
   ['nonconformance.', 'QUALITY'],
   ['quality.', 'QUALITY'],
+  ['order.cancel-', 'OPERATIONS'],
   ['message.', 'ADMIN'],
   ['processing.', 'ADMIN'],
   ['downstream.', 'ADMIN'],
@@ -59,6 +60,11 @@ export interface OverridePolicy {
  * item or a conflicting resend would only move the error downstream.
  */
 export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
+  'order.cancel-started': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: 'cancel an order whose work started on the floor (MES is told to stop)',
+  },
   'consumption.lot-status': {
     role: 'SUPPLY_CHAIN',
     alwaysFourEyes: false,

@@ -1,5 +1,6 @@
 import { reportMaterialConsumption } from '../materials/report-material-consumption.message';
 import { acknowledgeProductionOrder } from '../orders/acknowledge-production-order.message';
+import { cancelProductionOrder } from '../orders/cancel-production-order.message';
 import { releaseProductionOrder } from '../orders/release-production-order.message';
 import { reportOperationEvent } from '../orders/report-operation-event.message';
 import { reportProductionCompletion } from '../orders/report-production-completion.message';
@@ -25,6 +26,7 @@ export const MESSAGE_SLICES = [
   reportNonconformance,
   upsertReferenceData,
   acknowledgePosting,
+  cancelProductionOrder,
 ] as const;
 
 /**
