@@ -33,6 +33,7 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     _noop: [],
     releaseProductionOrder: ['INTEGRATOR'],
     cancelProductionOrder: ['INTEGRATOR'],
+    createProductionOrder: ['INTEGRATOR'],
     acknowledgeProductionOrder: ['INTEGRATOR'],
     reportOperationEvent: ['INTEGRATOR'],
     reportMaterialConsumption: ['INTEGRATOR'],

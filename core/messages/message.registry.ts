@@ -1,6 +1,7 @@
 import { reportMaterialConsumption } from '../materials/report-material-consumption.message';
 import { acknowledgeProductionOrder } from '../orders/acknowledge-production-order.message';
 import { cancelProductionOrder } from '../orders/cancel-production-order.message';
+import { createProductionOrder } from '../orders/create-production-order.message';
 import { releaseProductionOrder } from '../orders/release-production-order.message';
 import { reportOperationEvent } from '../orders/report-operation-event.message';
 import { reportProductionCompletion } from '../orders/report-production-completion.message';
@@ -27,6 +28,7 @@ export const MESSAGE_SLICES = [
   upsertReferenceData,
   acknowledgePosting,
   cancelProductionOrder,
+  createProductionOrder,
 ] as const;
 
 /**

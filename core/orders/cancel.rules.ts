@@ -13,7 +13,7 @@ import { transition } from './order.rules';
 /** The rule a cancellation of an order already on the floor is refused under; OPERATIONS may override it. */
 export const CANCEL_STARTED_RULE = 'order.cancel-started';
 
-const NOT_STARTED = ['RELEASED', 'ACKNOWLEDGED'];
+const NOT_STARTED = ['CREATED', 'RELEASED', 'ACKNOWLEDGED'];
 const ON_THE_FLOOR = ['IN_PROCESS', 'PARTIALLY_CONFIRMED', 'QUALITY_HOLD'];
 
 /**
@@ -51,20 +51,23 @@ export function decideCancel(input: CancelProductionOrder, inputs: DecisionInput
     kind: 'apply',
     action: 'order.cancelled',
     order: cancelled,
-    // MES must stop (or never start) the order.
-    outbox: [
-      {
-        destination: 'mes',
-        messageType: 'OrderCancelled',
-        idempotencyKey: `mes|cancel|${input.plant}|${input.orderNumber}`,
-        payload: {
-          plant: input.plant,
-          orderNumber: input.orderNumber,
-          reason: input.reason,
-          cancelledAt: input.cancelledAt,
-          stopWorkInProgress: started,
-        },
-      },
-    ],
+    // MES must stop (or never start) the order; an order only announced (CREATED) never reached MES.
+    outbox:
+      order.state === 'CREATED'
+        ? []
+        : [
+            {
+              destination: 'mes',
+              messageType: 'OrderCancelled',
+              idempotencyKey: `mes|cancel|${input.plant}|${input.orderNumber}`,
+              payload: {
+                plant: input.plant,
+                orderNumber: input.orderNumber,
+                reason: input.reason,
+                cancelledAt: input.cancelledAt,
+                stopWorkInProgress: started,
+              },
+            },
+          ],
   };
 }

@@ -5,6 +5,7 @@ import type { OrderState } from './order.types';
  * Every rule that changes an order's state asks this table first.
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
+  CREATED: ['RELEASED', 'CANCELLED'],
   RELEASED: ['ACKNOWLEDGED', 'CANCELLED'],
   ACKNOWLEDGED: ['IN_PROCESS', 'CANCELLED'],
   IN_PROCESS: ['PARTIALLY_CONFIRMED', 'COMPLETED', 'CANCELLED'],

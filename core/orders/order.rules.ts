@@ -62,7 +62,8 @@ export function currentRevision(inputs: DecisionInputs, item: string): ItemRecor
 
 export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInputs, ctx: DecisionContext): Decision {
   const existing = inputs.order;
-  if (existing) {
+  // An order ERP announced (CREATED) is released by its release; any other existing order is not released twice.
+  if (existing && existing.state !== 'CREATED') {
     return quarantine(
       'DUPLICATE_CONFLICT',
       'order.release.unique',
@@ -128,8 +129,11 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     inspections: [],
     goodsReceipts: [],
     postings: [],
-    timeline: [{ at: ctx.now, state: 'RELEASED', correlationId: ctx.correlationId, cause: 'released by ERP' }],
-    createdAt: ctx.now,
+    timeline: [
+      ...(existing?.timeline ?? []),
+      { at: ctx.now, state: 'RELEASED', correlationId: ctx.correlationId, cause: 'released by ERP' },
+    ],
+    createdAt: existing?.createdAt ?? ctx.now,
     updatedAt: ctx.now,
   };
   // The sender's messageId identified the transport, not the order: MES gets the order itself.

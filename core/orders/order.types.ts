@@ -1,6 +1,7 @@
 import type { ComponentInput, Disposition, InspectionResult, InspectionType, LotStatus } from '../commands/vocabulary';
 
 export const ORDER_STATES = [
+  'CREATED',
   'RELEASED',
   'ACKNOWLEDGED',
   'IN_PROCESS',

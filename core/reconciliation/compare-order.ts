@@ -41,7 +41,8 @@ export function compareOrder(
     findings.push(...compareWithErp(order, views.erp, now));
     compared.push('ERP');
   }
-  if (views.mes !== undefined && settled) {
+  // An order only announced (CREATED) never went to the floor: MES and QMS have nothing of it yet.
+  if (views.mes !== undefined && settled && order.state !== 'CREATED') {
     findings.push(...compareWithMes(order, views.mes));
     compared.push('MES');
   }

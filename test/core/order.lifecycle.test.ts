@@ -4,6 +4,8 @@ import { ORDER_STATES, type OrderState } from '../../core/orders/order.types';
 
 /** Every pair of states, allowed or refused: the table is the specification, and this reads it back. */
 const ALLOWED: [OrderState, OrderState][] = [
+  ['CREATED', 'RELEASED'],
+  ['CREATED', 'CANCELLED'],
   ['RELEASED', 'ACKNOWLEDGED'],
   ['RELEASED', 'CANCELLED'],
   ['ACKNOWLEDGED', 'IN_PROCESS'],

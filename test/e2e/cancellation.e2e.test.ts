@@ -6,6 +6,7 @@ import { createTestInstallation, type TestInstallation } from '../support/harnes
 import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import { acknowledgedOrder, completedOrder, submit, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { acknowledgeInput, releaseInput } from '../support/order.fixture';
 
 const cancel = (orderNumber: string, extra: object = {}) => ({
   orderNumber,
@@ -20,7 +21,7 @@ const cancel = (orderNumber: string, extra: object = {}) => ({
  * CANCELLED at once; once work started only an OPERATIONS override cancels it (MES told to stop); once its output
  * exists it is refused with the reason; events that come later are exceptions.
  */
-describe('order cancellation', () => {
+describe('orders announced, and cancelled', () => {
   let installation: TestInstallation;
   let runtime: Runtime;
   let url: string;
@@ -101,5 +102,38 @@ describe('order cancellation', () => {
     });
     expect(refused.exception!.reason).toContain('its output exists');
     expect(['RECEIVED', 'FINANCIALLY_POSTED']).toContain(await stateOf('PO-C-3'));
+  });
+
+  it('keeps an order ERP announced CREATED, away from MES, until its release moves it on with its history', async () => {
+    const announced = releaseInput({ orderNumber: 'PO-C-4' });
+    expect((await submitAndSettle(url, 'createProductionOrder', announced)).status).toBe('APPLIED');
+    expect(await stateOf('PO-C-4')).toBe('CREATED');
+    expect((await submit(url, 'createProductionOrder', { ...announced, messageId: 'again' })).status).toBe('DUPLICATE');
+    // Nothing of it on the floor, and the floor cannot run it.
+    const early = await submitAndSettle(url, 'acknowledgeProductionOrder', acknowledgeInput(announced));
+    expect(early).toMatchObject({ status: 'QUARANTINED', exception: { type: 'SEQUENCE' } });
+    expect(runtime.referenceSystems!.mes!.orders.has('P100|PO-C-4')).toBe(false);
+    expect((await submitAndSettle(url, 'releaseProductionOrder', announced)).status).toBe('APPLIED');
+    const order = await gqlOk<{ productionOrder: { state: string; timeline: { state: string }[] } }>(
+      url,
+      '{ productionOrder(orderNumber: "PO-C-4", plant: "P100") { state timeline { state } } }',
+    );
+    expect(order.productionOrder.state).toBe('RELEASED');
+    expect(order.productionOrder.timeline.map((t) => t.state)).toEqual(['CREATED', 'RELEASED']);
+    await waitFor(() => runtime.referenceSystems!.mes!.orders.has('P100|PO-C-4'), { what: 'MES receives PO-C-4' });
+    // Announcing an order that was released without announcement is a conflict, not a reset.
+    const late = await submitAndSettle(url, 'createProductionOrder', releaseInput({ orderNumber: 'PO-C-1' }));
+    expect(late).toMatchObject({
+      status: 'QUARANTINED',
+      exception: { type: 'DUPLICATE_CONFLICT', rule: 'order.create.unique' },
+    });
+  });
+
+  it('cancels an announced order without a word to MES, which never heard of it', async () => {
+    await submitAndSettle(url, 'createProductionOrder', releaseInput({ orderNumber: 'PO-C-5' }));
+    expect((await submitAndSettle(url, 'cancelProductionOrder', cancel('PO-C-5'))).status).toBe('APPLIED');
+    expect(await stateOf('PO-C-5')).toBe('CANCELLED');
+    const outbox = await runtime.store.listOutbox({});
+    expect(outbox.some((e) => e.messageType === 'OrderCancelled' && e.scope.orderNumber === 'PO-C-5')).toBe(false);
   });
 });
