@@ -12,6 +12,7 @@ export type StallThresholds = {
 
 export const DEFAULT_STALL_THRESHOLDS_SECONDS: StallThresholds = {
   orders: {
+    CREATED: null, // an announced order waits for ERP's release as long as planning needs
     RELEASED: 3600, // MES acknowledges a released order within the hour
     ACKNOWLEDGED: 8 * 3600, // work starts within a shift
     IN_PROCESS: 24 * 3600,
