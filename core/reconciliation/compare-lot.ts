@@ -1,6 +1,8 @@
 import type { ErpLotStock, QualityView } from '../ports/downstream.port';
 import type { LotRecord } from '../reference/reference.types';
+import { round } from '../reference/uom';
 import type { Finding } from './drift.types';
+import { findingsWith, settled } from './findings';
 
 /**
  * Compares Plantgate's ledger of a lot it does not produce (a component lot from master data) with ERP's stock of
@@ -13,28 +15,25 @@ export function compareLot(
   now: string,
   graceSeconds: number,
 ): { findings: Finding[]; compared: boolean } {
-  if (lot.producedBy || Date.parse(lot.updatedAt) > Date.parse(now) - graceSeconds * 1000)
-    return { findings: [], compared: false };
-  const system = erp ? Math.round((erp.unrestricted + erp.restricted + erp.blocked) * 1e6) / 1e6 : null;
-  if (system === lot.quantity || (system === null && lot.quantity === 0)) return { findings: [], compared: true };
-  const finding: Finding = {
-    system: 'ERP',
-    orderNumber: null,
-    lot: lot.lotNumber,
-    field: 'lotBalance',
-    plantgateValue: lot.quantity,
-    systemValue: system,
-    correction:
-      system === null
-        ? null
-        : {
-            kind: 'ADJUST_LOT_LEDGER',
-            description: `Set Plantgate's ledger of lot ${lot.lotNumber} from ${lot.quantity} to ERP's count, ${system} ${lot.uom}`,
-            lot: lot.lotNumber,
-            quantity: system,
-          },
-  };
-  return { findings: [finding], compared: true };
+  if (lot.producedBy || !settled(lot.updatedAt, now, graceSeconds)) return { findings: [], compared: false };
+  const system = erp ? round(erp.unrestricted + erp.restricted + erp.blocked) : null;
+  const { found, at } = findingsWith('ERP', null);
+  // A lot ERP does not stock and Plantgate holds none of agree.
+  if (system !== null || lot.quantity !== 0) {
+    at('lotBalance', lot.quantity, system, {
+      lot: lot.lotNumber,
+      correction:
+        system === null
+          ? null
+          : {
+              kind: 'ADJUST_LOT_LEDGER',
+              description: `Set Plantgate's ledger of lot ${lot.lotNumber} from ${lot.quantity} to ERP's count, ${system} ${lot.uom}`,
+              lot: lot.lotNumber,
+              quantity: system,
+            },
+    });
+  }
+  return { findings: found, compared: true };
 }
 
 /**
@@ -47,21 +46,11 @@ export function compareLotQuality(
   now: string,
   graceSeconds: number,
 ): { findings: Finding[]; compared: boolean } {
-  if (!lot.producedBy || Date.parse(lot.updatedAt) > Date.parse(now) - graceSeconds * 1000)
-    return { findings: [], compared: false };
-  const findings: Finding[] = [];
+  if (!lot.producedBy || !settled(lot.updatedAt, now, graceSeconds)) return { findings: [], compared: false };
+  const { found, at } = findingsWith('QMS', null);
   for (const theirs of quality.nonconformances.filter((nc) => nc.lot === lot.lotNumber)) {
     const mine = lot.nonconformances.find((nc) => nc.nonconformanceId === theirs.nonconformanceId);
-    if (mine?.status === theirs.status) continue;
-    findings.push({
-      system: 'QMS',
-      orderNumber: null,
-      lot: lot.lotNumber,
-      field: `nonconformance:${theirs.nonconformanceId}`,
-      plantgateValue: mine?.status ?? null,
-      systemValue: theirs.status,
-      correction: null,
-    });
+    at(`nonconformance:${theirs.nonconformanceId}`, mine?.status ?? null, theirs.status, { lot: lot.lotNumber });
   }
-  return { findings, compared: true };
+  return { findings: found, compared: true };
 }

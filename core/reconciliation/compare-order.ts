@@ -1,6 +1,8 @@
 import type { OrderRecord, PostingRecord } from '../orders/order.types';
 import type { ErpOrderView, MesOrderView, QualityView } from '../ports/downstream.port';
-import type { Correction, DriftSystem, DriftValue, Finding } from './drift.types';
+import { round } from '../reference/uom';
+import type { Correction, DriftSystem, Finding } from './drift.types';
+import { findingsWith, settled } from './findings';
 
 /** What each system says about one order; `undefined` where the system was not asked (not connected). */
 export interface OrderViews {
@@ -9,7 +11,6 @@ export interface OrderViews {
   quality?: QualityView;
 }
 
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
 const sum = (values: number[]) => round(values.reduce((a, b) => a + b, 0));
 
 /** ERP's order status once Plantgate's postings for the order are all booked. */
@@ -31,22 +32,21 @@ export function compareOrder(
   now: string,
   graceSeconds: number,
 ): { findings: Finding[]; compared: DriftSystem[] } {
-  const settledBefore = Date.parse(now) - graceSeconds * 1000;
   const findings: Finding[] = [];
   const compared: DriftSystem[] = [];
   const erpPostings = order.postings.filter((p) => p.system === 'erp');
-  const inFlight = erpPostings.some((p) => p.status === 'REQUESTED' && Date.parse(p.requestedAt) > settledBefore);
-  const settled = Date.parse(order.updatedAt) <= settledBefore;
+  const inFlight = erpPostings.some((p) => p.status === 'REQUESTED' && !settled(p.requestedAt, now, graceSeconds));
+  const orderSettled = settled(order.updatedAt, now, graceSeconds);
   if (views.erp !== undefined && erpPostings.length && !inFlight) {
     findings.push(...compareWithErp(order, views.erp, now));
     compared.push('ERP');
   }
   // An order only announced (CREATED) never went to the floor: MES and QMS have nothing of it yet.
-  if (views.mes !== undefined && settled && order.state !== 'CREATED') {
+  if (views.mes !== undefined && orderSettled && order.state !== 'CREATED') {
     findings.push(...compareWithMes(order, views.mes));
     compared.push('MES');
   }
-  if (views.quality !== undefined && settled) {
+  if (views.quality !== undefined && orderSettled) {
     findings.push(...compareWithQms(order, views.quality));
     compared.push('QMS');
   }
@@ -54,25 +54,12 @@ export function compareOrder(
 }
 
 function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: string): Finding[] {
-  const found: Finding[] = [];
-  const at = (field: string, plantgate: DriftValue, system: DriftValue, correction: Correction | null = null) => {
-    if (plantgate !== system)
-      found.push({
-        system: 'ERP',
-        orderNumber: order.orderNumber,
-        lot: null,
-        field,
-        plantgateValue: plantgate,
-        systemValue: system,
-        correction,
-      });
-  };
+  const { found, at } = findingsWith('ERP', order.orderNumber);
   const posting = (postingType: string, payload: Record<string, unknown>) => ({
     destination: 'erp' as const,
     postingType,
     payload,
   });
-  /** ERP misses quantity Plantgate decided and ERP confirmed: post the difference again, under a new key. */
   /**
    * A quantity ERP booked differently from what Plantgate decided and ERP confirmed: the difference is posted (a
    * reversal when ERP holds more), under a new key. While one of Plantgate's own postings of that type is still
@@ -101,7 +88,7 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
             ],
           }
         : null;
-    at(field, plantgate, system, correction);
+    at(field, plantgate, system, { correction });
   };
 
   const ops = erp?.operationYield ?? {};
@@ -158,26 +145,15 @@ function compareWithErp(order: OrderRecord, erp: ErpOrderView | null, now: strin
 }
 
 function compareWithMes(order: OrderRecord, mes: MesOrderView | null): Finding[] {
-  const found: Finding[] = [];
-  const at = (field: string, plantgate: DriftValue, system: DriftValue) => {
-    if (plantgate !== system)
-      found.push({
-        system: 'MES',
-        orderNumber: order.orderNumber,
-        lot: null,
-        field,
-        plantgateValue: plantgate,
-        systemValue: system,
-        correction: null,
-      });
-  };
+  const { found, at } = findingsWith('MES', order.orderNumber);
   if (!mes) {
-    at('released', order.routingRevision, null);
-    found.at(-1)!.correction = {
-      kind: 'RESEND_RELEASE_TO_MES',
-      description: `Send the release of order ${order.orderNumber} (routing ${order.routingRevision}) to MES again`,
-      postings: [{ destination: 'mes', postingType: 'OrderReleased', payload: releaseOf(order) }],
-    };
+    at('released', order.routingRevision, null, {
+      correction: {
+        kind: 'RESEND_RELEASE_TO_MES',
+        description: `Send the release of order ${order.orderNumber} (routing ${order.routingRevision}) to MES again`,
+        postings: [{ destination: 'mes', postingType: 'OrderReleased', payload: releaseOf(order) }],
+      },
+    });
     return found;
   }
   at('routingRevision', order.routingRevision, mes.routingRevision ?? order.routingRevision);
@@ -195,50 +171,41 @@ function compareWithMes(order: OrderRecord, mes: MesOrderView | null): Finding[]
 
 /** QMS is the system of record for results: a result QMS has not decided is not held against Plantgate's. */
 function compareWithQms(order: OrderRecord, quality: QualityView): Finding[] {
-  const found: Finding[] = [];
-  const at = (field: string, lot: string, plantgate: DriftValue, system: DriftValue) => {
-    if (plantgate !== system)
-      found.push({
-        system: 'QMS',
-        orderNumber: order.orderNumber,
-        lot,
-        field,
-        plantgateValue: plantgate,
-        systemValue: system,
-        correction: null,
-      });
-  };
+  const { found, at } = findingsWith('QMS', order.orderNumber);
   for (const request of order.inspectionRequests) {
     if (quality.inspections.some((i) => i.inspectionId === request.inspectionId)) continue;
-    at(`inspectionRequested:${request.inspectionId}`, request.lot, 'REQUESTED', null);
     const completed = order.completions.filter((c) => c.lot === request.lot);
-    found.at(-1)!.correction = {
-      kind: 'REQUEST_INSPECTION',
-      description: `Ask QMS again for the ${request.inspectionType} inspection ${request.inspectionId} of lot ${request.lot}`,
-      postings: [
-        {
-          destination: 'qms',
-          postingType: 'InspectionRequested',
-          payload: {
-            inspectionId: request.inspectionId,
-            plant: order.plant,
-            orderNumber: order.orderNumber,
-            item: order.item,
-            itemRevision: order.itemRevision,
-            specRevision: order.specRevision,
-            lot: request.lot,
-            quantity: completed.reduce((sum, c) => sum + c.quantity, 0),
-            uom: completed[0]?.uom ?? order.uom,
-            inspectionType: request.inspectionType,
+    at(`inspectionRequested:${request.inspectionId}`, 'REQUESTED', null, {
+      lot: request.lot,
+      correction: {
+        kind: 'REQUEST_INSPECTION',
+        description: `Ask QMS again for the ${request.inspectionType} inspection ${request.inspectionId} of lot ${request.lot}`,
+        postings: [
+          {
+            destination: 'qms',
+            postingType: 'InspectionRequested',
+            payload: {
+              inspectionId: request.inspectionId,
+              plant: order.plant,
+              orderNumber: order.orderNumber,
+              item: order.item,
+              itemRevision: order.itemRevision,
+              specRevision: order.specRevision,
+              lot: request.lot,
+              quantity: sum(completed.map((c) => c.quantity)),
+              uom: completed[0]?.uom ?? order.uom,
+              inspectionType: request.inspectionType,
+            },
           },
-        },
-      ],
-    };
+        ],
+      },
+    });
   }
   for (const theirs of quality.inspections.filter((i) => i.result)) {
     const mine = order.inspections.find((i) => i.inspectionId === theirs.inspectionId);
-    at(`inspectionResult:${theirs.inspectionId}`, theirs.lot, mine?.result ?? null, theirs.result);
-    at(`inspectionDisposition:${theirs.inspectionId}`, theirs.lot, mine?.disposition ?? null, theirs.disposition);
+    const lot = { lot: theirs.lot };
+    at(`inspectionResult:${theirs.inspectionId}`, mine?.result ?? null, theirs.result, lot);
+    at(`inspectionDisposition:${theirs.inspectionId}`, mine?.disposition ?? null, theirs.disposition, lot);
   }
   return found;
 }

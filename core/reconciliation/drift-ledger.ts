@@ -1,4 +1,5 @@
 import { openException } from '../exceptions/exception.factory';
+import { round } from '../reference/uom';
 import { changeException, isActive, type ExceptionChange } from '../exceptions/exception.transitions';
 import { ownerOf } from '../exceptions/exception.policy';
 import type { AuditDraft, ExceptionRecord } from '../ports/records';
@@ -12,7 +13,7 @@ export function fieldKind(field: string): string {
 
 function differenceOf(finding: Pick<Finding, 'plantgateValue' | 'systemValue'>): number | null {
   const { plantgateValue: a, systemValue: b } = finding;
-  return typeof a === 'number' && typeof b === 'number' ? Math.round((b - a) * 1e6) / 1e6 : null;
+  return typeof a === 'number' && typeof b === 'number' ? round(b - a) : null;
 }
 
 export function withinTolerance(finding: Finding, tolerance: Tolerance | undefined): boolean {
