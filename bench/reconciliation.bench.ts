@@ -7,6 +7,7 @@ import type { ReconciliationRun } from '../core/reconciliation/drift.types';
 import { freshInstallation } from './installation';
 import { sleep } from './stats';
 import { bulkInsertOrders } from './bulk-orders';
+import { graphql } from '../app/demo/graphql-call';
 
 const PLANT = 'PR';
 const PAGE = 500;
@@ -107,17 +108,6 @@ export async function reconciliationRun(orders: number): Promise<ReconciliationB
 }
 
 const numberOf = (i: number) => `R-${String(i).padStart(8, '0')}`;
-
-async function graphql<T>(url: string, query: string, variables: object = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 /** The plant's orders, written in bulk: released, acknowledged on the floor, nothing posted yet. */
 function seedOrders(file: string, count: number, at: string) {

@@ -13,6 +13,7 @@ import { masterDataInErp, postingsInFlight } from './settling';
 import { reconcileDrifts } from './drift-reconciliation';
 import { injectDrifts, planDrifts } from '../../simulators/drift-plan';
 import { demoComponentLots, demoOrders, demoReferenceData, faultProfile } from './demo.scenario';
+import { graphql } from './graphql-call';
 
 const TERMINAL = new Set(['RECEIVED', 'FINANCIALLY_POSTED', 'QUALITY_HOLD', 'CANCELLED']);
 
@@ -155,17 +156,6 @@ async function reconcileInjectedDrifts(
     `Drift:                  ${result.drifts_injected} direct edit(s) made in ERP; reconciliation found ${result.drifts_found}, closed ${result.drifts_closed} after approved corrections; ${result.drifts_unexpected} other difference(s)`,
   );
   return result;
-}
-
-async function graphql(url: string, query: string, variables: object) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { errors?: unknown[] };
-  if (body.errors) throw new Error(`GraphQL refused: ${JSON.stringify(body.errors)}`);
-  return body;
 }
 
 async function gatewayDuplicates(url: string): Promise<number> {

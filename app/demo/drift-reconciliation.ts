@@ -1,6 +1,7 @@
 import type { Store } from '../../core/ports/store.port';
 import type { DriftScore, InjectedDrift } from '../../simulators/drift-plan';
 import { postingsInFlight } from './settling';
+import { graphql } from './graphql-call';
 
 type DriftView = {
   orderNumber: string | null;
@@ -108,15 +109,4 @@ async function listDrifts(url: string, plants: string[]): Promise<DriftView[]> {
     } while (after);
   }
   return all;
-}
-
-async function graphql<T = unknown>(url: string, query: string, variables: object): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
 }
