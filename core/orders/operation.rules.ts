@@ -155,27 +155,23 @@ export function decideOperationEvent(
   return { kind: 'apply', order: next, action: `operation.${input.eventType.toLowerCase()}`, outbox };
 }
 
-/** A CONFIRM with quantities that happened before the completed operation's last event (by occurredAt). */
-function isLateConfirmation(input: ReportOperationEvent, operation: OperationRecord): boolean {
+/** An event that arrives after its operation completed but happened before the operation's last event. */
+function happenedBeforeCompletion(input: ReportOperationEvent, operation: OperationRecord): boolean {
   return (
-    input.eventType === 'CONFIRM' &&
     operation.state === 'COMPLETED' &&
     operation.lastEventAt !== undefined &&
     Date.parse(input.occurredAt) <= Date.parse(operation.lastEventAt)
   );
 }
 
-/**
- * A PAUSE or RESUME that happened before the operation's last applied event (by occurredAt) and arrives after the
- * operation completed: its only effect would be a state the operation already passed. Nothing needs a person.
- */
+/** A late CONFIRM: its quantities still count. */
+function isLateConfirmation(input: ReportOperationEvent, operation: OperationRecord): boolean {
+  return input.eventType === 'CONFIRM' && happenedBeforeCompletion(input, operation);
+}
+
+/** A late PAUSE or RESUME: its only effect would be a state the operation already passed. Nothing needs a person. */
 function isLateStateOnlyEvent(input: ReportOperationEvent, operation: OperationRecord): boolean {
-  return (
-    (input.eventType === 'PAUSE' || input.eventType === 'RESUME') &&
-    operation.state === 'COMPLETED' &&
-    operation.lastEventAt !== undefined &&
-    Date.parse(input.occurredAt) <= Date.parse(operation.lastEventAt)
-  );
+  return (input.eventType === 'PAUSE' || input.eventType === 'RESUME') && happenedBeforeCompletion(input, operation);
 }
 
 /** Records a late state-only event on the order's timeline and changes nothing else. */

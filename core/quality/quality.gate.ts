@@ -1,8 +1,7 @@
 import type { LotStatus } from '../commands/vocabulary';
 import { requestErpPosting, transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
-import { hasOpenNonconformance, type LotRecord } from '../reference/reference.types';
-import { lotKey } from '../reference/reference.types';
+import { hasOpenNonconformance, lotKey, type LotRecord } from '../reference/reference.types';
 import {
   invalid,
   quarantine,
@@ -79,17 +78,16 @@ export function gateExceptions(gate: GateOutcome): Pick<ApplyDecision, 'raise' |
 
 /** Asks ERP for the goods receipt of a released lot, into `stockStatus`, and marks the lot so. */
 function requestReceipt(
-  released: OrderRecord,
+  order: OrderRecord,
   lot: LotRecord,
   stockStatus: LotStatus,
   inspectionId: string | null,
   ctx: DecisionContext,
 ): GateOutcome {
-  const order = released;
   const postingKey = `erp|goods-receipt|${order.plant}|${order.orderNumber}|${lot.lotNumber}`;
   const quantity = lot.producedBy?.quantity ?? lot.quantity;
   const [withPosting, request] = requestErpPosting(
-    released,
+    order,
     'GoodsReceipt',
     postingKey,
     {
