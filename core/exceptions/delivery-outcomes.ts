@@ -5,7 +5,7 @@ import type { Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { deliveredOnRetry, deliveryFailedAgain, downstreamExceptionId, downstreamRule } from './downstream-retry';
 import { openException } from './exception.factory';
-import { observeClosed, type ExceptionObserver } from './exception.observer';
+import { observeAction, type ExceptionObserver } from './exception.observer';
 import { isActive } from './exception.transitions';
 
 export interface DeliveryOutcomeDeps {
@@ -90,8 +90,7 @@ export function createDeliveryOutcomes(deps: DeliveryOutcomeDeps) {
       const change = exception && deliveredOnRetry(exception, message, receipt, deps.now().toISOString());
       if (!change) return null;
       if ((await store.updateExceptions([change.update], [change.audit])).ok) {
-        deps.observer?.acted(change.update.record.plant, change.action);
-        observeClosed(deps.observer, change.update.record);
+        observeAction(deps.observer, change.update.record, change.action);
         return change.update.record;
       }
     }

@@ -9,8 +9,14 @@ export interface ExceptionObserver {
 }
 
 /** Reports a closed exception's time from opening to closing, under the status that closed it. */
-export function observeClosed(observer: ExceptionObserver | undefined, exception: ExceptionRecord): void {
+function observeClosed(observer: ExceptionObserver | undefined, exception: ExceptionRecord): void {
   if (!exception.closedAt) return;
   const seconds = (Date.parse(exception.closedAt) - Date.parse(exception.createdAt)) / 1000;
   observer?.closed(exception.type, exception.status, Math.max(0, seconds));
+}
+
+/** Reports an action on an exception, and its time to resolution when the action closed it. */
+export function observeAction(observer: ExceptionObserver | undefined, exception: ExceptionRecord, action: string) {
+  observer?.acted(exception.plant, action);
+  observeClosed(observer, exception);
 }

@@ -8,7 +8,7 @@ import { isMessageType, sliceOf, type MessageType } from '../messages/message.re
 import { FINAL_TRANSACTION_STATUSES, type ExceptionActionKind, type ExceptionRecord } from '../ports/records';
 import type { ExceptionFilter, Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
-import { observeClosed, type ExceptionObserver } from './exception.observer';
+import { observeAction, type ExceptionObserver } from './exception.observer';
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { deliveryRetried, deliveryRetryPending, outboxIdOf } from './downstream-retry';
 import { hasRefusedEvent, overridePolicy } from './exception.policy';
@@ -129,8 +129,8 @@ export function createWorkbench(deps: WorkbenchDeps) {
 
   /** Counts the action; observes the time to resolution only when this action closed the exception. */
   function reported(record: ExceptionRecord, action: string, mayClose: boolean): ExceptionRecord {
-    deps.observer?.acted(record.plant, action);
-    if (mayClose) observeClosed(deps.observer, record);
+    if (mayClose) observeAction(deps.observer, record, action);
+    else deps.observer?.acted(record.plant, action);
     return record;
   }
 

@@ -1,6 +1,6 @@
 import { systemPrincipal } from '../auth/principal';
 import { openException } from '../exceptions/exception.factory';
-import { observeClosed, type ExceptionObserver } from '../exceptions/exception.observer';
+import { observeAction, type ExceptionObserver } from '../exceptions/exception.observer';
 import { changeException, closeByDecision } from '../exceptions/exception.transitions';
 import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { DomainError } from '../errors';
@@ -197,9 +197,7 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
   }
 
   function reportClosed(exception: ExceptionRecord) {
-    if (!exception.closedAt) return;
-    deps.observer?.acted(exception.plant, exception.status);
-    observeClosed(deps.observer, exception);
+    if (exception.closedAt) observeAction(deps.observer, exception, exception.status);
   }
 
   async function settle(message: InboundMessage, parked: HeldMessage | null): Promise<Exclude<Attempt, 'conflict'>> {
