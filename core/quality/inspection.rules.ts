@@ -10,7 +10,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
-import { applyQualityGate, gateExceptions } from './quality.gate';
+import { applyQualityGate, gateDecision } from './quality.gate';
 
 /** Which dispositions a result may carry; anything else is an incomplete or contradictory decision. */
 export const DISPOSITIONS_BY_RESULT: Readonly<Record<InspectionResult, readonly Disposition[]>> = {
@@ -98,13 +98,5 @@ export function decideInspection(
       r === request ? { ...r, status: 'DECIDED' as const, decidedAt: input.decidedAt } : r,
     ),
   };
-  const gate = applyQualityGate(answered, lotWithInspection(lot), ctx);
-  return {
-    kind: 'apply',
-    action: 'inspection.final-recorded',
-    order: gate.order,
-    lots: [gate.lot],
-    outbox: gate.outbox,
-    ...gateExceptions(gate),
-  };
+  return gateDecision(applyQualityGate(answered, lotWithInspection(lot), ctx), 'inspection.final-recorded');
 }

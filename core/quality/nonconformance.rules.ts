@@ -9,7 +9,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
-import { applyQualityGate, gateExceptions } from './quality.gate';
+import { applyQualityGate, gateDecision } from './quality.gate';
 
 const RANK: Record<NonconformanceStatus, number> = { OPEN: 0, UNDER_REVIEW: 1, CLOSED: 2 };
 
@@ -60,13 +60,5 @@ export function decideNonconformance(
   };
   const producedHere = order.completions.some((c) => c.lot === input.lot);
   if (!producedHere) return { kind: 'apply', action: 'nonconformance.recorded', lots: [lotAfter], outbox: [] };
-  const gate = applyQualityGate(order, lotAfter, ctx);
-  return {
-    kind: 'apply',
-    action: 'nonconformance.recorded',
-    order: gate.order,
-    lots: [gate.lot],
-    outbox: gate.outbox,
-    ...gateExceptions(gate),
-  };
+  return gateDecision(applyQualityGate(order, lotAfter, ctx), 'nonconformance.recorded');
 }

@@ -68,9 +68,17 @@ export function applyQualityGate(order: OrderRecord, lot: LotRecord, ctx: Decisi
   return { ...requestReceipt(released, lot, stockStatus, latest.inspectionId, ctx), lifted: released !== order };
 }
 
-/** What a gate outcome means for the workbench: a hold's exception to open, or a hold's exceptions to resolve. */
-export function gateExceptions(gate: GateOutcome): Pick<ApplyDecision, 'raise' | 'liftsQualityHold'> {
+/**
+ * The decision a gate outcome makes, with what it means for the workbench: a hold's exception to open, or a hold's
+ * exceptions to resolve.
+ */
+export function gateDecision(gate: GateOutcome, action: string): ApplyDecision {
   return {
+    kind: 'apply',
+    action,
+    order: gate.order,
+    lots: [gate.lot],
+    outbox: gate.outbox,
     ...(gate.held ? { raise: [{ type: 'DEPENDENCY' as const, rule: QUALITY_HOLD_RULE, reason: gate.held }] } : {}),
     ...(gate.lifted ? { liftsQualityHold: true } : {}),
   };
@@ -160,12 +168,5 @@ export function decideReleaseUnderDeviation(
   const cause = `released under deviation (RESTRICTED): ${input.reason}; asked by ${input.requestedBy}, approved by ${input.approvedBy}`;
   const released = transition(order, 'QUALITY_PENDING', ctx, cause) ?? order;
   const gate = requestReceipt(released, lot, 'RESTRICTED', null, ctx);
-  return {
-    kind: 'apply',
-    action: 'quality.released-under-deviation',
-    order: gate.order,
-    lots: [gate.lot],
-    outbox: gate.outbox,
-    liftsQualityHold: true,
-  };
+  return gateDecision({ ...gate, lifted: true }, 'quality.released-under-deviation');
 }
