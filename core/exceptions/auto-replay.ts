@@ -77,10 +77,7 @@ export async function replayClearedExceptions(
  * first, as the system principal. Refusals (4xx) are left to people: they would be refused again.
  */
 export async function retryUnavailableDeliveries(deps: AutoReplayDeps, system: string): Promise<string[]> {
-  const rule = unavailableRule(system);
-  const candidates = (
-    await deps.store.listExceptions({ status: 'OPEN', type: 'DOWNSTREAM', rule }, { first: 1000 })
-  ).items.filter((e) => ruleSetFor(deps.rules, e.plant).autoReplayRules.includes(rule) && !deliveryRetryPending(e));
+  const candidates = (await missedPostings(deps, system)).filter((e) => !deliveryRetryPending(e));
   return replayAll(deps, candidates, `${system.toUpperCase()} answers again (its circuit closed): posting sent again`);
 }
 
@@ -89,16 +86,21 @@ export async function retryUnavailableDeliveries(deps: AutoReplayDeps, system: s
  * not reach the system again (when none is on its way already). Taken, it tells that the system answers again.
  */
 export async function probeUnavailableSystem(deps: AutoReplayDeps, system: string): Promise<string[]> {
-  const rule = unavailableRule(system);
-  const open = (await deps.store.listExceptions({ status: 'OPEN', type: 'DOWNSTREAM', rule }, { first: 1000 })).items;
-  const mine = open.filter((e) => ruleSetFor(deps.rules, e.plant).autoReplayRules.includes(rule));
-  if (!mine.length || mine.some(deliveryRetryPending)) return [];
-  const oldest = mine.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
+  const missed = await missedPostings(deps, system);
+  if (!missed.length || missed.some(deliveryRetryPending)) return [];
+  const oldest = missed.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
   return replayAll(
     deps,
     [oldest],
     `Is ${system.toUpperCase()} answering again? The oldest posting it missed is sent again`,
   );
+}
+
+/** The OPEN exceptions of postings a system missed while unavailable, where the plant's rules retry them by itself. */
+async function missedPostings(deps: AutoReplayDeps, system: string): Promise<ExceptionRecord[]> {
+  const rule = unavailableRule(system);
+  const open = await deps.store.listExceptions({ status: 'OPEN', type: 'DOWNSTREAM', rule }, { first: 1000 });
+  return open.items.filter((e) => ruleSetFor(deps.rules, e.plant).autoReplayRules.includes(rule));
 }
 
 async function replayAll(deps: AutoReplayDeps, exceptions: ExceptionRecord[], note: string): Promise<string[]> {
