@@ -6,12 +6,9 @@ import { UNCLOSED_DRIFT_STATUSES, type ReconciliationSummary } from '../../core/
 import type { DriftRecord, ReconciliationRun } from '../../core/reconciliation/drift.types';
 import type { LotRecord } from '../../core/reference/reference.types';
 import { decodeCursor, encodeCursor } from '../paging';
+import { strip } from './mongodb.docs';
 
 type Doc<T> = T & { _id?: ObjectId | string };
-const strip = <T>(doc: Doc<T>): T => {
-  const { _id: _ignored, ...rest } = doc;
-  return rest as T;
-};
 
 /** Reconciliation's runs and drifts on MongoDB, and a plant's orders and lots page by page; parallel to SQLite's. */
 export function mongoReconciliation(db: Db, onConflict: () => never) {
@@ -57,7 +54,7 @@ export function mongoReconciliation(db: Db, onConflict: () => never) {
         lastSuccess: succeeded.map((r) => ({ plant: r._id, finishedAt: r.finishedAt })),
       };
     },
-    getRun: async (id: string) => ((d) => (d ? strip(d) : null))(await runs.findOne({ id })),
+    getRun: async (id: string) => strip(await runs.findOne({ id })),
     async listRuns(plant: string, request: PageRequest): Promise<Page<ReconciliationRun>> {
       const before = decodeCursor(request.after, /^[0-9a-f]{24}$/);
       const query = before === null ? { plant } : { plant, _id: { $lt: new ObjectId(before) } };
@@ -69,14 +66,14 @@ export function mongoReconciliation(db: Db, onConflict: () => never) {
       const items = docs.slice(0, request.first);
       const cursor = (d: Doc<ReconciliationRun>) => encodeCursor((d._id as ObjectId).toHexString());
       return {
-        items: items.map(strip),
+        items: items.map((d) => strip(d)),
         cursors: items.map(cursor),
         totalCount: await runs.countDocuments({ plant }),
         endCursor: items.length ? cursor(items.at(-1)!) : null,
         hasNextPage: docs.length > request.first,
       };
     },
-    getDrift: async (id: string) => ((d) => (d ? strip(d) : null))(await drifts.findOne({ id })),
+    getDrift: async (id: string) => strip(await drifts.findOne({ id })),
     async driftsOf(plant: string, subjects: { orderNumbers: string[]; lots: string[] }) {
       const docs = await drifts
         .find({
@@ -84,7 +81,7 @@ export function mongoReconciliation(db: Db, onConflict: () => never) {
           $or: [{ orderNumber: { $in: subjects.orderNumbers } }, { orderNumber: null, lot: { $in: subjects.lots } }],
         })
         .toArray();
-      return docs.map(strip);
+      return docs.map((d) => strip(d));
     },
     async scanOrders(plant: string, after: string | null, limit: number, changedSince: string | null) {
       const query = {
@@ -105,7 +102,7 @@ export function mongoReconciliation(db: Db, onConflict: () => never) {
         .sort({ lotNumber: 1 })
         .limit(limit)
         .toArray();
-      return { items: docs.map(strip), next: docs.length === limit ? docs.at(-1)!.lotNumber : null };
+      return { items: docs.map((d) => strip(d)), next: docs.length === limit ? docs.at(-1)!.lotNumber : null };
     },
   };
 }

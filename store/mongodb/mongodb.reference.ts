@@ -2,6 +2,7 @@ import type { ClientSession, Db } from 'mongodb';
 import type { UnitOfWork } from '../../core/ports/store.port';
 import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../../core/reference/reference.types';
 import type { HeldMessage } from '../../core/workflow/held-message';
+import { strip } from './mongodb.docs';
 
 type ItemDoc = ItemRecord & { _id: string; seq: number };
 type LotDoc = LotRecord & { _id: string };
@@ -15,10 +16,6 @@ export function mongoReference(db: Db) {
   const lots = db.collection<LotDoc>('lots');
   const held = db.collection<HeldDoc>('held_messages');
   const transactions = db.collection<{ _id: string; status: string; updatedAt: string }>('transactions');
-  const strip = <T extends { _id: unknown }>(doc: T) => {
-    const { _id: _ignored, ...rest } = doc;
-    return rest;
-  };
 
   return {
     async write(

@@ -25,6 +25,7 @@ import { ensureIndexes } from './mongodb.indexes';
 import { mongoMonitoringReads } from './mongodb.monitoring';
 import { mongoReference } from './mongodb.reference';
 import { mongoWorkbench } from './mongodb.workbench';
+import { strip } from './mongodb.docs';
 import { mongoReconciliation } from './mongodb.reconciliation';
 import type { DriftRecord } from '../../core/reconciliation/drift.types';
 import { fromTransactionDoc, toTransactionDoc, type TransactionDoc } from './mongodb.transactions';
@@ -40,7 +41,6 @@ class Conflict extends Error {
   }
 }
 
-type WithoutId<T> = Omit<T, '_id'>;
 interface SubmissionDoc {
   _id: string;
   fingerprint: string;
@@ -428,12 +428,6 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
 function orderOf(doc: OrderDoc | null): OrderRecord | null {
   const order = strip(doc) as OrderRecord | null;
   return order ? { ...order, inspectionRequests: order.inspectionRequests ?? [] } : null;
-}
-
-function strip<T extends object>(doc: T | null): WithoutId<T> | null {
-  if (!doc) return null;
-  const { _id: _ignored, ...rest } = doc as T & { _id?: unknown };
-  return rest as WithoutId<T>;
 }
 
 function isDuplicateKey(error: unknown): boolean {
