@@ -1,3 +1,4 @@
+import { DomainError } from '../errors';
 import { ROLES, type Principal, type Role } from './principal';
 
 const EVERY_ROLE: readonly Role[] = ROLES;
@@ -86,4 +87,15 @@ export function visiblePlants(
 ): readonly string[] | undefined {
   if (asked !== undefined && asked !== null) return inPlantScope(principal, asked) ? [asked] : [];
   return principal.plants === '*' ? undefined : principal.plants;
+}
+
+/**
+ * What a role owns (an exception, a drift), its owner or an ADMIN may act on; anyone else is told which roles may.
+ * `what` names the action and the record, e.g. "resolve exception X".
+ */
+export function requireOwnerOrAdmin(principal: Principal, owner: Role, what: string): void {
+  if (hasAnyRole(principal, [owner, 'ADMIN'])) return;
+  throw new DomainError('FORBIDDEN', `${principal.name} may not ${what}: it is owned by ${owner} (or ADMIN)`, {
+    details: { requiredRoles: [owner, 'ADMIN'] },
+  });
 }

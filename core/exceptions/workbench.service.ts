@@ -1,4 +1,4 @@
-import { hasAnyRole, inPlantScope } from '../auth/permissions';
+import { hasAnyRole, inPlantScope, requireOwnerOrAdmin } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import type { SubmissionService, SubmitOutcome } from '../intake/submission.service';
@@ -52,12 +52,7 @@ export function createWorkbench(deps: WorkbenchDeps) {
 
   /** The exception's owner role, or ADMIN, may work it (assign, replay, resolve, discard). */
   function requireOwner(principal: Principal, exception: ExceptionRecord, what: string) {
-    if (hasAnyRole(principal, [exception.owner, 'ADMIN'])) return;
-    throw new DomainError(
-      'FORBIDDEN',
-      `${principal.name} may not ${what} exception ${exception.id}: it is owned by ${exception.owner} (or ADMIN)`,
-      { details: { requiredRoles: [exception.owner, 'ADMIN'] } },
-    );
+    requireOwnerOrAdmin(principal, exception.owner, `${what} exception ${exception.id}`);
   }
 
   async function requireActive(exception: ExceptionRecord, what: string, statuses = ['OPEN']) {

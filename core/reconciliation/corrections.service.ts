@@ -1,4 +1,4 @@
-import { hasAnyRole, inPlantScope } from '../auth/permissions';
+import { inPlantScope, requireOwnerOrAdmin } from '../auth/permissions';
 import { principalRef, type Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import { changeException, isActive } from '../exceptions/exception.transitions';
@@ -30,13 +30,7 @@ export function createCorrections(deps: CorrectionsDeps) {
     if (!drift || !inPlantScope(principal, drift.plant)) {
       throw new DomainError('NOT_FOUND', `No drift ${id}`, { details: { driftId: id } });
     }
-    if (!hasAnyRole(principal, [drift.owner, 'ADMIN'])) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `${principal.name} may not ${what} drift ${id}: it is owned by ${drift.owner} (or ADMIN)`,
-        { details: { requiredRoles: [drift.owner, 'ADMIN'] } },
-      );
-    }
+    requireOwnerOrAdmin(principal, drift.owner, `${what} drift ${id}`);
     return drift;
   }
 
