@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { LOST_RACE, untilWritten } from '../write-races';
 import type { DeliveryFailure, DeliveryReceipt, OutboundMessage } from '../ports/downstream.port';
 import type { AuditDraft, ExceptionRecord } from '../ports/records';
 import type { Store } from '../ports/store.port';
@@ -15,9 +16,6 @@ export interface DeliveryOutcomeDeps {
   observer?: ExceptionObserver;
 }
 
-/** Someone else changed the exception meanwhile (an assignment, say): read it again, a few times. */
-const ROUNDS = 10;
-
 /**
  * What a posting's fate means for the exception workbench. A posting that did not leave opens a DOWNSTREAM exception
  * on the transaction that produced it (the transaction keeps its status: its change was applied); a retry of it that
@@ -27,7 +25,7 @@ export function createDeliveryOutcomes(deps: DeliveryOutcomeDeps) {
   const { store } = deps;
 
   async function failed(message: OutboundMessage, { reason, retryable }: DeliveryFailure): Promise<void> {
-    for (let round = 0; round < ROUNDS; round++) {
+    await untilWritten(async () => {
       // Read each round: the transaction's status may have moved (another of its postings confirmed) meanwhile.
       const origin = await store.getTransaction(message.correlationId);
       if (!origin) {
@@ -75,9 +73,8 @@ export function createDeliveryOutcomes(deps: DeliveryOutcomeDeps) {
         exceptions: earlier ? [] : [failure],
         exceptionUpdates: again ? [again.update] : [],
       });
-      if (result.ok) return;
-    }
-    throw new DomainError('CONCURRENT_MODIFICATION', `Exception for ${message.id} kept changing`, { retryable: true });
+      return result.ok ? undefined : LOST_RACE;
+    }, `Exception for ${message.id} kept changing`);
   }
 
   /**
@@ -85,16 +82,14 @@ export function createDeliveryOutcomes(deps: DeliveryOutcomeDeps) {
    * null otherwise.
    */
   async function delivered(message: OutboundMessage, receipt: DeliveryReceipt): Promise<ExceptionRecord | null> {
-    for (let round = 0; round < ROUNDS; round++) {
+    return untilWritten(async () => {
       const exception = await store.getException(downstreamExceptionId(message.id));
       const change = exception && deliveredOnRetry(exception, message, receipt, deps.now().toISOString());
       if (!change) return null;
-      if ((await store.updateExceptions([change.update], [change.audit])).ok) {
-        observeAction(deps.observer, change.update.record, change.action);
-        return change.update.record;
-      }
-    }
-    throw new DomainError('CONCURRENT_MODIFICATION', `Exception for ${message.id} kept changing`, { retryable: true });
+      if (!(await store.updateExceptions([change.update], [change.audit])).ok) return LOST_RACE;
+      observeAction(deps.observer, change.update.record, change.action);
+      return change.update.record;
+    }, `Exception for ${message.id} kept changing`);
   }
 
   return { failed, delivered };

@@ -14,6 +14,7 @@ import { deliveryRetried, deliveryRetryPending, outboxIdOf } from './downstream-
 import { hasRefusedEvent, overridePolicy } from './exception.policy';
 import { changeException, isActive, type ExceptionChange } from './exception.transitions';
 import { noteOf } from './required-note';
+import { LOST_RACE, untilWritten } from '../write-races';
 
 export interface WorkbenchDeps {
   store: Pick<Store, 'getException' | 'updateExceptions' | 'getTransaction' | 'listExceptions' | 'listOutbox'>;
@@ -103,7 +104,8 @@ export function createWorkbench(deps: WorkbenchDeps) {
     submitted: SubmitOutcome,
   ): Promise<ExceptionRecord> {
     const { correlationId } = submitted;
-    for (let round = 0; round < 10; round++) {
+    // The worker may close the exception meanwhile, or someone assign it: read it again and add the step.
+    return untilWritten(async () => {
       const current = (await store.getException(id))!;
       // Linked to the submission, and back to OPEN from AWAITING_APPROVAL while the worker decides it.
       const next = changeException(
@@ -114,12 +116,9 @@ export function createWorkbench(deps: WorkbenchDeps) {
           ...(current.status === 'AWAITING_APPROVAL' ? { status: 'OPEN' as const, pendingOverride: null } : {}),
         },
       );
-      if ((await store.updateExceptions([next.update], [next.audit])).ok)
-        return reported(next.update.record, next.action, false);
-    }
-    throw new DomainError('CONCURRENT_MODIFICATION', `Exception ${id} kept changing; its submission stands`, {
-      retryable: true,
-    });
+      if (!(await store.updateExceptions([next.update], [next.audit])).ok) return LOST_RACE;
+      return reported(next.update.record, next.action, false);
+    }, `Exception ${id} kept changing; its submission stands`);
   }
 
   /** Counts the action; observes the time to resolution only when this action closed the exception. */

@@ -10,6 +10,7 @@ import type { Store } from '../ports/store.port';
 import { driftAudit } from './drift-ledger';
 import { correctionPostingKey, type DriftRecord, type DriftStatus } from './drift.types';
 import { noteOf } from '../exceptions/required-note';
+import { LOST_RACE, untilWritten } from '../write-races';
 
 export interface CorrectionsDeps {
   store: Pick<Store, 'getDrift' | 'getOrder' | 'getLot' | 'getException' | 'commitReconciliation'>;
@@ -135,36 +136,38 @@ export function createCorrections(deps: CorrectionsDeps) {
     unit.outbox = drafts;
   }
 
+  const kept = (id: string) => `Drift ${id} kept changing; read it again and retry`;
+
   async function approve(principal: Principal, id: string, note: string): Promise<DriftRecord> {
     const why = noteOf(note);
-    for (let round = 0; round < 5; round++) {
-      const drift = await load(principal, id, 'approve a correction of');
-      requireStatus(drift, ['CORRECTION_PROPOSED'], 'corrected');
-      const { record, unit, at } = await decided(drift, principal, 'CORRECTED', why);
-      await applied(unit, drift, principal, at);
-      if ((await store.commitReconciliation(unit)).ok) return record;
-    }
-    throw concurrent(id);
+    return untilWritten(
+      async () => {
+        const drift = await load(principal, id, 'approve a correction of');
+        requireStatus(drift, ['CORRECTION_PROPOSED'], 'corrected');
+        const { record, unit, at } = await decided(drift, principal, 'CORRECTED', why);
+        await applied(unit, drift, principal, at);
+        return (await store.commitReconciliation(unit)).ok ? record : LOST_RACE;
+      },
+      kept(id),
+      5,
+    );
   }
 
   async function reject(principal: Principal, id: string, note: string): Promise<DriftRecord> {
     const why = noteOf(note);
-    for (let round = 0; round < 5; round++) {
-      const drift = await load(principal, id, 'reject a correction of');
-      requireStatus(drift, ['OPEN', 'CORRECTION_PROPOSED'], 'rejected');
-      const { record, unit } = await decided(drift, principal, 'REJECTED', why);
-      if ((await store.commitReconciliation(unit)).ok) return record;
-    }
-    throw concurrent(id);
+    return untilWritten(
+      async () => {
+        const drift = await load(principal, id, 'reject a correction of');
+        requireStatus(drift, ['OPEN', 'CORRECTION_PROPOSED'], 'rejected');
+        const { record, unit } = await decided(drift, principal, 'REJECTED', why);
+        return (await store.commitReconciliation(unit)).ok ? record : LOST_RACE;
+      },
+      kept(id),
+      5,
+    );
   }
 
   return { approve, reject };
 }
 
 export type Corrections = ReturnType<typeof createCorrections>;
-
-function concurrent(id: string) {
-  return new DomainError('CONCURRENT_MODIFICATION', `Drift ${id} kept changing; read it again and retry`, {
-    retryable: true,
-  });
-}
