@@ -4,6 +4,7 @@ import type { OrderViewsPort } from '../ports/downstream.port';
 import type { ReconciliationUnit } from '../ports/reconciliation.port';
 import type { Store } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
+import { LOST_RACE, untilWritten } from '../write-races';
 import { compareLot, compareLotQuality } from './compare-lot';
 import { compareOrder, type OrderViews } from './compare-order';
 import { assessFinding, closeDrift, type DriftChange, type RunContext } from './drift-ledger';
@@ -33,7 +34,7 @@ export interface ReconcilerDeps {
 /** A subject's standing drifts of the compared systems that its findings no longer include are closed. */
 interface PageResult {
   findings: Finding[];
-  /** `order:<n>|<system>` and `lot:<n>|ERP` pairs whose comparison ran. */
+  /** The subjects and systems whose comparison ran (comparedKey). */
   compared: Set<string>;
   orderNumbers: string[];
   lots: string[];
@@ -115,7 +116,9 @@ export function createReconciler(deps: ReconcilerDeps) {
       const views: OrderViews = { erp: erp?.[i], mes: mes?.[i], quality: quality?.[i] };
       const compared = compareOrder(order, views, now, grace);
       result.findings.push(...compared.findings);
-      compared.compared.forEach((system) => result.compared.add(`order:${order.orderNumber}|${system}`));
+      compared.compared.forEach((system) =>
+        result.compared.add(comparedKey({ orderNumber: order.orderNumber, lot: null }, system)),
+      );
       result.orderNumbers.push(order.orderNumber);
     });
     return result;
@@ -144,13 +147,13 @@ export function createReconciler(deps: ReconcilerDeps) {
       if (stock) {
         const compared = compareLot(lot, stock[i] ?? null, now, grace);
         result.findings.push(...compared.findings);
-        if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|ERP`);
+        if (compared.compared) result.compared.add(comparedKey({ orderNumber: null, lot: lot.lotNumber }, 'ERP'));
       }
       const producer = lot.producedBy ? producers.indexOf(lot.producedBy.orderNumber) : -1;
       if (quality && producer >= 0) {
         const compared = compareLotQuality(lot, quality[producer]!, now, grace);
         result.findings.push(...compared.findings);
-        if (compared.compared) result.compared.add(`lot:${lot.lotNumber}|QMS`);
+        if (compared.compared) result.compared.add(comparedKey({ orderNumber: null, lot: lot.lotNumber }, 'QMS'));
       }
       result.lots.push(lot.lotNumber);
     });
@@ -159,55 +162,50 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   /** The page's drift changes and the run's progress, in one commit; a drift changed meanwhile: the page again. */
   async function commitPage(run: ReconciliationRun, page: PageResult, orders: number, lots: number) {
-    for (let round = 0; round < 5; round++) {
-      const ctx: RunContext = {
-        plant: run.plant,
-        runId: run.id,
-        now: deps.now().toISOString(),
-        actor: 'system:reconciliation',
-        rules: ruleSetFor(deps.rules, run.plant),
-      };
-      const recorded = await store.driftsOf(run.plant, { orderNumbers: page.orderNumbers, lots: page.lots });
-      const byId = new Map(recorded.map((d) => [d.id, d]));
-      const changes: DriftChange[] = [];
-      const found = new Set<string>();
-      for (const finding of page.findings) {
-        const id = driftId(run.plant, finding.system, finding);
-        found.add(id);
-        const change = assessFinding(finding, byId.get(id) ?? null, ctx);
-        if (change) changes.push(change);
-      }
-      for (const drift of recorded) {
-        if (drift.status === 'CLOSED') continue;
-        const subject = drift.orderNumber ? `order:${drift.orderNumber}` : `lot:${drift.lot}`;
-        if (found.has(drift.id) || !page.compared.has(`${subject}|${drift.system}`)) continue;
-        changes.push(closeDrift(drift, drift.exceptionId ? await store.getException(drift.exceptionId) : null, ctx));
-      }
-      const progressed: ReconciliationRun = {
-        ...run,
-        ordersChecked: run.ordersChecked + orders,
-        lotsChecked: run.lotsChecked + lots,
-        pages: run.pages + 1,
-        driftsFound: run.driftsFound + changes.filter((c) => isRaised(c)).length,
-        driftsWithinTolerance:
-          run.driftsWithinTolerance + changes.filter((c) => c.drift.record.status === 'WITHIN_TOLERANCE').length,
-        driftsClosed: run.driftsClosed + changes.filter((c) => c.drift.record.status === 'CLOSED').length,
-      };
-      const unit: ReconciliationUnit = {
-        drifts: changes.map((c) => c.drift),
-        run: progressed,
-        outbox: [],
-        exceptions: changes.flatMap((c) => c.exceptions),
-        exceptionUpdates: changes.flatMap((c) => c.exceptionUpdates),
-        audit: changes.flatMap((c) => c.audit),
-      };
-      if ((await store.commitReconciliation(unit)).ok) {
+    await untilWritten(
+      async () => {
+        const changes = await driftChanges(run, page);
+        const progressed = progressOf(run, changes, orders, lots);
+        const unit: ReconciliationUnit = {
+          drifts: changes.map((c) => c.drift),
+          run: progressed,
+          outbox: [],
+          exceptions: changes.flatMap((c) => c.exceptions),
+          exceptionUpdates: changes.flatMap((c) => c.exceptionUpdates),
+          audit: changes.flatMap((c) => c.audit),
+        };
+        if (!(await store.commitReconciliation(unit)).ok) return LOST_RACE;
         Object.assign(run, progressed);
         deps.observer?.progressed(run.plant, orders, lots);
-        return;
-      }
-    }
-    throw new Error(`drifts of run ${run.id} kept changing under it`);
+      },
+      `drifts of run ${run.id} kept changing under it`,
+      5,
+    );
+  }
+
+  /** What the page's findings change against the drifts recorded on its subjects: new, changed, or closed ones. */
+  async function driftChanges(run: ReconciliationRun, page: PageResult): Promise<DriftChange[]> {
+    const ctx: RunContext = {
+      plant: run.plant,
+      runId: run.id,
+      now: deps.now().toISOString(),
+      actor: 'system:reconciliation',
+      rules: ruleSetFor(deps.rules, run.plant),
+    };
+    const recorded = await store.driftsOf(run.plant, { orderNumbers: page.orderNumbers, lots: page.lots });
+    const byId = new Map(recorded.map((d) => [d.id, d]));
+    const found = new Set(page.findings.map((f) => driftId(run.plant, f.system, f)));
+    const changes = page.findings.flatMap((finding) => {
+      const change = assessFinding(finding, byId.get(driftId(run.plant, finding.system, finding)) ?? null, ctx);
+      return change ? [change] : [];
+    });
+    // A standing drift of a subject and system this page compared, and no longer found: the systems agree again.
+    const agreed = recorded.filter(
+      (d) => d.status !== 'CLOSED' && !found.has(d.id) && page.compared.has(comparedKey(d, d.system)),
+    );
+    for (const drift of agreed)
+      changes.push(closeDrift(drift, drift.exceptionId ? await store.getException(drift.exceptionId) : null, ctx));
+    return changes;
   }
 
   async function finish(run: ReconciliationRun, status: 'SUCCEEDED' | 'FAILED', error: string | null) {
@@ -235,6 +233,25 @@ export function createReconciler(deps: ReconcilerDeps) {
 }
 
 export type Reconciler = ReturnType<typeof createReconciler>;
+
+/** The run record after a page: what it checked, and what the page's changes raised, recorded and closed. */
+function progressOf(run: ReconciliationRun, changes: DriftChange[], orders: number, lots: number): ReconciliationRun {
+  const counted = (status: string) => changes.filter((c) => c.drift.record.status === status).length;
+  return {
+    ...run,
+    ordersChecked: run.ordersChecked + orders,
+    lotsChecked: run.lotsChecked + lots,
+    pages: run.pages + 1,
+    driftsFound: run.driftsFound + changes.filter((c) => isRaised(c)).length,
+    driftsWithinTolerance: run.driftsWithinTolerance + counted('WITHIN_TOLERANCE'),
+    driftsClosed: run.driftsClosed + counted('CLOSED'),
+  };
+}
+
+/** The key under which a page notes that it compared a subject (an order or a lot) with a system. */
+function comparedKey(subject: { orderNumber: string | null; lot: string | null }, system: DriftSystem): string {
+  return `${subject.orderNumber ? `order:${subject.orderNumber}` : `lot:${subject.lot}`}|${system}`;
+}
 
 /** A drift this change raised beyond tolerance (new, changed, or back after a correction). */
 function isRaised(change: DriftChange): boolean {
