@@ -1,4 +1,5 @@
 import type { Store } from '../../core/ports/store.port';
+import { isRaised, type DriftStatus } from '../../core/reconciliation/drift.types';
 import type { DriftScore, InjectedDrift } from '../../simulators/drift-plan';
 import { postingsInFlight } from './settling';
 import { graphql } from './graphql-call';
@@ -9,7 +10,7 @@ type DriftView = {
   system: string;
   field: string;
   id: string;
-  status: string;
+  status: DriftStatus;
 };
 
 /**
@@ -31,7 +32,7 @@ export async function reconcileDrifts(
     d.orderNumber === i.expected.orderNumber &&
     (i.expected.lot === null || d.lot === i.expected.lot);
   for (const plant of plants) await run(url, plant, timeoutMs);
-  const raised = (await listDrifts(url, plants)).filter((d) => ['OPEN', 'CORRECTION_PROPOSED'].includes(d.status));
+  const raised = (await listDrifts(url, plants)).filter((d) => isRaised(d.status));
   const found = injected.filter((i) => raised.some((d) => matches(d, i)));
   for (const drift of raised.filter((d) => d.status === 'CORRECTION_PROPOSED' && injected.some((i) => matches(d, i))))
     await graphql(

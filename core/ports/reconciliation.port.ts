@@ -1,6 +1,12 @@
 import type { OrderRecord } from '../orders/order.types';
 import type { LotRecord } from '../reference/reference.types';
-import type { DriftRecord, DriftStatus, DriftSystem, ReconciliationRun } from '../reconciliation/drift.types';
+import {
+  RAISED_DRIFT_STATUSES,
+  type DriftRecord,
+  type DriftStatus,
+  type DriftSystem,
+  type ReconciliationRun,
+} from '../reconciliation/drift.types';
 import type { AuditDraft, ExceptionRecord, OutboxDraft, Page } from './records';
 import type { CommitResult, ExceptionUpdate, PageRequest } from './commit';
 
@@ -38,7 +44,7 @@ export interface ReconciliationSummary {
 }
 
 /** Drifts a person still has to see closed: raised beyond tolerance and not closed (CORRECTED waits for a run). */
-export const UNCLOSED_DRIFT_STATUSES = ['OPEN', 'CORRECTION_PROPOSED', 'CORRECTED'] as const;
+export const UNCLOSED_DRIFT_STATUSES: readonly DriftStatus[] = [...RAISED_DRIFT_STATUSES, 'CORRECTED'];
 
 /** Reconciliation's runs and drifts, and the plant's orders and lots read page by page. */
 export interface ReconciliationStore {

@@ -8,7 +8,7 @@ import type { OutboxDraft } from '../ports/records';
 import type { ReconciliationUnit } from '../ports/reconciliation.port';
 import type { Store } from '../ports/store.port';
 import { driftAudit } from './drift-ledger';
-import { correctionPostingKey, type DriftRecord, type DriftStatus } from './drift.types';
+import { correctionPostingKey, RAISED_DRIFT_STATUSES, type DriftRecord, type DriftStatus } from './drift.types';
 import { noteOf } from '../exceptions/required-note';
 import { LOST_RACE, untilWritten } from '../write-races';
 
@@ -158,7 +158,7 @@ export function createCorrections(deps: CorrectionsDeps) {
     return untilWritten(
       async () => {
         const drift = await load(principal, id, 'reject a correction of');
-        requireStatus(drift, ['OPEN', 'CORRECTION_PROPOSED'], 'rejected');
+        requireStatus(drift, [...RAISED_DRIFT_STATUSES], 'rejected');
         const { record, unit } = await decided(drift, principal, 'REJECTED', why);
         return (await store.commitReconciliation(unit)).ok ? record : LOST_RACE;
       },

@@ -4,7 +4,7 @@ import { changeException, isActive, type ExceptionChange } from '../exceptions/e
 import { ownerOf } from '../exceptions/exception.policy';
 import type { AuditDraft, ExceptionRecord } from '../ports/records';
 import type { RuleSet, Tolerance } from '../rules/rule-set';
-import { driftId, type DriftRecord, type DriftSystem, type Finding } from './drift.types';
+import { driftId, isRaised, type DriftRecord, type DriftSystem, type Finding } from './drift.types';
 
 /** Field kinds name tolerances: `goodsIssued:L-1` is a `goodsIssued`. */
 export function fieldKind(field: string): string {
@@ -169,9 +169,8 @@ export function assessFinding(finding: Finding, prior: DriftRecord | null, ctx: 
     exceptionUpdates: [],
     audit: [],
   };
-  const active = record.status === 'OPEN' || record.status === 'CORRECTION_PROPOSED';
-  const wasActive = prior?.status === 'OPEN' || prior?.status === 'CORRECTION_PROPOSED';
-  if (active && !(wasActive && prior?.exceptionId)) {
+  // Raised now, and not already raised with its exception: the exception opens.
+  if (isRaised(record.status) && !(prior && isRaised(prior.status) && prior.exceptionId)) {
     const exception = raise(record, ctx);
     record.exceptionId = exception.id;
     change.exceptions.push(exception);

@@ -13,14 +13,12 @@ export const DRIFT_STATUSES = [
 ] as const;
 export type DriftStatus = (typeof DRIFT_STATUSES)[number];
 
-/** Statuses of a drift that still stands: a run that no longer finds it closes it. */
-export const STANDING_DRIFT_STATUSES: readonly DriftStatus[] = [
-  'OPEN',
-  'WITHIN_TOLERANCE',
-  'CORRECTION_PROPOSED',
-  'CORRECTED',
-  'REJECTED',
-];
+/** Drifts raised beyond tolerance that wait for a person: a correction to decide, or a fix in the system. */
+export const RAISED_DRIFT_STATUSES: readonly DriftStatus[] = ['OPEN', 'CORRECTION_PROPOSED'];
+
+export function isRaised(status: DriftStatus): boolean {
+  return RAISED_DRIFT_STATUSES.includes(status);
+}
 
 export type DriftSeverity = 'LOW' | 'HIGH';
 

@@ -8,7 +8,15 @@ import { LOST_RACE, untilWritten } from '../write-races';
 import { compareLot, compareLotQuality } from './compare-lot';
 import { compareOrder, type OrderViews } from './compare-order';
 import { assessFinding, closeDrift, type DriftChange, type RunContext } from './drift-ledger';
-import { driftId, newRun, type DriftSystem, type Finding, type ReconciliationRun, type RunScope } from './drift.types';
+import {
+  driftId,
+  isRaised,
+  newRun,
+  type DriftSystem,
+  type Finding,
+  type ReconciliationRun,
+  type RunScope,
+} from './drift.types';
 
 export interface ReconciliationObserver {
   runFinished(run: ReconciliationRun): void;
@@ -242,7 +250,7 @@ function progressOf(run: ReconciliationRun, changes: DriftChange[], orders: numb
     ordersChecked: run.ordersChecked + orders,
     lotsChecked: run.lotsChecked + lots,
     pages: run.pages + 1,
-    driftsFound: run.driftsFound + changes.filter((c) => isRaised(c)).length,
+    driftsFound: run.driftsFound + changes.filter((c) => isRaised(c.drift.record.status)).length,
     driftsWithinTolerance: run.driftsWithinTolerance + counted('WITHIN_TOLERANCE'),
     driftsClosed: run.driftsClosed + counted('CLOSED'),
   };
@@ -251,10 +259,4 @@ function progressOf(run: ReconciliationRun, changes: DriftChange[], orders: numb
 /** The key under which a page notes that it compared a subject (an order or a lot) with a system. */
 function comparedKey(subject: { orderNumber: string | null; lot: string | null }, system: DriftSystem): string {
   return `${subject.orderNumber ? `order:${subject.orderNumber}` : `lot:${subject.lot}`}|${system}`;
-}
-
-/** A drift this change raised beyond tolerance (new, changed, or back after a correction). */
-function isRaised(change: DriftChange): boolean {
-  const status = change.drift.record.status;
-  return status === 'OPEN' || status === 'CORRECTION_PROPOSED';
 }
