@@ -2,6 +2,7 @@ import type { Gauge } from 'prom-client';
 import type { Store } from '../core/ports/store.port';
 import type { StalledItem } from '../core/stalled/stall-thresholds';
 import type { PlantgateMetrics } from './metrics';
+import { collectAtScrape, onePerScrape } from './scrape-collect';
 
 export interface StateSources {
   store: Pick<Store, 'countOrdersByState' | 'countOpenExceptions' | 'countHeld' | 'outboxBacklog'>;
@@ -24,34 +25,20 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
   const ordersByState = onePerScrape(() => sources.store.countOrdersByState());
   const outboxBacklog = onePerScrape(() => sources.store.outboxBacklog());
   const queues = onePerScrape(sources.queues);
-  const refill = (gauge: Gauge, rows: { labels: Record<string, string>; value: number }[]) => {
-    gauge.reset();
-    for (const row of rows) gauge.set(row.labels, row.value);
-  };
-  // prom-client calls collect() before each scrape; errors leave the last values, never fail the scrape.
-  const collect = (gauge: Gauge, read: () => Promise<{ labels: Record<string, string>; value: number }[]>) => {
-    (gauge as unknown as { collect: () => Promise<void> }).collect = async () => {
-      try {
-        refill(gauge, await read());
-      } catch {
-        // Store or broker unreachable: /readyz says so; the metric keeps its last values.
-      }
-    };
-  };
-  collect(m.ordersByState as Gauge, async () =>
+  collectAtScrape(m.ordersByState as Gauge, async () =>
     (await ordersByState()).map((r) => ({ labels: { plant: r.plant, state: r.state }, value: r.count })),
   );
   const openExceptions = onePerScrape(() => sources.store.countOpenExceptions(new Date().toISOString()));
-  collect(m.openExceptions as Gauge, async () =>
+  collectAtScrape(m.openExceptions as Gauge, async () =>
     (await openExceptions()).map((r) => ({ labels: { plant: r.plant, type: r.type, owner: r.owner }, value: r.count })),
   );
-  collect(m.exceptionsPastDue as Gauge, async () =>
+  collectAtScrape(m.exceptionsPastDue as Gauge, async () =>
     (await openExceptions()).map((r) => ({
       labels: { plant: r.plant, type: r.type, owner: r.owner },
       value: r.pastDue,
     })),
   );
-  collect(m.oldestOpenExceptionAge as Gauge, async () => {
+  collectAtScrape(m.oldestOpenExceptionAge as Gauge, async () => {
     const oldest = new Map<string, { plant: string; type: string; at: number }>();
     for (const r of await openExceptions()) {
       const key = `${r.plant}|${r.type}`;
@@ -63,24 +50,24 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
       value: Math.max(0, (Date.now() - o.at) / 1000),
     }));
   });
-  collect(m.openExceptionLimit as Gauge, async () => {
+  collectAtScrape(m.openExceptionLimit as Gauge, async () => {
     const plants = new Set([...sources.configuredPlants, ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: sources.exceptionLimit(plant) }));
   });
   // Zero for every known plant with nothing held, so that "nothing waits" is a value, not a missing series.
-  collect(m.heldNow as Gauge, async () => {
+  collectAtScrape(m.heldNow as Gauge, async () => {
     const held = new Map((await sources.store.countHeld()).map((r) => [r.plant, r.count]));
     const plants = new Set([...held.keys(), ...(await ordersByState()).map((r) => r.plant)]);
     return [...plants].map((plant) => ({ labels: { plant }, value: held.get(plant) ?? 0 }));
   });
-  collect(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await outboxBacklog()).count }]);
-  collect(m.outboxOldestAge as Gauge, async () => {
+  collectAtScrape(m.outboxBacklog as Gauge, async () => [{ labels: {}, value: (await outboxBacklog()).count }]);
+  collectAtScrape(m.outboxOldestAge as Gauge, async () => {
     const { oldestCreatedAt } = await outboxBacklog();
     return [
       { labels: {}, value: oldestCreatedAt ? Math.max(0, (Date.now() - Date.parse(oldestCreatedAt)) / 1000) : 0 },
     ];
   });
-  collect(m.stalled as Gauge, async () => {
+  collectAtScrape(m.stalled as Gauge, async () => {
     const counts = new Map<string, { labels: Record<string, string>; value: number }>();
     for (const item of await sources.stalled()) {
       const key = `${item.plant}|${item.kind}|${item.state}`;
@@ -90,19 +77,10 @@ export function registerStateCollectors(metrics: PlantgateMetrics, sources: Stat
     }
     return [...counts.values()];
   });
-  collect(m.queueMessages as Gauge, async () =>
+  collectAtScrape(m.queueMessages as Gauge, async () =>
     (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.messages })),
   );
-  collect(m.queueConsumers as Gauge, async () =>
+  collectAtScrape(m.queueConsumers as Gauge, async () =>
     (await queues()).map((q) => ({ labels: { queue: q.queue }, value: q.consumers })),
   );
-}
-
-/** Shares one read among the collectors of a scrape: the same promise while it runs and for a moment after. */
-function onePerScrape<T>(read: () => Promise<T>, windowMs = 250): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | null = null;
-  return () => {
-    if (!last || Date.now() - last.at > windowMs) last = { at: Date.now(), value: read() };
-    return last.value;
-  };
 }
