@@ -8,8 +8,12 @@ import type {
 import { DownstreamError } from '../core/errors';
 import { originHeaders, refsParam, type SystemClient } from './system.client';
 
-/** Where each message goes in MES: a released order to the floor, a cancellation to stop it. */
-const MES_PATHS: Record<string, string> = { OrderReleased: '/api/orders', OrderCancelled: '/api/orders/cancel' };
+/** Where each message goes in MES: a released order to the floor, its changes, a cancellation to stop it. */
+const MES_PATHS: Record<string, string> = {
+  OrderReleased: '/api/orders',
+  OrderChanged: '/api/orders/change',
+  OrderCancelled: '/api/orders/cancel',
+};
 
 /** MES over HTTP: released orders go to the floor; the floor's view of operations comes back. */
 export function createMesConnector(

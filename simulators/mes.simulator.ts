@@ -18,6 +18,8 @@ interface MesOrder {
   routingRevision: string;
   specRevision: string;
   quantity: number;
+  /** ERP's version of the order MES holds (1, the release, until a change arrives). */
+  orderVersion?: number;
   acknowledged: boolean;
   /** Set when the floor cancels the order. */
   status?: 'CANCELLED';
@@ -94,6 +96,40 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         if (automation.acknowledge) reference.track(run(order));
         return { status: 201, body: { received: true } };
       }),
+    // ERP changed the order through Plantgate: the floor takes the new version and must acknowledge it.
+    'POST /api/orders/change': (req: SimRequest) =>
+      sim.transaction(() => {
+        const key = String(req.headers['idempotency-key'] ?? '');
+        const p = req.body as Omit<MesOrder, 'acknowledged' | 'operations'> & {
+          operations: { sequence: number; workCenter: string }[];
+        };
+        const order = orders.get(`${p.plant}|${p.orderNumber}`);
+        if (!order) return { status: 404, body: { error: `no order ${p.orderNumber}` } };
+        if (key && received.has(key)) return { status: 200, body: { replayed: true } };
+        if (key) received.set(key, `${p.plant}|${p.orderNumber}`);
+        const changed: MesOrder = {
+          ...order,
+          routingRevision: p.routingRevision,
+          specRevision: p.specRevision,
+          quantity: p.quantity,
+          orderVersion: p.orderVersion,
+          acknowledged: false,
+          components: p.components ?? [],
+          operations: p.operations.map(
+            (op) =>
+              order.operations.find((before) => before.sequence === op.sequence) ?? {
+                sequence: op.sequence,
+                workCenter: op.workCenter,
+                state: 'PENDING',
+                yieldQuantity: 0,
+                scrapQuantity: 0,
+              },
+          ),
+        };
+        orders.set(`${p.plant}|${p.orderNumber}`, changed);
+        if (automation.acknowledge) reference.track(acknowledgeChange(changed));
+        return { status: 200, body: { changed: true } };
+      }),
     // ERP cancelled the order through Plantgate: the floor stops it (or never starts it).
     'POST /api/orders/cancel': (req: SimRequest) =>
       sim.transaction(() => {
@@ -130,6 +166,28 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     webhookSecret: options.webhookSecret,
   });
 
+  function acknowledgementOf(order: MesOrder, acknowledgedAt: string): WebhookMessage {
+    return {
+      messageType: 'AcknowledgeProductionOrder',
+      payload: {
+        plant: order.plant,
+        orderNumber: order.orderNumber,
+        routingRevision: order.routingRevision,
+        specRevision: order.specRevision,
+        orderVersion: order.orderVersion ?? 1,
+        acknowledgedAt,
+        messageId: randomUUID(),
+      },
+    };
+  }
+
+  /** A changed order: the floor acknowledges the new version, and goes on with what it was doing. */
+  async function acknowledgeChange(order: MesOrder) {
+    await new Promise((resolve) => setTimeout(resolve, automation.stepDelayMs));
+    orders.set(`${order.plant}|${order.orderNumber}`, { ...order, acknowledged: true });
+    await reference.webhook.sendSequence([acknowledgementOf(order, new Date().toISOString())]);
+  }
+
   /** Plays the order on the floor: acknowledgement, then each operation with consumptions, then completion. */
   async function run(order: MesOrder) {
     const at = (() => {
@@ -137,18 +195,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
       return () => new Date((t += 1000)).toISOString();
     })();
     const ref = { plant: order.plant, orderNumber: order.orderNumber };
-    const events: WebhookMessage[] = [
-      {
-        messageType: 'AcknowledgeProductionOrder',
-        payload: {
-          ...ref,
-          routingRevision: order.routingRevision,
-          specRevision: order.specRevision,
-          acknowledgedAt: at(),
-          messageId: randomUUID(),
-        },
-      },
-    ];
+    const events: WebhookMessage[] = [acknowledgementOf(order, at())];
     if (automation.execute) {
       let good = order.quantity;
       for (const op of order.operations) {

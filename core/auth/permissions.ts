@@ -35,6 +35,7 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     releaseProductionOrder: ['INTEGRATOR'],
     cancelProductionOrder: ['INTEGRATOR'],
     createProductionOrder: ['INTEGRATOR'],
+    changeProductionOrder: ['INTEGRATOR'],
     acknowledgeProductionOrder: ['INTEGRATOR'],
     reportOperationEvent: ['INTEGRATOR'],
     reportMaterialConsumption: ['INTEGRATOR'],

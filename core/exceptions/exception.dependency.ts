@@ -1,5 +1,6 @@
 import type { Command } from '../messages/message.registry';
 import type { ExceptionRecord } from '../ports/records';
+import { STALE_ACKNOWLEDGEMENT_RULE } from '../orders/order.rules';
 
 /** The rule a message is held under while it waits behind an open exception of its order. */
 export const WAITS_FOR_EXCEPTION_RULE = 'exception.open-predecessor';
@@ -12,10 +13,12 @@ export const NO_EXPIRY = '9999-12-31T23:59:59.999Z';
  * the order's events: the order's own release and acknowledgement come before everything; an operation's later
  * events depend on its earlier ones; a completion on the order's consumptions and operation events; an inspection
  * or nonconformance on the completion of its lot. Exceptions whose event's change was applied (a posting that did not
- * leave, a conflicting resend of an applied event) hold nothing back.
+ * leave, a conflicting resend of an applied event) hold nothing back, nor does MES acknowledging a version ERP has
+ * since replaced: the order's state already keeps the floor waiting for the current version's acknowledgement.
  */
 export function dependsOn(command: Command, exception: ExceptionRecord): boolean {
   if (['DOWNSTREAM', 'DUPLICATE_CONFLICT', 'RECONCILIATION'].includes(exception.type)) return false;
+  if (exception.rule === STALE_ACKNOWLEDGEMENT_RULE) return false;
   const refused = (exception.payload ?? {}) as Record<string, unknown>;
   switch (exception.messageType) {
     case 'ReleaseProductionOrder':

@@ -25,6 +25,7 @@ const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
   ['nonconformance.', 'QUALITY'],
   ['quality.', 'QUALITY'],
   ['order.cancel-', 'OPERATIONS'],
+  ['order.change-', 'OPERATIONS'],
   ['message.', 'ADMIN'],
   ['processing.', 'ADMIN'],
   ['downstream.', 'ADMIN'],
@@ -64,6 +65,11 @@ export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
     role: 'OPERATIONS',
     alwaysFourEyes: false,
     meaning: 'cancel an order whose work started on the floor (MES is told to stop)',
+  },
+  'order.change-started': {
+    role: 'OPERATIONS',
+    alwaysFourEyes: false,
+    meaning: 'apply an order change that touches work started on the floor (MES must acknowledge the new version)',
   },
   'consumption.lot-status': {
     role: 'SUPPLY_CHAIN',

@@ -1,7 +1,7 @@
 import { overridden } from '../exceptions/exception.policy';
 import { lotKey } from '../reference/reference.types';
 import type { ReportMaterialConsumption } from './report-material-consumption.command';
-import { currentRevision, requestErpPosting } from '../orders/order.rules';
+import { currentRevision, requestErpPosting, waitForChangeAcknowledgement } from '../orders/order.rules';
 import type { OrderState } from '../orders/order.types';
 import { round, toBaseUom } from '../reference/uom';
 import {
@@ -31,6 +31,8 @@ export function decideConsumption(
     return hold('consumption.order-acknowledged', `${label} arrived before MES acknowledged the order.`);
   if (!CONSUMING.includes(order.state))
     return quarantine('SEQUENCE', 'consumption.order-state', `${label} refused: the order is ${order.state}.`);
+  const changing = waitForChangeAcknowledgement(order, label);
+  if (changing) return changing;
   if (!order.operations.some((op) => op.sequence === input.operationSequence)) {
     return invalid(
       'consumption.operation',

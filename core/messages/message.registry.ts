@@ -1,5 +1,6 @@
 import { reportMaterialConsumption } from '../materials/report-material-consumption.message';
 import { acknowledgeProductionOrder } from '../orders/acknowledge-production-order.message';
+import { changeProductionOrder } from '../orders/change-production-order.message';
 import { cancelProductionOrder } from '../orders/cancel-production-order.message';
 import { createProductionOrder } from '../orders/create-production-order.message';
 import { releaseProductionOrder } from '../orders/release-production-order.message';
@@ -29,6 +30,7 @@ export const MESSAGE_SLICES = [
   acknowledgePosting,
   cancelProductionOrder,
   createProductionOrder,
+  changeProductionOrder,
 ] as const;
 
 /**

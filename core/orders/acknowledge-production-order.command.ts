@@ -8,6 +8,8 @@ export const acknowledgeProductionOrderInput = z.object({
   plant: code,
   routingRevision: code,
   specRevision: code,
+  /** The version of the order MES acknowledges (1, the release, when absent): a change must be acknowledged too. */
+  orderVersion: z.number().int().positive('must be greater than 0').nullish(),
   acknowledgedAt: isoDateTime,
   messageId,
 });
@@ -20,6 +22,8 @@ export const acknowledgeProductionOrderCommand: CommandShape<'AcknowledgeProduct
     webhookSources: ['mes'],
     input: acknowledgeProductionOrderInput,
     scope: orderScope,
-    businessKey: (p) => [p.plant, p.orderNumber],
+    // Each version is acknowledged once; the release's acknowledgement keeps the key it always had.
+    businessKey: (p) =>
+      p.orderVersion && p.orderVersion > 1 ? [p.plant, p.orderNumber, `v${p.orderVersion}`] : [p.plant, p.orderNumber],
     reads: () => ({}),
   };

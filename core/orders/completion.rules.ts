@@ -10,7 +10,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
-import { transition } from './order.rules';
+import { transition, waitForChangeAcknowledgement } from './order.rules';
 import { finalInspectionId } from '../quality/inspection-request';
 
 /**
@@ -33,6 +33,8 @@ export function decideCompletion(
   ) {
     return quarantine('SEQUENCE', 'completion.order-state', `${label} refused: the order is already ${order.state}.`);
   }
+  const changing = waitForChangeAcknowledgement(order, label);
+  if (changing) return changing;
   const last = order.operations.at(-1);
   if (last && last.state !== 'COMPLETED' && !overridden(ctx, 'completion.last-operation')) {
     return hold(

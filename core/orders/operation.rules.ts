@@ -11,7 +11,7 @@ import {
   type DecisionInputs,
   type OutboxRequest,
 } from '../workflow/decision';
-import { requestErpPosting, transition } from './order.rules';
+import { requestErpPosting, transition, waitForChangeAcknowledgement } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
 /**
@@ -47,6 +47,8 @@ export function decideOperationEvent(
     return hold('operation.order-acknowledged', `${label} arrived before MES acknowledged the order's revisions.`);
   if (!EXECUTABLE.includes(order.state))
     return quarantine('SEQUENCE', 'operation.order-state', `${label} refused: the order is ${order.state}.`);
+  const changing = waitForChangeAcknowledgement(order, label);
+  if (changing) return changing;
   if (input.workCenter && !inputs.workCenters.has(input.workCenter)) {
     return invalid(
       'reference.work-center',

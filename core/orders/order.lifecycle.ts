@@ -7,7 +7,8 @@ import type { OrderState } from './order.types';
 export const ORDER_TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
   CREATED: ['RELEASED', 'CANCELLED'],
   RELEASED: ['ACKNOWLEDGED', 'CANCELLED'],
-  ACKNOWLEDGED: ['IN_PROCESS', 'CANCELLED'],
+  // A change before execution starts: MES must acknowledge the new version.
+  ACKNOWLEDGED: ['IN_PROCESS', 'RELEASED', 'CANCELLED'],
   IN_PROCESS: ['PARTIALLY_CONFIRMED', 'COMPLETED', 'CANCELLED'],
   PARTIALLY_CONFIRMED: ['COMPLETED', 'CANCELLED'],
   COMPLETED: ['QUALITY_PENDING'],

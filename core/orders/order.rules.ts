@@ -12,7 +12,7 @@ import {
   type OutboxRequest,
 } from '../workflow/decision';
 import { canTransition } from './order.lifecycle';
-import type { OrderRecord, OrderState } from './order.types';
+import type { OrderRecord, OrderState, OrderVersionRecord } from './order.types';
 
 /** Moves an order to `to` if the lifecycle table allows it, recording the transition on its timeline. */
 export function transition(
@@ -60,6 +60,90 @@ export function currentRevision(inputs: DecisionInputs, item: string): ItemRecor
   return inputs.items.get(item)?.at(-1);
 }
 
+/**
+ * Checks what ERP says an order is against the reference data: plant, item revision, units, work centres and
+ * components. Answers the item master record of its item, or the refusal.
+ */
+export function checkOrderContent(
+  input: ReleaseProductionOrder,
+  inputs: DecisionInputs,
+): { item: ItemRecord } | { refused: Decision } {
+  if (!inputs.plantKnown)
+    return { refused: invalid('reference.plant', `Plant ${input.plant} is not in the reference data.`) };
+  const item = inputs.items.get(input.item)?.find((r) => r.revision === input.itemRevision);
+  if (!item) {
+    const known = inputs.items.get(input.item)?.map((r) => r.revision) ?? [];
+    return {
+      refused: invalid(
+        'reference.item-revision',
+        known.length
+          ? `Item ${input.item} has no revision ${input.itemRevision} in the item master (known: ${known.join(', ')}).`
+          : `Item ${input.item} is not in the item master.`,
+      ),
+    };
+  }
+  if (toBaseUom(input.quantity, input.uom, item) === null) {
+    return {
+      refused: invalid(
+        'reference.uom-conversion',
+        `Order quantity is in ${input.uom}, which item ${item.number} cannot convert to its base unit ${item.baseUom}.`,
+      ),
+    };
+  }
+  const unknownCenter = input.operations.find((op) => !inputs.workCenters.has(op.workCenter));
+  if (unknownCenter) {
+    return {
+      refused: invalid(
+        'reference.work-center',
+        `Operation ${unknownCenter.sequence} names work center ${unknownCenter.workCenter}, which plant ${input.plant} does not have.`,
+      ),
+    };
+  }
+  for (const component of input.components) {
+    const master = currentRevision(inputs, component.item);
+    if (!master)
+      return { refused: invalid('reference.item', `Component ${component.item} is not in the item master.`) };
+    if (toBaseUom(component.quantity, component.uom, master) === null) {
+      return {
+        refused: invalid(
+          'reference.uom-conversion',
+          `Component ${component.item} is reserved in ${component.uom}, which has no conversion to its base unit ${master.baseUom}.`,
+        ),
+      };
+    }
+  }
+  return { item };
+}
+
+/** The version record of what ERP sent, its quantity in the item's base unit. */
+export function orderVersionOf(
+  input: ReleaseProductionOrder,
+  orderVersion: number,
+  item: ItemRecord,
+  ctx: DecisionContext,
+  reason: string | null,
+): OrderVersionRecord {
+  return {
+    orderVersion,
+    itemRevision: input.itemRevision,
+    routingRevision: input.routingRevision,
+    specRevision: input.specRevision,
+    quantity: toBaseUom(input.quantity, input.uom, item)!,
+    uom: item.baseUom,
+    dueAt: input.dueAt,
+    operations: input.operations.map(({ sequence, workCenter, description }) => ({
+      sequence,
+      workCenter,
+      description,
+    })),
+    components: input.components,
+    reason,
+    at: ctx.now,
+    correlationId: ctx.correlationId,
+    acknowledgedAt: null,
+  };
+}
+
 export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInputs, ctx: DecisionContext): Decision {
   const existing = inputs.order;
   // An order ERP announced (CREATED) is released by its release; any other existing order is not released twice.
@@ -70,40 +154,9 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
       `Order ${input.orderNumber} in plant ${input.plant} was already released (state ${existing.state}); a second release is not applied.`,
     );
   }
-  if (!inputs.plantKnown) return invalid('reference.plant', `Plant ${input.plant} is not in the reference data.`);
-  const item = inputs.items.get(input.item)?.find((r) => r.revision === input.itemRevision);
-  if (!item) {
-    const known = inputs.items.get(input.item)?.map((r) => r.revision) ?? [];
-    return invalid(
-      'reference.item-revision',
-      known.length
-        ? `Item ${input.item} has no revision ${input.itemRevision} in the item master (known: ${known.join(', ')}).`
-        : `Item ${input.item} is not in the item master.`,
-    );
-  }
-  if (toBaseUom(input.quantity, input.uom, item) === null) {
-    return invalid(
-      'reference.uom-conversion',
-      `Order quantity is in ${input.uom}, which item ${item.number} cannot convert to its base unit ${item.baseUom}.`,
-    );
-  }
-  const unknownCenter = input.operations.find((op) => !inputs.workCenters.has(op.workCenter));
-  if (unknownCenter) {
-    return invalid(
-      'reference.work-center',
-      `Operation ${unknownCenter.sequence} names work center ${unknownCenter.workCenter}, which plant ${input.plant} does not have.`,
-    );
-  }
-  for (const component of input.components) {
-    const master = currentRevision(inputs, component.item);
-    if (!master) return invalid('reference.item', `Component ${component.item} is not in the item master.`);
-    if (toBaseUom(component.quantity, component.uom, master) === null) {
-      return invalid(
-        'reference.uom-conversion',
-        `Component ${component.item} is reserved in ${component.uom}, which has no conversion to its base unit ${master.baseUom}.`,
-      );
-    }
-  }
+  const checked = checkOrderContent(input, inputs);
+  if ('refused' in checked) return checked.refused;
+  const version = orderVersionOf(input, 1, checked.item, ctx, null);
   const order: OrderRecord = {
     plant: input.plant,
     orderNumber: input.orderNumber,
@@ -114,9 +167,12 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     itemRevision: input.itemRevision,
     routingRevision: input.routingRevision,
     specRevision: input.specRevision,
-    quantity: toBaseUom(input.quantity, input.uom, item)!,
-    uom: item.baseUom,
+    quantity: version.quantity,
+    uom: version.uom,
     dueAt: input.dueAt,
+    orderVersion: 1,
+    versions: [version],
+    awaitingAcknowledgement: null,
     producedQuantity: 0,
     scrapQuantity: 0,
     operations: input.operations
@@ -148,11 +204,35 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
         destination: 'mes',
         messageType: 'OrderReleased',
         idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`,
-        payload: released,
+        payload: { ...released, orderVersion: 1 },
       },
     ],
   };
 }
+
+/** Records an event on the order's timeline that does not move its state (a change, its acknowledgement). */
+export function noteOnTimeline(order: OrderRecord, ctx: DecisionContext, cause: string): OrderRecord {
+  return {
+    ...order,
+    updatedAt: ctx.now,
+    timeline: [...order.timeline, { at: ctx.now, state: order.state, correlationId: ctx.correlationId, cause }],
+  };
+}
+
+/**
+ * The floor's events wait while ERP's latest change is not acknowledged by MES: MES may still be running the
+ * version before it. Null when the order's current version is acknowledged.
+ */
+export function waitForChangeAcknowledgement(order: OrderRecord, label: string): Decision | null {
+  if (order.awaitingAcknowledgement === null || order.awaitingAcknowledgement === undefined) return null;
+  return hold(
+    'order.change-acknowledged',
+    `${label} waits: ERP changed the order to version ${order.awaitingAcknowledgement}, which MES has not acknowledged yet.`,
+  );
+}
+
+/** MES acknowledged an order version ERP has since replaced. */
+export const STALE_ACKNOWLEDGEMENT_RULE = 'order.acknowledge.version';
 
 export function decideAcknowledge(
   input: AcknowledgeProductionOrder,
@@ -165,6 +245,21 @@ export function decideAcknowledge(
       'order.acknowledge.released',
       `Order ${input.orderNumber} in plant ${input.plant} has not been released yet.`,
     );
+  const acknowledged = input.orderVersion ?? 1;
+  const current = order.orderVersion ?? 1;
+  if (acknowledged < current) {
+    return quarantine(
+      'REVISION_MISMATCH',
+      STALE_ACKNOWLEDGEMENT_RULE,
+      `MES acknowledged version ${acknowledged} of order ${input.orderNumber}, but ERP changed it to version ${current}; the floor must acknowledge version ${current} before it executes the order.`,
+    );
+  }
+  if (acknowledged > current) {
+    return hold(
+      'order.acknowledge.version',
+      `MES acknowledged version ${acknowledged} of order ${input.orderNumber}; ERP's change to it has not arrived yet (current version ${current}).`,
+    );
+  }
   const mismatches = (['routingRevision', 'specRevision'] as const)
     .filter((field) => input[field] !== order[field])
     .map((field) => `${field} ${input[field]} (released: ${order[field]})`);
@@ -175,6 +270,19 @@ export function decideAcknowledge(
       `MES acknowledged order ${input.orderNumber} with ${mismatches.join(' and ')}; the order is not acknowledged and must not be executed.`,
     );
   }
+  const versions = (order.versions ?? []).map((v) =>
+    v.orderVersion === acknowledged ? { ...v, acknowledgedAt: input.acknowledgedAt } : v,
+  );
+  if (order.awaitingAcknowledgement === acknowledged && order.state !== 'RELEASED') {
+    // A change made while the floor ran the order: the floor's held events may go on.
+    const next = noteOnTimeline(order, ctx, `MES acknowledged version ${acknowledged}`);
+    return {
+      kind: 'apply',
+      order: { ...next, versions, awaitingAcknowledgement: null },
+      action: 'order.change-acknowledged',
+      outbox: [],
+    };
+  }
   const next = transition(order, 'ACKNOWLEDGED', ctx, 'acknowledged by MES');
   if (!next) {
     return quarantine(
@@ -183,5 +291,10 @@ export function decideAcknowledge(
       `Order ${input.orderNumber} is ${order.state} and cannot be acknowledged.`,
     );
   }
-  return { kind: 'apply', order: next, action: 'order.acknowledged', outbox: [] };
+  return {
+    kind: 'apply',
+    order: { ...next, versions, awaitingAcknowledgement: null },
+    action: 'order.acknowledged',
+    outbox: [],
+  };
 }

@@ -93,6 +93,29 @@ export interface GoodsReceiptRecord {
   postedAt: string | null;
 }
 
+/**
+ * One version of what ERP said the order is: the release is version 1, each change (changeProductionOrder) the
+ * version it carries. MES executes a version only once it acknowledged it.
+ */
+export interface OrderVersionRecord {
+  orderVersion: number;
+  itemRevision: string;
+  routingRevision: string;
+  specRevision: string;
+  /** In the item's base unit of measure. */
+  quantity: number;
+  uom: string;
+  dueAt: string;
+  operations: { sequence: number; workCenter: string; description: string }[];
+  components: ComponentInput[];
+  /** Why ERP changed it; null for the release. */
+  reason: string | null;
+  at: string;
+  correlationId: string;
+  /** When MES acknowledged this version; null until it did. */
+  acknowledgedAt: string | null;
+}
+
 /** One lifecycle transition: when, into which state, which message caused it and why. */
 export interface TimelineEntry {
   at: string;
@@ -118,6 +141,12 @@ export interface OrderRecord {
   quantity: number;
   uom: string;
   dueAt: string;
+  /** ERP's version of the order's content (1 at release); `version` below is Plantgate's write counter. */
+  orderVersion: number;
+  /** Every version ERP sent, oldest first; the last is the order's current content. */
+  versions: OrderVersionRecord[];
+  /** A version changed after MES acknowledged an earlier one: the floor's events wait for its acknowledgement. */
+  awaitingAcknowledgement: number | null;
   producedQuantity: number;
   scrapQuantity: number;
   operations: OperationRecord[];

@@ -36,6 +36,9 @@ export function ordersResolvers({ store }: OrdersResolverDeps) {
     },
     ProductionOrder: {
       waitingFor: (order: OrderRecord) => waitingFor(order),
+      // Orders stored before versions were kept have their release as their only version.
+      orderVersion: (order: OrderRecord) => order.orderVersion ?? 1,
+      versions: (order: OrderRecord) => order.versions ?? [],
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),
       exceptions: async (order: OrderRecord) =>
         (await store.listExceptions({ plant: order.plant, orderNumber: order.orderNumber }, { first: 200 })).items,
