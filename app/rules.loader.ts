@@ -16,6 +16,9 @@ const ruleSet = z
       .max(7 * 24 * 3_600_000),
     yieldTolerancePct: z.number().min(0).max(100),
     overDeliveryTolerancePct: z.number().min(0).max(100),
+    underDeliveryTolerancePct: z.number().min(0).max(100),
+    reservationTolerancePct: z.number().min(0).max(1000),
+    restrictedLotWorkCenters: z.array(z.string().min(1)),
     allowOperationOverlap: z.boolean(),
     openExceptionLimit: z.number().int().min(0),
     stalledAfterSeconds: z

@@ -8,11 +8,13 @@ import type {
 import { DownstreamError } from '../core/errors';
 import { originHeaders, refsParam, type SystemClient } from './system.client';
 
-/** Where each message goes in MES: a released order to the floor, its changes, a cancellation to stop it. */
+/** Where each message goes in MES: a released order to the floor, its changes, a cancellation or a
+ * close to stop it. */
 const MES_PATHS: Record<string, string> = {
   OrderReleased: '/api/orders',
   OrderChanged: '/api/orders/change',
   OrderCancelled: '/api/orders/cancel',
+  OrderClosed: '/api/orders/close',
 };
 
 /** MES over HTTP: released orders go to the floor; the floor's view of operations comes back. */

@@ -21,8 +21,10 @@ interface MesOrder {
   /** ERP's version of the order MES holds (1, the release, until a change arrives). */
   orderVersion?: number;
   acknowledged: boolean;
-  /** Set when the floor cancels the order. */
-  status?: 'CANCELLED';
+  /** Set when the order is cancelled, or closed short by ERP. */
+  status?: 'CANCELLED' | 'CLOSED';
+  /** Staged material to send back, from a cancellation: what remained reserved. */
+  releasedReservations?: { item: string; operationSequence: number; quantity: number; uom: string }[];
   operations: MesOperation[];
   components: { item: string; quantity: number; uom: string; operationSequence: number }[];
 }
@@ -133,11 +135,21 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     // ERP cancelled the order through Plantgate: the floor stops it (or never starts it).
     'POST /api/orders/cancel': (req: SimRequest) =>
       sim.transaction(() => {
+        const p = req.body as Pick<MesOrder, 'plant' | 'orderNumber' | 'releasedReservations'>;
+        const order = orders.get(`${p.plant}|${p.orderNumber}`);
+        if (!order) return { status: 404, body: { error: `no order ${p.orderNumber}` } };
+        const releasedReservations = p.releasedReservations ?? [];
+        orders.set(`${p.plant}|${p.orderNumber}`, { ...order, status: 'CANCELLED', releasedReservations });
+        return { status: 200, body: { cancelled: true } };
+      }),
+    // ERP closed the order short through Plantgate: nothing more is made on it.
+    'POST /api/orders/close': (req: SimRequest) =>
+      sim.transaction(() => {
         const p = req.body as { plant: string; orderNumber: string };
         const order = orders.get(`${p.plant}|${p.orderNumber}`);
         if (!order) return { status: 404, body: { error: `no order ${p.orderNumber}` } };
-        orders.set(`${p.plant}|${p.orderNumber}`, { ...order, status: 'CANCELLED' });
-        return { status: 200, body: { cancelled: true } };
+        orders.set(`${p.plant}|${p.orderNumber}`, { ...order, status: 'CLOSED' });
+        return { status: 200, body: { closed: true } };
       }),
     // Edits made on the floor directly, bypassing Plantgate: an order cancelled in MES, or lost from it.
     'POST /admin/drift': (req) =>

@@ -36,6 +36,7 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     cancelProductionOrder: ['INTEGRATOR'],
     createProductionOrder: ['INTEGRATOR'],
     changeProductionOrder: ['INTEGRATOR'],
+    closeProductionOrder: ['INTEGRATOR'],
     acknowledgeProductionOrder: ['INTEGRATOR'],
     reportOperationEvent: ['INTEGRATOR'],
     reportMaterialConsumption: ['INTEGRATOR'],

@@ -18,7 +18,10 @@ const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
   // Work centres are the floor's own master data; items, revisions, units and lots are supply chain's.
   ['reference.work-center', 'OPERATIONS'],
   ['reference.', 'SUPPLY_CHAIN'],
+  // Where a conditionally released lot may be used is quality's call.
+  ['consumption.lot-restricted', 'QUALITY'],
   ['consumption.lot-', 'SUPPLY_CHAIN'],
+  ['consumption.reserved-quantity', 'SUPPLY_CHAIN'],
   ['consumption.reserved-component', 'SUPPLY_CHAIN'],
   ['completion.lot-', 'SUPPLY_CHAIN'],
   ['inspection.', 'QUALITY'],
@@ -81,6 +84,16 @@ export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
     alwaysFourEyes: false,
     meaning: 'consume from a lot past its expiry',
   },
+  'consumption.reserved-quantity': {
+    role: 'SUPPLY_CHAIN',
+    alwaysFourEyes: false,
+    meaning: "consume more of a component than its reservation for the operation plus the plant's tolerance",
+  },
+  'consumption.lot-restricted': {
+    role: 'QUALITY',
+    alwaysFourEyes: false,
+    meaning: "consume a RESTRICTED lot at a work centre the plant's rules do not allow it at",
+  },
   'consumption.reserved-component': {
     role: 'SUPPLY_CHAIN',
     alwaysFourEyes: false,
@@ -109,7 +122,7 @@ export const OVERRIDABLE_RULES: Readonly<Record<string, OverridePolicy>> = {
   'completion.last-operation': {
     role: 'OPERATIONS',
     alwaysFourEyes: false,
-    meaning: 'complete the order before its last operation',
+    meaning: "report a completion lot beyond the last operation's confirmed yield",
   },
 };
 

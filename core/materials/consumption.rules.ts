@@ -2,7 +2,8 @@ import { overridden } from '../exceptions/exception.policy';
 import { lotKey } from '../reference/reference.types';
 import type { ReportMaterialConsumption } from './report-material-consumption.command';
 import { currentRevision, requestErpPosting, waitForChangeAcknowledgement } from '../orders/order.rules';
-import type { OrderState } from '../orders/order.types';
+import type { OrderRecord, OrderState } from '../orders/order.types';
+import { consumedAgainst, reservationFor, reservationsOf } from './reservations';
 import { round, toBaseUom } from '../reference/uom';
 import {
   hold,
@@ -69,6 +70,8 @@ export function decideConsumption(
       `${label} refused: ${input.uom} has no conversion to ${item.number}'s base unit ${item.baseUom}.`,
     );
   }
+  const restricted = restrictedLotRefusal(order, lot.status, input, label, ctx);
+  if (restricted) return restricted;
   const onHand = toBaseUom(lot.quantity, lot.uom, item);
   if (onHand === null || quantity > onHand) {
     return invalid(
@@ -76,6 +79,8 @@ export function decideConsumption(
       `${label} refused: it would take lot ${input.lot} negative (on hand ${lot.quantity} ${lot.uom}).`,
     );
   }
+  const overReserved = beyondReservation(order, inputs, input, quantity, item.baseUom, label, ctx);
+  if (overReserved) return overReserved;
 
   const lotAfter = {
     ...lot,
@@ -128,4 +133,53 @@ export function decideConsumption(
     ctx,
   );
   return { kind: 'apply', action: 'material.consumed', order: next, lots: [lotAfter], outbox: [posting] };
+}
+
+/**
+ * A RESTRICTED lot (released under conditions) is used only at the work centres the plant's rules name
+ * (`restrictedLotWorkCenters`, '*' for all); QUALITY may override a refusal.
+ */
+function restrictedLotRefusal(
+  order: OrderRecord,
+  status: string,
+  input: ReportMaterialConsumption,
+  label: string,
+  ctx: DecisionContext,
+): Decision | null {
+  if (status !== 'RESTRICTED' || overridden(ctx, RESTRICTED_LOT_RULE)) return null;
+  const allowed = ctx.rules.restrictedLotWorkCenters;
+  const workCenter = order.operations.find((op) => op.sequence === input.operationSequence)?.workCenter ?? '';
+  if (allowed.includes('*') || allowed.includes(workCenter)) return null;
+  return invalid(
+    RESTRICTED_LOT_RULE,
+    `${label} refused: lot ${input.lot} is RESTRICTED, and plant ${input.plant}'s rules allow RESTRICTED lots ${allowed.length ? `only at ${allowed.join(', ')}` : 'at no work centre'}; operation ${input.operationSequence} runs at ${workCenter}.`,
+  );
+}
+
+const RESTRICTED_LOT_RULE = 'consumption.lot-restricted';
+const RESERVED_QUANTITY_RULE = 'consumption.reserved-quantity';
+
+/**
+ * Consumption is matched to the component's reservation for its operation by quantity: more than reserved plus the
+ * plant's `reservationTolerancePct` is refused; SUPPLY_CHAIN may override it (extra material used).
+ */
+function beyondReservation(
+  order: OrderRecord,
+  inputs: DecisionInputs,
+  input: ReportMaterialConsumption,
+  quantity: number,
+  uom: string,
+  label: string,
+  ctx: DecisionContext,
+): Decision | null {
+  const reservations = order.reservations ?? reservationsOf(order.components, (n) => currentRevision(inputs, n));
+  const reservation = reservationFor(reservations, input.item, input.operationSequence);
+  if (!reservation || overridden(ctx, RESERVED_QUANTITY_RULE)) return null;
+  const consumed = consumedAgainst(reservation, reservations, order.materialConsumptions);
+  const limit = round(reservation.quantity * (1 + ctx.rules.reservationTolerancePct / 100));
+  if (round(consumed + quantity) <= limit) return null;
+  return invalid(
+    RESERVED_QUANTITY_RULE,
+    `${label} refused: ${round(consumed + quantity)} ${uom} of ${input.item} would be consumed against its reservation of ${reservation.quantity} ${reservation.uom} for operation ${reservation.operationSequence} (${consumed} consumed so far, tolerance ${ctx.rules.reservationTolerancePct}%).`,
+  );
 }

@@ -1,6 +1,7 @@
 import { reportMaterialConsumption } from '../materials/report-material-consumption.message';
 import { acknowledgeProductionOrder } from '../orders/acknowledge-production-order.message';
 import { changeProductionOrder } from '../orders/change-production-order.message';
+import { closeProductionOrder } from '../orders/close-production-order.message';
 import { cancelProductionOrder } from '../orders/cancel-production-order.message';
 import { createProductionOrder } from '../orders/create-production-order.message';
 import { releaseProductionOrder } from '../orders/release-production-order.message';
@@ -31,6 +32,7 @@ export const MESSAGE_SLICES = [
   cancelProductionOrder,
   createProductionOrder,
   changeProductionOrder,
+  closeProductionOrder,
 ] as const;
 
 /**

@@ -8,6 +8,7 @@ import {
   type DecisionInputs,
 } from '../workflow/decision';
 import type { CancelProductionOrder } from './cancel-production-order.command';
+import { reservationViews } from '../materials/reservations';
 import { transition } from './order.rules';
 
 /** The rule a cancellation of an order already on the floor is refused under; OPERATIONS may override it. */
@@ -35,6 +36,14 @@ export function decideCancel(input: CancelProductionOrder, inputs: DecisionInput
     return invalid(
       'order.cancel-output',
       `${label} refused: the order is ${order.state}; its output exists (completed, received or posted). Reverse it in ERP and close the order instead.`,
+    );
+  }
+  // Lots received while production went on are output too: ERP must reverse them, not forget them.
+  const received = order.goodsReceipts.map((r) => r.lot);
+  if (received.length > 0) {
+    return invalid(
+      'order.cancel-output',
+      `${label} refused: lot ${received.join(', ')} of it was already received; its output exists. Reverse the receipt in ERP and close the order instead.`,
     );
   }
   const started = ON_THE_FLOOR.includes(order.state);
@@ -66,6 +75,15 @@ export function decideCancel(input: CancelProductionOrder, inputs: DecisionInput
                 reason: input.reason,
                 cancelledAt: input.cancelledAt,
                 stopWorkInProgress: started,
+                // Staged material goes back: what remained reserved is released with the order.
+                releasedReservations: reservationViews(cancelled, cancelled.reservations ?? [])
+                  .filter((r) => r.releasedQuantity > 0)
+                  .map((r) => ({
+                    item: r.item,
+                    operationSequence: r.operationSequence,
+                    quantity: r.releasedQuantity,
+                    uom: r.uom,
+                  })),
               },
             },
           ],

@@ -9,8 +9,9 @@ import {
   type DecisionInputs,
 } from '../workflow/decision';
 import type { ChangeProductionOrder } from './change-production-order.command';
-import { checkOrderContent, noteOnTimeline, orderVersionOf, transition } from './order.rules';
-import type { OperationRecord, OrderRecord, OrderState, OrderVersionRecord } from './order.types';
+import { reservationsOf } from '../materials/reservations';
+import { checkOrderContent, currentRevision, noteOnTimeline, orderVersionOf, transition } from './order.rules';
+import type { OperationRecord, OrderRecord, OrderState, OrderVersionRecord, ReservationRecord } from './order.types';
 
 /** The rule a change touching started work is refused under; OPERATIONS may override it. */
 export const CHANGE_STARTED_RULE = 'order.change-started';
@@ -59,7 +60,11 @@ export function decideChange(input: ChangeProductionOrder, inputs: DecisionInput
       `${label} refused: it touches work started on the floor (${touched.join('; ')}). OPERATIONS may override it.`,
     );
   }
-  const changed = asVersion(order, version);
+  const changed = asVersion(
+    order,
+    version,
+    reservationsOf(version.components, (n) => currentRevision(inputs, n)),
+  );
   const cause = `changed by ERP to version ${input.orderVersion}${input.reason ? `: ${input.reason}` : ''}`;
   const next =
     order.state === 'ACKNOWLEDGED' ? transition(changed, 'RELEASED', ctx, cause)! : noteOnTimeline(changed, ctx, cause);
@@ -82,7 +87,7 @@ export function decideChange(input: ChangeProductionOrder, inputs: DecisionInput
 }
 
 /** The order with a new version's content; operations keep what the floor reported on them. */
-function asVersion(order: OrderRecord, version: OrderVersionRecord): OrderRecord {
+function asVersion(order: OrderRecord, version: OrderVersionRecord, reservations: ReservationRecord[]): OrderRecord {
   const operations: OperationRecord[] = version.operations
     .map((op) => {
       const before = order.operations.find((o) => o.sequence === op.sequence);
@@ -103,6 +108,7 @@ function asVersion(order: OrderRecord, version: OrderVersionRecord): OrderRecord
     versions: [...order.versions, version],
     operations,
     components: version.components,
+    reservations,
   };
 }
 

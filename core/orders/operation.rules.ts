@@ -11,6 +11,7 @@ import {
   type DecisionInputs,
   type OutboxRequest,
 } from '../workflow/decision';
+import { completeOrder, productionComplete } from './completion-lots';
 import { requestErpPosting, transition, waitForChangeAcknowledgement } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
@@ -153,6 +154,18 @@ export function decideOperationEvent(
       timeline: [...next.timeline, { at: ctx.now, state: next.state, correlationId: ctx.correlationId, cause }],
     };
     return { kind: 'apply', order: next, action: 'operation.late-confirm-applied', outbox };
+  }
+  // Lots reported while the last operation ran: its completion may be what completes the order.
+  if (input.eventType === 'COMPLETE' && index === order.operations.length - 1 && productionComplete(next, ctx)) {
+    const completed = completeOrder(
+      next,
+      ctx,
+      `production completed: operation ${operation.sequence} complete, its yield in lots`,
+    );
+    if (completed) {
+      next = completed.order;
+      outbox.push(...completed.outbox);
+    }
   }
   return { kind: 'apply', order: next, action: `operation.${input.eventType.toLowerCase()}`, outbox };
 }

@@ -11,6 +11,7 @@ import {
   type DecisionInputs,
   type OutboxRequest,
 } from '../workflow/decision';
+import { reservationsOf } from '../materials/reservations';
 import { canTransition } from './order.lifecycle';
 import type { OrderRecord, OrderState, OrderVersionRecord } from './order.types';
 
@@ -179,6 +180,7 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
       .map((op) => ({ ...op, state: 'PENDING' as const, yieldQuantity: 0, scrapQuantity: 0 }))
       .sort((a, b) => a.sequence - b.sequence),
     components: input.components,
+    reservations: reservationsOf(input.components, (number) => currentRevision(inputs, number)),
     materialConsumptions: [],
     completions: [],
     inspectionRequests: [],

@@ -40,12 +40,28 @@ export interface MaterialConsumptionRecord {
   correlationId: string;
 }
 
+/** Where a completion lot stands in quality: waiting for its final inspection, held, or released for receipt. */
+export type LotQualityStatus = 'PENDING' | 'HELD' | 'RELEASED';
+
+/** One completion lot of the order: each has its own final inspection and its own gated receipt. */
+/** A component reserved for one operation of the order, in the component's base unit. */
+export interface ReservationRecord {
+  item: string;
+  operationSequence: number;
+  quantity: number;
+  uom: string;
+}
+
 export interface CompletionRecord {
   lot: string;
   quantity: number;
   uom: string;
   occurredAt: string;
   correlationId: string;
+  /** Serial numbers of the pieces in the lot, for serialised items; empty otherwise. */
+  serialNumbers?: string[];
+  /** Absent on lots recorded before lots had their own quality state (see qualityOf). */
+  qualityStatus?: LotQualityStatus;
 }
 
 export interface InspectionRecord {
@@ -151,6 +167,8 @@ export interface OrderRecord {
   scrapQuantity: number;
   operations: OperationRecord[];
   components: ComponentInput[];
+  /** The components in their base units, per operation; absent on orders released before it was kept. */
+  reservations?: ReservationRecord[];
   materialConsumptions: MaterialConsumptionRecord[];
   completions: CompletionRecord[];
   /** What QMS was asked to inspect; a final result must answer one of these. */

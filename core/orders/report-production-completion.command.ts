@@ -9,6 +9,8 @@ export const reportProductionCompletionInput = z.object({
   lot: code,
   quantity: positive,
   uom: code,
+  /** One per piece, for serialised items. */
+  serialNumbers: z.array(code).max(100_000, 'must list at most 100000 serial numbers').nullish(),
   occurredAt: isoDateTime,
   messageId,
 });

@@ -1,5 +1,6 @@
 import type { AcknowledgePosting } from './acknowledge-posting.command';
-import { requestErpPosting, transition } from '../orders/order.rules';
+import { followLots } from '../orders/completion-lots';
+import { transition } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
 import { isCorrectionPosting } from '../reconciliation/drift.types';
 import {
@@ -12,8 +13,8 @@ import {
 } from '../workflow/decision';
 
 /**
- * ERP confirms a posting Plantgate requested. A confirmed goods receipt makes the order RECEIVED and asks ERP to
- * settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction that asked for the posting
+ * ERP confirms a posting Plantgate requested. A confirmed goods receipt of the order's last lot makes the order
+ * RECEIVED and asks ERP to settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction that asked for the posting
  * becomes POSTED. A reconciliation correction's posting is only marked POSTED: the order's lifecycle is past it.
  */
 export function decidePostingAcknowledgement(
@@ -56,30 +57,11 @@ export function decidePostingAcknowledgement(
   const outbox = [];
   const moves = !isCorrectionPosting(posting.postingKey);
   if (moves && posting.postingType === 'GoodsReceipt') {
-    const received = transition(next, 'RECEIVED', ctx, `goods receipt posted by ERP as ${input.documentNumber}`);
-    if (!received)
-      return quarantine(
-        'SEQUENCE',
-        'posting.receipt-state',
-        `Goods receipt ${input.postingKey} acknowledged while the order is ${order.state}.`,
-      );
-    // Every receipt of the order is booked: ERP can settle the order's costs.
-    const [withSettlement, settlement] = requestErpPosting(
-      received,
-      'OrderSettlement',
-      `erp|settlement|${order.plant}|${order.orderNumber}`,
-      {
-        plant: order.plant,
-        orderNumber: order.orderNumber,
-        item: order.item,
-        producedQuantity: order.producedQuantity,
-        scrapQuantity: order.scrapQuantity,
-        uom: order.uom,
-      },
-      ctx,
-    );
-    next = withSettlement;
-    outbox.push(settlement);
+    // A lot received; the order is RECEIVED (and ERP asked to settle it) once production is complete and every lot
+    // is received. A lot received while production goes on leaves the order in production.
+    const followed = followLots(next, ctx);
+    next = followed.order;
+    outbox.push(...followed.outbox);
   }
   if (moves && posting.postingType === 'OrderSettlement') {
     const settled = transition(next, 'FINANCIALLY_POSTED', ctx, `order settled by ERP as ${input.documentNumber}`);

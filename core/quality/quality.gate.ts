@@ -1,5 +1,7 @@
 import type { LotStatus } from '../commands/vocabulary';
-import { requestErpPosting, transition } from '../orders/order.rules';
+import type { ExceptionRecord } from '../ports/records';
+import { COMPLETE_STATES, followLots, PRODUCING, qualityOf, withLotQuality } from '../orders/completion-lots';
+import { noteOnTimeline, requestErpPosting } from '../orders/order.rules';
 import type { OrderRecord } from '../orders/order.types';
 import { hasOpenNonconformance, lotKey, type LotRecord } from '../reference/reference.types';
 import {
@@ -17,55 +19,68 @@ export interface GateOutcome {
   order: OrderRecord;
   lot: LotRecord;
   outbox: OutboxRequest[];
-  /** Why the order went into QUALITY_HOLD now: a DEPENDENCY exception owned by QUALITY opens next to the hold. */
+  /** Why the lot went on quality hold now: a DEPENDENCY exception owned by QUALITY opens next to the hold. */
   held?: string;
-  /** The order left QUALITY_HOLD (a passing disposition, or the nonconformance closed): its hold exceptions resolve. */
+  /** The lot's hold was lifted (a passing disposition, or the nonconformance closed): its hold exceptions resolve. */
   lifted?: boolean;
 }
 
 /** The rule of a quality hold's exception; overriding it is a release under deviation. */
 export const QUALITY_HOLD_RULE = 'quality.release-hold';
 
+/** Whether a quality hold's exception is about `lot`: the refused or applied event it belongs to names the lot. */
+export function holdsLot(exception: Pick<ExceptionRecord, 'payload'>, lot: string): boolean {
+  const named = (exception.payload as { lot?: unknown } | null)?.lot;
+  return named === undefined || named === lot;
+}
+
+/** Order states in which a completion lot's quality decides anything: from its completion to the order's receipt. */
+const GATED: readonly string[] = [...PRODUCING, ...COMPLETE_STATES];
+
 /**
- * The quality release dependency: goods are received only after a passing FINAL disposition and while no
- * nonconformance on the lot is open. ACCEPT releases the lot as UNRESTRICTED stock, CONDITIONAL_RELEASE as
- * RESTRICTED; a failing disposition or an open nonconformance puts the order in QUALITY_HOLD and posts nothing.
+ * The quality release dependency, per completion lot: a lot is received only after a passing FINAL disposition and
+ * while no nonconformance on it is open. ACCEPT releases it as UNRESTRICTED stock, CONDITIONAL_RELEASE as RESTRICTED;
+ * a failing disposition or an open nonconformance holds the lot and posts nothing. The order's state follows its
+ * lots once production is complete (followLots): QUALITY_HOLD while any lot is held.
  */
 export function applyQualityGate(order: OrderRecord, lot: LotRecord, ctx: DecisionContext): GateOutcome {
-  if (!['QUALITY_PENDING', 'QUALITY_HOLD'].includes(order.state)) return { order, lot, outbox: [] };
+  const completion = order.completions.find((c) => c.lot === lot.lotNumber);
+  if (!GATED.includes(order.state) || !completion) return { order, lot, outbox: [] };
+  const before = qualityOf(order, completion);
   const finals = order.inspections.filter((i) => i.inspectionType === 'FINAL' && i.lot === lot.lotNumber);
   const latest = finals.at(-1);
   const openNc = hasOpenNonconformance(lot);
   const passing =
     latest?.result === 'PASS' && (latest.disposition === 'ACCEPT' || latest.disposition === 'CONDITIONAL_RELEASE');
-  const receiptRequested = order.goodsReceipts.some((r) => r.lot === lot.lotNumber);
 
-  if (openNc) {
-    return holdFor(
-      order,
-      lot,
-      ctx,
-      `nonconformance ${openNc.nonconformanceId} is ${openNc.status} on lot ${lot.lotNumber}`,
-    );
+  if (openNc || (latest && !passing)) {
+    const cause = openNc
+      ? `nonconformance ${openNc.nonconformanceId} is ${openNc.status} on lot ${lot.lotNumber}`
+      : `final inspection ${latest!.inspectionId} ${latest!.result}/${latest!.disposition}`;
+    return holdLot(order, lot, ctx, cause, before === 'HELD');
   }
-  if (latest && !passing) {
-    return holdFor(order, lot, ctx, `final inspection ${latest.inspectionId} ${latest.result}/${latest.disposition}`);
-  }
+  if (before === 'RELEASED') return { order, lot, outbox: [] };
   if (!latest) {
-    const waiting =
-      order.state === 'QUALITY_HOLD'
-        ? transition(order, 'QUALITY_PENDING', ctx, 'hold lifted; awaiting final inspection')
-        : null;
-    return { order: waiting ?? order, lot, outbox: [], lifted: waiting !== null };
+    if (before !== 'HELD') return { order, lot, outbox: [] };
+    const waiting = followLots(withLotQuality(order, lot.lotNumber, 'PENDING'), ctx);
+    return { order: waiting.order, lot, outbox: waiting.outbox, lifted: true };
   }
-  if (receiptRequested) return { order, lot, outbox: [] };
-
   const stockStatus: LotStatus = latest.disposition === 'ACCEPT' ? 'UNRESTRICTED' : 'RESTRICTED';
-  const released =
-    order.state === 'QUALITY_HOLD'
-      ? (transition(order, 'QUALITY_PENDING', ctx, `quality released: ${latest.disposition}`) ?? order)
-      : order;
-  return { ...requestReceipt(released, lot, stockStatus, latest.inspectionId, ctx), lifted: released !== order };
+  return releaseLot(order, lot, stockStatus, latest.inspectionId, ctx, before === 'HELD');
+}
+
+/** Releases a lot for receipt into `stockStatus`: ERP is asked for its goods receipt, the order follows its lots. */
+function releaseLot(
+  order: OrderRecord,
+  lot: LotRecord,
+  stockStatus: LotStatus,
+  inspectionId: string | null,
+  ctx: DecisionContext,
+  wasHeld: boolean,
+): GateOutcome {
+  const receipt = requestReceipt(withLotQuality(order, lot.lotNumber, 'RELEASED'), lot, stockStatus, inspectionId, ctx);
+  const followed = followLots(receipt.order, ctx);
+  return { ...receipt, order: followed.order, outbox: [...receipt.outbox, ...followed.outbox], lifted: wasHeld };
 }
 
 /**
@@ -80,7 +95,7 @@ export function gateDecision(gate: GateOutcome, action: string): ApplyDecision {
     lots: [gate.lot],
     outbox: gate.outbox,
     ...(gate.held ? { raise: [{ type: 'DEPENDENCY' as const, rule: QUALITY_HOLD_RULE, reason: gate.held }] } : {}),
-    ...(gate.lifted ? { liftsQualityHold: true } : {}),
+    ...(gate.lifted ? { liftsQualityHoldOf: gate.lot.lotNumber } : {}),
   };
 }
 
@@ -127,16 +142,21 @@ function requestReceipt(
   };
 }
 
-/** Puts the order in QUALITY_HOLD; `held` says why when it was not held before (one exception per hold). */
-function holdFor(order: OrderRecord, lot: LotRecord, ctx: DecisionContext, cause: string): GateOutcome {
-  if (order.state === 'QUALITY_HOLD') return { order, lot, outbox: [] };
-  const held = transition(order, 'QUALITY_HOLD', ctx, `quality hold: ${cause}`);
-  if (!held) return { order, lot, outbox: [] };
+/** Holds the lot (and a complete order with it); `held` says why when the lot was not held before (one exception per hold). */
+function holdLot(
+  order: OrderRecord,
+  lot: LotRecord,
+  ctx: DecisionContext,
+  cause: string,
+  alreadyHeld: boolean,
+): GateOutcome {
+  if (alreadyHeld) return { order, lot, outbox: [] };
+  const followed = followLots(withLotQuality(order, lot.lotNumber, 'HELD'), ctx);
   return {
-    order: held,
+    order: followed.order,
     lot,
-    outbox: [],
-    held: `Order ${order.orderNumber} is on quality hold for lot ${lot.lotNumber}: ${cause}. Nothing is received until QMS passes it, the nonconformance closes, or quality releases it under deviation (RESTRICTED stock only, four eyes).`,
+    outbox: followed.outbox,
+    held: `Lot ${lot.lotNumber} of order ${order.orderNumber} is on quality hold: ${cause}. Nothing of it is received until QMS passes it, the nonconformance closes, or quality releases it under deviation (RESTRICTED stock only, four eyes).`,
   };
 }
 
@@ -151,22 +171,22 @@ export function decideReleaseUnderDeviation(
 ): Decision {
   const order = inputs.order;
   const label = `Release under deviation of lot ${input.lot} on order ${input.orderNumber}`;
-  if (!order || order.state !== 'QUALITY_HOLD') {
+  const completion = order?.completions.find((c) => c.lot === input.lot);
+  const lot = inputs.lots.get(lotKey(input.plant, input.lot));
+  if (!order || !completion || !lot) {
+    return invalid('quality.deviation-lot', `${label} refused: the order did not produce lot ${input.lot}.`);
+  }
+  if (qualityOf(order, completion) !== 'HELD' || !GATED.includes(order.state)) {
     return quarantine(
       'SEQUENCE',
       'quality.deviation-state',
-      `${label} refused: the order is ${order?.state ?? 'not released'}, not QUALITY_HOLD.`,
+      `${label} refused: the lot is ${qualityOf(order, completion)} and the order ${order.state}; only a held lot is released under deviation.`,
     );
-  }
-  const lot = inputs.lots.get(lotKey(input.plant, input.lot));
-  if (!lot || !order.completions.some((c) => c.lot === input.lot)) {
-    return invalid('quality.deviation-lot', `${label} refused: the order did not produce lot ${input.lot}.`);
   }
   if (order.goodsReceipts.some((r) => r.lot === input.lot)) {
     return quarantine('SEQUENCE', 'quality.deviation-state', `${label} refused: its receipt was already asked for.`);
   }
-  const cause = `released under deviation (RESTRICTED): ${input.reason}; asked by ${input.requestedBy}, approved by ${input.approvedBy}`;
-  const released = transition(order, 'QUALITY_PENDING', ctx, cause) ?? order;
-  const gate = requestReceipt(released, lot, 'RESTRICTED', null, ctx);
-  return gateDecision({ ...gate, lifted: true }, 'quality.released-under-deviation');
+  const cause = `lot ${input.lot} released under deviation (RESTRICTED): ${input.reason}; asked by ${input.requestedBy}, approved by ${input.approvedBy}`;
+  const gate = releaseLot(noteOnTimeline(order, ctx, cause), lot, 'RESTRICTED', null, ctx, true);
+  return gateDecision(gate, 'quality.released-under-deviation');
 }

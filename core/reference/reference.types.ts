@@ -23,6 +23,8 @@ export interface ItemRecord {
   revision: string;
   baseUom: string;
   lotControlled: boolean;
+  /** Each piece carries a serial number: completions name one per piece, genealogy answers by serial. */
+  serialized?: boolean | null;
   uomConversions: UomConversion[];
 }
 
@@ -69,6 +71,8 @@ export interface LotRecord {
   consumedBy: LotConsumption[];
   inspections: LotInspection[];
   nonconformances: LotNonconformance[];
+  /** The serial numbers of the pieces produced into the lot, for serialised items. */
+  serialNumbers?: string[];
   updatedAt: string;
 }
 

@@ -20,6 +20,7 @@ export const upsertReferenceDataInput = z
         revision: code,
         baseUom: code,
         lotControlled: z.boolean(),
+        serialized: z.boolean().nullish(),
         uomConversions: listOf(z.object({ fromUom: code, toUom: code, factor: positive })),
       }),
     ),

@@ -16,6 +16,12 @@ export interface RuleSet {
   yieldTolerancePct: number;
   /** How far (percent) completed quantity may exceed the order quantity. */
   overDeliveryTolerancePct: number;
+  /** How far (percent) completed quantity may stay below the order quantity for the order to count as complete. */
+  underDeliveryTolerancePct: number;
+  /** How far (percent) a component's consumption may exceed its reservation for the operation. */
+  reservationTolerancePct: number;
+  /** Work centres at which RESTRICTED lots may be consumed; '*' for all, none by default. */
+  restrictedLotWorkCenters: readonly string[];
   /** Whether operation N may complete before operation N−1 has. */
   allowOperationOverlap: boolean;
   /** Open exceptions a plant may have before operations are alerted. */
@@ -80,6 +86,9 @@ export const DEFAULT_RULE_SET: RuleSet = {
   holdWindowMs: 15 * 60 * 1000,
   yieldTolerancePct: 0,
   overDeliveryTolerancePct: 5,
+  underDeliveryTolerancePct: 0,
+  reservationTolerancePct: 0,
+  restrictedLotWorkCenters: [],
   allowOperationOverlap: false,
   openExceptionLimit: 25,
   stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,

@@ -2,7 +2,7 @@ import { systemPrincipal } from '../auth/principal';
 import { openException } from '../exceptions/exception.factory';
 import { observeAction, type ExceptionObserver } from '../exceptions/exception.observer';
 import { changeException, closeByDecision } from '../exceptions/exception.transitions';
-import { QUALITY_HOLD_RULE } from '../quality/quality.gate';
+import { holdsLot, QUALITY_HOLD_RULE } from '../quality/quality.gate';
 import { DomainError } from '../errors';
 import { FINAL_TRANSACTION_STATUSES, type ExceptionRecord, type TransactionStatus } from '../ports/records';
 import type { Store, UnitOfWork } from '../ports/store.port';
@@ -133,15 +133,17 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
     }
     if (decision.kind === 'quarantine') return commit({ ...quarantineUnit(message, base, ctx, decision), ...release });
     const unit = applyUnit(message, base, decision, ctx, inputs.order?.version ?? 0);
-    const lifted = decision.liftsQualityHold ? await withHoldsResolved(unit, message, ctx) : unit;
+    const lifted = decision.liftsQualityHoldOf
+      ? await withHoldsResolved(unit, message, ctx, decision.liftsQualityHoldOf)
+      : unit;
     return commit({ ...lifted, ...release });
   }
 
-  /** The order left QUALITY_HOLD: its hold's exceptions resolve in the same commit, by whoever lifted it. */
-  async function withHoldsResolved(unit: UnitOfWork, message: InboundMessage, ctx: DecisionContext) {
+  /** A lot's quality hold was lifted: its hold's exceptions resolve in the same commit, by whoever lifted it. */
+  async function withHoldsResolved(unit: UnitOfWork, message: InboundMessage, ctx: DecisionContext, lot: string) {
     const { envelope } = message;
     const holds = (await store.listActiveExceptions(envelope.scope.plant, envelope.scope.orderNumber)).filter(
-      (e) => e.rule === QUALITY_HOLD_RULE && e.id !== envelope.workbench?.exceptionId,
+      (e) => e.rule === QUALITY_HOLD_RULE && e.id !== envelope.workbench?.exceptionId && holdsLot(e, lot),
     );
     const note = `Hold lifted by ${envelope.command.messageType} ${envelope.correlationId}`;
     const changes = holds.map((e) =>

@@ -24,8 +24,8 @@ export type Decision =
       postedCorrelationIds?: string[];
       /** Exceptions the applied change opens for a person (a quality hold: DEPENDENCY, owned by QUALITY). */
       raise?: { type: ExceptionType; rule: string; reason: string }[];
-      /** The order left QUALITY_HOLD: the exceptions of its hold resolve by themselves. */
-      liftsQualityHold?: boolean;
+      /** This lot's quality hold was lifted: the exceptions of its hold resolve by themselves. */
+      liftsQualityHoldOf?: string;
     }
   /** The message arrived before something it depends on: keep it and try again when the order changes. */
   | { kind: 'hold'; rule: string; reason: string }

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { OrderRecord, OrderState } from '../../core/orders/order.types';
+import { completionLotsOf } from '../../core/orders/completion-lots';
+import { reservationsOf, reservationViews } from '../../core/materials/reservations';
 import { waitingFor } from '../../core/orders/waiting-for';
 import { viewKey, type OrderViewLoaders } from './order-views.loaders';
 import type { Store } from '../../core/ports/store.port';
@@ -39,6 +41,9 @@ export function ordersResolvers({ store }: OrdersResolverDeps) {
       // Orders stored before versions were kept have their release as their only version.
       orderVersion: (order: OrderRecord) => order.orderVersion ?? 1,
       versions: (order: OrderRecord) => order.versions ?? [],
+      completionLots: (order: OrderRecord) => completionLotsOf(order),
+      reservations: (order: OrderRecord) =>
+        reservationViews(order, order.reservations ?? reservationsOf(order.components, () => undefined)),
       transactions: (order: OrderRecord) => store.listTransactionsByOrder(order.plant, order.orderNumber),
       exceptions: async (order: OrderRecord) =>
         (await store.listExceptions({ plant: order.plant, orderNumber: order.orderNumber }, { first: 200 })).items,

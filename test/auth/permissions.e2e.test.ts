@@ -34,6 +34,7 @@ const SUBMIT_INPUTS: Record<string, object> = {
   acknowledgePosting: postingAck('erp|confirmation|P100|PO-1000|10|x'),
   createProductionOrder: releaseInput({ orderNumber: 'PO-CREATE' }),
   changeProductionOrder: { ...releaseInput({ orderNumber: 'PO-CHANGE' }), orderVersion: 2, reason: 'r' },
+  closeProductionOrder: { orderNumber: 'PO-1000', plant: 'P100', reason: 'r', closedAt: '2026-12-01T00:00:00Z' },
   cancelProductionOrder: { orderNumber: 'PO-1000', plant: 'P100', reason: 'r', cancelledAt: '2026-12-01T00:00:00Z' },
 };
 

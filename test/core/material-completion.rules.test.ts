@@ -84,6 +84,46 @@ describe('material consumption', () => {
     });
   });
 
+  it("matches consumption to the operation's reservation by quantity, within the plant's tolerance", () => {
+    const first = decideConsumption(consumption({ quantity: 60 }), decisionInputs({ order: inProcess() }), ctx);
+    const after = first.kind === 'apply' ? first.order! : inProcess();
+    const over = decideConsumption(
+      consumption({ quantity: 41, messageId: 'm2' }),
+      decisionInputs({ order: after }),
+      ctx,
+    );
+    expect(over).toMatchObject({ kind: 'quarantine', type: 'VALIDATION', rule: 'consumption.reserved-quantity' });
+    expect(over.kind === 'quarantine' && over.reason).toContain(
+      '101 EA of RM-7 would be consumed against its reservation of 100 EA for operation 10 (60 consumed so far',
+    );
+    expect(decideConsumption(consumption({ quantity: 40 }), decisionInputs({ order: after }), ctx).kind).toBe('apply');
+    const tolerant = { ...ctx, rules: { ...ctx.rules, reservationTolerancePct: 5 } };
+    expect(decideConsumption(consumption({ quantity: 45 }), decisionInputs({ order: after }), tolerant).kind).toBe(
+      'apply',
+    );
+    expect(
+      decideConsumption(consumption({ quantity: 41 }), decisionInputs({ order: after }), {
+        ...ctx,
+        overrideRule: 'consumption.reserved-quantity',
+      }).kind,
+    ).toBe('apply');
+  });
+
+  it("uses a RESTRICTED lot only at the work centres the plant's rules name", () => {
+    const inputs = decisionInputs({ order: inProcess() });
+    const lot = inputs.lots.get(lotKey('P100', 'L-RM7-OK'))!;
+    inputs.lots.set(lotKey('P100', 'L-RM7-OK'), { ...lot, status: 'RESTRICTED' });
+    const refused = decideConsumption(consumption(), inputs, ctx);
+    expect(refused).toMatchObject({ type: 'VALIDATION', rule: 'consumption.lot-restricted' });
+    expect(refused.kind === 'quarantine' && refused.reason).toContain('at no work centre; operation 10 runs at WC-CUT');
+    const at = (restrictedLotWorkCenters: string[]) => ({ ...ctx, rules: { ...ctx.rules, restrictedLotWorkCenters } });
+    expect(decideConsumption(consumption(), inputs, at(['WC-CUT'])).kind).toBe('apply');
+    expect(decideConsumption(consumption(), inputs, at(['*'])).kind).toBe('apply');
+    expect(decideConsumption(consumption(), inputs, at(['WC-ASSY']))).toMatchObject({
+      rule: 'consumption.lot-restricted',
+    });
+  });
+
   it('holds a consumption that arrives before the release or the acknowledgement', () => {
     expect(decideConsumption(consumption(), decisionInputs(), ctx)).toMatchObject({ kind: 'hold' });
     expect(
@@ -115,22 +155,72 @@ describe('production completion', () => {
     ]);
   });
 
-  it('holds a completion until the last operation completed', () => {
+  it("takes lots while production goes on, up to the last operation's confirmed yield, and holds what exceeds it", () => {
     const order = inProcess();
-    order.operations[1]!.state = 'CONFIRMED';
-    expect(decideCompletion(completion(), decisionInputs({ order }), ctx)).toMatchObject({
+    order.operations[1] = { ...order.operations[1]!, state: 'CONFIRMED', yieldQuantity: 20 };
+    const first = decideCompletion(completion({ quantity: 20 }), decisionInputs({ order }), ctx);
+    expect(first).toMatchObject({ kind: 'apply' });
+    // 20 of 50: the order stays in production, the lot goes to its own final inspection.
+    expect(first.kind === 'apply' && first.order!.state).toBe('PARTIALLY_CONFIRMED');
+    expect(first.kind === 'apply' && first.outbox.map((o) => o.messageType)).toEqual(['InspectionRequested']);
+    const after = first.kind === 'apply' ? first.order! : order;
+    expect(
+      decideCompletion(completion({ lot: 'FG-2', quantity: 5 }), decisionInputs({ order: after }), ctx),
+    ).toMatchObject({
       kind: 'hold',
       rule: 'completion.last-operation',
     });
   });
 
+  it("refuses lots beyond a completed last operation's yield", () => {
+    const order = inProcess();
+    order.operations[1] = { ...order.operations[1]!, yieldQuantity: 40 };
+    expect(decideCompletion(completion({ quantity: 45 }), decisionInputs({ order }), ctx)).toMatchObject({
+      type: 'VALIDATION',
+      rule: 'completion.yield',
+    });
+  });
+
   it("refuses over-delivery beyond the plant's tolerance", () => {
-    expect(decideCompletion(completion({ quantity: 52 }), decisionInputs({ order: inProcess() }), ctx)).toMatchObject({
+    const order = () => inProcess({ operations: inProcess().operations.map((op) => ({ ...op, yieldQuantity: 60 })) });
+    expect(decideCompletion(completion({ quantity: 52 }), decisionInputs({ order: order() }), ctx)).toMatchObject({
       kind: 'apply',
     });
-    expect(decideCompletion(completion({ quantity: 53 }), decisionInputs({ order: inProcess() }), ctx)).toMatchObject({
+    expect(decideCompletion(completion({ quantity: 53 }), decisionInputs({ order: order() }), ctx)).toMatchObject({
       type: 'VALIDATION',
       rule: 'completion.over-delivery',
+    });
+  });
+
+  it('asks serialised items for one unused serial number per piece, and refuses serials on other items', () => {
+    const serialized = decisionInputs();
+    serialized.items.set(
+      'FG-100',
+      serialized.items.get('FG-100')!.map((i) => ({ ...i, serialized: true })),
+    );
+    const order = inProcess({
+      quantity: 2,
+      operations: inProcess().operations.map((op) => ({ ...op, yieldQuantity: 2 })),
+    });
+    const ok = decideCompletion(completion({ quantity: 1, serialNumbers: ['SN-1'] }), { ...serialized, order }, ctx);
+    expect(ok.kind === 'apply' && ok.lots![0]!.serialNumbers).toEqual(['SN-1']);
+    const after = ok.kind === 'apply' ? ok.order! : order;
+    for (const [serials, named] of [
+      [[], 'need 1 serial numbers, 0 came'],
+      [['SN-1'], 'SN-1 are already used'],
+    ] as const) {
+      const refused = decideCompletion(
+        completion({ lot: 'FG-2', quantity: 1, serialNumbers: [...serials] }),
+        { ...serialized, order: after },
+        ctx,
+      );
+      expect(refused).toMatchObject({ type: 'VALIDATION', rule: 'completion.serials' });
+      expect(refused.kind === 'quarantine' && refused.reason).toContain(named);
+    }
+    expect(
+      decideCompletion(completion({ serialNumbers: ['X'] }), decisionInputs({ order: inProcess() }), ctx),
+    ).toMatchObject({
+      rule: 'completion.serials',
     });
   });
 

@@ -55,6 +55,20 @@ export async function submitAndSettle(
 /** Applied, or applied and already confirmed by ERP when connectors run: either way it took effect. */
 export const TOOK_EFFECT = ['APPLIED', 'POSTED'];
 
+/** One event of the fixture routing's operations (10 at WC-CUT, 20 at WC-ASSY), waited for until it took effect. */
+export function operationStep(
+  url: string,
+  orderNumber: string,
+  operationSequence: 10 | 20,
+  eventType: 'START' | 'CONFIRM' | 'COMPLETE',
+  yieldQuantity = 0,
+  occurredAt = '2026-12-01T08:00:00.000Z',
+): Promise<TransactionView> {
+  const workCenter = operationSequence === 10 ? 'WC-CUT' : 'WC-ASSY';
+  const event = { orderNumber, operationSequence, workCenter, eventType, yieldQuantity, occurredAt };
+  return submitAndSettle(url, 'reportOperationEvent', operationEvent(event), TOOK_EFFECT);
+}
+
 /** An order taken through release and acknowledgement. */
 export async function acknowledgedOrder(
   url: string,
