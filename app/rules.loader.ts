@@ -19,6 +19,14 @@ const ruleSet = z
     underDeliveryTolerancePct: z.number().min(0).max(100),
     reservationTolerancePct: z.number().min(0).max(1000),
     restrictedLotWorkCenters: z.array(z.string().min(1)),
+    firstArticle: z
+      .object({
+        items: z.array(z.string().min(1)),
+        workCenters: z.array(z.string().min(1)),
+        quantity: z.number().positive(),
+      })
+      .partial()
+      .strict(),
     allowOperationOverlap: z.boolean(),
     openExceptionLimit: z.number().int().min(0),
     stalledAfterSeconds: z
@@ -81,6 +89,7 @@ export function loadRuleBook(path: string | undefined): RuleBook {
       orders: { ...base.stalledAfterSeconds.orders, ...over?.stalledAfterSeconds?.orders },
       transactions: { ...base.stalledAfterSeconds.transactions, ...over?.stalledAfterSeconds?.transactions },
     },
+    firstArticle: { ...base.firstArticle, ...over?.firstArticle },
     reconciliation: {
       ...base.reconciliation,
       ...over?.reconciliation,

@@ -12,6 +12,7 @@ import {
   type OutboxRequest,
 } from '../workflow/decision';
 import { completeOrder, productionComplete } from './completion-lots';
+import { firstArticleGate, requestFirstArticle } from './first-article.rules';
 import { requestErpPosting, transition, waitForChangeAcknowledgement } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
@@ -105,6 +106,9 @@ export function decideOperationEvent(
     }
   }
 
+  const firstArticle = reportsQuantity ? firstArticleGate(operation, yieldTotal, label, ctx) : null;
+  if (firstArticle) return firstArticle;
+
   const updated: OperationRecord = {
     ...operation,
     lastEventAt: latest(operation.lastEventAt, input.occurredAt),
@@ -124,6 +128,11 @@ export function decideOperationEvent(
   }
 
   const outbox: OutboxRequest[] = [];
+  if (input.eventType === 'START') {
+    const requested = requestFirstArticle(next, updated, ctx);
+    next = requested.order;
+    outbox.push(...requested.outbox);
+  }
   if (reportsQuantity) {
     const key = `erp|confirmation|${input.plant}|${input.orderNumber}|${input.operationSequence}|${ctx.correlationId}`;
     const [withPosting, request] = requestErpPosting(

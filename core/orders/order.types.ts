@@ -27,6 +27,8 @@ export interface OperationRecord {
   scrapQuantity: number;
   /** When the last event applied to it happened (its occurredAt): tells a late event from a wrong one. */
   lastEventAt?: string;
+  /** The first-article inspection the plant's rules asked for at its start, and how QMS decided it. */
+  firstArticle?: { inspectionId: string; status: 'REQUESTED' | 'PASSED' | 'FAILED' };
 }
 
 export interface MaterialConsumptionRecord {

@@ -10,6 +10,7 @@ import {
   type DecisionContext,
   type DecisionInputs,
 } from '../workflow/decision';
+import { decideFirstArticle } from '../orders/first-article.rules';
 import { applyQualityGate, gateDecision } from './quality.gate';
 
 /** Which dispositions a result may carry; anything else is an incomplete or contradictory decision. */
@@ -62,6 +63,17 @@ export function decideInspection(
     updatedAt: ctx.now,
   });
 
+  const firstArticle = decideFirstArticle(input, withInspection, ctx);
+  if (firstArticle) {
+    return {
+      kind: 'apply',
+      action: 'inspection.first-article-recorded',
+      order: firstArticle.order,
+      lots: [],
+      outbox: [],
+      ...(firstArticle.raise ? { raise: firstArticle.raise } : {}),
+    };
+  }
   if (input.inspectionType !== 'FINAL') {
     return {
       kind: 'apply',

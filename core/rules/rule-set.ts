@@ -22,6 +22,11 @@ export interface RuleSet {
   reservationTolerancePct: number;
   /** Work centres at which RESTRICTED lots may be consumed; '*' for all, none by default. */
   restrictedLotWorkCenters: readonly string[];
+  /**
+   * First-article inspection: required for operations of these items or at these work centres; confirmations beyond
+   * `quantity` wait until it passes.
+   */
+  firstArticle: { items: readonly string[]; workCenters: readonly string[]; quantity: number };
   /** Whether operation N may complete before operation N−1 has. */
   allowOperationOverlap: boolean;
   /** Open exceptions a plant may have before operations are alerted. */
@@ -89,6 +94,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
   underDeliveryTolerancePct: 0,
   reservationTolerancePct: 0,
   restrictedLotWorkCenters: [],
+  firstArticle: { items: [], workCenters: [], quantity: 1 },
   allowOperationOverlap: false,
   openExceptionLimit: 25,
   stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,

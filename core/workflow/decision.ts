@@ -28,7 +28,13 @@ export type Decision =
       liftsQualityHoldOf?: string;
     }
   /** The message arrived before something it depends on: keep it and try again when the order changes. */
-  | { kind: 'hold'; rule: string; reason: string }
+  | {
+      kind: 'hold';
+      rule: string;
+      reason: string;
+      /** It waits for a decision that has no deadline of its own (an inspection): the hold window does not expire it. */
+      untilDecided?: boolean;
+    }
   | { kind: 'quarantine'; type: ExceptionType; rule: string; reason: string };
 
 export type ApplyDecision = Extract<Decision, { kind: 'apply' }>;

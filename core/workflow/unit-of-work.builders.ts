@@ -1,3 +1,4 @@
+import { NO_EXPIRY } from '../exceptions/exception.dependency';
 import { concernsOf } from './audit-concerns';
 import { openException } from '../exceptions/exception.factory';
 import { childTraceparent } from '../intake/trace-context';
@@ -190,7 +191,7 @@ export function holdUnit(
     rule: decision.rule,
     reason: decision.reason,
     heldAt: ctx.now,
-    heldUntil: new Date(Date.parse(ctx.now) + ctx.rules.holdWindowMs).toISOString(),
+    heldUntil: decision.untilDecided ? NO_EXPIRY : new Date(Date.parse(ctx.now) + ctx.rules.holdWindowMs).toISOString(),
   };
   return {
     transaction: { ...base, status: 'HELD', lastError: decision.reason },
