@@ -27,6 +27,7 @@ const ruleSet = z
       })
       .partial()
       .strict(),
+    requireEnrichment: z.boolean(),
     allowOperationOverlap: z.boolean(),
     openExceptionLimit: z.number().int().min(0),
     stalledAfterSeconds: z

@@ -18,6 +18,8 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     transaction: EVERY_ROLE,
     exceptions: EVERY_ROLE,
     lot: EVERY_ROLE,
+    serial: EVERY_ROLE,
+    recall: EVERY_ROLE,
     itemRevisions: EVERY_ROLE,
     stalledTransactions: EVERY_ROLE,
     exception: EVERY_ROLE,

@@ -24,6 +24,8 @@ function clearingKeys(exception: ExceptionRecord): string[] {
   const components = ((p.components as { item?: unknown }[] | undefined) ?? []).map((c) => c.item);
   const operations = ((p.operations as { workCenter?: unknown }[] | undefined) ?? []).map((o) => o.workCenter);
   if (exception.rule === 'reference.plant') return [`plant:${plant}`];
+  // Enrichment comes from the plant's record or any of its work centres.
+  if (exception.rule === 'reference.enrichment') return [`plant:${plant}`, `workCentersOf:${plant}`];
   if (exception.rule === 'reference.work-center')
     return strings(p.workCenter, ...operations).map((wc) => `workCenter:${plant}|${wc}`);
   if (exception.rule.startsWith('reference.')) return strings(p.item, ...components).map((item) => `item:${item}`);
@@ -35,6 +37,7 @@ function suppliedKeys(data: Pick<UpsertReferenceData, 'plants' | 'workCenters' |
   return new Set([
     ...data.plants.map((x) => `plant:${x.code}`),
     ...data.workCenters.map((x) => `workCenter:${x.plant}|${x.code}`),
+    ...data.workCenters.map((x) => `workCentersOf:${x.plant}`),
     ...data.items.map((x) => `item:${x.number}`),
     ...data.lots.map((x) => `lot:${x.plant}|${x.lotNumber}`),
   ]);

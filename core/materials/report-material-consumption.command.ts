@@ -30,5 +30,6 @@ export const reportMaterialConsumptionCommand: CommandShape<'ReportMaterialConsu
     p.lot,
     key.bucket(p.occurredAt),
   ],
-  reads: (p) => ({ items: [p.item], lots: [[p.plant, p.lot]] }),
+  // Work centres: the goods issue carries its operation's cost centre (enrichment).
+  reads: (p) => ({ items: [p.item], lots: [[p.plant, p.lot]], workCentersOf: p.plant }),
 };

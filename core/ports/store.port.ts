@@ -166,6 +166,8 @@ export interface Store extends ReconciliationStore {
   /** Every revision of an item number, in the order they were first upserted. */
   listItemRevisions(number: string): Promise<ItemRecord[]>;
   getLot(plant: string, lotNumber: string): Promise<LotRecord | null>;
+  /** The lots a serial number was produced into in a plant, one per serialised item that uses the number. */
+  findSerials(plant: string, serialNumber: string): Promise<{ item: string; lotNumber: string }[]>;
 
   /** Parked messages of one order, oldest first. */
   listHeld(plant: string, orderNumber: string): Promise<HeldMessage[]>;

@@ -7,14 +7,40 @@ import type {
   UomConversion,
 } from '../commands/vocabulary';
 
-export interface PlantRecord {
+/** What ERP postings of a plant carry besides the event (enrichment): ERP's plant code and the order-level cost object. */
+export interface PlantEnrichment {
+  /** The plant's code in ERP, when it differs or must be named. */
+  erpPlant?: string | null;
+  /** Where orders of the plant settle their costs (the order settlement receiver). */
+  settlementReceiver?: string | null;
+}
+
+export interface PlantRecord extends PlantEnrichment {
   code: string;
   name: string;
 }
 
-export interface WorkCenterRecord {
+/** What operation-level ERP postings of a work centre carry: its cost centre and the activity type confirmed. */
+export interface WorkCenterEnrichment {
+  costCenter?: string | null;
+  activityType?: string | null;
+}
+
+export interface WorkCenterRecord extends WorkCenterEnrichment {
   plant: string;
   code: string;
+}
+
+/** The enrichment fields of a plant or work centre record, without its identity. */
+export function enrichmentOf<T extends PlantEnrichment & WorkCenterEnrichment>(
+  record: T,
+): PlantEnrichment & WorkCenterEnrichment {
+  const { erpPlant, settlementReceiver, costCenter, activityType } = record;
+  return Object.fromEntries(
+    Object.entries({ erpPlant, settlementReceiver, costCenter, activityType }).filter(
+      ([, v]) => v !== undefined && v !== null,
+    ),
+  );
 }
 
 /** An item revision from the master: its base unit of measure and how other units convert to it. */

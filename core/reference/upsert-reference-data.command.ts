@@ -12,8 +12,15 @@ const listOf = <T extends z.ZodType>(element: T) =>
 /** Master data: plants, work centers, items with their revisions and unit conversions, lots. */
 export const upsertReferenceDataInput = z
   .object({
-    plants: listOf(z.object({ code, name: z.string().trim().min(1, 'must not be empty').max(200) })),
-    workCenters: listOf(z.object({ plant: code, code })),
+    plants: listOf(
+      z.object({
+        code,
+        name: z.string().trim().min(1, 'must not be empty').max(200),
+        erpPlant: code.nullish(),
+        settlementReceiver: code.nullish(),
+      }),
+    ),
+    workCenters: listOf(z.object({ plant: code, code, costCenter: code.nullish(), activityType: code.nullish() })),
     items: listOf(
       z.object({
         number: code,

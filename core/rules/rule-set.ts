@@ -27,6 +27,8 @@ export interface RuleSet {
    * `quantity` wait until it passes.
    */
   firstArticle: { items: readonly string[]; workCenters: readonly string[]; quantity: number };
+  /** Whether every ERP posting must carry the ERP plant, cost object and activity type (else it is not sent). */
+  requireEnrichment: boolean;
   /** Whether operation N may complete before operation N−1 has. */
   allowOperationOverlap: boolean;
   /** Open exceptions a plant may have before operations are alerted. */
@@ -95,6 +97,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
   reservationTolerancePct: 0,
   restrictedLotWorkCenters: [],
   firstArticle: { items: [], workCenters: [], quantity: 1 },
+  requireEnrichment: false,
   allowOperationOverlap: false,
   openExceptionLimit: 25,
   stalledAfterSeconds: DEFAULT_STALL_THRESHOLDS_SECONDS,
@@ -106,6 +109,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     'reference.item-revision',
     'reference.work-center',
     'reference.uom-conversion',
+    'reference.enrichment',
     'consumption.lot-known',
     'consumption.lot-item',
     'consumption.lot-status',

@@ -23,8 +23,18 @@ export async function loadDecisionInputs(store: Reads, command: Command): Promis
   }
   const knownPlants = new Set<string>();
   for (const code of new Set(reads.plants)) if (await store.getPlant(code)) knownPlants.add(code);
-  const workCenters = new Set(
-    reads.workCentersOf ? (await store.listWorkCenters(reads.workCentersOf)).map((wc) => wc.code) : [],
-  );
-  return { order, lots, items, workCenters, plantKnown: knownPlants.has(scope.plant), knownPlants };
+  const workCenterRecords = reads.workCentersOf ? await store.listWorkCenters(reads.workCentersOf) : [];
+  const workCenters = new Set(workCenterRecords.map((wc) => wc.code));
+  // The plant's record enriches the ERP postings a decision asks for; reference data (plant '*') has none.
+  const plant = scope.plant === '*' ? null : await store.getPlant(scope.plant);
+  return {
+    order,
+    lots,
+    items,
+    workCenters,
+    workCenterRecords,
+    plant,
+    plantKnown: knownPlants.has(scope.plant),
+    knownPlants,
+  };
 }

@@ -1,7 +1,7 @@
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord } from '../orders/order.types';
 import type { ExceptionType, OutboxDraft } from '../ports/records';
-import type { ItemRecord, LotRecord } from '../reference/reference.types';
+import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../reference/reference.types';
 import type { RuleSet } from '../rules/rule-set';
 
 export type OutboxRequest = Omit<
@@ -57,6 +57,10 @@ export interface DecisionInputs {
   items: Map<string, ItemRecord[]>;
   /** Work center codes known in the command's plant. */
   workCenters: Set<string>;
+  /** Those work centres' records, with what ERP postings of them carry (enrichment). */
+  workCenterRecords?: readonly WorkCenterRecord[];
+  /** The command's plant record, with what its ERP postings carry (enrichment); null when unknown. */
+  plant?: PlantRecord | null;
   plantKnown: boolean;
   /** Plant codes a reference-data upsert refers to that the store already knows. */
   knownPlants: Set<string>;

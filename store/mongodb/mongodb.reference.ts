@@ -1,6 +1,12 @@
 import type { ClientSession, Db } from 'mongodb';
 import type { UnitOfWork } from '../../core/ports/store.port';
-import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../../core/reference/reference.types';
+import {
+  enrichmentOf,
+  type ItemRecord,
+  type LotRecord,
+  type PlantRecord,
+  type WorkCenterRecord,
+} from '../../core/reference/reference.types';
 import type { HeldMessage } from '../../core/workflow/held-message';
 import { strip } from './mongodb.docs';
 
@@ -14,6 +20,9 @@ export function mongoReference(db: Db) {
   const workCenters = db.collection<WorkCenterRecord & { _id: string }>('work_centers');
   const items = db.collection<ItemDoc>('items');
   const lots = db.collection<LotDoc>('lots');
+  const serials = db.collection<{ _id: string; plant: string; serialNumber: string; item: string; lotNumber: string }>(
+    'serials',
+  );
   const held = db.collection<HeldDoc>('held_messages');
   const transactions = db.collection<{ _id: string; status: string; updatedAt: string }>('transactions');
 
@@ -40,9 +49,17 @@ export function mongoReference(db: Db) {
         if (updated.matchedCount === 0) onConflict('held');
       }
       for (const plant of unit.reference?.plants ?? [])
-        await plants.replaceOne({ _id: plant.code }, plant, { upsert: true, session });
+        await plants.replaceOne(
+          { _id: plant.code },
+          { code: plant.code, name: plant.name, ...enrichmentOf(plant) },
+          { upsert: true, session },
+        );
       for (const wc of unit.reference?.workCenters ?? [])
-        await workCenters.replaceOne({ _id: `${wc.plant}|${wc.code}` }, wc, { upsert: true, session });
+        await workCenters.replaceOne(
+          { _id: `${wc.plant}|${wc.code}` },
+          { plant: wc.plant, code: wc.code, ...enrichmentOf(wc) },
+          { upsert: true, session },
+        );
       for (const item of unit.reference?.items ?? []) {
         // seq keeps the order revisions were first seen in, as SQLite's autoincrement does.
         await items.updateOne(
@@ -58,6 +75,14 @@ export function mongoReference(db: Db) {
           if (result.upsertedCount === 0) onConflict('lot-version');
         } else if ((await lots.replaceOne({ _id, version: expectedVersion }, record, { session })).matchedCount === 0) {
           onConflict('lot-version');
+        }
+        for (const serialNumber of record.serialNumbers ?? []) {
+          const key = { plant: record.plant, serialNumber, item: record.item, lotNumber: record.lotNumber };
+          await serials.updateOne(
+            { _id: `${record.plant}|${serialNumber}|${record.item}` },
+            { $setOnInsert: key },
+            { upsert: true, session },
+          );
         }
       }
       for (const related of unit.relatedTransactions ?? []) {
@@ -79,6 +104,11 @@ export function mongoReference(db: Db) {
         const { seq: _seq, ...rest } = strip(d);
         return rest as ItemRecord;
       }),
+    findSerials: async (plant: string, serialNumber: string) =>
+      (await serials.find({ plant, serialNumber }).sort({ item: 1 }).toArray()).map(({ item, lotNumber }) => ({
+        item,
+        lotNumber,
+      })),
     getLot: async (plant: string, lotNumber: string) => {
       const doc = await lots.findOne({ _id: `${plant}|${lotNumber}` });
       return doc ? (strip(doc) as LotRecord) : null;

@@ -344,6 +344,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     listWorkCenters: (plant) => guard(() => reference.listWorkCenters(plant)),
     listItemRevisions: (number) => guard(() => reference.listItemRevisions(number)),
     getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
+    findSerials: (plant, serialNumber) => guard(() => reference.findSerials(plant, serialNumber)),
     listHeld: (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
     listOrdersUnblocked: (limit) => guard(() => reference.listOrdersUnblocked(limit)),
     listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),

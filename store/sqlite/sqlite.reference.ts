@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { HeldMessage } from '../../core/workflow/held-message';
-import type { ItemRecord, LotRecord, PlantRecord, WorkCenterRecord } from '../../core/reference/reference.types';
+import {
+  enrichmentOf,
+  type ItemRecord,
+  type LotRecord,
+  type PlantEnrichment,
+  type PlantRecord,
+  type WorkCenterEnrichment,
+  type WorkCenterRecord,
+} from '../../core/reference/reference.types';
 import type { UnitOfWork } from '../../core/ports/store.port';
 
 /**
@@ -9,12 +17,20 @@ import type { UnitOfWork } from '../../core/ports/store.port';
  */
 export function sqliteReferenceStatements(db: Database.Database) {
   const stmt = {
-    upsertPlant: db.prepare('INSERT INTO plants VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name'),
-    upsertWorkCenter: db.prepare('INSERT INTO work_centers VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    upsertPlant: db.prepare(
+      'INSERT INTO plants (code, name, enrichment) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name, enrichment = excluded.enrichment',
+    ),
+    upsertWorkCenter: db.prepare(
+      'INSERT INTO work_centers (plant, code, enrichment) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET enrichment = excluded.enrichment',
+    ),
     upsertItem: db.prepare(
       'INSERT INTO items (number, revision, doc) VALUES (?, ?, ?) ON CONFLICT (number, revision) DO UPDATE SET doc = excluded.doc',
     ),
     insertLot: db.prepare('INSERT INTO lots VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    insertSerial: db.prepare('INSERT INTO serials VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    findSerials: db.prepare<[string, string], { item: string; lotNumber: string }>(
+      'SELECT item, lot_number AS lotNumber FROM serials WHERE plant = ? AND serial_number = ? ORDER BY item',
+    ),
     updateLot: db.prepare(
       'UPDATE lots SET item = ?, status = ?, version = ?, doc = ? WHERE plant = ? AND lot_number = ? AND version = ?',
     ),
@@ -29,9 +45,11 @@ export function sqliteReferenceStatements(db: Database.Database) {
        WHERE e.status NOT IN ('OPEN', 'AWAITING_APPROVAL') LIMIT ?`,
     ),
     setStatus: db.prepare('UPDATE transactions SET status = ?, updated_at = ? WHERE correlation_id = ?'),
-    getPlant: db.prepare<[string], { code: string; name: string }>('SELECT * FROM plants WHERE code = ?'),
-    listWorkCenters: db.prepare<[string], WorkCenterRecord>(
-      'SELECT plant, code FROM work_centers WHERE plant = ? ORDER BY code',
+    getPlant: db.prepare<[string], { code: string; name: string; enrichment: string }>(
+      'SELECT code, name, enrichment FROM plants WHERE code = ?',
+    ),
+    listWorkCenters: db.prepare<[string], { plant: string; code: string; enrichment: string }>(
+      'SELECT plant, code, enrichment FROM work_centers WHERE plant = ? ORDER BY code',
     ),
     listItemRevisions: db.prepare<[string], { doc: string }>('SELECT doc FROM items WHERE number = ? ORDER BY seq'),
     getLot: db.prepare<[string, string], { doc: string; version: number }>(
@@ -62,8 +80,10 @@ export function sqliteReferenceStatements(db: Database.Database) {
         const h = unit.updateHeld;
         if (stmt.updateHeld.run(h.heldUntil, JSON.stringify(h), h.correlationId).changes === 0) onConflict('held');
       }
-      for (const plant of unit.reference?.plants ?? []) stmt.upsertPlant.run(plant.code, plant.name);
-      for (const wc of unit.reference?.workCenters ?? []) stmt.upsertWorkCenter.run(wc.plant, wc.code);
+      for (const plant of unit.reference?.plants ?? [])
+        stmt.upsertPlant.run(plant.code, plant.name, JSON.stringify(enrichmentOf(plant)));
+      for (const wc of unit.reference?.workCenters ?? [])
+        stmt.upsertWorkCenter.run(wc.plant, wc.code, JSON.stringify(enrichmentOf(wc)));
       for (const item of unit.reference?.items ?? [])
         stmt.upsertItem.run(item.number, item.revision, JSON.stringify(item));
       for (const { record, expectedVersion } of unit.lots ?? []) {
@@ -82,6 +102,8 @@ export function sqliteReferenceStatements(db: Database.Database) {
                 expectedVersion,
               ).changes;
         if (changes === 0) onConflict('lot-version');
+        for (const serial of record.serialNumbers ?? [])
+          stmt.insertSerial.run(record.plant, serial, record.item, record.lotNumber);
       }
       for (const related of unit.relatedTransactions ?? [])
         stmt.setStatus.run(
@@ -90,10 +112,17 @@ export function sqliteReferenceStatements(db: Database.Database) {
           related.correlationId,
         );
     },
-    getPlant: (code: string): PlantRecord | null => stmt.getPlant.get(code) ?? null,
-    listWorkCenters: (plant: string): WorkCenterRecord[] => stmt.listWorkCenters.all(plant),
+    getPlant: (code: string): PlantRecord | null => {
+      const row = stmt.getPlant.get(code);
+      return row ? { code: row.code, name: row.name, ...(JSON.parse(row.enrichment) as PlantEnrichment) } : null;
+    },
+    listWorkCenters: (plant: string): WorkCenterRecord[] =>
+      stmt.listWorkCenters
+        .all(plant)
+        .map((row) => ({ plant: row.plant, code: row.code, ...(JSON.parse(row.enrichment) as WorkCenterEnrichment) })),
     listItemRevisions: (number: string): ItemRecord[] =>
       stmt.listItemRevisions.all(number).map((r) => JSON.parse(r.doc) as ItemRecord),
+    findSerials: (plant: string, serialNumber: string) => stmt.findSerials.all(plant, serialNumber),
     getLot: (plant: string, lotNumber: string): LotRecord | null => {
       const row = stmt.getLot.get(plant, lotNumber);
       return row ? { ...(JSON.parse(row.doc) as LotRecord), version: row.version } : null;

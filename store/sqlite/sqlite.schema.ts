@@ -230,4 +230,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX orders_by_plant_id ON orders (plant, id);
   CREATE INDEX orders_by_plant_updated ON orders (plant, updated_at);
   `,
+  // Enrichment of ERP postings: a plant's ERP code and settlement receiver, a work centre's cost centre and activity type.
+  `
+  ALTER TABLE plants ADD COLUMN enrichment TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE work_centers ADD COLUMN enrichment TEXT NOT NULL DEFAULT '{}';
+  `,
+  // Serial numbers of serialised items, to find the lot a piece was produced into.
+  `
+  CREATE TABLE serials (
+    plant TEXT NOT NULL,
+    serial_number TEXT NOT NULL,
+    item TEXT NOT NULL,
+    lot_number TEXT NOT NULL,
+    PRIMARY KEY (plant, serial_number, item)
+  );
+  `,
 ];

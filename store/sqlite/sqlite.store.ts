@@ -480,6 +480,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listWorkCenters: async (plant) => guard(() => reference.listWorkCenters(plant)),
     listItemRevisions: async (number) => guard(() => reference.listItemRevisions(number)),
     getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
+    findSerials: async (plant, serialNumber) => guard(() => reference.findSerials(plant, serialNumber)),
     listPlants: async () =>
       guard(() => db.prepare<[], { code: string; name: string }>('SELECT * FROM plants ORDER BY code').all()),
     listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),

@@ -47,6 +47,8 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
   'Query.transaction': { query: '{ transaction(correlationId: "nope") { status } }' },
   'Query.exceptions': { query: '{ exceptions(first: 1) { totalCount } }' },
   'Query.lot': { query: '{ lot(lotNumber: "L", plant: "P100") { item } }' },
+  'Query.serial': { query: '{ serial(serialNumber: "S", plant: "P100") { item } }' },
+  'Query.recall': { query: '{ recall(lotNumber: "L", plant: "P100") { truncated } }' },
   'Query.itemRevisions': { query: '{ itemRevisions(number: "FG-100") { revision } }' },
   'Query.stalledTransactions': { query: '{ stalledTransactions { totalCount } }' },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },

@@ -1,3 +1,4 @@
+import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../core/ports/store.port';
@@ -514,6 +515,68 @@ export function defineStoreContract(
         }),
       ).toEqual({ ok: true });
       expect((await store.getLot('P1', lot.lotNumber))?.quantity).toBe(1);
+    });
+
+    it('finds the lot a serial number was produced into, per item', async () => {
+      const lot = {
+        plant: 'PS',
+        lotNumber: 'LOT-S',
+        item: 'FG-S',
+        status: 'BLOCKED' as const,
+        expiresAt: null,
+        quantity: 2,
+        uom: 'EA',
+        version: 1,
+        producedBy: { orderNumber: 'PO-S', quantity: 2, uom: 'EA', at: '2026-12-01T00:00:00.000Z' },
+        consumedBy: [],
+        inspections: [],
+        nonconformances: [],
+        serialNumbers: ['SN-1', 'SN-2'],
+        updatedAt: '2026-12-01T00:00:00.000Z',
+      };
+      const other = { ...lot, lotNumber: 'LOT-T', item: 'FG-T', serialNumbers: ['SN-2'] };
+      await store.commit({
+        transaction: aTransaction(),
+        audit: [],
+        outbox: [],
+        exceptions: [],
+        lots: [
+          { record: lot, expectedVersion: 0 },
+          { record: other, expectedVersion: 0 },
+        ],
+      });
+      expect(await store.findSerials('PS', 'SN-1')).toEqual([{ item: 'FG-S', lotNumber: 'LOT-S' }]);
+      expect(await store.findSerials('PS', 'SN-2')).toEqual([
+        { item: 'FG-S', lotNumber: 'LOT-S' },
+        { item: 'FG-T', lotNumber: 'LOT-T' },
+      ]);
+      expect(await store.findSerials('OTHER', 'SN-1')).toEqual([]);
+    });
+
+    it('keeps what ERP postings of a plant and its work centres carry, and replaces it with the next upsert', async () => {
+      const upsert = (reference: Pick<UpsertReferenceData, 'plants' | 'workCenters' | 'items'>) =>
+        store.commit({ transaction: aTransaction(), audit: [], outbox: [], exceptions: [], reference });
+      await upsert({
+        plants: [{ code: 'PE', name: 'Enriched', erpPlant: '2000', settlementReceiver: 'MAT-1' }],
+        workCenters: [{ plant: 'PE', code: 'WC-E', costCenter: 'CC-1', activityType: 'LAB' }],
+        items: [],
+      });
+      expect(await store.getPlant('PE')).toEqual({
+        code: 'PE',
+        name: 'Enriched',
+        erpPlant: '2000',
+        settlementReceiver: 'MAT-1',
+      });
+      expect(await store.listWorkCenters('PE')).toEqual([
+        { plant: 'PE', code: 'WC-E', costCenter: 'CC-1', activityType: 'LAB' },
+      ]);
+      await upsert({
+        plants: [{ code: 'PE', name: 'Renamed' }],
+        workCenters: [{ plant: 'PE', code: 'WC-E' }],
+        items: [],
+      });
+      expect(await store.getPlant('PE')).toEqual({ code: 'PE', name: 'Renamed' });
+      expect(await store.listWorkCenters('PE')).toEqual([{ plant: 'PE', code: 'WC-E' }]);
     });
 
     it('opens an exception outside any transaction, once per id', async () => {
