@@ -139,7 +139,7 @@ export async function readPath(
   const install = await freshInstallation({ SIMULATORS: 'embedded' });
   const runtime = await startRuntime(install.config, { role: 'all', logger: createLogger('silent') });
   try {
-    const day = planPlantDay(100, { faultRate: 0, seed: 9 });
+    const day = planPlantDay(100, { faultRate: 0, seed: 9, floorChanges: false });
     const submit = (query: string, variables: object) =>
       fetch(`${runtime.url}/graphql`, {
         method: 'POST',

@@ -36,7 +36,7 @@ export interface ProcessingSetup {
 export async function prepareProcessing(orders: number, existingOrders = 0): Promise<ProcessingSetup> {
   const install = await freshInstallation({ PORT: '0', WORKER_PREFETCH: '50' });
   const { config, env } = install;
-  const day = planPlantDay(orders, { faultRate: 0, seed: 5 });
+  const day = planPlantDay(orders, { faultRate: 0, seed: 5, floorChanges: false });
   const seeder = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
   const gql = await fetch(`${seeder.url}/graphql`, {
     method: 'POST',

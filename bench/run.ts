@@ -246,6 +246,8 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'receipts_before_quality_release',
     'expired_or_blocked_consumptions',
     'outdated_routing_confirmations',
+    'postings_for_cancelled_orders',
+    'released_lots_not_received',
     'faults_injected',
     'faults_caught',
     'faults_unaccounted',

@@ -40,6 +40,10 @@ export interface MesAutomation {
   scrapRate: number;
   /** Lot to consume for a component, by "plant|item". */
   componentLots: Record<string, string>;
+  /** Orders whose output the floor reports in two completion lots, the first while the last operation runs. */
+  splitLots: readonly string[];
+  /** Orders the floor acknowledges but does not start until ERP's change arrives (then it runs the new version). */
+  holdUntilChanged: readonly string[];
 }
 
 export interface MesSimulatorOptions {
@@ -66,6 +70,8 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     stepDelayMs: 20,
     scrapRate: 0,
     componentLots: {},
+    splitLots: [],
+    holdUntilChanged: [],
     ...options.automation,
   };
 
@@ -129,7 +135,9 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
           ),
         };
         orders.set(`${p.plant}|${p.orderNumber}`, changed);
-        if (automation.acknowledge) reference.track(acknowledgeChange(changed));
+        // An order the floor held for this change runs now, on the new version; any other only acknowledges it.
+        const held = automation.execute && automation.holdUntilChanged.includes(changed.orderNumber);
+        if (automation.acknowledge) reference.track(held ? run(changed) : acknowledgeChange(changed));
         return { status: 200, body: { changed: true } };
       }),
     // ERP cancelled the order through Plantgate: the floor stops it (or never starts it).
@@ -208,8 +216,15 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
     })();
     const ref = { plant: order.plant, orderNumber: order.orderNumber };
     const events: WebhookMessage[] = [acknowledgementOf(order, at())];
-    if (automation.execute) {
+    const waitsForChange = automation.holdUntilChanged.includes(order.orderNumber) && (order.orderVersion ?? 1) === 1;
+    const split = automation.splitLots.includes(order.orderNumber) && order.quantity >= 2;
+    const completion = (lot: string, quantity: number): WebhookMessage => ({
+      messageType: 'ReportProductionCompletion',
+      payload: { ...ref, lot, quantity, uom: 'EA', occurredAt: at(), messageId: randomUUID() },
+    });
+    if (automation.execute && !waitsForChange) {
       let good = order.quantity;
+      let firstLot = 0;
       for (const op of order.operations) {
         const base = {
           ...ref,
@@ -270,12 +285,28 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         });
         const scrap = random() < automation.scrapRate ? 1 : 0;
         good -= scrap;
+        // Two lots: half the good pieces confirmed and completed into a first lot while the last operation runs.
+        if (split && op === order.operations.at(-1)) {
+          firstLot = Math.floor(good / 2);
+          events.push({
+            messageType: 'ReportOperationEvent',
+            payload: {
+              ...base,
+              eventType: 'CONFIRM',
+              yieldQuantity: firstLot,
+              scrapQuantity: 0,
+              occurredAt: at(),
+              messageId: randomUUID(),
+            },
+          });
+          events.push(completion(`${order.orderNumber}-FG1`, firstLot));
+        }
         events.push({
           messageType: 'ReportOperationEvent',
           payload: {
             ...base,
             eventType: 'COMPLETE',
-            yieldQuantity: good,
+            yieldQuantity: good - (op === order.operations.at(-1) ? firstLot : 0),
             scrapQuantity: scrap,
             scrapReason: scrap ? 'damaged' : null,
             occurredAt: at(),
@@ -285,17 +316,7 @@ export async function startMesSimulator(options: MesSimulatorOptions = {}) {
         Object.assign(op, { state: 'COMPLETED', yieldQuantity: good, scrapQuantity: scrap });
       }
       orders.set(`${order.plant}|${order.orderNumber}`, order);
-      events.push({
-        messageType: 'ReportProductionCompletion',
-        payload: {
-          ...ref,
-          lot: `${order.orderNumber}-FG`,
-          quantity: good,
-          uom: 'EA',
-          occurredAt: at(),
-          messageId: randomUUID(),
-        },
-      });
+      events.push(completion(split ? `${order.orderNumber}-FG2` : `${order.orderNumber}-FG`, good - firstLot));
     }
     order.acknowledged = true;
     orders.set(`${order.plant}|${order.orderNumber}`, order);

@@ -14,6 +14,7 @@ import { reconcileDrifts } from './drift-reconciliation';
 import { injectDrifts, planDrifts } from '../../simulators/drift-plan';
 import { demoComponentLots, demoOrders, demoReferenceData, faultProfile } from './demo.scenario';
 import { graphql } from './graphql-call';
+import { floorChangeChecks, floorChangesOf, sendChangesAndCancellations } from './floor-changes';
 
 const TERMINAL = new Set(['RECEIVED', 'FINANCIALLY_POSTED', 'QUALITY_HOLD', 'CANCELLED']);
 
@@ -55,7 +56,15 @@ async function main() {
   const say = (line: string) => options.quiet || console.log(line);
   let exitCode = 1;
   try {
-    mes.setAutomation({ componentLots: demoComponentLots(), scrapRate: 0.2, stepDelayMs: 5 });
+    const orders = demoOrders(options.orders, runId);
+    const floorChanges = floorChangesOf(orders);
+    mes.setAutomation({
+      componentLots: demoComponentLots(),
+      scrapRate: 0.2,
+      stepDelayMs: 5,
+      splitLots: floorChanges.multiLot.map((o) => o.orderNumber),
+      holdUntilChanged: [...floorChanges.changed, ...floorChanges.cancelled].map((o) => o.orderNumber),
+    });
     qms.setAutomation({ failRate: 0.1, conditionalRate: 0.15, nonconformanceRate: 0.1, decisionDelayMs: 100 });
     await graphql(
       runtime.url!,
@@ -78,7 +87,6 @@ async function main() {
       }, afterMs).unref();
     }
 
-    const orders = demoOrders(options.orders, runId);
     say(
       `Plantgate demo ${runId}: ${orders.length} work orders in plants P1 and P2, faults ${options.faults}, GraphQL ${runtime.url}/graphql`,
     );
@@ -91,6 +99,7 @@ async function main() {
       );
     }
 
+    await sendChangesAndCancellations(runtime.url!, runtime.store, floorChanges, options.timeoutSeconds * 1000);
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     let states: Record<string, number> = {};
     for (;;) {
@@ -119,6 +128,8 @@ async function main() {
     const duplicatesAtGateway = await gatewayDuplicates(runtime.url!);
     const report = await buildReport(runtime.store, orders, { erp, mes, qms }, duplicatesAtGateway, outage);
     printReport(report, say);
+    const { summary, ...floorChecks } = await floorChangeChecks(runtime.store, erp, floorChanges);
+    say(`Changes on the floor:   ${summary}`);
     const drift = options.drift ? await reconcileInjectedDrifts(runtime, orders, say) : null;
     const allDone = Object.keys(states).every((s) => TERMINAL.has(s));
     if (!allDone)
@@ -126,7 +137,11 @@ async function main() {
     const driftsClosed = drift
       ? drift.drifts_found === drift.drifts_injected && drift.drifts_closed === drift.drifts_injected
       : true;
-    const checks = { ...report.integrity, ...(drift ? { everyDriftFoundAndClosed: driftsClosed } : {}) };
+    const checks = {
+      ...report.integrity,
+      ...floorChecks,
+      ...(drift ? { everyDriftFoundAndClosed: driftsClosed } : {}),
+    };
     const ok = allDone && Object.values(checks).every(Boolean);
     console.log(`DEMO RESULT: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(checks)}`);
     exitCode = ok ? 0 : 1;

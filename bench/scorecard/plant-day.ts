@@ -1,21 +1,18 @@
-import { operationEventInput } from '../plant-events';
 import { randomUUID } from 'node:crypto';
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
-import { finalInspectionId } from '../../core/quality/inspection-request';
 import type { UpsertReferenceData } from '../../core/reference/upsert-reference-data.command';
+import {
+  cancelledOrder,
+  changedOrder,
+  multiLotOrder,
+  standardOrder,
+  FAULT_KINDS,
+  type FaultKind,
+  type OrderShape,
+  type ShapedEvent,
+} from './order-shapes';
 
-export const FAULT_KINDS = [
-  'duplicate',
-  'resend',
-  'out_of_order',
-  'expired_lot',
-  'blocked_lot',
-  'revision_mismatch',
-  'premature_completion',
-  'failed_inspection',
-  'open_nonconformance',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind } from './order-shapes';
 
 export interface DayEvent {
   mutation: string;
@@ -28,9 +25,11 @@ export interface DayEvent {
 
 export interface OrderPlan {
   release: ReleaseProductionOrder;
+  shape: OrderShape;
   faults: FaultKind[];
-  lot: string;
-  /** Whether quality releases the produced lot: a passing final inspection and no open nonconformance. */
+  /** The lots the order produces (none when cancelled). */
+  lots: string[];
+  /** Whether quality releases the produced lots: passing final inspections and no open nonconformance. */
   qualityReleased: boolean;
 }
 
@@ -57,13 +56,19 @@ export function prng(seed: number): () => number {
 
 const PLANTS = ['P1', 'P2'];
 
+/** Which orders run otherwise than the plain lifecycle: of every five, one changed, one in two lots, one cancelled. */
+function shapeOf(index: number): OrderShape {
+  return (['standard', 'changed', 'standard', 'multi_lot', 'cancelled'] as const)[index % 5]!;
+}
+
 /**
  * One simulated plant day: work orders over two plants, each a release, MES's acknowledgement and floor events,
- * consumption, completion and QMS's final decision, with faults injected at the given rate per order.
+ * consumption, completion and QMS's final decision, with faults injected at the given rate per order. With
+ * `floorChanges` (the default) one order in five is changed by ERP, one completed in two lots and one cancelled.
  */
 export function planPlantDay(
   orderCount: number,
-  options: { seed?: number; faultRate?: number; runId?: string } = {},
+  options: { seed?: number; faultRate?: number; runId?: string; floorChanges?: boolean } = {},
 ): PlantDay {
   const random = prng(options.seed ?? 42);
   const rate = options.faultRate ?? 0.35;
@@ -119,7 +124,8 @@ export function planPlantDay(
       faults.push(kind);
       injected[kind] += 1;
     };
-    if (random() < rate) {
+    const shape = options.floorChanges === false ? 'standard' : shapeOf(i);
+    if (shape === 'standard' && random() < rate) {
       const kinds: FaultKind[] = [
         'out_of_order',
         'expired_lot',
@@ -157,83 +163,21 @@ export function planPlantDay(
         : `L-OK-${plant}`;
     const fgLot = `FG-${orderNumber}`;
     const failed = faults.includes('failed_inspection');
-    const op = (sequence: number, eventType: string, at: number, yieldQuantity = 0) => ({
-      mutation: 'reportOperationEvent',
-      payload: operationEventInput(ref, sequence, eventType, t(at), id(), yieldQuantity),
-    });
-    const sequence: Omit<DayEvent, 'orderNumber' | 'plant'>[] = [
-      { mutation: 'releaseProductionOrder', payload: { ...release } },
-      {
-        mutation: 'acknowledgeProductionOrder',
-        payload: {
-          ...ref,
-          routingRevision: faults.includes('revision_mismatch') ? 'R2' : 'R3',
-          specRevision: 'S2',
-          acknowledgedAt: t(1),
-          messageId: id(),
-        },
-        ...(faults.includes('revision_mismatch') ? { fault: 'revision_mismatch' as const } : {}),
-      },
-      op(10, 'START', 2),
-      {
-        mutation: 'reportMaterialConsumption',
-        payload: {
-          ...ref,
-          operationSequence: 10,
-          item: 'RM-7',
-          lot: lotUsed,
-          quantity: quantity * 2,
-          uom: 'EA',
-          occurredAt: t(3),
-          messageId: id(),
-        },
-        ...(lotUsed !== `L-OK-${plant}` ? { fault: faults[0] } : {}),
-      },
-      op(10, 'COMPLETE', 4, quantity),
-      op(20, 'START', 5),
-      op(20, 'COMPLETE', 6, quantity),
-      {
-        mutation: 'reportProductionCompletion',
-        payload: { ...ref, lot: fgLot, quantity, uom: 'EA', occurredAt: t(7), messageId: id() },
-      },
-      ...(faults.includes('open_nonconformance')
-        ? [
-            {
-              mutation: 'reportNonconformance',
-              payload: {
-                nonconformanceId: `NC-${orderNumber}`,
-                ...ref,
-                lot: fgLot,
-                status: 'OPEN',
-                severity: 'MAJOR',
-                description: 'Crack found',
-                occurredAt: t(8),
-                messageId: id(),
-              },
-              fault: 'open_nonconformance' as const,
-            },
-          ]
-        : []),
-      {
-        mutation: 'recordInspectionResult',
-        payload: {
-          inspectionId: finalInspectionId(fgLot),
-          ...ref,
-          lot: fgLot,
-          inspectionType: 'FINAL',
-          result: failed ? 'FAIL' : 'PASS',
-          disposition: failed ? 'REJECT' : 'ACCEPT',
-          inspector: 'qa',
-          decidedAt: t(9),
-          messageId: id(),
-        },
-        ...(failed ? { fault: 'failed_inspection' as const } : {}),
-      },
-    ];
-    if (faults.includes('out_of_order'))
-      [sequence[0], sequence[1]] = [{ ...sequence[1]!, fault: 'out_of_order' }, sequence[0]!];
-    if (faults.includes('premature_completion'))
-      [sequence[6], sequence[7]] = [{ ...sequence[7]!, fault: 'premature_completion' }, sequence[6]!];
+    const shaped = (events: ShapedEvent[]) =>
+      events.map((e) => {
+        if (e.fault) pick(e.fault);
+        return e;
+      });
+    const lots = shape === 'multi_lot' ? [`${fgLot}-A`, `${fgLot}-B`] : shape === 'cancelled' ? [] : [fgLot];
+    const context = { release, t, id, componentLot: `L-OK-${plant}` };
+    const sequence: Omit<DayEvent, 'orderNumber' | 'plant'>[] =
+      shape === 'changed'
+        ? shaped(changedOrder(context, fgLot))
+        : shape === 'cancelled'
+          ? shaped(cancelledOrder(context))
+          : shape === 'multi_lot'
+            ? multiLotOrder(context, lots as [string, string])
+            : standardOrder(context, fgLot, faults, lotUsed);
     const delivered: DayEvent[] = sequence.map((e) => ({ ...e, ...ref }));
     // Duplicate deliveries and resends ride on top of any order.
     if (random() < rate / 2) {
@@ -248,7 +192,13 @@ export function planPlantDay(
       };
       delivered.splice(at + 1, 0, copy);
     }
-    orders.push({ release, faults, lot: fgLot, qualityReleased: !failed && !faults.includes('open_nonconformance') });
+    orders.push({
+      release,
+      shape,
+      faults,
+      lots,
+      qualityReleased: shape !== 'cancelled' && !failed && !faults.includes('open_nonconformance'),
+    });
     events.push(...delivered);
   }
   return {

@@ -77,7 +77,7 @@ export async function runPlantgate(
         const result = await submit(event.mutation, payload);
         submitted.push({ event, ...result });
         if (event.mutation === 'recordInspectionResult')
-          log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());
+          log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}|${String(payload.lot)}`, Date.now());
       }
     });
 
@@ -115,6 +115,8 @@ export async function runPlantgate(
         revision_mismatch: exception?.type === 'REVISION_MISMATCH',
         failed_inspection: order?.state === 'QUALITY_HOLD' && !received,
         open_nonconformance: order?.state === 'QUALITY_HOLD' && !received,
+        stale_acknowledgement: exception?.type === 'REVISION_MISMATCH',
+        event_after_cancel: exception?.type === 'SEQUENCE' && order?.state === 'CANCELLED',
       };
       if (caught[event.fault]) log.caught[event.fault] += 1;
     }

@@ -77,7 +77,7 @@ export async function runPointToPoint(
             });
             break;
           case 'recordInspectionResult':
-            log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}`, Date.now());
+            log.inspectionDeliveredAt.set(`${event.plant}|${event.orderNumber}|${String(p.lot)}`, Date.now());
             break;
           default:
             break;

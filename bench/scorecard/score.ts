@@ -8,6 +8,10 @@ export interface Scorecard {
   receipts_before_quality_release: number;
   expired_or_blocked_consumptions: number;
   outdated_routing_confirmations: number;
+  /** Lots quality released that ERP never received: every lot of a multi-lot order must arrive on its own. */
+  released_lots_not_received: number;
+  /** ERP postings of orders ERP cancelled before the floor started them (the floor reported on them anyway). */
+  postings_for_cancelled_orders: number;
   faults_injected: number;
   faults_caught: number;
   faults_unaccounted: number;
@@ -23,9 +27,12 @@ export interface Scorecard {
   drifts_unexpected: number;
 }
 
+/** Faults whose refusal parks the rest of the order for a person: its lots are not expected in ERP. */
+const PARKS_THE_ORDER: readonly FaultKind[] = ['expired_lot', 'blocked_lot', 'revision_mismatch'];
+
 /** What one integration path did, as its runner saw it. */
 export interface RunLog {
-  /** When the final inspection of each order was delivered (epoch ms). */
+  /** When the final inspection of each lot was delivered (epoch ms), by "plant|order|lot". */
   inspectionDeliveredAt: Map<string, number>;
   caught: Record<FaultKind, number>;
   lost: number;
@@ -63,7 +70,7 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
     stock_negative: erp.integrity().negativeStockLots.length,
     receipts_before_quality_release: receipts.filter((r) => {
       const plan = plans.get(`${r.plant}|${r.orderNumber}`);
-      const decided = log.inspectionDeliveredAt.get(`${r.plant}|${r.orderNumber}`);
+      const decided = log.inspectionDeliveredAt.get(`${r.plant}|${r.orderNumber}|${String(r.payload.lot)}`);
       return !plan?.qualityReleased || decided === undefined || r.at < decided;
     }).length,
     expired_or_blocked_consumptions: issues.filter(
@@ -73,6 +80,13 @@ export function score(day: PlantDay, erp: ErpSimulator, log: RunLog): Scorecard 
     ).length,
     outdated_routing_confirmations: confirmations.filter((c) =>
       plans.get(`${c.plant}|${c.orderNumber}`)?.faults.includes('revision_mismatch'),
+    ).length,
+    released_lots_not_received: day.orders
+      .filter((o) => o.qualityReleased && !o.faults.some((f) => PARKS_THE_ORDER.includes(f)))
+      .flatMap((o) => o.lots.map((lot) => `${o.release.plant}|${o.release.orderNumber}|${lot}`))
+      .filter((key) => !receipts.some((r) => `${r.plant}|${r.orderNumber}|${String(r.payload.lot)}` === key)).length,
+    postings_for_cancelled_orders: erp.journal.filter(
+      (j) => plans.get(`${j.plant}|${j.orderNumber}`)?.shape === 'cancelled',
     ).length,
     faults_injected: injected,
     faults_caught: caught,

@@ -27,6 +27,11 @@ describe('npm run demo', () => {
     const { output, code } = await runDemo(6, 'heavy');
     expect(output, output).toContain('DEMO RESULT: PASS');
     expect(output).toMatch(/Orders by state: +\{/);
+    // Of six orders ERP changed one, the floor completed one in two lots, and ERP cancelled one: each as intended.
+    expect(output).toContain('Changes on the floor:   1 changed to version 2, 1 completed in two lots, 1 cancelled');
+    expect(output).toContain(
+      '"changedOrdersRanOnTheirNewVersion":true,"multiLotOrdersInTwoLots":true,"cancelledOrdersNotBooked":true',
+    );
     expect(output).toMatch(
       /Integrity \(from ERP\): +no negative stock true; no receipt before quality release true; no posting applied twice true/,
     );
