@@ -2,9 +2,8 @@ import { operationEventInput } from '../plant-events';
 import { finalInspectionId } from '../../core/quality/inspection-request';
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 
-export const FAULT_KINDS = [
-  'duplicate',
-  'resend',
+/** Faults a plain-lifecycle order may carry, one at most (standardOrder injects them). */
+export const STANDARD_ORDER_FAULTS = [
   'out_of_order',
   'expired_lot',
   'blocked_lot',
@@ -12,6 +11,13 @@ export const FAULT_KINDS = [
   'premature_completion',
   'failed_inspection',
   'open_nonconformance',
+] as const;
+
+/** Every fault of the plant day: those of plain orders, of the changed and cancelled orders, and of delivery. */
+export const FAULT_KINDS = [
+  'duplicate',
+  'resend',
+  ...STANDARD_ORDER_FAULTS,
   'stale_acknowledgement',
   'event_after_cancel',
 ] as const;

@@ -6,6 +6,7 @@ import {
   changedOrder,
   multiLotOrder,
   standardOrder,
+  STANDARD_ORDER_FAULTS,
   FAULT_KINDS,
   type FaultKind,
   type OrderShape,
@@ -126,16 +127,7 @@ export function planPlantDay(
     };
     const shape = options.floorChanges === false ? 'standard' : shapeOf(i);
     if (shape === 'standard' && random() < rate) {
-      const kinds: FaultKind[] = [
-        'out_of_order',
-        'expired_lot',
-        'blocked_lot',
-        'revision_mismatch',
-        'premature_completion',
-        'failed_inspection',
-        'open_nonconformance',
-      ];
-      pick(kinds[Math.floor(random() * kinds.length)]!);
+      pick(STANDARD_ORDER_FAULTS[Math.floor(random() * STANDARD_ORDER_FAULTS.length)]!);
     }
     const release: ReleaseProductionOrder = {
       orderNumber,
