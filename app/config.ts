@@ -35,6 +35,24 @@ function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
   } & { [K in `${S}_RATE_LIMIT_PER_S`]: z.ZodDefault<z.ZodCoercedNumber<unknown>> };
 }
 
+/** Per-plant endpoints, `P2=https://mes.p2.example.com,P3=…`: a plant named here has its own system. */
+const plantUrls = z.string().transform((value, ctx) => {
+  const entries: [string, string][] = [];
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [plant, address] = part.split(/=(.*)/s) as [string, string | undefined];
+    const parsed = url.safeParse(address ?? '');
+    if (!plant || !parsed.success) {
+      ctx.addIssue({ code: 'custom', message: `must be PLANT=URL pairs separated by commas (not "${part}")` });
+      return z.NEVER;
+    }
+    entries.push([plant, parsed.data]);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+});
+
 const secret = z.string().min(16, 'must be at least 16 characters');
 
 /** Algorithms a JWT may be signed with: asymmetric only, so that the gateway never holds a signing secret. */
@@ -121,6 +139,10 @@ const schema = z
     /** How old such a submission must be before a sweeper publishes it (its own request may still be publishing). */
     INTAKE_GRACE_MS: int(100, 600_000).default(5000),
     RULES_FILE: z.string().min(1).optional(),
+    /** Plants with their own MES (a plant-level MES per site), `P2=https://…,P3=…`; the others use MES_URL. */
+    PLANT_MES_URLS: plantUrls.default({}),
+    /** Plants with their own QMS, as PLANT_MES_URLS; the others use QMS_URL. */
+    PLANT_QMS_URLS: plantUrls.default({}),
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
     SQLITE_FILE: z.string().min(1).default(path.join('data', 'plantgate.db')),
     SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),

@@ -7,6 +7,7 @@ import { createTokenProvider, type TokenProvider } from '../connectors/oauth2.to
 import { createQmsConnector } from '../connectors/qms.connector';
 import { createResiliencePolicy, type CircuitStateName } from '../connectors/resilience.policy';
 import { createSystemClient, type SystemClient } from '../connectors/system.client';
+import { readByPlant, routeByPlant } from '../connectors/plant-routing';
 import type { Config } from './config';
 
 export interface SystemEndpoint {
@@ -53,9 +54,8 @@ export function createConnectors(
 ) {
   const clients: Partial<Record<DownstreamSystem, SystemClient>> = {};
   const tokens: Partial<Record<DownstreamSystem, TokenProvider>> = {};
-  for (const system of ['erp', 'mes', 'qms'] as const) {
-    const endpoint = endpoints[system];
-    if (!endpoint) continue;
+  /** A client with its own policy (breaker, rate limit) and token cache; `label` names a plant's own endpoint. */
+  const clientOf = (system: DownstreamSystem, endpoint: SystemEndpoint, label: string = system) => {
     const policy = createResiliencePolicy({
       system,
       timeoutMs: config.CONNECTOR_TIMEOUT_MS,
@@ -66,25 +66,41 @@ export function createConnectors(
       halfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
       ratePerSecond: endpoint.ratePerSecond,
       onCircuitChange: (state) => {
-        logger.warn({ system, state }, `${system.toUpperCase()} circuit ${state}`);
+        logger.warn({ system, endpoint: label, state }, `${label.toUpperCase()} circuit ${state}`);
         observer?.circuit(system, state);
         if (state === 'closed') onRecovered?.(system);
       },
       onCall: ({ seconds, status, httpStatus }) => observer?.call(system, seconds, status, httpStatus),
     });
     observer?.circuit(system, policy.circuitState());
-    if (endpoint.credentials) tokens[system] = createTokenProvider(system, endpoint.credentials);
-    clients[system] = createSystemClient({
+    const token = endpoint.credentials ? createTokenProvider(system, endpoint.credentials) : undefined;
+    if (token && label === system) tokens[system] = token;
+    return createSystemClient({
       system,
       baseUrl: endpoint.url,
-      tokens: tokens[system],
+      tokens: token,
       policy,
       readTimeoutMs: config.READ_TIMEOUT_MS,
     });
+  };
+  for (const system of ['erp', 'mes', 'qms'] as const) {
+    const endpoint = endpoints[system];
+    if (endpoint) clients[system] = clientOf(system, endpoint);
   }
+  const perPlant = <C>(system: 'mes' | 'qms', urls: Record<string, string>, connect: (client: SystemClient) => C) =>
+    new Map(
+      Object.entries(urls).map(([plant, url]) => {
+        const rate = config[system === 'mes' ? 'MES_RATE_LIMIT_PER_S' : 'QMS_RATE_LIMIT_PER_S'];
+        return [plant, connect(clientOf(system, { url, ratePerSecond: rate }, `${system}:${plant}`))] as const;
+      }),
+    );
   const erp = clients.erp && createErpConnector(clients.erp);
-  const mes = clients.mes && createMesConnector(clients.mes);
-  const qms = clients.qms && createQmsConnector(clients.qms);
+  const sharedMes = clients.mes && createMesConnector(clients.mes);
+  const sharedQms = clients.qms && createQmsConnector(clients.qms);
+  const plantMes = perPlant('mes', config.PLANT_MES_URLS, createMesConnector);
+  const plantQms = perPlant('qms', config.PLANT_QMS_URLS, createQmsConnector);
+  const mes = routeByPlant('mes', sharedMes, plantMes);
+  const qms = routeByPlant('qms', sharedQms, plantQms);
   const notConnected = (system: string) => async () => {
     throw new Error(`${system.toUpperCase()} is not connected: set ${system.toUpperCase()}_URL`);
   };
@@ -92,8 +108,10 @@ export function createConnectors(
     erpLotStock: erp ? (plant, lot) => erp.lotStock(plant, lot) : notConnected('erp'),
     erpLots: erp ? (plant, lots) => erp.lots(plant, lots) : notConnected('erp'),
     erp: erp ? (refs) => erp.orders(refs) : notConnected('erp'),
-    mes: mes ? (refs) => mes.orders(refs) : notConnected('mes'),
-    quality: qms ? (refs) => qms.quality(refs) : notConnected('qms'),
+    mes: mes ? (refs) => readByPlant(refs, (plant) => (plantMes.get(plant) ?? sharedMes)?.orders) : notConnected('mes'),
+    quality: qms
+      ? (refs) => readByPlant(refs, (plant) => (plantQms.get(plant) ?? sharedQms)?.quality)
+      : notConnected('qms'),
   };
   return {
     ports: [erp, mes, qms].filter((p): p is NonNullable<typeof p> => Boolean(p)) as DownstreamPort[],

@@ -28,6 +28,15 @@ const ruleSet = z
       .partial()
       .strict(),
     requireEnrichment: z.boolean(),
+    mappings: z
+      .object({
+        items: z.record(z.string().min(1), z.string().min(1)),
+        uoms: z.record(z.string().min(1), z.string().min(1)),
+        workCenters: z.record(z.string().min(1), z.string().min(1)),
+        lotPrefix: z.object({ plant: z.string(), canonical: z.string() }).strict(),
+      })
+      .partial()
+      .strict(),
     allowOperationOverlap: z.boolean(),
     openExceptionLimit: z.number().int().min(0),
     stalledAfterSeconds: z

@@ -17,6 +17,8 @@ export function ownerOf(type: ExceptionType, rule: string): Role {
 const OWNER_BY_RULE_PREFIX: readonly [string, Role][] = [
   // Work centres are the floor's own master data; items, revisions, units and lots are supply chain's.
   ['reference.work-center', 'OPERATIONS'],
+  // A plant's code tables are master data too.
+  ['mapping.', 'SUPPLY_CHAIN'],
   ['reference.', 'SUPPLY_CHAIN'],
   // Where a conditionally released lot may be used is quality's call.
   ['consumption.lot-restricted', 'QUALITY'],

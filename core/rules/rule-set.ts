@@ -44,8 +44,22 @@ export interface RuleSet {
    * corrected, `downstream.<system>.unavailable` when the system's circuit closes again.
    */
   autoReplayRules: readonly string[];
+  /** The plant's own item, unit, work centre and lot codes, mapped at intake and on the way out. */
+  mappings: CodeMappings;
   /** How this plant's records are compared with ERP, MES and QMS; supply chain owns these thresholds. */
   reconciliation: ReconciliationParameters;
+}
+
+/**
+ * A plant's own codes: plant code → canonical code per kind. Without a table for a kind its codes are the canonical
+ * ones; with one, a code it does not name is refused. Lot numbers map by prefix.
+ */
+export interface CodeMappings {
+  items?: Record<string, string>;
+  uoms?: Record<string, string>;
+  workCenters?: Record<string, string>;
+  /** The plant's lot numbers start with `plant` where the canonical ones start with `canonical`. */
+  lotPrefix?: { plant: string; canonical: string };
 }
 
 /** A difference of at most `absolute`, or of at most `percent` of Plantgate's value, is within tolerance. */
@@ -118,6 +132,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     'downstream.mes.unavailable',
     'downstream.qms.unavailable',
   ],
+  mappings: {},
   reconciliation: DEFAULT_RECONCILIATION,
 };
 

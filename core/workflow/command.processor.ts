@@ -9,6 +9,7 @@ import type { Store, UnitOfWork } from '../ports/store.port';
 import { ruleSetFor, type RuleBook } from '../rules/rule-set';
 import { decide } from './decide';
 import type { DecisionContext } from './decision';
+import { toCanonical, unmappedRefusal } from '../mappings/code-mapping';
 import { createExceptionWaits } from './exception-waits';
 import { loadDecisionInputs } from './decision-inputs.loader';
 import type { HeldMessage } from './held-message';
@@ -123,8 +124,14 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
 
     const blocker = await blockerOf(message);
     if (blocker) return waitBehind(message, base, ctx, blocker, parked);
-    const inputs = await loadDecisionInputs(store, envelope.command);
-    const decision = decide(envelope.command, inputs, ctx);
+    // The plant's MES and QMS may speak the plant's own codes: the rules see canonical ones.
+    const canonical = toCanonical(envelope.command, ctx.rules.mappings);
+    if ('unmapped' in canonical) {
+      const refusal = unmappedRefusal(canonical.unmapped, envelope.scope.plant, ctx.rules.version, 'inbound');
+      return commit({ ...quarantineUnit(message, base, ctx, refusal), ...release });
+    }
+    const inputs = await loadDecisionInputs(store, canonical.command);
+    const decision = decide(canonical.command, inputs, ctx);
     if (decision.kind === 'hold') {
       if (!parked) return commit(holdUnit(message, base, ctx, decision));
       // It waited behind an exception that was worked, and now waits for an ordinary predecessor: its window starts.

@@ -1,11 +1,15 @@
 import { sliceOf, type Command } from '../messages/message.registry';
 import { enrichErpPostings } from '../postings/enrichment';
+import { toPlantCodes } from '../mappings/code-mapping';
 import type { Decision, DecisionContext, DecisionInputs } from './decision';
 
 /**
- * Routes a command to the rules of its slice, and enriches the ERP postings its decision asks for from reference data.
+ * Routes a command to the rules of its slice, enriches the ERP postings its decision asks for from reference data,
+ * and puts what it sends the plant's MES and QMS in the plant's codes.
  * Pure: same command, inputs and context, same decision.
  */
 export function decide(command: Command, inputs: DecisionInputs, ctx: DecisionContext): Decision {
-  return enrichErpPostings(sliceOf(command.messageType).decide(command.payload, inputs, ctx), inputs, ctx);
+  const decided = enrichErpPostings(sliceOf(command.messageType).decide(command.payload, inputs, ctx), inputs, ctx);
+  const plant = sliceOf(command.messageType).scope(command.payload).plant;
+  return toPlantCodes(decided, ctx.rules.mappings, plant, ctx.rules.version);
 }
