@@ -41,9 +41,9 @@ function mapFields<T extends Record<string, unknown>>(
   unmapped: Unmapped[],
 ): T {
   const out: Record<string, unknown> = { ...value };
-  for (const [field, table] of Object.entries(fields) as [string, CodeTable][]) {
+  for (const [field, table] of Object.entries(fields) as [string, CodeTable | undefined][]) {
     const code = value[field];
-    if (typeof code !== 'string') continue;
+    if (!table || typeof code !== 'string') continue;
     const mapped = mapCode(mappings, table, code, direction);
     if (typeof mapped === 'string') out[field] = mapped;
     else unmapped.push(mapped);

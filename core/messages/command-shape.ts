@@ -18,6 +18,8 @@ export interface StateReads {
   workCentersOf?: string;
   /** Plant codes the rules need to know exist. */
   plants?: readonly string[];
+  /** Serial numbers of an item whose earlier use in the plant the rules check. */
+  serials?: { plant: string; item: string; numbers: readonly string[] };
 }
 
 /** Helpers a business key is built with. */

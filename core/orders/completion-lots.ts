@@ -9,10 +9,14 @@ export const PRODUCING = ['ACKNOWLEDGED', 'IN_PROCESS', 'PARTIALLY_CONFIRMED'] a
 /** States of an order whose production is complete and whose lots go through quality and receipt. */
 export const COMPLETE_STATES = ['COMPLETED', 'QUALITY_PENDING', 'QUALITY_HOLD'] as const;
 
-/** A lot's quality state, for lots recorded before each lot had one: its receipt says it was released. */
+/**
+ * A lot's quality state. Lots recorded before each lot had one belong to single-lot orders: a receipt says the lot
+ * was released, an order on quality hold that it is held.
+ */
 export function qualityOf(order: OrderRecord, completion: CompletionRecord): LotQualityStatus {
   if (completion.qualityStatus) return completion.qualityStatus;
-  return order.goodsReceipts.some((r) => r.lot === completion.lot) ? 'RELEASED' : 'PENDING';
+  if (order.goodsReceipts.some((r) => r.lot === completion.lot)) return 'RELEASED';
+  return order.state === 'QUALITY_HOLD' ? 'HELD' : 'PENDING';
 }
 
 export function withLotQuality(order: OrderRecord, lot: string, status: LotQualityStatus): OrderRecord {

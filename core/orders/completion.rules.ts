@@ -61,7 +61,7 @@ export function decideCompletion(
   }
   const beyondYield = beyondConfirmedYield(order, produced, label);
   if (beyondYield && !overridden(ctx, LAST_OPERATION_RULE)) return beyondYield;
-  const serials = checkSerials(input, order, quantity, item.serialized === true, label);
+  const serials = checkSerials(input, order, quantity, item.serialized === true, label, inputs.usedSerials);
   if ('refused' in serials) return serials.refused;
   const existingLot = inputs.lots.get(lotKey(input.plant, input.lot));
   if (existingLot && (existingLot.producedBy || existingLot.item !== order.item)) {
@@ -184,6 +184,7 @@ function checkSerials(
   quantity: number,
   serialized: boolean,
   label: string,
+  usedInPlant: ReadonlySet<string> = new Set(),
 ): { serialNumbers: string[] } | { refused: Decision } {
   const serialNumbers = input.serialNumbers ?? [];
   if (!serialized && serialNumbers.length === 0) return { serialNumbers };
@@ -203,7 +204,7 @@ function checkSerials(
       ),
     };
   }
-  const used = new Set(order.completions.flatMap((c) => c.serialNumbers ?? []));
+  const used = new Set([...usedInPlant, ...order.completions.flatMap((c) => c.serialNumbers ?? [])]);
   const repeated = serialNumbers.filter((serial, i) => used.has(serial) || serialNumbers.indexOf(serial) !== i);
   if (repeated.length > 0) {
     return {

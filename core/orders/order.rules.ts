@@ -157,7 +157,10 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
   }
   const checked = checkOrderContent(input, inputs);
   if ('refused' in checked) return checked.refused;
-  const version = orderVersionOf(input, 1, checked.item, ctx, null);
+  // An announced order ERP changed before releasing it keeps its versions: the release is its current one.
+  const orderVersion = existing?.orderVersion ?? 1;
+  const version = orderVersionOf(input, orderVersion, checked.item, ctx, null);
+  const earlier = (existing?.versions ?? []).filter((v) => v.orderVersion !== orderVersion);
   const order: OrderRecord = {
     plant: input.plant,
     orderNumber: input.orderNumber,
@@ -171,8 +174,8 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
     quantity: version.quantity,
     uom: version.uom,
     dueAt: input.dueAt,
-    orderVersion: 1,
-    versions: [version],
+    orderVersion,
+    versions: [...earlier, version],
     awaitingAcknowledgement: null,
     producedQuantity: 0,
     scrapQuantity: 0,
@@ -206,7 +209,7 @@ export function decideRelease(input: ReleaseProductionOrder, inputs: DecisionInp
         destination: 'mes',
         messageType: 'OrderReleased',
         idempotencyKey: `mes|release|${input.plant}|${input.orderNumber}`,
-        payload: { ...released, orderVersion: 1 },
+        payload: { ...released, orderVersion },
       },
     ],
   };

@@ -10,7 +10,7 @@ export const reportProductionCompletionInput = z.object({
   quantity: positive,
   uom: code,
   /** One per piece, for serialised items. */
-  serialNumbers: z.array(code).max(100_000, 'must list at most 100000 serial numbers').nullish(),
+  serialNumbers: z.array(code).max(10_000, 'must list at most 10000 serial numbers').nullish(),
   occurredAt: isoDateTime,
   messageId,
 });
@@ -25,5 +25,11 @@ export const reportProductionCompletionCommand: CommandShape<'ReportProductionCo
     scope: orderScope,
     businessKey: (p, key) => [p.plant, p.orderNumber, p.lot, key.bucket(p.occurredAt)],
     // The produced item is the order's.
-    reads: (p, order) => ({ items: order ? [order.item] : [], lots: [[p.plant, p.lot]] }),
+    reads: (p, order) => ({
+      items: order ? [order.item] : [],
+      lots: [[p.plant, p.lot]],
+      ...(order && p.serialNumbers?.length
+        ? { serials: { plant: p.plant, item: order.item, numbers: p.serialNumbers } }
+        : {}),
+    }),
   };

@@ -168,6 +168,8 @@ export interface Store extends ReconciliationStore {
   getLot(plant: string, lotNumber: string): Promise<LotRecord | null>;
   /** The lots a serial number was produced into in a plant, one per serialised item that uses the number. */
   findSerials(plant: string, serialNumber: string): Promise<{ item: string; lotNumber: string }[]>;
+  /** Which of these serial numbers of an item a plant already produced. */
+  usedSerials(plant: string, item: string, serialNumbers: readonly string[]): Promise<string[]>;
 
   /** Parked messages of one order, oldest first. */
   listHeld(plant: string, orderNumber: string): Promise<HeldMessage[]>;

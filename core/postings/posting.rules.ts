@@ -14,8 +14,8 @@ import {
 
 /**
  * ERP confirms a posting Plantgate requested. A confirmed goods receipt of the order's last lot makes the order
- * RECEIVED and asks ERP to settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction that asked for the posting
- * becomes POSTED. A reconciliation correction's posting is only marked POSTED: the order's lifecycle is past it.
+ * RECEIVED and asks ERP to settle the order; a confirmed settlement makes it FINANCIALLY_POSTED. The transaction
+ * that asked for the posting becomes POSTED. A reconciliation correction's posting is only marked POSTED: the order's lifecycle is past it.
  */
 export function decidePostingAcknowledgement(
   input: AcknowledgePosting,

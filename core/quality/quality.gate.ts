@@ -53,13 +53,14 @@ export function applyQualityGate(order: OrderRecord, lot: LotRecord, ctx: Decisi
   const passing =
     latest?.result === 'PASS' && (latest.disposition === 'ACCEPT' || latest.disposition === 'CONDITIONAL_RELEASE');
 
+  // A released lot's receipt is asked for already: a later nonconformance is recorded on the lot, not gated here.
+  if (before === 'RELEASED') return { order, lot, outbox: [] };
   if (openNc || (latest && !passing)) {
     const cause = openNc
       ? `nonconformance ${openNc.nonconformanceId} is ${openNc.status} on lot ${lot.lotNumber}`
       : `final inspection ${latest!.inspectionId} ${latest!.result}/${latest!.disposition}`;
     return holdLot(order, lot, ctx, cause, before === 'HELD');
   }
-  if (before === 'RELEASED') return { order, lot, outbox: [] };
   if (!latest) {
     if (before !== 'HELD') return { order, lot, outbox: [] };
     const waiting = followLots(withLotQuality(order, lot.lotNumber, 'PENDING'), ctx);
@@ -142,7 +143,7 @@ function requestReceipt(
   };
 }
 
-/** Holds the lot (and a complete order with it); `held` says why when the lot was not held before (one exception per hold). */
+/** Holds the lot (and a complete order with it); `held` says why when the lot was not held before: one exception per hold. */
 function holdLot(
   order: OrderRecord,
   lot: LotRecord,

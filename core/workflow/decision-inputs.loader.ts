@@ -3,7 +3,7 @@ import type { Store } from '../ports/store.port';
 import { lotKey, type ItemRecord, type LotRecord } from '../reference/reference.types';
 import type { DecisionInputs } from './decision';
 
-type Reads = Pick<Store, 'getOrder' | 'getLot' | 'listItemRevisions' | 'listWorkCenters' | 'getPlant'>;
+type Reads = Pick<Store, 'getOrder' | 'getLot' | 'listItemRevisions' | 'listWorkCenters' | 'getPlant' | 'usedSerials'>;
 
 /** Loads exactly the stored state the rules of a command read, as its slice names it. */
 export async function loadDecisionInputs(store: Reads, command: Command): Promise<DecisionInputs> {
@@ -27,6 +27,10 @@ export async function loadDecisionInputs(store: Reads, command: Command): Promis
   const workCenters = new Set(workCenterRecords.map((wc) => wc.code));
   // The plant's record enriches the ERP postings a decision asks for; reference data (plant '*') has none.
   const plant = scope.plant === '*' ? null : await store.getPlant(scope.plant);
+  const serials = reads.serials;
+  const usedSerials = new Set(
+    serials?.numbers.length ? await store.usedSerials(serials.plant, serials.item, serials.numbers) : [],
+  );
   return {
     order,
     lots,
@@ -34,6 +38,7 @@ export async function loadDecisionInputs(store: Reads, command: Command): Promis
     workCenters,
     workCenterRecords,
     plant,
+    usedSerials,
     plantKnown: knownPlants.has(scope.plant),
     knownPlants,
   };

@@ -59,6 +59,8 @@ export interface DecisionInputs {
   workCenters: Set<string>;
   /** Those work centres' records, with what ERP postings of them carry (enrichment). */
   workCenterRecords?: readonly WorkCenterRecord[];
+  /** Of the serial numbers the command names, those its plant already produced for the item. */
+  usedSerials?: ReadonlySet<string>;
   /** The command's plant record, with what its ERP postings carry (enrichment); null when unknown. */
   plant?: PlantRecord | null;
   plantKnown: boolean;

@@ -109,6 +109,10 @@ export function mongoReference(db: Db) {
         item,
         lotNumber,
       })),
+    usedSerials: async (plant: string, item: string, serialNumbers: readonly string[]) =>
+      (await serials.find({ plant, item, serialNumber: { $in: [...serialNumbers] } }).toArray()).map(
+        (s) => s.serialNumber,
+      ),
     getLot: async (plant: string, lotNumber: string) => {
       const doc = await lots.findOne({ _id: `${plant}|${lotNumber}` });
       return doc ? (strip(doc) as LotRecord) : null;

@@ -345,6 +345,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     listItemRevisions: (number) => guard(() => reference.listItemRevisions(number)),
     getLot: (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     findSerials: (plant, serialNumber) => guard(() => reference.findSerials(plant, serialNumber)),
+    usedSerials: (plant, item, serialNumbers) => guard(() => reference.usedSerials(plant, item, serialNumbers)),
     listHeld: (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),
     listOrdersUnblocked: (limit) => guard(() => reference.listOrdersUnblocked(limit)),
     listExpiredHeld: (now, limit) => guard(() => reference.listExpiredHeld(now, limit)),

@@ -123,6 +123,20 @@ export function sqliteReferenceStatements(db: Database.Database) {
     listItemRevisions: (number: string): ItemRecord[] =>
       stmt.listItemRevisions.all(number).map((r) => JSON.parse(r.doc) as ItemRecord),
     findSerials: (plant: string, serialNumber: string) => stmt.findSerials.all(plant, serialNumber),
+    usedSerials: (plant: string, item: string, serialNumbers: readonly string[]): string[] => {
+      const used: string[] = [];
+      // In chunks: SQLite binds at most 32766 parameters per statement.
+      for (let i = 0; i < serialNumbers.length; i += 500) {
+        const chunk = serialNumbers.slice(i, i + 500);
+        const rows = db
+          .prepare<unknown[], { serial: string }>(
+            `SELECT serial_number AS serial FROM serials WHERE plant = ? AND item = ? AND serial_number IN (${chunk.map(() => '?').join(',')})`,
+          )
+          .all(plant, item, ...chunk);
+        used.push(...rows.map((r) => r.serial));
+      }
+      return used;
+    },
     getLot: (plant: string, lotNumber: string): LotRecord | null => {
       const row = stmt.getLot.get(plant, lotNumber);
       return row ? { ...(JSON.parse(row.doc) as LotRecord), version: row.version } : null;

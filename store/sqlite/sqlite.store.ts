@@ -481,6 +481,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listItemRevisions: async (number) => guard(() => reference.listItemRevisions(number)),
     getLot: async (plant, lotNumber) => guard(() => reference.getLot(plant, lotNumber)),
     findSerials: async (plant, serialNumber) => guard(() => reference.findSerials(plant, serialNumber)),
+    usedSerials: async (plant, item, serialNumbers) => guard(() => reference.usedSerials(plant, item, serialNumbers)),
     listPlants: async () =>
       guard(() => db.prepare<[], { code: string; name: string }>('SELECT * FROM plants ORDER BY code').all()),
     listHeld: async (plant, orderNumber) => guard(() => reference.listHeld(plant, orderNumber)),

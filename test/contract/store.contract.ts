@@ -551,6 +551,8 @@ export function defineStoreContract(
         { item: 'FG-T', lotNumber: 'LOT-T' },
       ]);
       expect(await store.findSerials('OTHER', 'SN-1')).toEqual([]);
+      expect((await store.usedSerials('PS', 'FG-S', ['SN-2', 'SN-9', 'SN-1'])).sort()).toEqual(['SN-1', 'SN-2']);
+      expect(await store.usedSerials('PS', 'FG-T', ['SN-1'])).toEqual([]);
     });
 
     it('keeps what ERP postings of a plant and its work centres carry, and replaces it with the next upsert', async () => {

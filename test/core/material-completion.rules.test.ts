@@ -217,6 +217,13 @@ describe('production completion', () => {
       expect(refused).toMatchObject({ type: 'VALIDATION', rule: 'completion.serials' });
       expect(refused.kind === 'quarantine' && refused.reason).toContain(named);
     }
+    // A serial number another order of the plant already produced is refused too.
+    const elsewhere = decideCompletion(
+      completion({ lot: 'FG-3', quantity: 1, serialNumbers: ['SN-7'] }),
+      { ...serialized, order: after, usedSerials: new Set(['SN-7']) },
+      ctx,
+    );
+    expect(elsewhere.kind === 'quarantine' && elsewhere.reason).toContain('SN-7 are already used');
     expect(
       decideCompletion(completion({ serialNumbers: ['X'] }), decisionInputs({ order: inProcess() }), ctx),
     ).toMatchObject({

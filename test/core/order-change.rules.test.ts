@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideChange } from '../../core/orders/change.rules';
 import type { ChangeProductionOrder } from '../../core/orders/change-production-order.command';
 import { decideAcknowledge, decideRelease } from '../../core/orders/order.rules';
+import { decideCreate } from '../../core/orders/create-production-order.message';
 import { decideOperationEvent } from '../../core/orders/operation.rules';
 import type { OrderRecord } from '../../core/orders/order.types';
 import type { Decision } from '../../core/workflow/decision';
@@ -153,5 +154,18 @@ describe('order change', () => {
     expect(
       decideAcknowledge(acknowledgeInput(release, { orderVersion: 3 }), decisionInputs({ order: acknowledged() }), ctx),
     ).toMatchObject({ kind: 'hold', rule: 'order.acknowledge.version' });
+  });
+
+  it('keeps the versions of an announced order ERP changed before releasing it; MES gets the current version', () => {
+    const created = applied(decideCreate(release, decisionInputs(), ctx));
+    const changed = applied(decideChange(change(), decisionInputs({ order: created }), ctx));
+    expect(changed).toMatchObject({ state: 'CREATED', orderVersion: 2, awaitingAcknowledgement: null });
+    const released = decideRelease({ ...release, routingRevision: 'R4' }, decisionInputs({ order: changed }), ctx);
+    expect(applied(released)).toMatchObject({ state: 'RELEASED', orderVersion: 2, routingRevision: 'R4' });
+    expect(applied(released).versions.map((v) => [v.orderVersion, v.routingRevision])).toEqual([
+      [1, 'R3'],
+      [2, 'R4'],
+    ]);
+    expect(released.kind === 'apply' && released.outbox[0]!.payload).toMatchObject({ orderVersion: 2 });
   });
 });

@@ -156,6 +156,30 @@ describe('genealogy', () => {
     ).toBeNull();
   });
 
+  it('refuses a serial number the plant already produced for the item, on another order', async () => {
+    const release = releaseInput({
+      orderNumber: 'PO-G-4',
+      item: 'FG-S',
+      quantity: 1,
+      operations: [{ sequence: 10, workCenter: 'WC-CUT', description: 'Make' }],
+      components: [],
+    });
+    await submitAndSettle(url, 'releaseProductionOrder', release, TOOK_EFFECT);
+    await submitAndSettle(url, 'acknowledgeProductionOrder', acknowledgeInput(release), TOOK_EFFECT);
+    await operationStep(url, 'PO-G-4', 10, 'START');
+    await operationStep(url, 'PO-G-4', 10, 'COMPLETE', 1, '2026-12-01T09:00:00.000Z');
+    const reused = await submitAndSettle(
+      url,
+      'reportProductionCompletion',
+      completion({ orderNumber: 'PO-G-4', lot: 'FG-LOT-4', quantity: 1, serialNumbers: ['SN-001'] }),
+    );
+    expect(reused).toMatchObject({
+      status: 'QUARANTINED',
+      exception: { type: 'VALIDATION', rule: 'completion.serials' },
+    });
+    expect(reused.exception!.reason).toContain('SN-001 are already used');
+  });
+
   it('answers a recall in one query: the finished lots that contain a component lot, and where they are now', async () => {
     const { recall } = await gqlOk<{
       recall: {
