@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# npm ci bundles the browser pages (prepare): their sources come first.
+COPY scripts ./scripts
+COPY ui ./ui
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev

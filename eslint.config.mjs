@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'dashboards/*.json', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'public/', 'dashboards/*.json', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { getNullableType, GraphQLError, isListType, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { GatewayContext } from '../resolvers/context';
+import { introspectionNesting, isIntrospectionField } from './introspection-limit';
 
 export interface GraphqlLimits {
   maxDepth: number;
@@ -35,11 +36,13 @@ const REMOTE_FIELD_COST: Record<string, number> = {
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const own = REMOTE_FIELD_COST[`${type.name}.${field.name}`] ?? 1;
   const insideConnection = type.name.endsWith('Connection');
+  // Introspection lists are the in-memory schema, not data: counted once; their nesting has its own limit.
+  const listSize = isIntrospectionField(type.name, field.name) ? 1 : ASSUMED_LIST_SIZE;
   const times =
     typeof args.first === 'number'
       ? args.first
       : isListType(getNullableType(field.type)) && !insideConnection
-        ? ASSUMED_LIST_SIZE
+        ? listSize
         : 1;
   return own + times * childComplexity;
 };
@@ -67,7 +70,7 @@ export function graphqlProtection(limits: GraphqlLimits): {
   }).protect();
   return {
     plugins: [...(armor.plugins as ApolloServerPlugin<GatewayContext>[]), costLimit(limits.maxCost)],
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, introspectionNesting()],
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Principal } from '../core/auth/principal';
 import type { Origin } from '../core/intake/envelope';
 import { childTraceparent } from '../core/intake/trace-context';
 import type { Logger } from '../core/ports/logger.port';
@@ -12,6 +11,7 @@ import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
 import type { Admission, RequestAuth } from './auth/request-auth';
 import { createLoadShedder } from './load-shedder';
+import { createIdePages } from './ide.page';
 
 export interface HttpServerDeps {
   /** Absent in a worker process, which serves only health, readiness and metrics. */
@@ -37,15 +37,6 @@ export interface HttpServerDeps {
 /** Seconds a shed client is asked to wait before it comes back. */
 const SHED_RETRY_AFTER_SECONDS = 1;
 
-/** Who fetches the GraphQL IDE's page: the page itself is public and can do nothing without the user's own token. */
-const PAGE_VISITOR: Principal = {
-  id: 'anonymous',
-  name: 'Anonymous page visitor',
-  kind: 'LOCAL',
-  roles: [],
-  plants: [],
-};
-
 /** /graphql, /healthz, /readyz and /metrics on one plain Node HTTP server. */
 export function createHttpServer(deps: HttpServerDeps) {
   const shedder = createLoadShedder(deps.maxInFlight ?? 256);
@@ -58,6 +49,8 @@ export function createHttpServer(deps: HttpServerDeps) {
     });
   });
   server.keepAliveTimeout = 65_000;
+
+  const ide = createIdePages();
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -88,9 +81,12 @@ export function createHttpServer(deps: HttpServerDeps) {
         }
         return send(res, 200, deps.registry.contentType, await deps.registry.metrics());
       case '/graphql':
-        // A worker has no GraphQL endpoint.
-        return deps.apollo ? bounded(res, 'graphql', () => graphql(deps.apollo!, req, res, url)) : notFound(res);
+        // A worker has no GraphQL endpoint; a browser asking for the page gets the IDE, served from our own bundle.
+        if (!deps.apollo) return notFound(res);
+        if (isPageRequest(req, url)) return ide.page(res);
+        return bounded(res, 'graphql', () => graphql(deps.apollo!, req, res, url));
       default:
+        if (deps.apollo && req.method === 'GET' && ide.asset(url.pathname, res)) return;
         if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') {
           return bounded(res, 'webhook', () => webhook(deps.webhook!, url.pathname.slice(10), req, res));
         }
@@ -181,13 +177,10 @@ export function createHttpServer(deps: HttpServerDeps) {
     res: http.ServerResponse,
     url: URL,
   ) {
-    let principal = PAGE_VISITOR;
-    if (!isPageRequest(req, url)) {
-      // Before the body is read: a stranger costs a header check, not a megabyte upload.
-      const admission = await deps.auth!.admit(req);
-      if (!admission.ok) return refused(res, 'graphql', admission);
-      principal = admission.principal;
-    }
+    // Before the body is read: a stranger costs a header check, not a megabyte upload.
+    const admission = await deps.auth!.admit(req);
+    if (!admission.ok) return refused(res, 'graphql', admission);
+    const principal = admission.principal;
     const raw = await readBody(req, maxBodyBytes);
     if (raw === null) return tooLarge(res, 'graphql');
     const headers = new HeaderMap();

@@ -4,6 +4,8 @@
 #   RabbitMQ on AMQP_URL's host and port (default 127.0.0.1:5672): the tests use the real broker.
 #   promtool, prometheus (Debian package prometheus): alert rule tests, the Prometheus end-to-end test.
 #   docker-compose (Debian package docker-compose): the compose file check (needs no Docker engine).
+#   chromium (Debian package chromium): the browser tests, driven by playwright-core (which never downloads one).
+# It also bundles the browser pages (scripts/build-ui.mjs), as `npm ci` and `npm start` do.
 # Missing Debian packages are installed when this runs as root with apt-get; otherwise it says what to install.
 set -euo pipefail
 
@@ -15,10 +17,12 @@ if ! (exec 3<>"/dev/tcp/${host}/${port}") 2>/dev/null; then
   exit 1
 fi
 
-declare -A package_of=([promtool]=prometheus [prometheus]=prometheus [docker-compose]=docker-compose)
+node "$(dirname "$0")/build-ui.mjs"
+
+declare -A package_of=([promtool]=prometheus [prometheus]=prometheus [docker-compose]=docker-compose [chromium]=chromium)
 missing_packages=()
 missing_tools=()
-for tool in promtool prometheus docker-compose; do
+for tool in promtool prometheus docker-compose chromium; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     missing_tools+=("$tool")
     [[ " ${missing_packages[*]-} " == *" ${package_of[$tool]} "* ]] || missing_packages+=("${package_of[$tool]}")

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey } from '../support/auth.fixture';
 import { gql } from '../support/graphql-client';
@@ -139,6 +140,19 @@ describe('default gateway limits', () => {
       expect(answer.data ?? undefined).toBeUndefined();
       expect(answer.errors?.map((e) => e.message).join(' ')).toMatch(limit);
     }
+  });
+
+  it("let an IDE's full introspection through, and refuse introspection that multiplies the schema by itself", async () => {
+    const full = await gql(url, getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true }));
+    expect(full.errors).toBeUndefined();
+    expect((full.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(50);
+    const multiplied = await gql(
+      url,
+      '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }',
+    );
+    expect(multiplied.status).toBe(400);
+    expect(multiplied.data ?? undefined).toBeUndefined();
+    expect(multiplied.errors?.[0]?.message).toMatch(/Introspection nests 4 lists, at most 3 are allowed/);
   });
 
   it("keep Apollo's CSRF prevention: a simple GET carrying an operation is refused", async () => {

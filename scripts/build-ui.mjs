@@ -1,0 +1,19 @@
+// Bundles the browser pages Plantgate serves (the GraphQL IDE) from the project's own dependencies into public/,
+// so that nothing is loaded from the internet. Runs as part of `npm ci` (prepare), `npm start` and `npm test`.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+await build({
+  entryPoints: { graphiql: path.join(root, 'ui/graphiql/main.ts') },
+  outdir: path.join(root, 'public/graphiql'),
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file' },
+  logLevel: 'warning',
+});
