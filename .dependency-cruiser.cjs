@@ -25,8 +25,16 @@ module.exports = {
       severity: 'error',
       comment:
         'GraphQL is an edge: only app/ (the gateway) and resolvers/ know it; the domain, workers and adapters throw domain errors.',
-      from: { pathNot: '^(app|resolvers|test|bench)/' },
+      from: { pathNot: '^(app|resolvers|test|bench|ui)/' },
       to: { path: 'node_modules/(graphql|@apollo|@graphql-tools)/' },
+    },
+    {
+      name: 'browser-pages-are-api-clients',
+      severity: 'error',
+      comment:
+        'The browser pages talk only to the public GraphQL API: they may share core vocabulary, never the server side.',
+      from: { path: '^ui/' },
+      to: { path: '^(app|resolvers|store|messaging|connectors|monitoring|simulators)/' },
     },
     {
       name: 'worker-does-not-know-the-gateway',

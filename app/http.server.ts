@@ -11,7 +11,7 @@ import type { OrderViewLoaders } from '../resolvers/orders/order-views.loaders';
 import type { WebhookOutcome } from '../resolvers/webhooks/webhook.handler';
 import type { Admission, RequestAuth } from './auth/request-auth';
 import { createLoadShedder } from './load-shedder';
-import { createIdePages } from './ide.page';
+import { createBrowserPages } from './browser-pages';
 
 export interface HttpServerDeps {
   /** Absent in a worker process, which serves only health, readiness and metrics. */
@@ -50,7 +50,7 @@ export function createHttpServer(deps: HttpServerDeps) {
   });
   server.keepAliveTimeout = 65_000;
 
-  const ide = createIdePages();
+  const pages = createBrowserPages();
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -83,10 +83,12 @@ export function createHttpServer(deps: HttpServerDeps) {
       case '/graphql':
         // A worker has no GraphQL endpoint; a browser asking for the page gets the IDE, served from our own bundle.
         if (!deps.apollo) return notFound(res);
-        if (isPageRequest(req, url)) return ide.page(res);
+        if (isPageRequest(req, url)) return pages.page('graphiql', res);
         return bounded(res, 'graphql', () => graphql(deps.apollo!, req, res, url));
+      case '/workbench':
+        return deps.apollo && req.method === 'GET' ? pages.page('workbench', res) : notFound(res);
       default:
-        if (deps.apollo && req.method === 'GET' && ide.asset(url.pathname, res)) return;
+        if (deps.apollo && req.method === 'GET' && pages.asset(url.pathname, res)) return;
         if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') {
           return bounded(res, 'webhook', () => webhook(deps.webhook!, url.pathname.slice(10), req, res));
         }

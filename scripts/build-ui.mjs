@@ -1,4 +1,4 @@
-// Bundles the browser pages Plantgate serves (the GraphQL IDE) from the project's own dependencies into public/,
+// Bundles the browser pages Plantgate serves (the GraphQL IDE, the workbench) from the project's own dependencies into public/,
 // so that nothing is loaded from the internet. Runs as part of `npm ci` (prepare), `npm start` and `npm test`.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -6,8 +6,12 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 await build({
-  entryPoints: { graphiql: path.join(root, 'ui/graphiql/main.ts') },
-  outdir: path.join(root, 'public/graphiql'),
+  entryPoints: {
+    'graphiql/graphiql': path.join(root, 'ui/graphiql/main.ts'),
+    'workbench/workbench': path.join(root, 'ui/workbench/main.tsx'),
+  },
+  outdir: path.join(root, 'public'),
+  jsx: 'automatic',
   bundle: true,
   minify: true,
   format: 'iife',

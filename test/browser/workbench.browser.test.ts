@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Runtime } from '../../app/runtime';
+import { createKey, bearer } from '../support/auth.fixture';
+import { launchBrowser, offlineContext } from '../support/browser';
+import { consumption, operationEvent } from '../support/event.fixture';
+import { gqlOk } from '../support/graphql-client';
+import { createTestInstallation, type TestInstallation } from '../support/harness';
+import { seedReferenceData } from '../support/reference.fixture';
+import { waitFor } from '../support/wait';
+import { acknowledgedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+
+/**
+ * The workbench in a real browser against a running Plantgate: a consumption of an expired lot was refused; supply
+ * chain corrects and replays it (seeing the change as a diff first), a viewer sees every action disabled with the
+ * role it needs. The page reaches nothing but the machine.
+ */
+describe('the workbench', () => {
+  let installation: TestInstallation;
+  let runtime: Runtime;
+  let url: string;
+  let browser: Browser;
+  let supplyChain: string;
+  let viewer: string;
+  let exceptionId: string;
+  let openExceptionId: string;
+
+  beforeAll(async () => {
+    installation = createTestInstallation('workbench-ui', { SIMULATORS: 'embedded' });
+    runtime = await installation.start('all');
+    url = runtime.url!;
+    // Set up in the open local mode, before the first key ends it.
+    await seedReferenceData(url);
+    exceptionId = await refusedConsumption('PO-W-1');
+    openExceptionId = await refusedConsumption('PO-W-2');
+    supplyChain = (await createKey(runtime.store, ['SUPPLY_CHAIN'], ['P100'], { name: 'Sam Supply' })).key;
+    viewer = (await createKey(runtime.store, ['VIEWER'], ['P100'], { name: 'Vic Viewer' })).key;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await installation.cleanup();
+  });
+
+  /** An order on the floor whose consumption of an expired lot was refused: the exception's id. */
+  async function refusedConsumption(orderNumber: string): Promise<string> {
+    await acknowledgedOrder(url, { orderNumber });
+    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber }), TOOK_EFFECT);
+    const refused = await submitAndSettle(
+      url,
+      'reportMaterialConsumption',
+      consumption({ orderNumber, lot: 'L-RM7-EXPIRED', quantity: 40 }),
+    );
+    return refused.exception!.id;
+  }
+
+  async function signedIn(key: string, orderNumber: string): Promise<{ page: Page; outside: string[] }> {
+    const { context, outside } = await offlineContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${url}/workbench`);
+    await page.getByLabel('API key or token').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: `P100 / ${orderNumber}` }).click();
+    return { page, outside };
+  }
+
+  it('lets supply chain correct the refused consumption, shows the change as a diff, and replays it', async () => {
+    const { page, outside } = await signedIn(supplyChain, 'PO-W-1');
+    const detail = page.getByRole('region', { name: `Exception ${exceptionId}` });
+    await expect.poll(() => detail.innerText()).toContain('consumption.lot-expiry');
+    const payload = detail.getByLabel('Payload to replay');
+    await payload.fill((await payload.inputValue()).replace('L-RM7-EXPIRED', 'L-RM7-OK'));
+    await detail.getByLabel('note for replay').fill('wrong lot scanned; the good lot was used');
+    await detail.getByRole('button', { name: 'Show changes' }).click();
+    const diff = await detail.getByLabel('Changes to the payload').innerText();
+    expect(diff).toMatch(/^-\s+"lot": "L-RM7-EXPIRED",$/m);
+    expect(diff).toMatch(/^\+\s+"lot": "L-RM7-OK",$/m);
+    // Only the lot changed.
+    expect(diff.split('\n').filter((line) => /^[-+]/.test(line))).toHaveLength(2);
+    await detail.getByRole('button', { name: 'Replay', exact: true }).click();
+    const exception = () =>
+      gqlOk<{ exception: { status: string } }>(
+        url,
+        'query E($id: ID!) { exception(id: $id) { status } }',
+        { id: exceptionId },
+        bearer(supplyChain),
+      );
+    await waitFor(async () => (await exception()).exception.status === 'REPLAYED', { what: 'the replay applied' });
+    const order = await gqlOk<{ productionOrder: { materialConsumptions: { lot: string }[] } }>(
+      url,
+      '{ productionOrder(orderNumber: "PO-W-1", plant: "P100") { materialConsumptions { lot } } }',
+      {},
+      bearer(supplyChain),
+    );
+    expect(order.productionOrder.materialConsumptions.map((c) => c.lot)).toEqual(['L-RM7-OK']);
+    expect(outside).toEqual([]);
+  });
+
+  it('shows a viewer every action disabled, with the role it needs', async () => {
+    const { page } = await signedIn(viewer, 'PO-W-2');
+    const detail = page.getByRole('region', { name: `Exception ${openExceptionId}` });
+    await expect.poll(() => detail.innerText()).toContain('consumption.lot-expiry');
+    for (const name of ['Replay', 'Resolve', 'Discard', 'Assign']) {
+      expect(await detail.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
+    }
+    expect(await detail.getByRole('button', { name: 'Override', exact: true }).isDisabled()).toBe(true);
+    const text = await detail.innerText();
+    expect(text).toContain('needs SUPPLY_CHAIN or ADMIN');
+    expect(text).toContain('needs SUPPLY_CHAIN');
+  });
+});

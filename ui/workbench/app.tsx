@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useState } from 'react';
+import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
+import { ApiError, graphql, session, type Principal } from './api';
+import { ExceptionDetail, type ExceptionView } from './exception-detail';
+
+const EXCEPTION_FIELDS = `id type status reason rule ruleSetVersion plant orderNumber messageType owner overridableBy
+  assignee createdAt payload pendingOverride { requestedBy reason } actions { action actor at note }`;
+
+const LIST = `query L($filter: ExceptionFilter, $after: String) {
+  exceptions(filter: $filter, first: 20, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { ${EXCEPTION_FIELDS} }
+  }
+}`;
+
+// The vocabulary is the API's own: the lists come from core, bundled in.
+const STATUSES = ['', ...EXCEPTION_STATUSES];
+const TYPES = ['', ...EXCEPTION_TYPES];
+/** How often the lists are read again: updates appear without reloading the page. */
+const REFRESH_MS = 3000;
+
+/** The operator's workbench: sign-in, the exception list with filters and paging, and an exception's detail. */
+export function App() {
+  const [me, setMe] = useState<Principal | null>(null);
+  const [signInError, setSignInError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setMe((await graphql<{ whoami: Principal }>('{ whoami { id name kind roles plants } }')).whoami);
+      setSignInError(null);
+    } catch (e) {
+      setMe(null);
+      setSignInError(e instanceof ApiError && e.code === 'UNAUTHENTICATED' ? null : (e as Error).message);
+    }
+  }, []);
+  useEffect(() => void load(), [load]);
+  if (!me) return <SignIn error={signInError} onSignIn={(token) => (session.signIn(token), void load())} />;
+  return (
+    <>
+      <header>
+        <h1>Plantgate workbench</h1>
+        <span className="who">
+          {me.name} · {me.roles.join(', ')} · plants {me.plants.join(', ')}
+        </span>
+        {me.kind === 'LOCAL' ? (
+          <p role="note" className="banner">
+            Local open mode: you are the developer principal, with every role in every plant.
+          </p>
+        ) : (
+          <button onClick={() => (session.signOut(), setMe(null))}>Sign out</button>
+        )}
+      </header>
+      <Exceptions me={me} />
+    </>
+  );
+}
+
+function SignIn(props: { error: string | null; onSignIn: (token: string) => void }) {
+  const [token, setToken] = useState('');
+  return (
+    <main className="sign-in">
+      <h1>Plantgate workbench</h1>
+      <form onSubmit={(e) => (e.preventDefault(), props.onSignIn(token.trim()))}>
+        <label>
+          API key or token
+          <input type="password" value={token} onChange={(e) => setToken(e.target.value)} autoFocus />
+        </label>
+        <button type="submit" disabled={!token.trim()}>
+          Sign in
+        </button>
+      </form>
+      {props.error ? <p role="alert">{props.error}</p> : null}
+    </main>
+  );
+}
+
+function Exceptions(props: { me: Principal }) {
+  const [filter, setFilter] = useState({ plant: '', status: 'OPEN', type: '' });
+  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const [result, setResult] = useState<{ totalCount: number; nodes: ExceptionView[]; next: string | null } | null>(
+    null,
+  );
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const after = pages.at(-1) ?? null;
+  const refresh = useCallback(async () => {
+    const chosen = Object.fromEntries(Object.entries(filter).filter(([, v]) => v));
+    try {
+      const { exceptions } = await graphql<{
+        exceptions: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          nodes: ExceptionView[];
+        };
+      }>(LIST, { filter: chosen, after });
+      setResult({
+        totalCount: exceptions.totalCount,
+        nodes: exceptions.nodes,
+        next: exceptions.pageInfo.hasNextPage ? exceptions.pageInfo.endCursor : null,
+      });
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [filter, after]);
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+  const change = (key: keyof typeof filter, value: string) => (
+    setFilter({ ...filter, [key]: value }),
+    setPages([null])
+  );
+  const current = result?.nodes.find((e) => e.id === selected) ?? null;
+  return (
+    <main className="exceptions">
+      <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Plant
+          <input value={filter.plant} onChange={(e) => change('plant', e.target.value)} />
+        </label>
+        <Select label="Status" value={filter.status} options={STATUSES} onChange={(v) => change('status', v)} />
+        <Select label="Type" value={filter.type} options={TYPES} onChange={(v) => change('type', v)} />
+      </form>
+      {error ? <p role="alert">{error}</p> : null}
+      <table>
+        <caption>{result ? `${result.totalCount} exception(s)` : 'Loading…'}</caption>
+        <thead>
+          <tr>
+            <th>Raised</th>
+            <th>Type</th>
+            <th>Status</th>
+            <th>Plant / order</th>
+            <th>Owner</th>
+            <th>Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result?.nodes.map((e) => (
+            <tr key={e.id} aria-selected={e.id === selected}>
+              <td>{new Date(e.createdAt).toLocaleString()}</td>
+              <td>{e.type}</td>
+              <td>{e.status}</td>
+              <td>
+                <button className="link" onClick={() => setSelected(e.id)}>
+                  {e.plant} / {e.orderNumber}
+                </button>
+              </td>
+              <td>{e.owner}</td>
+              <td>{e.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav aria-label="Pages">
+        <button disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
+          Previous
+        </button>
+        <button disabled={!result?.next} onClick={() => setPages([...pages, result!.next])}>
+          Next
+        </button>
+      </nav>
+      {current ? <ExceptionDetail exception={current} me={props.me} onChanged={() => void refresh()} /> : null}
+    </main>
+  );
+}
+
+function Select(props: { label: string; value: string; options: string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {o || 'any'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
