@@ -3,12 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import type { Runtime } from '../../app/runtime';
 import { createKey, bearer } from '../support/auth.fixture';
 import { launchBrowser, offlineContext } from '../support/browser';
-import { consumption, operationEvent } from '../support/event.fixture';
+import { consumption, inspection, operationEvent } from '../support/event.fixture';
 import { gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
-import { seedReferenceData } from '../support/reference.fixture';
+import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
-import { acknowledgedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { acknowledgedOrder, completedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
 
 /**
  * The workbench in a real browser against a running Plantgate: a consumption of an expired lot was refused; supply
@@ -24,17 +24,31 @@ describe('the workbench', () => {
   let viewer: string;
   let exceptionId: string;
   let openExceptionId: string;
+  let quality: string;
+  let secondQuality: string;
 
   beforeAll(async () => {
     installation = createTestInstallation('workbench-ui', { SIMULATORS: 'embedded' });
     runtime = await installation.start('all');
     url = runtime.url!;
     // Set up in the open local mode, before the first key ends it.
-    await seedReferenceData(url);
+    await seedReferenceData(url, referenceData(['P100', 'P200']));
     exceptionId = await refusedConsumption('PO-W-1');
     openExceptionId = await refusedConsumption('PO-W-2');
+    // A lot QMS failed: the order is on quality hold, with an exception for QUALITY.
+    await completedOrder(url, 'FG-W-3', { orderNumber: 'PO-W-3' });
+    await submitAndSettle(
+      url,
+      'recordInspectionResult',
+      inspection({ orderNumber: 'PO-W-3', lot: 'FG-W-3', result: 'FAIL', disposition: 'REJECT' }),
+      TOOK_EFFECT,
+    );
+    // And one of another plant, which P100's people must never see.
+    await refusedConsumption('PO-W-9', 'P200');
     supplyChain = (await createKey(runtime.store, ['SUPPLY_CHAIN'], ['P100'], { name: 'Sam Supply' })).key;
     viewer = (await createKey(runtime.store, ['VIEWER'], ['P100'], { name: 'Vic Viewer' })).key;
+    quality = (await createKey(runtime.store, ['QUALITY'], ['P100'], { name: 'Quinn Quality' })).key;
+    secondQuality = (await createKey(runtime.store, ['QUALITY'], ['P100'], { name: 'Kim Quality' })).key;
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -43,24 +57,34 @@ describe('the workbench', () => {
   });
 
   /** An order on the floor whose consumption of an expired lot was refused: the exception's id. */
-  async function refusedConsumption(orderNumber: string): Promise<string> {
-    await acknowledgedOrder(url, { orderNumber });
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber }), TOOK_EFFECT);
+  async function refusedConsumption(orderNumber: string, plant = 'P100'): Promise<string> {
+    await acknowledgedOrder(url, { orderNumber, plant });
+    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber, plant }), TOOK_EFFECT);
     const refused = await submitAndSettle(
       url,
       'reportMaterialConsumption',
-      consumption({ orderNumber, lot: 'L-RM7-EXPIRED', quantity: 40 }),
+      consumption({ orderNumber, plant, lot: 'L-RM7-EXPIRED', quantity: 40 }),
     );
     return refused.exception!.id;
   }
 
-  async function signedIn(key: string, orderNumber: string): Promise<{ page: Page; outside: string[] }> {
+  /** A user signed in with a key, the list filtered on a status, and an order's exception opened when named. */
+  async function signedIn(
+    key: string,
+    orderNumber?: string,
+    status = 'OPEN',
+  ): Promise<{ page: Page; outside: string[] }> {
     const { context, outside } = await offlineContext(browser);
     const page = await context.newPage();
     await page.goto(`${url}/workbench`);
     await page.getByLabel('API key or token').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: `P100 / ${orderNumber}` }).click();
+    await page.getByLabel('Status').selectOption(status);
+    if (orderNumber)
+      await page
+        .getByRole('button', { name: `P100 / ${orderNumber}` })
+        .first()
+        .click();
     return { page, outside };
   }
 
@@ -107,5 +131,43 @@ describe('the workbench', () => {
     const text = await detail.innerText();
     expect(text).toContain('needs SUPPLY_CHAIN or ADMIN');
     expect(text).toContain('needs SUPPLY_CHAIN');
+  });
+
+  it('lets quality release a held lot under deviation with a second person approving, and the order is received', async () => {
+    const { page: first } = await signedIn(quality, 'PO-W-3');
+    const detail = first.getByRole('region', { name: /^Exception / });
+    await expect.poll(() => detail.innerText()).toContain('quality.release-hold');
+    await detail.getByLabel('reason for override').fill('customer accepts the cosmetic defect, deviation D-17');
+    await detail.getByRole('button', { name: 'Override', exact: true }).click();
+    await expect.poll(() => detail.innerText()).toContain('AWAITING_APPROVAL');
+    // The requester may not approve it herself.
+    await expect.poll(() => detail.innerText()).toContain('a second person must approve (four eyes)');
+    expect(await detail.getByRole('button', { name: 'Approve override' }).isDisabled()).toBe(true);
+
+    const { page: second } = await signedIn(secondQuality, 'PO-W-3', 'AWAITING_APPROVAL');
+    const approval = second.getByRole('region', { name: /^Exception / });
+    await approval.getByRole('button', { name: 'Approve override' }).click();
+    const state = async () =>
+      (
+        await gqlOk<{ productionOrder: { state: string; goodsReceipts: { stockStatus: string }[] } }>(
+          url,
+          '{ productionOrder(orderNumber: "PO-W-3", plant: "P100") { state goodsReceipts { stockStatus } } }',
+          {},
+          bearer(quality),
+        )
+      ).productionOrder;
+    await waitFor(async () => ['RECEIVED', 'FINANCIALLY_POSTED'].includes((await state()).state), {
+      what: 'PO-W-3 received under deviation',
+    });
+    expect((await state()).goodsReceipts).toEqual([{ stockStatus: 'RESTRICTED' }]);
+  });
+
+  it("never shows a plant's people another plant's exceptions", async () => {
+    const { page } = await signedIn(viewer);
+    await page.getByLabel('Status').selectOption('');
+    await expect.poll(() => page.locator('table').innerText()).toContain('PO-W-2');
+    expect(await page.locator('table').innerText()).not.toContain('P200');
+    await page.getByLabel('Plant').fill('P200');
+    await expect.poll(() => page.locator('caption').innerText()).toBe('0 exception(s)');
   });
 });

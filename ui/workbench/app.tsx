@@ -13,6 +13,8 @@ const LIST = `query L($filter: ExceptionFilter, $after: String) {
 }`;
 
 // The vocabulary is the API's own: the lists come from core, bundled in.
+const ONE = `query E($id: ID!) { exception(id: $id) { ${EXCEPTION_FIELDS} } }`;
+
 const STATUSES = ['', ...EXCEPTION_STATUSES];
 const TYPES = ['', ...EXCEPTION_TYPES];
 /** How often the lists are read again: updates appear without reloading the page. */
@@ -110,7 +112,21 @@ function Exceptions(props: { me: Principal }) {
     setFilter({ ...filter, [key]: value }),
     setPages([null])
   );
-  const current = result?.nodes.find((e) => e.id === selected) ?? null;
+  // The selected exception stays open when an action moves it out of the list's filter.
+  const [current, setCurrent] = useState<ExceptionView | null>(null);
+  const loadCurrent = useCallback(async () => {
+    if (!selected) return setCurrent(null);
+    try {
+      setCurrent((await graphql<{ exception: ExceptionView | null }>(ONE, { id: selected })).exception);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [selected]);
+  useEffect(() => {
+    void loadCurrent();
+    const timer = setInterval(() => void loadCurrent(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [loadCurrent]);
   return (
     <main className="exceptions">
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
@@ -159,7 +175,14 @@ function Exceptions(props: { me: Principal }) {
           Next
         </button>
       </nav>
-      {current ? <ExceptionDetail exception={current} me={props.me} onChanged={() => void refresh()} /> : null}
+      {current ? (
+        <ExceptionDetail
+          key={current.id}
+          exception={current}
+          me={props.me}
+          onChanged={() => (void refresh(), void loadCurrent())}
+        />
+      ) : null}
     </main>
   );
 }
