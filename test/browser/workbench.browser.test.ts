@@ -167,7 +167,35 @@ describe('the workbench', () => {
     await page.getByLabel('Status').selectOption('');
     await expect.poll(() => page.locator('table').innerText()).toContain('PO-W-2');
     expect(await page.locator('table').innerText()).not.toContain('P200');
-    await page.getByLabel('Plant').fill('P200');
+    await page.getByLabel('Plant', { exact: true }).fill('P200');
     await expect.poll(() => page.locator('caption').innerText()).toBe('0 exception(s)');
+  });
+
+  it('opens the order from its exception: state, lots, postings, and each system marked when it did not answer', async () => {
+    const { page } = await signedIn(quality, 'PO-W-3', '');
+    await page
+      .getByRole('region', { name: /^Exception / })
+      .getByRole('link', { name: 'P100 / PO-W-3' })
+      .click();
+    const order = page.getByRole('region', { name: 'Order PO-W-3' });
+    await expect.poll(() => order.innerText()).toMatch(/P100 \/ PO-W-3: (RECEIVED|FINANCIALLY_POSTED)/);
+    const text = await order.innerText();
+    expect(text).toMatch(/FG-W-3\s+50 EA\s+RELEASED\s+RESTRICTED, POSTED/);
+    expect(text).toMatch(/ERP: \{"status"/);
+    // ERP goes down: the page says so instead of showing nothing.
+    runtime.referenceSystems!.erp!.setFaults({ outageMs: 60_000 });
+    try {
+      await expect.poll(() => order.innerText(), { timeout: 15_000 }).toContain('ERP: did not answer');
+    } finally {
+      runtime.referenceSystems!.erp!.setFaults({ outageMs: 0 });
+    }
+  });
+
+  it('shows the interface monitor: each interface with its transactions and open exceptions', async () => {
+    const { page } = await signedIn(supplyChain);
+    await page.getByRole('link', { name: 'Interface monitor' }).click();
+    const monitor = page.getByRole('region', { name: 'Interface monitor' });
+    await expect.poll(() => monitor.innerText()).toMatch(/ReportMaterialConsumption\t[^\n]*VALIDATION 1/);
+    expect(await monitor.innerText()).not.toContain('P200');
   });
 });

@@ -24,19 +24,39 @@ export class ApiError extends Error {
   }
 }
 
-/** One GraphQL call as the signed-in user; the API's refusal comes back as an ApiError with its code. */
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** A partial answer: the data, and the paths of the fields that failed (a system that did not answer). */
+export interface Partial<T> {
+  data: T;
+  failed: { path: string; message: string }[];
+}
+
+/** One GraphQL call whose fields may fail one by one (live views of ERP, MES and QMS). */
+export async function graphqlPartial<T>(query: string, variables: Record<string, unknown> = {}): Promise<Partial<T>> {
+  const body = await call<T>(query, variables);
+  if (!body.data) throw new ApiError(body.errors?.[0]?.message ?? 'no answer', body.errors?.[0]?.extensions?.code);
+  return {
+    data: body.data,
+    failed: (body.errors ?? []).map((e) => ({ path: (e.path ?? []).join('.'), message: e.message })),
+  };
+}
+
+async function call<T>(query: string, variables: Record<string, unknown>) {
   const token = session.token();
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as {
-    data?: T;
-    errors?: { message: string; extensions?: { code?: string } }[];
+  return (await response.json()) as {
+    data?: T | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
   };
+}
+
+/** One GraphQL call as the signed-in user; the API's refusal comes back as an ApiError with its code. */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const body = await call<T>(query, variables);
   const error = body.errors?.[0];
-  if (error || !body.data) throw new ApiError(error?.message ?? `HTTP ${response.status}`, error?.extensions?.code);
+  if (error || !body.data) throw new ApiError(error?.message ?? 'no answer', error?.extensions?.code);
   return body.data;
 }

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
 import { ApiError, graphql, session, type Principal } from './api';
+import { usePolling } from './polling';
 import { ExceptionDetail, type ExceptionView } from './exception-detail';
+import { MonitorPage } from './monitor-page';
+import { OrderPage } from './order-page';
 
 const EXCEPTION_FIELDS = `id type status reason rule ruleSetVersion plant orderNumber messageType owner overridableBy
   assignee createdAt payload pendingOverride { requestedBy reason } actions { action actor at note }`;
@@ -17,8 +20,6 @@ const ONE = `query E($id: ID!) { exception(id: $id) { ${EXCEPTION_FIELDS} } }`;
 
 const STATUSES = ['', ...EXCEPTION_STATUSES];
 const TYPES = ['', ...EXCEPTION_TYPES];
-/** How often the lists are read again: updates appear without reloading the page. */
-const REFRESH_MS = 3000;
 
 /** The operator's workbench: sign-in, the exception list with filters and paging, and an exception's detail. */
 export function App() {
@@ -50,8 +51,49 @@ export function App() {
           <button onClick={() => (session.signOut(), setMe(null))}>Sign out</button>
         )}
       </header>
-      <Exceptions me={me} />
+      <nav aria-label="Screens" className="tabs">
+        <a href="#/exceptions">Exceptions</a>
+        <a href="#/monitor">Interface monitor</a>
+        <OrderLookup />
+      </nav>
+      <Screen me={me} />
     </>
+  );
+}
+
+/** The screen the location's hash names: #/exceptions (the default), #/monitor, #/order/<plant>/<order>. */
+function Screen(props: { me: Principal }) {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const changed = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', changed);
+    return () => window.removeEventListener('hashchange', changed);
+  }, []);
+  const [, screen, plant, orderNumber] = hash.split('/');
+  if (screen === 'monitor') return <MonitorPage />;
+  if (screen === 'order' && plant && orderNumber)
+    return <OrderPage plant={decodeURIComponent(plant)} orderNumber={decodeURIComponent(orderNumber)} />;
+  return <Exceptions me={props.me} />;
+}
+
+function OrderLookup() {
+  const [plant, setPlant] = useState('');
+  const [orderNumber, setOrderNumber] = useState('');
+  const open = () => (window.location.hash = `#/order/${encodeURIComponent(plant)}/${encodeURIComponent(orderNumber)}`);
+  return (
+    <form className="lookup" onSubmit={(e) => (e.preventDefault(), open())}>
+      <label>
+        Order plant
+        <input value={plant} onChange={(e) => setPlant(e.target.value)} size={6} />
+      </label>
+      <label>
+        Order number
+        <input value={orderNumber} onChange={(e) => setOrderNumber(e.target.value)} size={12} />
+      </label>
+      <button type="submit" disabled={!plant || !orderNumber}>
+        Open order
+      </button>
+    </form>
   );
 }
 
@@ -103,11 +145,7 @@ function Exceptions(props: { me: Principal }) {
       setError((e as Error).message);
     }
   }, [filter, after]);
-  useEffect(() => {
-    void refresh();
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [refresh]);
+  usePolling(refresh);
   const change = (key: keyof typeof filter, value: string) => (
     setFilter({ ...filter, [key]: value }),
     setPages([null])
@@ -122,11 +160,7 @@ function Exceptions(props: { me: Principal }) {
       setError((e as Error).message);
     }
   }, [selected]);
-  useEffect(() => {
-    void loadCurrent();
-    const timer = setInterval(() => void loadCurrent(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [loadCurrent]);
+  usePolling(loadCurrent);
   return (
     <main className="exceptions">
       <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>

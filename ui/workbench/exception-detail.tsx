@@ -58,7 +58,10 @@ export function ExceptionDetail(props: { exception: ExceptionView; me: Principal
         </dd>
         <dt>Order</dt>
         <dd>
-          {exception.plant} / {exception.orderNumber} · {exception.messageType}
+          <a href={`#/order/${encodeURIComponent(exception.plant)}/${encodeURIComponent(exception.orderNumber)}`}>
+            {exception.plant} / {exception.orderNumber}
+          </a>{' '}
+          · {exception.messageType}
         </dd>
         <dt>Owner</dt>
         <dd>
