@@ -47,8 +47,14 @@ export function decideOperationEvent(
   if (!order) return hold('operation.order-released', `${label} arrived before the order was released.`);
   if (order.state === 'RELEASED')
     return hold('operation.order-acknowledged', `${label} arrived before MES acknowledged the order's revisions.`);
-  if (!EXECUTABLE.includes(order.state))
+  if (!EXECUTABLE.includes(order.state)) {
+    // A PAUSE or RESUME that happened before its operation completed, arriving once the order moved on (its lots
+    // completed it): the operation had passed it, nothing needs a person. Not for a cancelled order.
+    const target = order.operations.find((op) => op.sequence === input.operationSequence);
+    if (order.state !== 'CANCELLED' && target && isLateStateOnlyEvent(input, target))
+      return absorbLate(order, input, target, ctx);
     return quarantine('SEQUENCE', 'operation.order-state', `${label} refused: the order is ${order.state}.`);
+  }
   const changing = waitForChangeAcknowledgement(order, label);
   if (changing) return changing;
   if (input.workCenter && !inputs.workCenters.has(input.workCenter)) {

@@ -3,12 +3,18 @@ import type { Browser, Page } from 'playwright-core';
 import type { Runtime } from '../../app/runtime';
 import { createKey, bearer } from '../support/auth.fixture';
 import { launchBrowser, offlineContext } from '../support/browser';
-import { consumption, inspection, operationEvent } from '../support/event.fixture';
+import { completion, consumption, inspection, operationEvent } from '../support/event.fixture';
 import { gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
-import { acknowledgedOrder, completedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import {
+  acknowledgedOrder,
+  completedOrder,
+  operationStep,
+  submitAndSettle,
+  TOOK_EFFECT,
+} from '../support/workflow-client';
 
 /**
  * The workbench in a real browser against a running Plantgate: a consumption of an expired lot was refused; supply
@@ -41,6 +47,24 @@ describe('the workbench', () => {
       url,
       'recordInspectionResult',
       inspection({ orderNumber: 'PO-W-3', lot: 'FG-W-3', result: 'FAIL', disposition: 'REJECT' }),
+      TOOK_EFFECT,
+    );
+    // An order that consumed a component lot into its own finished lot: a genealogy to walk.
+    await acknowledgedOrder(url, { orderNumber: 'PO-W-4' });
+    await operationStep(url, 'PO-W-4', 10, 'START');
+    await submitAndSettle(
+      url,
+      'reportMaterialConsumption',
+      consumption({ orderNumber: 'PO-W-4', quantity: 40 }),
+      TOOK_EFFECT,
+    );
+    await operationStep(url, 'PO-W-4', 10, 'COMPLETE', 50, '2026-12-01T08:10:00.000Z');
+    await operationStep(url, 'PO-W-4', 20, 'START', 0, '2026-12-01T08:20:00.000Z');
+    await operationStep(url, 'PO-W-4', 20, 'COMPLETE', 50, '2026-12-01T08:30:00.000Z');
+    await submitAndSettle(
+      url,
+      'reportProductionCompletion',
+      completion({ orderNumber: 'PO-W-4', lot: 'FG-W-4' }),
       TOOK_EFFECT,
     );
     // And one of another plant, which P100's people must never see.
@@ -197,5 +221,32 @@ describe('the workbench', () => {
     const monitor = page.getByRole('region', { name: 'Interface monitor' });
     await expect.poll(() => monitor.innerText()).toMatch(/ReportMaterialConsumption\t[^\n]*VALIDATION 1/);
     expect(await monitor.innerText()).not.toContain('P200');
+  });
+
+  it('walks a lot genealogy both ways as trees, from the order page', async () => {
+    const { page } = await signedIn(viewer);
+    await page.getByLabel('Order plant').fill('P100');
+    await page.getByLabel('Order number').fill('PO-W-4');
+    await page.getByRole('button', { name: 'Open order' }).click();
+    await page.getByRole('region', { name: 'Order PO-W-4' }).getByRole('link', { name: 'L-RM7-OK' }).click();
+    const component = page.getByRole('region', { name: 'Lot L-RM7-OK' });
+    await expect.poll(() => component.innerText()).toContain('FG-W-4 FG-100, BLOCKED · 40 EA through order PO-W-4');
+    await component.getByRole('link', { name: 'FG-W-4' }).click();
+    const finished = page.getByRole('region', { name: 'Lot FG-W-4' });
+    await expect.poll(() => finished.innerText()).toMatch(/Where it came from\s+L-RM7-OK RM-7, UNRESTRICTED · 40 EA/);
+  });
+
+  it('lists what stalls, and the plant reconciliation runs', async () => {
+    const { page } = await signedIn(supplyChain);
+    await page.getByRole('link', { name: 'Stalled' }).click();
+    await page.getByLabel(/Older than/).fill('1');
+    const stalled = page.getByRole('region', { name: 'Stalled' });
+    await expect.poll(() => stalled.innerText()).toContain('PO-W-2');
+    expect(await stalled.innerText()).not.toContain('PO-W-9');
+
+    await gqlOk(url, 'mutation { runReconciliation(plant: "P100", scope: FULL) { id } }', {}, bearer(supplyChain));
+    await page.getByRole('link', { name: 'Reconciliation' }).click();
+    const reconciliation = page.getByRole('region', { name: 'Reconciliation' });
+    await expect.poll(() => reconciliation.innerText(), { timeout: 20_000 }).toMatch(/FULL\s+SUCCEEDED/);
   });
 });

@@ -143,6 +143,32 @@ describe('operation sequencing and order state', () => {
     expect(decideOperationEvent(event(22), decisionInputs({ order }), tolerant)).toMatchObject({ kind: 'apply' });
   });
 
+  it('absorbs a late PAUSE or RESUME once its lots completed the order, but refuses anything else then', () => {
+    const completed = orderWith('COMPLETED', 'COMPLETED', { state: 'QUALITY_PENDING' });
+    completed.operations[1] = { ...completed.operations[1]!, lastEventAt: '2026-12-01T09:00:00.000Z' };
+    const late = { operationSequence: 20, workCenter: 'WC-ASSY', occurredAt: '2026-12-01T08:30:00.000Z' };
+    const resume = decideOperationEvent(
+      operationEvent({ ...late, eventType: 'RESUME' }),
+      decisionInputs({ order: completed }),
+      ctx,
+    );
+    expect(resume).toMatchObject({ kind: 'apply', action: 'operation.late-event-absorbed' });
+    expect(
+      decideOperationEvent(
+        operationEvent({ ...late, eventType: 'CONFIRM', yieldQuantity: 5 }),
+        decisionInputs({ order: completed }),
+        ctx,
+      ),
+    ).toMatchObject({ kind: 'quarantine', type: 'SEQUENCE', rule: 'operation.order-state' });
+    expect(
+      decideOperationEvent(
+        operationEvent({ ...late, eventType: 'RESUME' }),
+        decisionInputs({ order: { ...completed, state: 'CANCELLED' } }),
+        ctx,
+      ),
+    ).toMatchObject({ kind: 'quarantine', rule: 'operation.order-state' });
+  });
+
   it('refuses an unknown operation and a work center not in the plant', () => {
     expect(
       decideOperationEvent(

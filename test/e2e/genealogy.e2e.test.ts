@@ -1,3 +1,5 @@
+import type { GenealogyLink } from '../../core/genealogy/genealogy';
+import type { LotRecord } from '../../core/reference/reference.types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completion, consumption, inspection } from '../support/event.fixture';
 import { gql, gqlOk, LOT } from '../support/graphql-client';
@@ -11,15 +13,7 @@ import { operationStep, submitAndSettle, TOOK_EFFECT } from '../support/workflow
 const LINKS = 'links { depth fromLot toLot orderNumber quantity uom lot { item status } } truncated';
 
 interface Links {
-  links: {
-    depth: number;
-    fromLot: string;
-    toLot: string;
-    orderNumber: string;
-    quantity: number;
-    uom: string;
-    lot: { item: string; status: string };
-  }[];
+  links: (Omit<GenealogyLink, 'lot'> & { lot: Pick<LotRecord, 'item' | 'status'> })[];
   truncated: boolean;
 }
 

@@ -3,7 +3,10 @@ import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
 import { ApiError, graphql, session, type Principal } from './api';
 import { usePolling } from './polling';
 import { ExceptionDetail, type ExceptionView } from './exception-detail';
+import { LotPage } from './lot-page';
 import { MonitorPage } from './monitor-page';
+import { ReconciliationPage } from './reconciliation-page';
+import { StalledPage } from './stalled-page';
 import { OrderPage } from './order-page';
 
 const EXCEPTION_FIELDS = `id type status reason rule ruleSetVersion plant orderNumber messageType owner overridableBy
@@ -54,6 +57,8 @@ export function App() {
       <nav aria-label="Screens" className="tabs">
         <a href="#/exceptions">Exceptions</a>
         <a href="#/monitor">Interface monitor</a>
+        <a href="#/stalled">Stalled</a>
+        <a href="#/reconciliation">Reconciliation</a>
         <OrderLookup />
       </nav>
       <Screen me={me} />
@@ -61,7 +66,10 @@ export function App() {
   );
 }
 
-/** The screen the location's hash names: #/exceptions (the default), #/monitor, #/order/<plant>/<order>. */
+/**
+ * The screen the location's hash names: #/exceptions (the default), #/monitor, #/stalled, #/reconciliation,
+ * #/order/<plant>/<order>, #/lot/<plant>/<lot>.
+ */
 function Screen(props: { me: Principal }) {
   const [hash, setHash] = useState(window.location.hash);
   useEffect(() => {
@@ -71,6 +79,10 @@ function Screen(props: { me: Principal }) {
   }, []);
   const [, screen, plant, orderNumber] = hash.split('/');
   if (screen === 'monitor') return <MonitorPage />;
+  if (screen === 'stalled') return <StalledPage />;
+  if (screen === 'reconciliation') return <ReconciliationPage me={props.me} />;
+  if (screen === 'lot' && plant && orderNumber)
+    return <LotPage plant={decodeURIComponent(plant)} lotNumber={decodeURIComponent(orderNumber)} />;
   if (screen === 'order' && plant && orderNumber)
     return <OrderPage plant={decodeURIComponent(plant)} orderNumber={decodeURIComponent(orderNumber)} />;
   return <Exceptions me={props.me} />;

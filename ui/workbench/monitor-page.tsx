@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { usePolling } from './polling';
+import { duration } from './table';
 import { graphql } from './api';
 
 const MONITOR = `query M($plant: String) {
@@ -18,13 +19,6 @@ interface Row {
 
 /** An open exception older than this is past triage (the default SLA of the fastest types). */
 const SLA_SECONDS = 3600;
-
-const age = (seconds: number) =>
-  seconds < 120
-    ? `${Math.round(seconds)} s`
-    : seconds < 7200
-      ? `${Math.round(seconds / 60)} min`
-      : `${Math.round(seconds / 3600)} h`;
 
 /** The interface monitor: per plant, message type and sender, transactions by status and open exceptions by type. */
 export function MonitorPage() {
@@ -68,7 +62,7 @@ export function MonitorPage() {
               <td>
                 {r.openExceptions.map((e) => (
                   <span key={e.type} className={e.oldestAgeSeconds > SLA_SECONDS ? 'breach' : ''}>
-                    {e.type} {e.count} ({age(e.oldestAgeSeconds)}){' '}
+                    {e.type} {e.count} ({duration(e.oldestAgeSeconds)}){' '}
                   </span>
                 ))}
               </td>

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { usePolling } from './polling';
+import { LotLink, Table, time } from './table';
 import { graphqlPartial, type Partial } from './api';
 
 const ORDER = `query O($orderNumber: String!, $plant: String!) {
@@ -55,8 +56,6 @@ const SYSTEMS = [
   ['quality', 'QMS'],
 ] as const;
 
-const time = (iso: string) => new Date(iso).toLocaleString();
-
 /** An order: its state, timeline, operations, material, lots, inspections, postings, and what ERP, MES and QMS say. */
 export function OrderPage(props: { plant: string; orderNumber: string }) {
   const { plant, orderNumber } = props;
@@ -106,13 +105,17 @@ export function OrderPage(props: { plant: string; orderNumber: string }) {
       <Table
         caption="Material consumed"
         head={['Item', 'Lot', 'Quantity']}
-        rows={order.materialConsumptions.map((c) => [c.item, c.lot, `${c.quantity} ${c.uom}`])}
+        rows={order.materialConsumptions.map((c) => [
+          c.item,
+          <LotLink key={c.lot} plant={order.plant} lot={c.lot} />,
+          `${c.quantity} ${c.uom}`,
+        ])}
       />
       <Table
         caption="Completion lots"
         head={['Lot', 'Quantity', 'Quality', 'Receipt']}
         rows={order.completionLots.map((l) => [
-          l.lot,
+          <LotLink key={l.lot} plant={order.plant} lot={l.lot} />,
           `${l.quantity} ${l.uom}`,
           l.qualityStatus,
           l.goodsReceipt ? `${l.goodsReceipt.stockStatus}, ${l.goodsReceipt.status}` : '—',
@@ -146,29 +149,5 @@ export function OrderPage(props: { plant: string; orderNumber: string }) {
         rows={order.timeline.map((t) => [time(t.at), t.state, t.cause])}
       />
     </section>
-  );
-}
-
-function Table(props: { caption: string; head: string[]; rows: (string | number)[][] }) {
-  return (
-    <table>
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          {props.head.map((h) => (
-            <th key={h}>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row, i) => (
-          <tr key={i}>
-            {row.map((cell, j) => (
-              <td key={j}>{cell}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
