@@ -175,52 +175,54 @@ function Exceptions(props: { me: Principal }) {
   usePolling(loadCurrent);
   return (
     <main className="exceptions">
-      <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Plant
-          <input value={filter.plant} onChange={(e) => change('plant', e.target.value)} />
-        </label>
-        <Select label="Status" value={filter.status} options={STATUSES} onChange={(v) => change('status', v)} />
-        <Select label="Type" value={filter.type} options={TYPES} onChange={(v) => change('type', v)} />
-      </form>
-      {error ? <p role="alert">{error}</p> : null}
-      <table>
-        <caption>{result ? `${result.totalCount} exception(s)` : 'Loading…'}</caption>
-        <thead>
-          <tr>
-            <th>Raised</th>
-            <th>Type</th>
-            <th>Status</th>
-            <th>Plant / order</th>
-            <th>Owner</th>
-            <th>Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result?.nodes.map((e) => (
-            <tr key={e.id} aria-selected={e.id === selected}>
-              <td>{new Date(e.createdAt).toLocaleString()}</td>
-              <td>{e.type}</td>
-              <td>{e.status}</td>
-              <td>
-                <button className="link" onClick={() => setSelected(e.id)}>
-                  {e.plant} / {e.orderNumber}
-                </button>
-              </td>
-              <td>{e.owner}</td>
-              <td>{e.reason}</td>
+      <div className="list">
+        <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Plant
+            <input value={filter.plant} onChange={(e) => change('plant', e.target.value)} />
+          </label>
+          <Select label="Status" value={filter.status} options={STATUSES} onChange={(v) => change('status', v)} />
+          <Select label="Type" value={filter.type} options={TYPES} onChange={(v) => change('type', v)} />
+        </form>
+        {error ? <p role="alert">{error}</p> : null}
+        <table>
+          <caption>{result ? `${result.totalCount} exception(s)` : 'Loading…'}</caption>
+          <thead>
+            <tr>
+              <th>Raised</th>
+              <th>Type</th>
+              <th>Status</th>
+              <th>Plant / order</th>
+              <th>Owner</th>
+              <th>Reason</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <nav aria-label="Pages">
-        <button disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
-          Previous
-        </button>
-        <button disabled={!result?.next} onClick={() => setPages([...pages, result!.next])}>
-          Next
-        </button>
-      </nav>
+          </thead>
+          <tbody>
+            {result?.nodes.map((e) => (
+              <tr key={e.id} aria-selected={e.id === selected}>
+                <td>{new Date(e.createdAt).toLocaleString()}</td>
+                <td>{e.type}</td>
+                <td>{e.status}</td>
+                <td>
+                  <button className="link" onClick={() => setSelected(e.id)}>
+                    {e.plant} / {e.orderNumber}
+                  </button>
+                </td>
+                <td>{e.owner}</td>
+                <td>{e.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <nav aria-label="Pages">
+          <button disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
+            Previous
+          </button>
+          <button disabled={!result?.next} onClick={() => setPages([...pages, result!.next])}>
+            Next
+          </button>
+        </nav>
+      </div>
       {current ? (
         <ExceptionDetail
           key={current.id}
