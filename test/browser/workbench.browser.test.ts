@@ -116,6 +116,8 @@ describe('the workbench', () => {
     const { page, outside } = await signedIn(supplyChain, 'PO-W-1');
     const detail = page.getByRole('region', { name: `Exception ${exceptionId}` });
     await expect.poll(() => detail.innerText()).toContain('consumption.lot-expiry');
+    // The order's timeline is shown with the refusal.
+    await expect.poll(() => detail.innerText()).toContain("The order's timeline (now IN_PROCESS)");
     const payload = detail.getByLabel('Payload to replay');
     await payload.fill((await payload.inputValue()).replace('L-RM7-EXPIRED', 'L-RM7-OK'));
     await detail.getByLabel('note for replay').fill('wrong lot scanned; the good lot was used');
@@ -193,6 +195,11 @@ describe('the workbench', () => {
     expect(await page.locator('table').innerText()).not.toContain('P200');
     await page.getByLabel('Plant', { exact: true }).fill('P200');
     await expect.poll(() => page.locator('caption').innerText()).toBe('0 exception(s)');
+    // Nor its orders, even asked for by name.
+    await page.goto(`${url}/workbench#/order/P200/PO-W-9`);
+    await expect
+      .poll(() => page.locator('main, section, p').first().innerText())
+      .toContain('No order PO-W-9 in plant P200 that you may see.');
   });
 
   it('opens the order from its exception: state, lots, postings, and each system marked when it did not answer', async () => {

@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { graphql, type Principal } from './api';
+import { usePolling } from './polling';
+import { Table } from './table';
 import { jsonDiff } from './diff';
 import { allowed, type WorkbenchAction } from './roles';
 
@@ -82,6 +84,7 @@ export function ExceptionDetail(props: { exception: ExceptionView; me: Principal
           {error}
         </p>
       ) : null}
+      <OrderTimeline plant={exception.plant} orderNumber={exception.orderNumber} />
       <h3>History</h3>
       <ol className="history">
         {exception.actions.map((a, i) => (
@@ -188,5 +191,32 @@ function Replay(props: { exception: ExceptionView; me: Principal; run: Run }) {
         </pre>
       ) : null}
     </div>
+  );
+}
+
+const TIMELINE = `query T($plant: String!, $orderNumber: String!) {
+  productionOrder(plant: $plant, orderNumber: $orderNumber) { state timeline { at state cause } }
+}`;
+
+/** The timeline of the exception's order, so that the refusal is seen where it happened. */
+function OrderTimeline(props: { plant: string; orderNumber: string }) {
+  const { plant, orderNumber } = props;
+  const [order, setOrder] = useState<{
+    state: string;
+    timeline: { at: string; state: string; cause: string }[];
+  } | null>(null);
+  const load = useCallback(async () => {
+    if (!orderNumber) return;
+    const answer = await graphql<{ productionOrder: typeof order }>(TIMELINE, { plant, orderNumber }).catch(() => null);
+    setOrder(answer?.productionOrder ?? null);
+  }, [plant, orderNumber]);
+  usePolling(load);
+  if (!order) return null;
+  return (
+    <Table
+      caption={`The order's timeline (now ${order.state})`}
+      head={['At', 'State', 'Cause']}
+      rows={order.timeline.map((t) => [time(t.at), t.state, t.cause])}
+    />
   );
 }
