@@ -45,7 +45,7 @@ export function createResolvers(deps: ResolverDeps) {
     },
     ordersResolvers(deps),
     transactionsResolvers(deps),
-    exceptionsResolvers({ store: deps.store, workbench }),
+    exceptionsResolvers({ store: deps.store, workbench, rules: deps.rules }),
     lotsResolvers(deps),
     referenceResolvers(deps),
     stalledResolvers(deps),

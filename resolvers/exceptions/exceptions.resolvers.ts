@@ -1,3 +1,4 @@
+import { ruleSetFor, type RuleBook } from '../../core/rules/rule-set';
 import { DomainError } from '../../core/errors';
 import { overridePolicy } from '../../core/exceptions/exception.policy';
 import type { Workbench } from '../../core/exceptions/workbench.service';
@@ -12,9 +13,11 @@ import { withoutNulls } from '../orders/orders.resolvers';
 export function exceptionsResolvers({
   store,
   workbench,
+  rules,
 }: {
   store: Pick<Store, 'listExceptions' | 'getException' | 'interfaceMonitor' | 'auditTrail' | 'verifyAuditChain'>;
   workbench: Workbench;
+  rules: RuleBook;
 }) {
   return {
     Query: {
@@ -38,10 +41,11 @@ export function exceptionsResolvers({
         const rows = await store.interfaceMonitor(visiblePlants(ctx.principal, args.plant));
         return rows.map((row) => ({
           ...row,
-          openExceptions: row.openExceptions.map((e) => ({
-            ...e,
-            oldestAgeSeconds: Math.max(0, (now - Date.parse(e.oldestCreatedAt)) / 1000),
-          })),
+          openExceptions: row.openExceptions.map((e) => {
+            const oldestAgeSeconds = Math.max(0, (now - Date.parse(e.oldestCreatedAt)) / 1000);
+            const triageMinutes = ruleSetFor(rules, row.plant).triageMinutes[e.type];
+            return { ...e, oldestAgeSeconds, triageMinutes, pastSla: oldestAgeSeconds > triageMinutes * 60 };
+          }),
         }));
       },
       auditTrail: async (

@@ -228,6 +228,16 @@ describe('the workbench', () => {
     const monitor = page.getByRole('region', { name: 'Interface monitor' });
     await expect.poll(() => monitor.innerText()).toMatch(/ReportMaterialConsumption\t[^\n]*VALIDATION 1/);
     expect(await monitor.innerText()).not.toContain('P200');
+    // Each type's SLA is the plant's triage time (VALIDATION: 240 min): a seconds-old exception is within it.
+    expect(await monitor.innerText()).not.toContain('past SLA');
+    const { interfaceMonitor } = await gqlOk<{
+      interfaceMonitor: { openExceptions: { type: string; triageMinutes: number; pastSla: boolean }[] }[];
+    }>(url, '{ interfaceMonitor { openExceptions { type triageMinutes pastSla } } }', {}, bearer(supplyChain));
+    expect(interfaceMonitor.flatMap((r) => r.openExceptions)).toContainEqual({
+      type: 'VALIDATION',
+      triageMinutes: 240,
+      pastSla: false,
+    });
   });
 
   it('walks a lot genealogy both ways as trees, from the order page', async () => {

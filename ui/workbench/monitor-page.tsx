@@ -5,7 +5,7 @@ import { graphql } from './api';
 
 const MONITOR = `query M($plant: String) {
   interfaceMonitor(plant: $plant) {
-    plant messageType system byStatus { status count } openExceptions { type count oldestAgeSeconds }
+    plant messageType system byStatus { status count } openExceptions { type count oldestAgeSeconds triageMinutes pastSla }
   }
 }`;
 
@@ -14,11 +14,8 @@ interface Row {
   messageType: string;
   system: string;
   byStatus: { status: string; count: number }[];
-  openExceptions: { type: string; count: number; oldestAgeSeconds: number }[];
+  openExceptions: { type: string; count: number; oldestAgeSeconds: number; triageMinutes: number; pastSla: boolean }[];
 }
-
-/** An open exception older than this is past triage (the default SLA of the fastest types). */
-const SLA_SECONDS = 3600;
 
 /** The interface monitor: per plant, message type and sender, transactions by status and open exceptions by type. */
 export function MonitorPage() {
@@ -61,8 +58,13 @@ export function MonitorPage() {
               <td>{r.byStatus.map((s) => `${s.status} ${s.count}`).join(' · ')}</td>
               <td>
                 {r.openExceptions.map((e) => (
-                  <span key={e.type} className={e.oldestAgeSeconds > SLA_SECONDS ? 'breach' : ''}>
-                    {e.type} {e.count} ({duration(e.oldestAgeSeconds)}){' '}
+                  <span
+                    key={e.type}
+                    className={e.pastSla ? 'breach' : ''}
+                    title={`triage within ${e.triageMinutes} min${e.pastSla ? ': SLA breached' : ''}`}
+                  >
+                    {e.type} {e.count} ({duration(e.oldestAgeSeconds)}
+                    {e.pastSla ? ', past SLA' : ''}){' '}
                   </span>
                 ))}
               </td>
