@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '../app/logger';
 import { startRuntime } from '../app/runtime';
+import { anOrder } from '../test/support/records.fixture';
 import type { OrderRecord } from '../core/orders/order.types';
 import type { ReconciliationRun } from '../core/reconciliation/drift.types';
 import { freshInstallation } from './installation';
@@ -115,7 +116,7 @@ function seedOrders(file: string, count: number, at: string) {
 }
 
 function anOrderOf(orderNumber: string, at: string): OrderRecord {
-  return {
+  return anOrder({
     plant: PLANT,
     orderNumber,
     state: 'ACKNOWLEDGED',
@@ -126,23 +127,9 @@ function anOrderOf(orderNumber: string, at: string): OrderRecord {
     routingRevision: 'R3',
     specRevision: 'S2',
     quantity: 20,
-    uom: 'EA',
     dueAt: at,
-    orderVersion: 1,
-    versions: [],
-    awaitingAcknowledgement: null,
-    producedQuantity: 0,
-    scrapQuantity: 0,
-    operations: [],
-    components: [],
-    materialConsumptions: [],
-    completions: [],
-    inspectionRequests: [],
-    inspections: [],
-    goodsReceipts: [],
-    postings: [],
     timeline: [],
     createdAt: at,
     updatedAt: at,
-  };
+  });
 }

@@ -13,7 +13,7 @@ import {
 } from '../workflow/decision';
 import { completeOrder, productionComplete } from './completion-lots';
 import { firstArticleGate, requestFirstArticle } from './first-article.rules';
-import { requestErpPosting, transition, waitForChangeAcknowledgement } from './order.rules';
+import { noteOnTimeline, requestErpPosting, transition, waitForChangeAcknowledgement } from './order.rules';
 import type { OperationRecord, OperationState, OrderRecord, OrderState } from './order.types';
 
 /**
@@ -164,11 +164,7 @@ export function decideOperationEvent(
   }
   if (lateQuantities) {
     const cause = `late CONFIRM of operation ${operation.sequence} (occurred ${input.occurredAt}, before its completion): ${input.yieldQuantity} good, ${input.scrapQuantity} scrap applied`;
-    next = {
-      ...next,
-      timeline: [...next.timeline, { at: ctx.now, state: next.state, correlationId: ctx.correlationId, cause }],
-    };
-    return { kind: 'apply', order: next, action: 'operation.late-confirm-applied', outbox };
+    return { kind: 'apply', order: noteOnTimeline(next, ctx, cause), action: 'operation.late-confirm-applied', outbox };
   }
   // Lots reported while the last operation ran: its completion may be what completes the order.
   if (input.eventType === 'COMPLETE' && index === order.operations.length - 1 && productionComplete(next, ctx)) {
@@ -215,11 +211,7 @@ function absorbLate(
   return {
     kind: 'apply',
     action: 'operation.late-event-absorbed',
-    order: {
-      ...order,
-      updatedAt: ctx.now,
-      timeline: [...order.timeline, { at: ctx.now, state: order.state, correlationId: ctx.correlationId, cause }],
-    },
+    order: noteOnTimeline(order, ctx, cause),
     outbox: [],
   };
 }

@@ -111,12 +111,8 @@ export interface GoodsReceiptRecord {
   postedAt: string | null;
 }
 
-/**
- * One version of what ERP said the order is: the release is version 1, each change (changeProductionOrder) the
- * version it carries. MES executes a version only once it acknowledged it.
- */
-export interface OrderVersionRecord {
-  orderVersion: number;
+/** What ERP says an order is, besides its routing and components: the order and each of its versions hold it. */
+export interface OrderContent {
   itemRevision: string;
   routingRevision: string;
   specRevision: string;
@@ -124,6 +120,15 @@ export interface OrderVersionRecord {
   quantity: number;
   uom: string;
   dueAt: string;
+  /** ERP's version of this content: 1 for the release, then the version each change carried. */
+  orderVersion: number;
+}
+
+/**
+ * One version of what ERP said the order is: the release is version 1, each change (changeProductionOrder) the
+ * version it carries. MES executes a version only once it acknowledged it.
+ */
+export interface OrderVersionRecord extends OrderContent {
   operations: { sequence: number; workCenter: string; description: string }[];
   components: ComponentInput[];
   /** Why ERP changed it; null for the release. */
@@ -146,21 +151,14 @@ export interface TimelineEntry {
  * A production order as Plantgate tracks it. `state` and `version` are the control data, kept apart from the
  * released payload; `version` increases with every applied change and guards concurrent writers.
  */
-export interface OrderRecord {
+export interface OrderRecord extends OrderContent {
   plant: string;
   orderNumber: string;
   state: OrderState;
   stateSince: string;
+  /** Plantgate's write counter (not ERP's orderVersion). */
   version: number;
   item: string;
-  itemRevision: string;
-  routingRevision: string;
-  specRevision: string;
-  quantity: number;
-  uom: string;
-  dueAt: string;
-  /** ERP's version of the order's content (1 at release); `version` below is Plantgate's write counter. */
-  orderVersion: number;
   /** Every version ERP sent, oldest first; the last is the order's current content. */
   versions: OrderVersionRecord[];
   /** A version changed after MES acknowledged an earlier one: the floor's events wait for its acknowledgement. */

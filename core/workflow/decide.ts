@@ -9,7 +9,7 @@ import type { Decision, DecisionContext, DecisionInputs } from './decision';
  * Pure: same command, inputs and context, same decision.
  */
 export function decide(command: Command, inputs: DecisionInputs, ctx: DecisionContext): Decision {
-  const decided = enrichErpPostings(sliceOf(command.messageType).decide(command.payload, inputs, ctx), inputs, ctx);
-  const plant = sliceOf(command.messageType).scope(command.payload).plant;
-  return toPlantCodes(decided, ctx.rules.mappings, plant, ctx.rules.version);
+  const slice = sliceOf(command.messageType);
+  const decided = enrichErpPostings(slice.decide(command.payload, inputs, ctx), inputs, ctx);
+  return toPlantCodes(decided, ctx.rules.mappings, slice.scope(command.payload).plant, ctx.rules.version);
 }

@@ -21,12 +21,14 @@ export async function loadDecisionInputs(store: Reads, command: Command): Promis
     const revisions = await store.listItemRevisions(number);
     if (revisions.length) items.set(number, revisions);
   }
-  const knownPlants = new Set<string>();
-  for (const code of new Set(reads.plants)) if (await store.getPlant(code)) knownPlants.add(code);
-  const workCenterRecords = reads.workCentersOf ? await store.listWorkCenters(reads.workCentersOf) : [];
-  const workCenters = new Set(workCenterRecords.map((wc) => wc.code));
   // The plant's record enriches the ERP postings a decision asks for; reference data (plant '*') has none.
   const plant = scope.plant === '*' ? null : await store.getPlant(scope.plant);
+  const knownPlants = new Set<string>(plant ? [plant.code] : []);
+  for (const code of new Set(reads.plants)) {
+    if (code !== plant?.code && (await store.getPlant(code))) knownPlants.add(code);
+  }
+  const workCenterRecords = reads.workCentersOf ? await store.listWorkCenters(reads.workCentersOf) : [];
+  const workCenters = new Set(workCenterRecords.map((wc) => wc.code));
   const serials = reads.serials;
   const usedSerials = new Set(
     serials?.numbers.length ? await store.usedSerials(serials.plant, serials.item, serials.numbers) : [],

@@ -3,13 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import type { Runtime } from '../../app/runtime';
 import { createKey, bearer } from '../support/auth.fixture';
 import { launchBrowser, offlineContext } from '../support/browser';
-import { completion, consumption, inspection, operationEvent } from '../support/event.fixture';
+import { completion, consumption, inspection } from '../support/event.fixture';
 import { gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import {
   acknowledgedOrder,
+  startedOrder,
   completedOrder,
   operationStep,
   submitAndSettle,
@@ -82,8 +83,7 @@ describe('the workbench', () => {
 
   /** An order on the floor whose consumption of an expired lot was refused: the exception's id. */
   async function refusedConsumption(orderNumber: string, plant = 'P100'): Promise<string> {
-    await acknowledgedOrder(url, { orderNumber, plant });
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber, plant }), TOOK_EFFECT);
+    await startedOrder(url, { orderNumber, plant });
     const refused = await submitAndSettle(
       url,
       'reportMaterialConsumption',

@@ -6,7 +6,7 @@ import { createTestInstallation, type TestInstallation } from '../support/harnes
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { writeRulesFile } from '../support/rules-file';
 import { waitFor } from '../support/wait';
-import { acknowledgedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { startedOrder, submitAndSettle } from '../support/workflow-client';
 
 /**
  * ERP postings enriched from reference data, through HTTP, broker, store and the reference ERP: P100 is set up with
@@ -45,13 +45,9 @@ describe('enrichment of ERP postings', () => {
         occurredAt: '2026-12-01T08:30:00Z',
       }),
     );
-  const started = async (plant: string, orderNumber: string) => {
-    await acknowledgedOrder(url, { plant, orderNumber });
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ plant, orderNumber }), TOOK_EFFECT);
-  };
 
   it('posts without enrichment where the plant does not require it, and with what is known', async () => {
-    await started('P100', 'PO-E-1');
+    await startedOrder(url, { plant: 'P100', orderNumber: 'PO-E-1' });
     expect((await confirm('P100', 'PO-E-1')).status).toMatch(/APPLIED|POSTED/);
     const [posting] = await waitFor(
       () => (confirmationsOf('P100', 'PO-E-1').length ? confirmationsOf('P100', 'PO-E-1') : undefined),
@@ -63,7 +59,7 @@ describe('enrichment of ERP postings', () => {
   });
 
   it('holds back a posting it cannot enrich where the plant requires it, and sends it filled once the data arrives', async () => {
-    await started('P200', 'PO-E-2');
+    await startedOrder(url, { plant: 'P200', orderNumber: 'PO-E-2' });
     const refused = await confirm('P200', 'PO-E-2');
     expect(refused).toMatchObject({
       status: 'QUARANTINED',

@@ -6,7 +6,7 @@ import { createTestInstallation, type TestInstallation } from '../support/harnes
 import { seedReferenceData } from '../support/reference.fixture';
 import { writeRulesFile } from '../support/rules-file';
 import { waitFor } from '../support/wait';
-import { acknowledgedOrder, settled, submit, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { startedOrder, settled, submit, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
 
 /** A hold window far shorter than the test, so that an ordinary held event would expire during it. */
 const HOLD_WINDOW_MS = 1500;
@@ -64,14 +64,10 @@ describe('first-article gating', () => {
       }),
       TOOK_EFFECT,
     );
-  const startedOrder = async (orderNumber: string) => {
-    await acknowledgedOrder(url, { orderNumber });
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber }), TOOK_EFFECT);
-  };
 
   it('asks QMS at the start, holds confirmations beyond the first piece without expiring, and lets them go when it passes', async () => {
     const orderNumber = 'PO-FA-1';
-    await startedOrder(orderNumber);
+    await startedOrder(url, { orderNumber });
     const request = await waitFor(
       () =>
         [...runtime.referenceSystems!.qms!.inspections.values()].find(
@@ -98,7 +94,7 @@ describe('first-article gating', () => {
 
   it('stops the operation with a DEPENDENCY exception for QUALITY when the first article fails', async () => {
     const orderNumber = 'PO-FA-2';
-    await startedOrder(orderNumber);
+    await startedOrder(url, { orderNumber });
     const failed = await firstArticle(orderNumber, false);
     expect(failed.status).toMatch(/APPLIED|POSTED/);
     const exceptions = await gqlOk<{

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../app/runtime';
 import { DEFAULT_RULE_SET } from '../../core/rules/rule-set';
-import { completion, consumption, operationEvent } from '../support/event.fixture';
+import { completion, consumption } from '../support/event.fixture';
 import { gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { seedReferenceData } from '../support/reference.fixture';
 import { writeRulesFile } from '../support/rules-file';
 import { waitFor } from '../support/wait';
-import { acknowledgedOrder, operationStep, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { startedOrder, operationStep, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
 
 const RESERVATIONS = `query O($orderNumber: String!) {
   productionOrder(orderNumber: $orderNumber, plant: "P100") {
@@ -53,16 +53,12 @@ describe('reservations and restricted lots', () => {
 
   const reservationsOf = async (orderNumber: string) =>
     (await gqlOk<{ productionOrder: ReservationsView }>(url, RESERVATIONS, { orderNumber })).productionOrder;
-  const started = async (orderNumber: string) => {
-    await acknowledgedOrder(url, { orderNumber });
-    await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber }), TOOK_EFFECT);
-  };
   const consume = (orderNumber: string, quantity: number, extra: object = {}) =>
     submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber, quantity, ...extra }));
 
   it('refuses consumption beyond the reservation, shows what remains, and releases it when production completes', async () => {
     const orderNumber = 'PO-R-1';
-    await started(orderNumber);
+    await startedOrder(url, { orderNumber });
     expect((await consume(orderNumber, 60)).status).toMatch(/APPLIED|POSTED/);
     const over = await consume(orderNumber, 50, { occurredAt: '2026-12-01T07:10:00.000Z' });
     expect(over).toMatchObject({
@@ -101,7 +97,7 @@ describe('reservations and restricted lots', () => {
 
   it('releases what remained reserved when the order is cancelled, and sends it back with the cancellation to MES', async () => {
     const orderNumber = 'PO-R-2';
-    await started(orderNumber);
+    await startedOrder(url, { orderNumber });
     await consume(orderNumber, 30);
     const cancel = { orderNumber, plant: 'P100', reason: 'line down', cancelledAt: '2026-12-01T09:00:00Z' };
     const refused = await submitAndSettle(url, 'cancelProductionOrder', cancel);
@@ -140,7 +136,7 @@ describe('reservations and restricted lots', () => {
       { plants: [], workCenters: [], items: [], lots: [lot] },
       TOOK_EFFECT,
     );
-    await started(orderNumber);
+    await startedOrder(url, { orderNumber });
     const atCut = await consume(orderNumber, 10, { lot: lot.lotNumber });
     expect(atCut).toMatchObject({
       status: 'QUARANTINED',

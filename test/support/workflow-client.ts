@@ -80,6 +80,17 @@ export async function acknowledgedOrder(
   return release;
 }
 
+/** An order on the floor: released, acknowledged, and its first operation started. */
+export async function startedOrder(
+  url: string,
+  overrides: Partial<ReleaseProductionOrder> = {},
+): Promise<ReleaseProductionOrder> {
+  const release = await acknowledgedOrder(url, overrides);
+  const ref = { orderNumber: release.orderNumber, plant: release.plant };
+  await submitAndSettle(url, 'reportOperationEvent', operationEvent(ref), TOOK_EFFECT);
+  return release;
+}
+
 /** An order with both operations completed (50 good), ready for completion. */
 export async function executedOrder(
   url: string,

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { EXCEPTION_STATUSES, EXCEPTION_TYPES } from '../../core/ports/records';
 import { ApiError, graphql, session, type Principal } from './api';
 import { usePolling } from './polling';
+import { time } from './table';
 import { ExceptionDetail, type ExceptionView } from './exception-detail';
 import { LotPage } from './lot-page';
 import { MonitorPage } from './monitor-page';
@@ -12,9 +13,16 @@ import { OrderPage } from './order-page';
 const EXCEPTION_FIELDS = `id type status reason rule ruleSetVersion plant orderNumber messageType owner overridableBy
   assignee createdAt payload pendingOverride { requestedBy reason } actions { action actor at note }`;
 
+/** What a row of the list shows; the selected exception's detail is read on its own (ONE). */
+const LIST_FIELDS = 'id type status reason plant orderNumber owner createdAt';
+type ListRow = Pick<
+  ExceptionView,
+  'id' | 'type' | 'status' | 'reason' | 'plant' | 'orderNumber' | 'owner' | 'createdAt'
+>;
+
 const LIST = `query L($filter: ExceptionFilter, $after: String) {
   exceptions(filter: $filter, first: 20, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } nodes { ${EXCEPTION_FIELDS} }
+    totalCount pageInfo { hasNextPage endCursor } nodes { ${LIST_FIELDS} }
   }
 }`;
 
@@ -131,9 +139,7 @@ function SignIn(props: { error: string | null; onSignIn: (token: string) => void
 function Exceptions(props: { me: Principal }) {
   const [filter, setFilter] = useState({ plant: '', status: 'OPEN', type: '' });
   const [pages, setPages] = useState<(string | null)[]>([null]);
-  const [result, setResult] = useState<{ totalCount: number; nodes: ExceptionView[]; next: string | null } | null>(
-    null,
-  );
+  const [result, setResult] = useState<{ totalCount: number; nodes: ListRow[]; next: string | null } | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const after = pages.at(-1) ?? null;
@@ -144,7 +150,7 @@ function Exceptions(props: { me: Principal }) {
         exceptions: {
           totalCount: number;
           pageInfo: { hasNextPage: boolean; endCursor: string | null };
-          nodes: ExceptionView[];
+          nodes: ListRow[];
         };
       }>(LIST, { filter: chosen, after });
       setResult({
@@ -200,7 +206,7 @@ function Exceptions(props: { me: Principal }) {
           <tbody>
             {result?.nodes.map((e) => (
               <tr key={e.id} aria-selected={e.id === selected}>
-                <td>{new Date(e.createdAt).toLocaleString()}</td>
+                <td>{time(e.createdAt)}</td>
                 <td>{e.type}</td>
                 <td>{e.status}</td>
                 <td>

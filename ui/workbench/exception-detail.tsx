@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { graphql, type Principal } from './api';
 import { usePolling } from './polling';
-import { Table } from './table';
+import { Table, time } from './table';
 import { jsonDiff } from './diff';
 import { allowed, type WorkbenchAction } from './roles';
 
@@ -31,8 +31,6 @@ const MUTATIONS: Record<Exclude<WorkbenchAction, 'replay'>, { mutation: string; 
   override: { mutation: 'overrideException(id: $id, reason: $text)', field: 'reason', label: 'Override' },
   approve: { mutation: 'approveOverride(id: $id)', field: '', label: 'Approve override' },
 };
-
-const time = (iso: string) => new Date(iso).toLocaleString();
 
 /** One exception: what was refused and why, its payload and history, and the actions the user's roles allow. */
 export function ExceptionDetail(props: { exception: ExceptionView; me: Principal; onChanged: () => void }) {
