@@ -132,6 +132,8 @@ const schema = z
     /** Redelivered starts of a message (each one a worker that died processing it) before it is isolated as poison. */
     POISON_DELIVERY_LIMIT: int(1, 100).default(5),
     WORKER_PREFETCH: int(1, 1000).default(20),
+    /** How often a worker tells the others it is alive; three missed beats and they take over its partitions. */
+    WORKER_HEARTBEAT_MS: int(100, 60_000).default(1000),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),
     HOLD_SWEEP_MS: int(50, 600_000).default(5000),
     /** How often gateways and workers look for submissions recorded but never confirmed by the broker (0: never). */

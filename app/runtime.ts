@@ -52,6 +52,8 @@ export interface Runtime {
   referenceSystems: ReferenceSystems | null;
   /** Where each connected system is. */
   endpoints: Partial<Record<'erp' | 'mes' | 'qms', SystemEndpoint>>;
+  /** The partition queues this process's worker holds (none for a gateway). */
+  partitionsHeld: () => number[];
   /** Circuit breaker state per connected system. */
   circuitStates: () => Record<string, string>;
   /** Graceful stop: stop accepting, stop consuming, finish what is in hand, close channels and store. */
@@ -140,8 +142,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     );
     stops.unshift(() => sweeper.close());
 
+    let partitionsHeld = (): number[] => [];
     if (options.role !== 'gateway') {
-      const worker = startWorker({
+      const worker = await startWorker({
         config,
         connection,
         topology,
@@ -155,6 +158,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       });
       stops.unshift(() => worker.close());
       recovered = worker.systemRecovered;
+      partitionsHeld = worker.partitionsHeld;
       const schedule = startReconciliationSchedule({
         store,
         reconciler,
@@ -212,6 +216,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       referenceSystems: embedded?.systems ?? null,
       endpoints,
       circuitStates: connectors.circuitStates,
+      partitionsHeld: () => partitionsHeld(),
       stop: async () => {
         for (const stop of stops.splice(0)) {
           await stop().catch((error: unknown) =>

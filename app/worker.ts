@@ -10,7 +10,11 @@ import { unavailableRule } from '../core/exceptions/downstream-retry';
 import { createDeliveryOutcomes } from '../core/exceptions/delivery-outcomes';
 import { createWorkbench } from '../core/exceptions/workbench.service';
 import { createCommandProcessor, type CommandProcessor } from '../core/workflow/command.processor';
-import { startCommandConsumers } from '../messaging/command.consumer';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { startCommandConsumers, type CommandConsumers } from '../messaging/command.consumer';
+import { partitionsOf } from '../messaging/partition-assignment';
+import { joinMembership } from '../messaging/worker-membership';
 import { startOutboxRelay } from '../messaging/outbox.relay';
 import { startOutboundConsumers } from '../messaging/outbound.consumer';
 import type { SubmissionService } from '../core/intake/submission.service';
@@ -22,6 +26,35 @@ import type { RuleBook } from '../core/rules/rule-set';
 import type { Config } from './config';
 import { startHoldSweeper } from './hold.sweeper';
 import { every } from './periodic';
+
+/**
+ * Joins the installation's workers and holds this worker's share of the partition queues, again after every
+ * membership change. If the presence protocol cannot start, the worker holds every partition: single active
+ * consumer still keeps each queue to one worker at a time, only the load is not spread.
+ */
+async function shareOutPartitions(consumers: CommandConsumers, deps: WorkerDeps, workerId: string) {
+  const { topology, logger } = deps;
+  const everyPartition = Array.from({ length: topology.partitions }, (_, i) => i);
+  const holdShare = (members: string[]) => {
+    consumers.hold(partitionsOf(workerId, members, topology.partitions));
+    deps.metrics.partitionsShared(consumers.held().length, members.length);
+  };
+  try {
+    return await joinMembership({
+      connection: deps.connection,
+      exchange: topology.names.workers,
+      queue: topology.names.presence(workerId),
+      workerId,
+      heartbeatMs: deps.config.WORKER_HEARTBEAT_MS,
+      logger,
+      onChange: holdShare,
+    });
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'worker membership unavailable; holding every partition');
+    consumers.hold(everyPartition);
+    return { leave: async () => undefined };
+  }
+}
 
 export interface WorkerDeps {
   config: Config;
@@ -40,7 +73,7 @@ export interface WorkerDeps {
 }
 
 /** Partition consumers plus the outbox relay; close() finishes messages in hand before returning. */
-export function startWorker(deps: WorkerDeps) {
+export async function startWorker(deps: WorkerDeps) {
   const { config, logger } = deps;
   const relay = startOutboxRelay({
     connection: deps.connection,
@@ -95,6 +128,9 @@ export function startWorker(deps: WorkerDeps) {
     poisonLimit: config.POISON_DELIVERY_LIMIT,
     prefetch: config.WORKER_PREFETCH,
   });
+  const workerId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // Started means consuming: the worker returns once it holds its share.
+  const sharing = await shareOutPartitions(consumers, deps, workerId);
   const outbound = startOutboundConsumers({
     connection: deps.connection,
     topology: deps.topology,
@@ -139,9 +175,11 @@ export function startWorker(deps: WorkerDeps) {
   logger.info({ partitions: deps.topology.partitions, prefix: config.TOPOLOGY_PREFIX }, 'worker consuming');
   return {
     systemRecovered,
+    partitionsHeld: () => consumers.held(),
     async close() {
       await probe.close();
       await Promise.all(recoveries.values());
+      await sharing.leave();
       await consumers.close();
       await outbound.close();
       await sweeper.close();

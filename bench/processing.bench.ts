@@ -132,26 +132,39 @@ export interface WorkerRun {
   peakRssMb: number;
   fileSizeMb: number;
   inOrder: boolean;
+  /** Partitions each worker process held during the run. */
+  partitionSpread: number[];
 }
 
 /** Starts worker processes on the preloaded queue and measures until every event has its outcome. */
 export async function runWorkers(setup: ProcessingSetup, workers: number): Promise<WorkerRun> {
   const children: ChildProcess[] = [];
-  const started: Promise<void>[] = [];
+  const metricsUrls: Promise<string>[] = [];
   for (let i = 0; i < workers; i++) {
     const child = spawn(
       process.execPath,
       [...nodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'],
-      { cwd: ROOT, env: { ...process.env, ...setup.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...setup.env, WORKER_METRICS_PORT: '0' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     children.push(child);
-    started.push(
-      new Promise((resolve) =>
-        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Plantgate worker started') && resolve()),
-      ),
+    metricsUrls.push(
+      new Promise((resolve) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const url = /Plantgate worker started.* metrics (\S+)/.exec(out)?.[1];
+          if (url) resolve(url);
+        });
+      }),
     );
   }
-  await Promise.all(started);
+  const partitionSpread = await settledSpread(await Promise.all(metricsUrls), Number(setup.env.PARTITIONS ?? 8));
+  // CPU from here on: what the events cost, not what starting a process (compiling TypeScript) costs.
+  const cpuAtStart = children.map((c) => cpuTimeMs(c.pid!));
   const begin = process.hrtime.bigint();
   const db = new Database(setup.config.SQLITE_FILE, { readonly: true, fileMustExist: true });
   const count = db.prepare(
@@ -165,7 +178,7 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   }
   const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
   peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
-  const cpuMs = children.reduce((sum, c) => sum + cpuTimeMs(c.pid!), 0);
+  const cpuMs = children.reduce((sum, c, i) => sum + cpuTimeMs(c.pid!) - cpuAtStart[i]!, 0);
   const inOrder = checkOrder(db, setup.published);
   db.close();
   for (const child of children) child.kill('SIGTERM');
@@ -185,7 +198,22 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
     peakRssMb,
     fileSizeMb,
     inOrder,
+    partitionSpread,
   };
+}
+
+/** The partitions each worker holds once their shares cover every partition (they settle within a second). */
+async function settledSpread(metricsUrls: string[], partitions: number): Promise<number[]> {
+  for (let tries = 0; ; tries++) {
+    const held = await Promise.all(
+      metricsUrls.map(async (url) => {
+        const text = await (await fetch(url)).text();
+        return Number(/plantgate_worker_partitions_held\{kind="held"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
+    if (held.reduce((a, b) => a + b, 0) === partitions || tries >= 100) return held;
+    await sleep(100);
+  }
 }
 
 /** Every order's events took effect in the order they were published: applied versions strictly increase. */

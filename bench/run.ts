@@ -109,7 +109,10 @@ async function main() {
     processing_ratio: round(processingFig.median / raw.median),
     worker_cpu_ms_per_event: figure(processing.map((r) => r.cpuMsPerEvent)).median,
     processing_two_workers_events_per_s: figure(twoWorkers.map((r) => r.eventsPerSecond)).median,
+    processing_two_workers_ratio: round(figure(twoWorkers.map((r) => r.eventsPerSecond)).median / processingFig.median),
     processing_two_workers_in_order: twoWorkers.every((r) => r.inOrder) && processing.every((r) => r.inOrder),
+    /** Partitions each of the two workers held (a run's spread; every run spreads the same way). */
+    partition_spread: twoWorkers[0]!.partitionSpread,
     ingestion_mutations_per_s: ingest.median,
     bare_apollo_mutations_per_s: bare.median,
     ingestion_ratio: round(ingest.median / bare.median),
@@ -195,7 +198,7 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'processing, two workers',
     f.processing_two_workers_events_per_s as Figure,
     'ev/s',
-    `in order: ${String(r.processing_two_workers_in_order)}`,
+    `ratio to one ${String(r.processing_two_workers_ratio)}, partitions held ${JSON.stringify(r.partition_spread)}, in order: ${String(r.processing_two_workers_in_order)}`,
   );
   row(
     'ingestion (GraphQL submit), open mode',

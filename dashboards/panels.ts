@@ -193,6 +193,12 @@ export const DASHBOARDS: DashboardSpec[] = [
         `max by (queue) (${c.queueConsumers.name})`,
         '{{queue}}',
       ]),
+      ts(
+        'Partitions held per worker',
+        'Command partition queues each worker process consumes: even shares mean the load is spread; a worker at 0 with others alive is waiting for its share.',
+        'short',
+        [`max by (instance) (${c.partitionsHeld.name}{kind="held"})`, '{{instance}}'],
+      ),
       ts('Outbox backlog', 'Entries committed but not yet published.', 'short', [
         `max(${c.outboxBacklog.name})`,
         'backlog',

@@ -41,13 +41,20 @@ export interface CommandConsumerOptions {
 }
 
 export interface CommandConsumers {
+  /**
+   * Consumes exactly these partition queues from now on: new ones are subscribed to, the others handed over
+   * (the message in hand finished, everything prefetched returned in order).
+   */
+  hold(partitions: number[]): void;
+  /** The partition queues this worker holds (consumes, or is about to once a hand-over to it finished). */
+  held(): number[];
   /** Stops taking messages and waits for the ones in hand to finish. */
   close(): Promise<void>;
 }
 
 /**
- * One consumer per partition queue, each handling one message at a time so an order's messages are applied in
- * order. A message is acknowledged only after its outcome is committed. Failures go back through the broker:
+ * One consumer per partition queue this worker holds, each handling one message at a time so an order's messages
+ * are applied in order. A message is acknowledged only after its outcome is committed. Failures go back through the broker:
  * to a retry tier while budget remains, then to the dead-letter queue with an exception record.
  */
 export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
@@ -177,30 +184,65 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
   }
 
-  const consumers: OrderedConsumer[] = Array.from({ length: topology.partitions }, (_, index) =>
-    startOrderedConsumer(
-      { connection, declarations: topology.partitionConsumerDeclarations(index), prefetch: options.prefetch, logger },
-      async (msg): Promise<Settlement> => {
-        try {
-          await handle(msg);
-          return 'ack';
-        } catch (error) {
-          // The outcome could not be recorded (store or broker down): give the message back, after a pause so
-          // that an outage does not become a hot redelivery loop.
-          logger.error(
-            { correlationId: msg.correlationId, err: (error as Error).message },
-            'message returned to its queue',
-          );
-          await new Promise((resolve) => setTimeout(resolve, 1000));
-          return 'requeue';
-        }
-      },
-    ),
-  );
+  const settleMessage = async (msg: AsyncMessage): Promise<Settlement> => {
+    try {
+      await handle(msg);
+      return 'ack';
+    } catch (error) {
+      // The outcome could not be recorded (store or broker down): give the message back, after a pause so that an
+      // outage does not become a hot redelivery loop.
+      logger.error(
+        { correlationId: msg.correlationId, err: (error as Error).message },
+        'message returned to its queue',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return 'requeue';
+    }
+  };
+
+  const consumers = new Map<number, OrderedConsumer>();
+  /** Partitions being handed over: one taken back waits until its hand-over finished. */
+  const releasing = new Map<number, Promise<void>>();
+  let wanted = new Set<number>();
+  let closed = false;
+
+  function release(partition: number) {
+    const consumer = consumers.get(partition)!;
+    consumers.delete(partition);
+    const done = consumer.close().finally(() => releasing.delete(partition));
+    releasing.set(partition, done);
+  }
+
+  async function take(partition: number) {
+    await releasing.get(partition);
+    if (closed || !wanted.has(partition) || consumers.has(partition)) return;
+    consumers.set(
+      partition,
+      startOrderedConsumer(
+        {
+          connection,
+          declarations: topology.partitionConsumerDeclarations(partition),
+          prefetch: options.prefetch,
+          logger,
+        },
+        settleMessage,
+      ),
+    );
+  }
 
   return {
+    hold(partitions) {
+      if (closed) return;
+      wanted = new Set(partitions);
+      for (const partition of [...consumers.keys()]) if (!wanted.has(partition)) release(partition);
+      for (const partition of wanted) if (!consumers.has(partition)) void take(partition);
+    },
+    held: () => [...wanted].sort((a, b) => a - b),
     async close() {
-      await Promise.all(consumers.map((c) => c.close()));
+      closed = true;
+      await Promise.all([...consumers.values()].map((c) => c.close()));
+      await Promise.all(releasing.values());
+      consumers.clear();
       await sender.close();
     },
   };

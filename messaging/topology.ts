@@ -32,7 +32,9 @@ type QueueBinding = NonNullable<PublisherProps['queueBindings']>[number];
  * - outbound (topic exchange): what the outbox relay sends to ERP, MES and QMS, routed by `<system>.p<N>.<type>`
  *   to a partition queue per system and order hash (single active consumer: one order's postings go out one at a
  *   time, in the order they were decided; retries happen in hand, never through a queue that could reorder them),
- *   and a dead-letter queue for deliveries that ran out of budget or were refused.
+ *   and a dead-letter queue for deliveries that ran out of budget or were refused;
+ * - workers (fanout exchange): every worker's presence beats, each received on the worker's own exclusive queue,
+ *   from which the workers share the partition queues out evenly (worker-membership.ts).
  */
 export function createTopology(options: TopologyOptions) {
   const { prefix } = options;
@@ -44,6 +46,8 @@ export function createTopology(options: TopologyOptions) {
     retry: (delayMs: number) => `${prefix}.retry.${delayMs}ms`,
     outboundQueue: (system: OutboundSystem, partition: number) => `${prefix}.outbound.${system}.p${partition}`,
     outboundDeadLetter: `${prefix}.outbound.dead-letter`,
+    workers: `${prefix}.workers`,
+    presence: (workerId: string) => `${prefix}.workers.${workerId}`,
   };
   const outboundPartitions = Array.from({ length: options.outboundPartitions ?? 4 }, (_, i) => i);
   const typeArgs = { 'x-queue-type': options.queueType };
@@ -57,6 +61,7 @@ export function createTopology(options: TopologyOptions) {
   const exchanges: ExchangeDeclaration[] = [
     { exchange: names.commands, type: 'headers', durable: true },
     { exchange: names.outbound, type: 'topic', durable: true },
+    { exchange: names.workers, type: 'fanout', durable: true },
   ];
   const outboundQueue = (system: OutboundSystem, partition: number): QueueDeclaration => ({
     queue: names.outboundQueue(system, partition),

@@ -89,6 +89,12 @@ export const CATALOGUE = {
     help: 'Messages held because they arrived before their predecessor, by plant and rule.',
     labels: ['plant', 'rule'],
   },
+  partitionsHeld: {
+    type: 'gauge',
+    name: 'plantgate_worker_partitions_held',
+    help: 'Partition queues this worker process consumes, and the live workers it shares them with.',
+    labels: ['kind'],
+  },
   heldNow: {
     type: 'gauge',
     name: 'plantgate_controls_held_messages',

@@ -99,6 +99,10 @@ export function createMetrics(registry: Registry) {
       m.graphqlSeconds.observe({ operation, outcome }, seconds),
     graphqlError: (operation: string, code: string) => m.graphqlErrors.inc({ operation, code }),
     authRefused: (reason: string) => m.authRefusals.inc({ reason }),
+    partitionsShared: (held: number, workers: number) => {
+      m.partitionsHeld.set({ kind: 'held' }, held);
+      m.partitionsHeld.set({ kind: 'workers' }, workers);
+    },
   };
 }
 
