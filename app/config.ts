@@ -131,7 +131,9 @@ const schema = z
     IN_PROCESS_RETRIES: int(0, 10).default(3),
     /** Redelivered starts of a message (each one a worker that died processing it) before it is isolated as poison. */
     POISON_DELIVERY_LIMIT: int(1, 100).default(5),
-    WORKER_PREFETCH: int(1, 1000).default(20),
+    WORKER_PREFETCH: int(1, 1000).default(64),
+    /** Most messages of one partition a worker applies in one store transaction (1: each in its own). */
+    WORKER_BATCH_SIZE: int(1, 1000).default(32),
     /** How often a worker tells the others it is alive; three missed beats and they take over its partitions. */
     WORKER_HEARTBEAT_MS: int(100, 60_000).default(1000),
     OUTBOX_POLL_MS: int(50, 60_000).default(1000),

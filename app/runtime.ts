@@ -35,7 +35,8 @@ export type RuntimeRole = 'all' | 'gateway' | 'worker';
 export interface RuntimeOptions {
   role: RuntimeRole;
   logger?: Logger;
-  decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
+  /** `store`: what the processor works on, the store itself or one batch's view of it. */
+  decorateProcessor?: (processor: CommandProcessor, store: Store) => CommandProcessor;
   /** Test builds only: stop the process at an exact instant of a submission (crash-window tests). */
   intakeHooks?: IntakeHooks;
 }

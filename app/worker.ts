@@ -69,7 +69,8 @@ export interface WorkerDeps {
   /** Connectors of the systems this worker delivers to; a system without one keeps its outbound queue. */
   downstream: DownstreamPort[];
   /** Wraps the processor, for instance to observe or to inject faults in tests. */
-  decorateProcessor?: (processor: CommandProcessor) => CommandProcessor;
+  /** `store`: what the processor works on, the store itself or one batch's view of it. */
+  decorateProcessor?: (processor: CommandProcessor, store: Store) => CommandProcessor;
 }
 
 /** Partition consumers plus the outbox relay; close() finishes messages in hand before returning. */
@@ -82,12 +83,6 @@ export async function startWorker(deps: WorkerDeps) {
     logger,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     onPublished: (entries) => entries.forEach((e) => deps.metrics.outboxPublished(e.destination, 1)),
-  });
-  const core = createCommandProcessor({
-    store: deps.store,
-    now: () => new Date(),
-    rules: deps.rules,
-    observer: deps.metrics.exceptionObserver,
   });
   const workbench = createWorkbench({
     store: deps.store,
@@ -102,25 +97,43 @@ export async function startWorker(deps: WorkerDeps) {
     now: () => new Date(),
     observer: deps.metrics.exceptionObserver,
   });
-  const kicking: CommandProcessor = {
-    ...core,
-    async process(message) {
-      const outcome = await core.process(message);
-      if ((outcome.status === 'APPLIED' && !outcome.alreadyProcessed) || outcome.released.length) relay.kick();
-      // Before the acknowledgement: a crash in between redelivers the upsert, and the replays are idempotent.
-      const { command } = message.envelope;
-      if (command.messageType === 'UpsertReferenceData' && outcome.status === 'APPLIED') {
-        await replayClearedExceptions({ store: deps.store, workbench, rules: deps.rules, logger }, command.payload);
-      }
-      return outcome;
-    },
+  /** The processor on a store (the store, or a batch's view of it), relaying what a commit leaves in the outbox. */
+  function processorOn(store: Store): CommandProcessor {
+    const core = createCommandProcessor({
+      store,
+      now: () => new Date(),
+      rules: deps.rules,
+      observer: deps.metrics.exceptionObserver,
+    });
+    const kicking: CommandProcessor = {
+      ...core,
+      async process(message) {
+        const outcome = await core.process(message);
+        if ((outcome.status === 'APPLIED' && !outcome.alreadyProcessed) || outcome.released.length) relay.kick();
+        // Before the acknowledgement: a crash in between redelivers the upsert, and the replays are idempotent.
+        const { command } = message.envelope;
+        if (command.messageType === 'UpsertReferenceData' && outcome.status === 'APPLIED') {
+          await replayClearedExceptions({ store: deps.store, workbench, rules: deps.rules, logger }, command.payload);
+        }
+        return outcome;
+      },
+    };
+    return deps.decorateProcessor ? deps.decorateProcessor(kicking, store) : kicking;
+  }
+  const processors = new WeakMap<Store, CommandProcessor>();
+  const processorFor = (store: Store) => {
+    if (!processors.has(store)) processors.set(store, processorOn(store));
+    return processors.get(store)!;
   };
-  const processor = deps.decorateProcessor ? deps.decorateProcessor(kicking) : kicking;
+  const processor = processorFor(deps.store);
   const consumers = startCommandConsumers({
     connection: deps.connection,
     topology: deps.topology,
-    processor,
+    processorFor,
     store: deps.store,
+    batchSize: config.WORKER_BATCH_SIZE,
+    // Its replays go through the intake and must find it committed.
+    unbatched: (messageType) => messageType === 'UpsertReferenceData',
     logger,
     observer: deps.metrics.consumerObserver,
     retryBudget: config.RETRY_BUDGET,

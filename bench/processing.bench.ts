@@ -34,7 +34,7 @@ export interface ProcessingSetup {
  * running yet. `existingOrders` are written into the store first, to measure growth.
  */
 export async function prepareProcessing(orders: number, existingOrders = 0): Promise<ProcessingSetup> {
-  const install = await freshInstallation({ PORT: '0', WORKER_PREFETCH: '50' });
+  const install = await freshInstallation({ PORT: '0' });
   const { config, env } = install;
   const day = planPlantDay(orders, { faultRate: 0, seed: 5, floorChanges: false });
   const seeder = await startRuntime(config, { role: 'all', logger: createLogger('silent') });
@@ -162,7 +162,7 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
       }),
     );
   }
-  const partitionSpread = await settledSpread(await Promise.all(metricsUrls), Number(setup.env.PARTITIONS ?? 8));
+  const urls = await Promise.all(metricsUrls);
   // CPU from here on: what the events cost, not what starting a process (compiling TypeScript) costs.
   const cpuAtStart = children.map((c) => cpuTimeMs(c.pid!));
   const begin = process.hrtime.bigint();
@@ -180,6 +180,7 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   peakRssMb = Math.max(peakRssMb, ...children.map((c) => rssMb(c.pid!)));
   const cpuMs = children.reduce((sum, c, i) => sum + cpuTimeMs(c.pid!) - cpuAtStart[i]!, 0);
   const inOrder = checkOrder(db, setup.published);
+  const partitionSpread = await spreadOf(urls);
   db.close();
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(
@@ -202,18 +203,14 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   };
 }
 
-/** The partitions each worker holds once their shares cover every partition (they settle within a second). */
-async function settledSpread(metricsUrls: string[], partitions: number): Promise<number[]> {
-  for (let tries = 0; ; tries++) {
-    const held = await Promise.all(
-      metricsUrls.map(async (url) => {
-        const text = await (await fetch(url)).text();
-        return Number(/plantgate_worker_partitions_held\{kind="held"\} (\d+)/.exec(text)?.[1] ?? 0);
-      }),
-    );
-    if (held.reduce((a, b) => a + b, 0) === partitions || tries >= 100) return held;
-    await sleep(100);
-  }
+/** The partitions each worker holds, from its own metrics. */
+async function spreadOf(metricsUrls: string[]): Promise<number[]> {
+  return Promise.all(
+    metricsUrls.map(async (url) => {
+      const text = await (await fetch(url)).text();
+      return Number(/plantgate_worker_partitions_held\{kind="held"\} (\d+)/.exec(text)?.[1] ?? 0);
+    }),
+  );
 }
 
 /** Every order's events took effect in the order they were published: applied versions strictly increase. */

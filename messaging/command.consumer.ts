@@ -6,7 +6,8 @@ import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.
 import type { InboundMessage } from '../core/workflow/inbound-message';
 import { createBoundedPublisher } from './bounded';
 import { decodeCommand, HEADERS } from './command.envelope';
-import { startOrderedConsumer, type OrderedConsumer, type Settlement } from './ordered.consumer';
+import { batchHandler } from './command.batches';
+import { startOrderedBatchConsumer, type OrderedConsumer } from './ordered.consumer';
 import type { Topology } from './topology';
 
 /** What the consumer reports; monitoring implements it. */
@@ -22,13 +23,20 @@ export interface ConsumerObserver {
   deadLettered(messageType: string, reason: string): void;
   refused(plant: string, type: string, rule: string): void;
   held(plant: string, rule: string): void;
+  /** A run of messages was applied in one store transaction. */
+  batched(messages: number): void;
 }
 
 export interface CommandConsumerOptions {
   connection: Connection;
   topology: Topology;
-  processor: CommandProcessor;
-  store: Pick<Store, 'recordAttempt' | 'countRedeliveredStart'>;
+  store: Store;
+  /** The processor working on a store: the store itself, or a batch's view of it. */
+  processorFor: (store: Store) => CommandProcessor;
+  /** Most messages of one partition applied in one store transaction (a batch); 1 applies each on its own. */
+  batchSize: number;
+  /** Message types applied on their own, never in a batch (their follow-ups must see their commit). */
+  unbatched?: (messageType: string) => boolean;
   logger: Logger;
   observer: ConsumerObserver;
   /** Attempts a message gets, the first delivery included, before it is dead-lettered. */
@@ -58,15 +66,21 @@ export interface CommandConsumers {
  * to a retry tier while budget remains, then to the dead-letter queue with an exception record.
  */
 export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
-  const { connection, topology, processor, logger, observer } = options;
+  const { connection, topology, logger, observer } = options;
   const sender = createBoundedPublisher(
     connection,
     topology.publisherDeclarations,
     'moving a command to a retry or dead-letter queue',
   );
 
-  async function retryLater(msg: AsyncMessage, inbound: InboundMessage, reason: string, reasonCode: string) {
-    await options.store.recordAttempt(inbound.envelope.correlationId, inbound.attempt, reason).catch(() => undefined);
+  async function retryLater(
+    msg: AsyncMessage,
+    inbound: InboundMessage,
+    reason: string,
+    reasonCode: string,
+    store: Store,
+  ) {
+    await store.recordAttempt(inbound.envelope.correlationId, inbound.attempt, reason).catch(() => undefined);
     const queue = topology.retryQueueFor(inbound.attempt);
     await sender.send(
       {
@@ -91,7 +105,8 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     observer.deadLettered(messageType, reasonCode);
   }
 
-  async function handle(msg: AsyncMessage): Promise<void> {
+  async function handle(msg: AsyncMessage, on: Store): Promise<void> {
+    const processor = options.processorFor(on);
     const started = process.hrtime.bigint();
     let inbound: InboundMessage;
     try {
@@ -115,12 +130,12 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
     const { envelope } = inbound;
     const log = logger.child({ correlationId: envelope.correlationId, messageType: envelope.command.messageType });
-    if (msg.redelivered && (await isPoison(inbound, log))) {
+    if (msg.redelivered && (await isPoison(inbound, log, on, processor))) {
       await deadLetter(msg, 'isolated as poison', envelope.command.messageType, 'poison');
       return;
     }
     try {
-      const outcome = await processWithQuickRetries(inbound);
+      const outcome = await processWithQuickRetries(inbound, processor);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { plant } = envelope.scope;
       observer.processed(
@@ -140,7 +155,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
       const reason = error instanceof Error ? error.message : String(error);
       if (isRetryable(error) && inbound.attempt < options.retryBudget) {
         log.warn({ attempt: inbound.attempt, err: reason }, 'processing failed, retrying later');
-        await retryLater(msg, inbound, reason, reasonClass(error));
+        await retryLater(msg, inbound, reason, reasonClass(error), on);
         return;
       }
       log.error({ attempt: inbound.attempt, err: reason }, 'processing failed for good, dead-lettering');
@@ -158,8 +173,13 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
    * exception instead of killing the next worker too. The count is written only for redeliveries, so the normal
    * path pays nothing; prefetched messages a stopping worker handed back count once and go on.
    */
-  async function isPoison(inbound: InboundMessage, log: Logger): Promise<boolean> {
-    const starts = await options.store.countRedeliveredStart(inbound.envelope.correlationId);
+  async function isPoison(
+    inbound: InboundMessage,
+    log: Logger,
+    store: Store,
+    processor: CommandProcessor,
+  ): Promise<boolean> {
+    const starts = await store.countRedeliveredStart(inbound.envelope.correlationId);
     if (starts <= options.poisonLimit) return false;
     const reason = `Delivered ${starts + 1} times and never finished: the worker died or was stopped while processing it each time. Isolated so that it cannot stop its partition; the original payload is kept.`;
     log.error({ starts }, 'poison message isolated');
@@ -172,7 +192,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
    * message is in hand keeps its order's later messages behind it. Only a failure that outlasts these goes back
    * through the broker with backoff.
    */
-  async function processWithQuickRetries(inbound: InboundMessage) {
+  async function processWithQuickRetries(inbound: InboundMessage, processor: CommandProcessor) {
     const tries = options.inProcessRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -184,21 +204,15 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
   }
 
-  const settleMessage = async (msg: AsyncMessage): Promise<Settlement> => {
-    try {
-      await handle(msg);
-      return 'ack';
-    } catch (error) {
-      // The outcome could not be recorded (store or broker down): give the message back, after a pause so that an
-      // outage does not become a hot redelivery loop.
-      logger.error(
-        { correlationId: msg.correlationId, err: (error as Error).message },
-        'message returned to its queue',
-      );
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      return 'requeue';
-    }
-  };
+  const handleBatch = batchHandler({
+    store: options.store,
+    logger,
+    handle,
+    onBatch: (messages) => observer.batched(messages),
+    // A redelivered message is applied on its own: its start must be counted durably before it runs (poison
+    // detection), and after a crash the messages it was batched with are applied one by one until it is found.
+    alone: (msg) => msg.redelivered || (options.unbatched?.(String(msg.type ?? '')) ?? false),
+  });
 
   const consumers = new Map<number, OrderedConsumer>();
   /** Partitions being handed over: one taken back waits until its hand-over finished. */
@@ -218,14 +232,15 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     if (closed || !wanted.has(partition) || consumers.has(partition)) return;
     consumers.set(
       partition,
-      startOrderedConsumer(
+      startOrderedBatchConsumer(
         {
           connection,
           declarations: topology.partitionConsumerDeclarations(partition),
           prefetch: options.prefetch,
+          batchSize: options.batchSize,
           logger,
         },
-        settleMessage,
+        handleBatch,
       ),
     );
   }

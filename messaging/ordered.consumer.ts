@@ -15,6 +15,8 @@ export interface OrderedConsumerOptions {
   logger: Logger;
   /** Resubscribe delays after the channel was lost, shortest first; the last repeats. */
   retryDelaysMs?: number[];
+  /** Most messages handed to the handler at once (those already delivered and waiting, in order); 1 unless set. */
+  batchSize?: number;
 }
 
 export interface OrderedConsumer {
@@ -35,6 +37,19 @@ export function startOrderedConsumer(
   options: OrderedConsumerOptions,
   handle: (msg: AsyncMessage) => Promise<Settlement>,
 ): OrderedConsumer {
+  return startOrderedBatchConsumer({ ...options, batchSize: 1 }, async ([msg]) => [await handle(msg!)]);
+}
+
+/**
+ * The same, handing the handler up to `batchSize` messages at a time: the ones delivered and not yet handled, in
+ * delivery order. The handler answers a settlement per message, in the same order; they are settled after it
+ * returned, so a batch is acknowledged only once the handler is done with all of it (one multiple ack when every
+ * message is acknowledged). A quiet queue gives batches of one: batching never waits for messages.
+ */
+export function startOrderedBatchConsumer(
+  options: OrderedConsumerOptions,
+  handleBatch: (msgs: AsyncMessage[]) => Promise<Settlement[]>,
+): OrderedConsumer {
   const { connection, declarations, logger } = options;
   const delays = options.retryDelaysMs ?? [250, 1000, 2000];
   let channel: Channel | null = null;
@@ -45,11 +60,13 @@ export function startOrderedConsumer(
   let retryTimer: NodeJS.Timeout | null = null;
   let subscribing: Promise<void> | null = null;
 
+  const batchSize = options.batchSize ?? 1;
+
   function pump(ch: Channel) {
     if (inHand || closing || ch !== channel) return;
-    const msg = buffer.shift();
-    if (!msg) return;
-    inHand = settle(ch, msg).finally(() => {
+    const batch = buffer.splice(0, batchSize);
+    if (!batch.length) return;
+    inHand = settle(ch, batch).finally(() => {
       inHand = null;
       // The channel may have been replaced while this message was in hand: the new one's deliveries (this message
       // again among them, redelivered) waited for it, and go on now.
@@ -57,19 +74,25 @@ export function startOrderedConsumer(
     });
   }
 
-  async function settle(ch: Channel, msg: AsyncMessage) {
-    const outcome = await handle(msg).catch((error: unknown) => {
+  async function settle(ch: Channel, batch: AsyncMessage[]) {
+    const outcomes = await handleBatch(batch).catch((error: unknown) => {
       logger.error(
         { queue: declarations.queue, err: (error as Error).message },
-        'handler failed; message returned to its queue',
+        'handler failed; messages returned to their queue',
       );
-      return 'requeue' as const;
+      return batch.map(() => 'requeue' as const);
     });
     // An ack must go on the channel the message came on; if that channel is gone the broker has redelivered it.
     if (!ch.active) return;
     try {
-      if (outcome === 'ack') ch.basicAck({ deliveryTag: msg.deliveryTag });
-      else ch.basicNack({ deliveryTag: msg.deliveryTag, requeue: true });
+      if (outcomes.every((outcome) => outcome === 'ack')) {
+        ch.basicAck({ deliveryTag: batch.at(-1)!.deliveryTag, multiple: batch.length > 1 });
+        return;
+      }
+      batch.forEach((msg, i) => {
+        if (outcomes[i] === 'ack') ch.basicAck({ deliveryTag: msg.deliveryTag });
+        else ch.basicNack({ deliveryTag: msg.deliveryTag, requeue: true });
+      });
     } catch (error) {
       logger.warn(
         { queue: declarations.queue, err: (error as Error).message },

@@ -89,6 +89,13 @@ export const CATALOGUE = {
     help: 'Messages held because they arrived before their predecessor, by plant and rule.',
     labels: ['plant', 'rule'],
   },
+  batchMessages: {
+    type: 'histogram',
+    name: 'plantgate_worker_batch_messages',
+    help: 'Messages of one partition a worker applied in one store transaction (a batch): 1 when the queue is quiet.',
+    labels: [],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+  },
   partitionsHeld: {
     type: 'gauge',
     name: 'plantgate_worker_partitions_held',

@@ -43,6 +43,7 @@ export function createMetrics(registry: Registry) {
     deadLettered: (messageType, reason) => m.deadLettered.inc({ message_type: messageType, reason }),
     refused: (plant, type, rule) => m.refusals.inc({ plant, type, rule }),
     held: (plant, rule) => m.held.inc({ plant, rule }),
+    batched: (messages) => m.batchMessages.observe(messages),
   };
 
   // Both series exist from the start, so that a panel or alert on them has data before the first late publish.

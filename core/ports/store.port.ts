@@ -112,6 +112,14 @@ export interface Store extends ReconciliationStore {
   claimStrandedSubmissions(receivedBefore: string, limit: number, leaseMs: number): Promise<TransactionRecord[]>;
 
   commit(unit: UnitOfWork): Promise<CommitResult>;
+  /**
+   * Runs `work` against a view of the store whose writes share one transaction, committed once `work` is done: a
+   * worker applies the messages it holds for a partition this way, paying one commit for all of them. Reads through
+   * the view see the batch's own earlier writes; each write on it succeeds or fails alone; if the batch fails as a
+   * whole (or the process dies), none of it is kept. Stores without a cheaper way run `work` on themselves, each
+   * write committed on its own.
+   */
+  inBatch?<T>(work: (view: Store) => Promise<T>): Promise<T>;
   /** Opens an exception that belongs to no transaction (a message no worker could read); kept once per id. */
   openException(exception: ExceptionRecord, audit: AuditDraft[]): Promise<void>;
   /**

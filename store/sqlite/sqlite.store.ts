@@ -20,7 +20,7 @@ import type {
 } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH, verifyChains } from '../audit-chain';
 import { decodeCursor, encodeCursor } from '../paging';
-import { createGroupCommit } from './sqlite.group-commit';
+import { createGroupCommit, createWriteLane } from './sqlite.group-commit';
 import { sqliteMonitoringReads } from './sqlite.monitoring';
 import { sqliteReferenceStatements } from './sqlite.reference';
 import { sqliteWorkbenchStatements } from './sqlite.workbench';
@@ -52,6 +52,8 @@ export interface SqliteStoreOptions {
    */
   synchronous?: 'full' | 'normal';
 }
+
+type Write = <T>(work: () => T) => Promise<T>;
 
 class Conflict extends Error {
   constructor(readonly conflict: CommitConflict) {
@@ -163,6 +165,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       `UPDATE submissions SET fingerprint = ?, correlation_id = ?, published = 0, lease_until = NULL, received_at = ?
        WHERE business_key = ? AND correlation_id = ?`,
     ),
+    outboxLeasedByOther: db.prepare<[number, string], { 1: number }>(
+      'SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1',
+    ),
+    claimableOutbox: db.prepare<[number, string, number], OutboxRow>(
+      'SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) ORDER BY seq LIMIT ?',
+    ),
+    leaseOutbox: db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?'),
+    markOutboxPublished: db.prepare(
+      'UPDATE outbox SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
+    ),
+    recordAttempt: db.prepare(
+      'UPDATE transactions SET attempts = ?, last_error = ?, updated_at = ? WHERE correlation_id = ?',
+    ),
     markSuperseded: db.prepare('UPDATE transactions SET superseded_by = ? WHERE correlation_id = ?'),
   };
 
@@ -187,15 +202,45 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return error;
   }
 
-  const write = createGroupCommit(db, guardError);
+  // The connection has one transaction at a time: a worker's batch and the group commit take turns on the lane.
+  const lane = createWriteLane(db, busyTimeoutMs);
+  const groupWrite: Write = createGroupCommit(db, guardError, lane);
+  let batchOpen = false;
+  /** Inside a batch the write runs at once, in a savepoint of the batch's transaction, seeing what came before. */
+  const batchWrite: Write = async (work) => (batchOpen ? db.transaction(work)() : groupWrite(work));
 
   /** A write that a version or key check may refuse: the refusal is the caller's outcome, not an error. */
-  async function writeOrConflict(work: () => void): Promise<CommitResult> {
+  function conflictAware(write: Write) {
+    return async (work: () => void): Promise<CommitResult> => {
+      try {
+        await write(work);
+        return { ok: true };
+      } catch (error) {
+        if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
+        throw guardError(error);
+      }
+    };
+  }
+
+  /**
+   * A worker's batch: one write transaction around everything `work` does through the batch's view of the store
+   * (reads see the batch's own earlier writes; each write is a savepoint, so one that fails undoes itself alone).
+   * Nothing is durable, and the caller acknowledges nothing, before the one commit at the end; if the batch fails
+   * as a whole, all of it is rolled back and its messages are delivered again.
+   */
+  async function inBatch<T>(work: (view: Store) => Promise<T>): Promise<T> {
     try {
-      await write(work);
-      return { ok: true };
+      return await lane.transaction(async () => {
+        batchOpen = true;
+        try {
+          // A view of its own per batch: what a batch did can be told apart from what the next one does.
+          const view: Store = { ...store, ...writesWith(batchWrite), inBatch: (nested) => nested(view) };
+          return await work(view);
+        } finally {
+          batchOpen = false;
+        }
+      });
     } catch (error) {
-      if (error instanceof Conflict) return { ok: false, conflict: error.conflict };
       throw guardError(error);
     }
   }
@@ -360,15 +405,67 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     };
   }
 
-  return {
-    recordSubmission: (transaction, options) => write(() => recordSubmission(transaction, options?.supersedes)),
-    markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
-    claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
-      write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
+  /** Every write of the store, run by `write`: the group commit, or at once inside a worker's batch. */
+  function writesWith(write: Write) {
+    const writeOrConflict = conflictAware(write);
+    return {
+      recordSubmission: (transaction, options) => write(() => recordSubmission(transaction, options?.supersedes)),
+      markSubmissionPublished: (correlationId) => write(() => void stmt.markPublished.run(correlationId)),
+      claimStrandedSubmissions: (receivedBefore, limit, leaseMs) =>
+        write(() => claimStrandedSubmissions(receivedBefore, limit, leaseMs)),
+      commit: (unit) => writeOrConflict(() => commitUnit(unit)),
+      commitReconciliation: (unit) => writeOrConflict(() => commitReconciliation(unit)),
+      saveRun: (run) => write(() => reconciliation.saveRun(run)),
+      openException: (exception, audit) =>
+        write(() => {
+          insertException(exception);
+          audit.forEach(appendAudit);
+        }),
+      updateExceptions: (updates, audit, republish = []) =>
+        writeOrConflict(() => {
+          workbench.updateExceptions(updates);
+          workbench.republishOutbox(republish);
+          audit.forEach(appendAudit);
+        }),
+      countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),
+      recordAttempt: (correlationId, attempts, lastError) =>
+        write(() => void stmt.recordAttempt.run(attempts, lastError, new Date().toISOString(), correlationId)),
+      claimOutbox: (owner, limit, leaseMs) =>
+        write((): OutboxEntry[] => {
+          const now = Date.now();
+          // One relay at a time: entries are published in the order they were committed, so that an order's
+          // outbound messages reach their partition queue in decision order.
+          if (stmt.outboxLeasedByOther.get(now, owner)) return [];
+          const rows = stmt.claimableOutbox.all(now, owner, limit);
+          rows.forEach((row) => stmt.leaseOutbox.run(owner, now + leaseMs, row.id));
+          return rows.map(outboxFromRow);
+        }),
+      markOutboxPublished: (ids) =>
+        write(() => {
+          const at = new Date().toISOString();
+          ids.forEach((id) => stmt.markOutboxPublished.run(at, id));
+        }),
+      insertApiKey: (key) =>
+        write(
+          () =>
+            void db
+              .prepare('INSERT INTO api_keys (id, created_at, doc) VALUES (?, ?, ?)')
+              .run(key.id, key.createdAt, JSON.stringify(key)),
+        ),
+      revokeApiKey: (id, at, by) =>
+        write(
+          () =>
+            void db
+              .prepare(
+                "UPDATE api_keys SET doc = json_set(doc, '$.revokedAt', ?, '$.revokedBy', ?) WHERE id = ? AND json_extract(doc, '$.revokedAt') IS NULL",
+              )
+              .run(at, by, id),
+        ),
+    } satisfies Partial<Store>;
+  }
 
-    commit: (unit) => writeOrConflict(() => commitUnit(unit)),
-    commitReconciliation: (unit) => writeOrConflict(() => commitReconciliation(unit)),
-    saveRun: (run) => write(() => reconciliation.saveRun(run)),
+  const store: Store = {
+    ...writesWith(groupWrite),
     getRun: async (id) => guard(() => reconciliation.getRun(id)),
     listRuns: async (plant, request) => guard(() => reconciliation.listRuns(plant, request)),
     getDrift: async (id) => guard(() => reconciliation.getDrift(id)),
@@ -386,26 +483,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     scanOrders: async (plant, after, limit, changedSince) =>
       guard(() => reconciliation.scanOrders(plant, after, limit, changedSince)),
     scanLots: async (plant, after, limit) => guard(() => reconciliation.scanLots(plant, after, limit)),
-    openException: (exception, audit) =>
-      write(() => {
-        insertException(exception);
-        audit.forEach(appendAudit);
-      }),
-    updateExceptions: (updates, audit, republish = []) =>
-      writeOrConflict(() => {
-        workbench.updateExceptions(updates);
-        workbench.republishOutbox(republish);
-        audit.forEach(appendAudit);
-      }),
-    countRedeliveredStart: (correlationId) => write(() => stmt.countRedeliveredStart.get(correlationId)!.starts),
-    recordAttempt: async (correlationId, attempts, lastError) =>
-      guard(
-        () =>
-          void db
-            .prepare('UPDATE transactions SET attempts = ?, last_error = ?, updated_at = ? WHERE correlation_id = ?')
-            .run(attempts, lastError, new Date().toISOString(), correlationId),
-      ),
-
     getTransaction: async (correlationId) =>
       guard(() => mapOrNull(stmt.getTransaction.get(correlationId), transactionFromRow)),
     getIdempotencyKey: async (businessKey) =>
@@ -497,42 +574,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listTransactionsInStatusSince: async (status, before, plant, limit) =>
       guard(() => monitoring.listTransactionsInStatusSince(status, before, plant, limit)),
 
-    claimOutbox: async (owner, limit, leaseMs) =>
-      guard(() =>
-        db
-          .transaction((): OutboxEntry[] => {
-            const now = Date.now();
-            // One relay at a time: entries are published in the order they were committed, so that an order's
-            // outbound messages reach their partition queue in decision order.
-            const busy = db
-              .prepare(
-                'SELECT 1 FROM outbox WHERE published_at IS NULL AND lease_until >= ? AND lease_owner != ? LIMIT 1',
-              )
-              .get(now, owner);
-            if (busy) return [];
-            const rows = db
-              .prepare(
-                'SELECT * FROM outbox WHERE published_at IS NULL AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) ORDER BY seq LIMIT ?',
-              )
-              .all(now, owner, limit) as OutboxRow[];
-            const lease = db.prepare('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
-            rows.forEach((row) => lease.run(owner, now + leaseMs, row.id));
-            return rows.map(outboxFromRow);
-          })
-          .immediate(),
-      ),
-    markOutboxPublished: async (ids) =>
-      guard(() =>
-        db
-          .transaction(() => {
-            const mark = db.prepare(
-              'UPDATE outbox SET published_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
-            );
-            const at = new Date().toISOString();
-            ids.forEach((id) => mark.run(at, id));
-          })
-          .immediate(),
-      ),
     listOutbox: async (filter) =>
       guard(() => {
         const where = definedPairs([['correlation_id', filter.correlationId]]).map(([c]) => `${c} = ?`);
@@ -542,13 +583,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         return (db.prepare(sql).all(...values) as OutboxRow[]).map(outboxFromRow);
       }),
 
-    insertApiKey: (key) =>
-      write(
-        () =>
-          void db
-            .prepare('INSERT INTO api_keys (id, created_at, doc) VALUES (?, ?, ?)')
-            .run(key.id, key.createdAt, JSON.stringify(key)),
-      ),
     getApiKey: async (id) =>
       guard(() =>
         mapOrNull(
@@ -563,22 +597,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           .all()
           .map((r) => JSON.parse(r.doc) as ApiKeyRecord),
       ),
-    revokeApiKey: (id, at, by) =>
-      write(
-        () =>
-          void db
-            .prepare(
-              "UPDATE api_keys SET doc = json_set(doc, '$.revokedAt', ?, '$.revokedBy', ?) WHERE id = ? AND json_extract(doc, '$.revokedAt') IS NULL",
-            )
-            .run(at, by, id),
-      ),
     countApiKeys: async () => guard(() => db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM api_keys').get()!.n),
 
     ping: async () => guard(() => void db.prepare('SELECT 1').get()),
     close: async () => {
       if (db.open) db.close();
     },
+    inBatch,
   };
+  return store;
 }
 
 /**

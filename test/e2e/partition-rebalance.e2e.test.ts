@@ -4,9 +4,8 @@ import type { Runtime } from '../../app/runtime';
 import type { Topology } from '../../messaging/topology';
 import { topologyOf } from '../../app/runtime';
 import { TEST_AMQP_URL } from '../support/broker';
-import { operationEvent } from '../support/event.fixture';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
-import { acknowledgeInput, releaseInput } from '../support/order.fixture';
+import { orderEventAt, releaseInput } from '../support/order.fixture';
 import { seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import { spawnPlantgate, waitForStart, type PlantgateProcess } from '../support/process';
@@ -14,17 +13,6 @@ import { settled, submit } from '../support/workflow-client';
 
 const PARTITIONS = 6;
 const ORDERS = 12;
-
-/** Each order's events, in the only order in which none of them is held: release, acknowledgement, start, then
- * pause and resume in turn (a RESUME overtaking its PAUSE would be held, which the audit would show). */
-function eventOf(orderNumber: string, index: number): [string, object] {
-  const release = releaseInput({ orderNumber });
-  if (index === 0) return ['releaseProductionOrder', release];
-  if (index === 1) return ['acknowledgeProductionOrder', acknowledgeInput(release)];
-  const eventType = index === 2 ? 'START' : index % 2 ? 'PAUSE' : 'RESUME';
-  const occurredAt = new Date(Date.parse('2026-12-01T07:00:00.000Z') + index * 60_000).toISOString();
-  return ['reportOperationEvent', operationEvent({ orderNumber, eventType, occurredAt })];
-}
 
 /** The live workers hold disjoint shares that cover every partition and differ by at most one, and the broker sees
  * exactly one consumer on each partition queue (a share not let go of would show as two, one not taken as none). */
@@ -81,7 +69,7 @@ describe('partitions shared out over the workers', () => {
     const flow = Promise.all(
       orders.map(async (orderNumber) => {
         for (let index = 0; flowing || index < 6; index++) {
-          const [mutation, input] = eventOf(orderNumber, index);
+          const [mutation, input] = orderEventAt(orderNumber, index);
           submitted.get(orderNumber)!.push((await submit(url, mutation, input)).correlationId);
           await new Promise((resolve) => setTimeout(resolve, 40));
         }

@@ -1,3 +1,4 @@
+import { operationEvent } from './event.fixture';
 import type { AcknowledgeProductionOrder } from '../../core/orders/acknowledge-production-order.command';
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 
@@ -34,4 +35,18 @@ export function acknowledgeInput(
     messageId: `ack-${release.orderNumber}`,
     ...overrides,
   };
+}
+
+/**
+ * An order's event number `index` in the only order in which none of them is held: release, acknowledgement, start
+ * of operation 10, then pause and resume in turn (a RESUME overtaking its PAUSE would be held, which the order's
+ * audit would show). For tests of ordering: applied versions must follow the index.
+ */
+export function orderEventAt(orderNumber: string, index: number): [string, object] {
+  const release = releaseInput({ orderNumber });
+  if (index === 0) return ['releaseProductionOrder', release];
+  if (index === 1) return ['acknowledgeProductionOrder', acknowledgeInput(release)];
+  const eventType = index === 2 ? 'START' : index % 2 ? 'PAUSE' : 'RESUME';
+  const occurredAt = new Date(Date.parse('2026-12-01T07:00:00.000Z') + index * 60_000).toISOString();
+  return ['reportOperationEvent', operationEvent({ orderNumber, eventType, occurredAt })];
 }
