@@ -222,7 +222,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       if (recorded.outcome === 'duplicate') {
         const outcome = await answerDuplicate(recorded.correlationId, recorded.published, log);
         deps.observer?.submitted(plant, messageType, 'duplicate');
-        log.info({ correlationId: recorded.correlationId, businessKey: envelope.businessKey }, 'duplicate submission');
+        // Every submission is counted in plantgate_gateway_commands_submitted_total: per-event lines are debug only,
+        // so that a busy gateway does not spend its time writing them.
+        log.debug({ correlationId: recorded.correlationId, businessKey: envelope.businessKey }, 'duplicate submission');
         return outcome;
       }
       if (recorded.outcome === 'conflict') {
@@ -245,7 +247,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
         return unavailable(error, envelope.correlationId);
       }
       deps.observer?.submitted(plant, messageType, 'accepted');
-      log.info({ correlationId: envelope.correlationId, messageType }, 'command accepted');
+      log.debug({ correlationId: envelope.correlationId, messageType }, 'command accepted');
       return { correlationId: envelope.correlationId, status: 'ACCEPTED' };
     },
 
