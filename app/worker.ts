@@ -68,8 +68,10 @@ export interface WorkerDeps {
   intake: SubmissionService;
   /** Connectors of the systems this worker delivers to; a system without one keeps its outbound queue. */
   downstream: DownstreamPort[];
-  /** Wraps the processor, for instance to observe or to inject faults in tests. */
-  /** `store`: what the processor works on, the store itself or one batch's view of it. */
+  /**
+   * Wraps the processor, for instance to observe or to inject faults in tests. `store`: what the processor works on,
+   * the store itself or one batch's view of it.
+   */
   decorateProcessor?: (processor: CommandProcessor, store: Store) => CommandProcessor;
 }
 

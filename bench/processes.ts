@@ -50,7 +50,7 @@ export interface LoadResult {
 /** What the load generator process is told: `argv[2]` of bench/load/load.runner.ts, as JSON. */
 export interface LoadOptions {
   url: string;
-  kind: 'release' | 'bare' | 'read';
+  kind: 'release' | 'bare' | 'read' | 'read-local';
   connections: number;
   seconds: number;
   rate?: number;

@@ -131,6 +131,9 @@ async function main() {
     worker_peak_rss_mb: Math.max(...growthFigs.map((g) => g.rss.median)),
     worker_peak_rss_mb_by_size: growthFigs.map((g) => g.rss.median),
     read_requests_per_s: figure(reads.map((r) => r.rps)).median,
+    read_local_requests_per_s: figure(reads.map((r) => r.localRps)).median,
+    /** The page with the live ERP, MES and QMS views over the same page from the store alone. */
+    read_live_ratio: round(figure(reads.map((r) => r.rps)).median / figure(reads.map((r) => r.localRps)).median),
     read_calls_per_system_per_request: reads[0]!.callsPerSystemPerRequest,
     reconciliation_orders: size.reconciled,
     reconciliation_orders_per_s: largest.rate.median,
@@ -228,7 +231,7 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
     'read: productionOrders(first: 50) live',
     f.read_requests_per_s as Figure,
     'req/s',
-    `calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`,
+    `ratio to the same page without live views ${String(r.read_live_ratio)}, calls/system/request ${JSON.stringify(r.read_calls_per_system_per_request)}`,
   );
   (f.reconciliation_orders_per_s as Figure[]).forEach((g, i) =>
     row(

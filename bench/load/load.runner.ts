@@ -3,7 +3,7 @@ import type { LoadOptions } from '../processes';
 
 /**
  * The load generator, run as its own process so that it does not share a CPU queue with the server it measures.
- * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read', connections, seconds, rate?, authorization? }. Prints JSON results.
+ * argv[2]: JSON { url, kind: 'release' | 'bare' | 'read' | 'read-local', connections, seconds, rate?, authorization? }. Prints JSON results.
  */
 const options = JSON.parse(process.argv[2]!) as LoadOptions;
 let counter = 0;
@@ -12,9 +12,13 @@ const RELEASE =
   'mutation($i: ReleaseProductionOrderInput!) { releaseProductionOrder(input: $i) { correlationId status } }';
 const READ =
   '{ productionOrders(filter: { plant: "P1" }, first: 50) { totalCount nodes { orderNumber state erp { status } mes { acknowledged } quality { inspections { inspectionId } } } } }';
+/** The same page without the live views: what the store alone costs. */
+const READ_LOCAL =
+  '{ productionOrders(filter: { plant: "P1" }, first: 50) { totalCount nodes { orderNumber state } } }';
 
 function body(): string {
   if (options.kind === 'read') return JSON.stringify({ query: READ });
+  if (options.kind === 'read-local') return JSON.stringify({ query: READ_LOCAL });
   counter += 1;
   const input = {
     orderNumber: `${options.prefix}-${process.pid}-${counter}`,
