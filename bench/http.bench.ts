@@ -4,7 +4,7 @@ import { createLogger } from '../app/logger';
 import { generateApiKey } from '../core/auth/api-key';
 import { startRuntime } from '../app/runtime';
 import { freshInstallation } from './installation';
-import { runLoad, startProcess } from './processes';
+import { benchNodeArgs, cpuTimeMs, runLoad, startProcess } from './processes';
 import { percentile, sleep } from './stats';
 import { planPlantDay } from './scorecard/plant-day';
 
@@ -16,7 +16,7 @@ import { planPlantDay } from './scorecard/plant-day';
 export async function ingestion(
   seconds: number,
   auth: 'open' | 'api-key' = 'open',
-): Promise<{ rps: number; non2xx: number }> {
+): Promise<{ rps: number; non2xx: number; cpuMsPerRequest: number }> {
   const install = await freshInstallation();
   const key = generateApiKey();
   const keys: Record<string, string> =
@@ -32,9 +32,12 @@ export async function ingestion(
     ['gateway'],
     { ...install.env, PORT: '0', RATE_LIMIT_PER_S: '1000000', ...keys },
     /GraphQL (http:\/\/[^/]+)\/graphql/,
+    benchNodeArgs(),
   );
   try {
     const authorization = auth === 'api-key' ? `Bearer ${key.key}` : undefined;
+    // The gateway's CPU from here on: what requests cost, not what starting the process cost.
+    const cpuBefore = cpuTimeMs(gateway.child.pid!);
     const result = await runLoad({
       url: gateway.match[1]!,
       kind: 'release',
@@ -43,8 +46,9 @@ export async function ingestion(
       prefix: `ING-${randomUUID().slice(0, 6)}`,
       authorization,
     });
+    const cpuMs = cpuTimeMs(gateway.child.pid!) - cpuBefore;
     if (result.non2xx > 0) throw new Error(`ingestion (${auth}): ${result.non2xx} requests refused`);
-    return { rps: result.rps, non2xx: result.non2xx };
+    return { rps: result.rps, non2xx: result.non2xx, cpuMsPerRequest: cpuMs / Math.max(1, result.requests) };
   } finally {
     await gateway.stop();
     await install.cleanup();

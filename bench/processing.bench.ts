@@ -16,6 +16,7 @@ import { sleep } from './stats';
 import { bulkInsertOrders } from './bulk-orders';
 import { ORDER_STATES } from '../core/orders/order.types';
 import { freshInstallation } from './installation';
+import { benchNodeArgs, cpuTimeMs } from './processes';
 
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_PRINCIPAL = systemPrincipal('bench:preload', 'Benchmark preload');
@@ -143,7 +144,7 @@ export async function runWorkers(setup: ProcessingSetup, workers: number): Promi
   for (let i = 0; i < workers; i++) {
     const child = spawn(
       process.execPath,
-      [...nodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'],
+      [...benchNodeArgs(), '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'app', 'main.ts'), 'worker'],
       {
         cwd: ROOT,
         env: { ...process.env, ...setup.env, WORKER_METRICS_PORT: '0' },
@@ -226,22 +227,6 @@ function checkOrder(db: Database.Database, published: Map<string, string[]>): bo
     }
   }
   return true;
-}
-
-/** BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the workers of a run. */
-function nodeArgs(): string[] {
-  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-}
-
-/** User plus system CPU time a process has used so far, from /proc (Linux), in milliseconds. */
-export function cpuTimeMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the command name.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function rssMb(pid: number): number {

@@ -61,9 +61,10 @@ export interface CommandConsumers {
 }
 
 /**
- * One consumer per partition queue this worker holds, each handling one message at a time so an order's messages
- * are applied in order. A message is acknowledged only after its outcome is committed. Failures go back through the broker:
- * to a retry tier while budget remains, then to the dead-letter queue with an exception record.
+ * One consumer per partition queue this worker holds, applying its messages strictly in delivery order (in batches
+ * that share one store transaction, command.batches.ts), so an order's messages are applied in order. A message is
+ * acknowledged only after its outcome is committed. Failures go back through the broker: to a retry tier while
+ * budget remains, then to the dead-letter queue with an exception record.
  */
 export function startCommandConsumers(options: CommandConsumerOptions): CommandConsumers {
   const { connection, topology, logger, observer } = options;
