@@ -30,9 +30,13 @@ function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
     [`${system}_CLIENT_ID`]: z.string().min(1).optional(),
     [`${system}_CLIENT_SECRET`]: z.string().min(1).optional(),
     [`${system}_RATE_LIMIT_PER_S`]: int(1, 10_000).default(50),
+    /** This system's budget for a live read; READ_TIMEOUT_MS when unset. */
+    [`${system}_READ_TIMEOUT_MS`]: int(10, 600_000).optional(),
   } as {
     [K in `${S}_URL` | `${S}_TOKEN_URL` | `${S}_CLIENT_ID` | `${S}_CLIENT_SECRET`]: z.ZodOptional<z.ZodType<string>>;
-  } & { [K in `${S}_RATE_LIMIT_PER_S`]: z.ZodDefault<z.ZodCoercedNumber<unknown>> };
+  } & { [K in `${S}_RATE_LIMIT_PER_S`]: z.ZodDefault<z.ZodCoercedNumber<unknown>> } & {
+    [K in `${S}_READ_TIMEOUT_MS`]: z.ZodOptional<z.ZodCoercedNumber<unknown>>;
+  };
 }
 
 /** Per-plant endpoints, `P2=https://mes.p2.example.com,P3=…`: a plant named here has its own system. */

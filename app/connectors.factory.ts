@@ -80,7 +80,8 @@ export function createConnectors(
       baseUrl: endpoint.url,
       tokens: token,
       policy,
-      readTimeoutMs: config.READ_TIMEOUT_MS,
+      // Each system has its own budget: a slow one answers null with an error, without holding up the others.
+      readTimeoutMs: readTimeoutOf(config, system),
     });
   };
   for (const system of ['erp', 'mes', 'qms'] as const) {
@@ -123,3 +124,9 @@ export function createConnectors(
 }
 
 export type Connectors = ReturnType<typeof createConnectors>;
+
+/** A system's budget for a live read: its own `<SYSTEM>_READ_TIMEOUT_MS`, or READ_TIMEOUT_MS. */
+function readTimeoutOf(config: Config, system: 'erp' | 'mes' | 'qms'): number {
+  const own = { erp: config.ERP_READ_TIMEOUT_MS, mes: config.MES_READ_TIMEOUT_MS, qms: config.QMS_READ_TIMEOUT_MS };
+  return own[system] ?? config.READ_TIMEOUT_MS;
+}
