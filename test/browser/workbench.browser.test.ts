@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Runtime } from '../../app/runtime';
 import { createKey, bearer } from '../support/auth.fixture';
 import { launchBrowser, offlineContext } from '../support/browser';
-import { completion, consumption, inspection } from '../support/event.fixture';
+import { completion, consumption } from '../support/event.fixture';
 import { gqlOk } from '../support/graphql-client';
 import { createTestInstallation, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait';
 import {
   acknowledgedOrder,
   startedOrder,
-  completedOrder,
+  inspectedOrder,
   operationStep,
   submitAndSettle,
   TOOK_EFFECT,
@@ -43,13 +43,7 @@ describe('the workbench', () => {
     exceptionId = await refusedConsumption('PO-W-1');
     openExceptionId = await refusedConsumption('PO-W-2');
     // A lot QMS failed: the order is on quality hold, with an exception for QUALITY.
-    await completedOrder(url, 'FG-W-3', { orderNumber: 'PO-W-3' });
-    await submitAndSettle(
-      url,
-      'recordInspectionResult',
-      inspection({ orderNumber: 'PO-W-3', lot: 'FG-W-3', result: 'FAIL', disposition: 'REJECT' }),
-      TOOK_EFFECT,
-    );
+    await inspectedOrder(url, 'FG-W-3', 'FAIL', { orderNumber: 'PO-W-3' });
     // An order that consumed a component lot into its own finished lot: a genealogy to walk.
     await acknowledgedOrder(url, { orderNumber: 'PO-W-4' });
     await operationStep(url, 'PO-W-4', 10, 'START');

@@ -5,13 +5,13 @@ import type { ErpSimulator } from '../../simulators/erp.simulator';
 import type { ReconciliationRun } from '../../core/reconciliation/drift.types';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { bearer, createKey } from '../support/auth.fixture';
-import { consumption, inspection, operationEvent } from '../support/event.fixture';
+import { consumption, operationEvent } from '../support/event.fixture';
 import { gql } from '../support/graphql-client';
 import { createTestInstallation, referenceSystemsEnv, type TestInstallation } from '../support/harness';
 import { referenceData, seedReferenceData } from '../support/reference.fixture';
 import { waitFor } from '../support/wait';
 import { writeRulesFile } from '../support/rules-file';
-import { acknowledgedOrder, completedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
+import { acknowledgedOrder, inspectedOrder, submitAndSettle, TOOK_EFFECT } from '../support/workflow-client';
 
 const DRIFT_FIELDS = `id plant orderNumber lot system field plantgateValue systemValue difference severity status owner
   correctionsApplied correction { kind description postings lot quantity } exception { id status } decisions { action actor }`;
@@ -134,13 +134,7 @@ describe('reconciliation', () => {
         operationEvent({ orderNumber: 'PO-R-1', eventType, yieldQuantity: eventType === 'CONFIRM' ? 10 : 0 }),
         TOOK_EFFECT,
       );
-    await completedOrder(url, 'FG-R-2', { orderNumber: 'PO-R-2' });
-    await submitAndSettle(
-      url,
-      'recordInspectionResult',
-      inspection({ orderNumber: 'PO-R-2', lot: 'FG-R-2', result: 'PASS', disposition: 'ACCEPT' }),
-      TOOK_EFFECT,
-    );
+    await inspectedOrder(url, 'FG-R-2', 'PASS', { orderNumber: 'PO-R-2' });
     await acknowledgedOrder(url, { orderNumber: 'PO-R-3' });
     // Every ERP posting booked and acknowledged before the first run.
     await waitFor(

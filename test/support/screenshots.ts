@@ -5,7 +5,7 @@ import { completion, consumption, inspection, operationEvent } from './event.fix
 import { launchBrowser, offlineContext } from './browser';
 import { createTestInstallation } from './harness';
 import { referenceData, seedReferenceData } from './reference.fixture';
-import { acknowledgedOrder, completedOrder, operationStep, submitAndSettle, TOOK_EFFECT } from './workflow-client';
+import { acknowledgedOrder, inspectedOrder, operationStep, submitAndSettle, TOOK_EFFECT } from './workflow-client';
 
 /** One screenshot: its file, and the text the page showed when it was taken (for checks of content, not pixels). */
 export interface Shot {
@@ -74,13 +74,7 @@ async function scenario(url: string) {
   await acknowledgedOrder(url, { orderNumber: 'PO-S-1' });
   await submitAndSettle(url, 'reportOperationEvent', operationEvent({ orderNumber: 'PO-S-1' }), TOOK_EFFECT);
   await submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber: 'PO-S-1', lot: 'L-RM7-EXPIRED' }));
-  await completedOrder(url, 'FG-S-2', { orderNumber: 'PO-S-2' });
-  await submitAndSettle(
-    url,
-    'recordInspectionResult',
-    inspection({ orderNumber: 'PO-S-2', lot: 'FG-S-2', result: 'FAIL', disposition: 'REJECT' }),
-    TOOK_EFFECT,
-  );
+  await inspectedOrder(url, 'FG-S-2', 'FAIL', { orderNumber: 'PO-S-2' });
   await acknowledgedOrder(url, { orderNumber: 'PO-S-3' });
   await operationStep(url, 'PO-S-3', 10, 'START');
   await submitAndSettle(url, 'reportMaterialConsumption', consumption({ orderNumber: 'PO-S-3' }), TOOK_EFFECT);

@@ -1,7 +1,7 @@
 import type { ReleaseProductionOrder } from '../../core/orders/release-production-order.command';
 import { submitMutationDocument } from '../../resolvers/submit-mutation';
 import { gql, gqlOk, TRANSACTION } from './graphql-client';
-import { completion, operationEvent } from './event.fixture';
+import { completion, inspection, operationEvent } from './event.fixture';
 import { acknowledgeInput, releaseInput } from './order.fixture';
 import { waitFor } from './wait';
 
@@ -138,5 +138,19 @@ export async function completedOrder(
     completion({ orderNumber: release.orderNumber, plant: release.plant, lot }),
     TOOK_EFFECT,
   );
+  return release;
+}
+
+/** An order completed into lot `lot` whose final inspection QMS decided: PASS accepts it, FAIL rejects it (a hold). */
+export async function inspectedOrder(
+  url: string,
+  lot: string,
+  result: 'PASS' | 'FAIL',
+  overrides: Partial<ReleaseProductionOrder> = {},
+): Promise<ReleaseProductionOrder> {
+  const release = await completedOrder(url, lot, overrides);
+  const disposition = result === 'PASS' ? 'ACCEPT' : 'REJECT';
+  const decision = inspection({ orderNumber: release.orderNumber, plant: release.plant, lot, result, disposition });
+  await submitAndSettle(url, 'recordInspectionResult', decision, TOOK_EFFECT);
   return release;
 }
