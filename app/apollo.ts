@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import { DomainError } from '../core/errors';
 import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { GatewayContext } from '../resolvers/context';
@@ -28,11 +28,16 @@ const CLIENT_CODES = new Set([
   'CONCURRENT_MODIFICATION',
   'UNAUTHENTICATED',
   'RATE_LIMITED',
+  'BACKLOG_FULL',
 ]);
+
+const BACKLOG_RETRY_AFTER_SECONDS = 5;
 
 export interface ApolloDeps extends ResolverDeps {
   metrics: PlantgateMetrics;
   limits: GraphqlLimits;
+  /** More checks every operation must pass (an edge refuses what only the central plane answers). */
+  extraValidationRules?: ValidationRule[];
   /** Counts a FORBIDDEN (plantgate_auth_refusals_total{reason="forbidden"}). */
   onForbidden: () => void;
 }
@@ -51,7 +56,7 @@ export function createApolloServer(deps: ApolloDeps): ApolloServer<GatewayContex
     // The process owns shutdown order (stop HTTP, then consumers, then store); Apollo must not race it.
     stopOnTerminationSignals: false,
     formatError: maskError,
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, ...(deps.extraValidationRules ?? [])],
     parseOptions: protection.parseOptions,
     plugins: [...protection.plugins, observe(deps.metrics, deps.onForbidden)],
   });
@@ -82,6 +87,7 @@ function observe(metrics: PlantgateMetrics, onForbidden: () => void): ApolloServ
     async requestDidStart() {
       const started = process.hrtime.bigint();
       let failed = false;
+      let backlogFull = false;
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           failed = true;
@@ -95,6 +101,7 @@ function observe(metrics: PlantgateMetrics, onForbidden: () => void): ApolloServ
               typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
             );
             if (code === 'FORBIDDEN') onForbidden();
+            if (code === 'BACKLOG_FULL') backlogFull = true;
             const fields = {
               requestId: contextValue.requestId,
               principal: contextValue.principal?.id,
@@ -106,7 +113,12 @@ function observe(metrics: PlantgateMetrics, onForbidden: () => void): ApolloServ
             else contextValue.logger.error({ ...fields, stack: (original as Error)?.stack }, 'request failed');
           }
         },
-        async willSendResponse({ operationName }) {
+        async willSendResponse({ operationName, response }) {
+          // An edge that cannot take more answers like an overloaded service: 503, and when to try again.
+          if (backlogFull) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', String(BACKLOG_RETRY_AFTER_SECONDS));
+          }
           metrics.graphqlOperation(
             operationName ?? 'anonymous',
             failed ? 'error' : 'ok',

@@ -1,12 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-
-const int = (min: number, max: number) =>
-  z.coerce
-    .number()
-    .int(`must be a whole number`)
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+import { edgeSettings } from './config.edge';
+import { int, url } from './config.types';
 
 const delays = z
   .string()
@@ -16,11 +11,6 @@ const delays = z
     'must be comma-separated milliseconds between 10 and 3600000',
   )
   .refine((list) => list.every((n, i) => i === 0 || n > list[i - 1]!), 'must be increasing');
-
-const url = z
-  .string()
-  .regex(/^https?:\/\/.+/, 'must be an http:// or https:// URL')
-  .transform((u) => u.replace(/\/+$/, ''));
 
 /** Where one external system is and how to authenticate; unset URL means the embedded reference system. */
 function systemSettings<S extends 'ERP' | 'MES' | 'QMS'>(system: S) {
@@ -203,6 +193,7 @@ const schema = z
     SIM_DATA_DIR: z.string().min(1).optional(),
     ...identitySettings,
     ...gatewayLimits,
+    ...edgeSettings,
     /** Per-system webhook secrets (HMAC-SHA256); WEBHOOK_SECRET serves the systems without one of their own. */
     ERP_WEBHOOK_SECRET: secret.optional(),
     MES_WEBHOOK_SECRET: secret.optional(),

@@ -12,6 +12,9 @@ import { createGatewayIdentity, metricsGuard } from './auth/identity';
 import type { WebhookSecrets } from './auth/webhook-secrets';
 import type { Config } from './config';
 import { baseUrl, createHttpServer } from './http.server';
+import { edgeKeysRoute } from './edge/edge-keys';
+import { edgeOperationsOnly } from './edge/edge-operations';
+import type { TransactionLookup } from '../resolvers/transactions/transactions.resolvers';
 
 export interface GatewayDeps {
   config: Config;
@@ -29,6 +32,16 @@ export interface GatewayDeps {
   /** What each system's webhooks are signed with. */
   webhookSecrets: WebhookSecrets;
   reconciler: Reconciler;
+  /** Set for an edge gateway: what it answers, and how. Unset for the central one. */
+  edge?: EdgeGatewayOptions;
+}
+
+export interface EdgeGatewayOptions {
+  plant: string;
+  centralUrl: string | undefined;
+  transactionLookup: TransactionLookup;
+  /** The link's state for /healthz. */
+  health: () => Record<string, unknown>;
 }
 
 export interface Gateway {
@@ -43,7 +56,10 @@ export interface Gateway {
 /** The GraphQL gateway and the webhooks on one HTTP server: stateless, so replicas scale behind any load balancer. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, intake } = deps;
-  const { requestAuth, authenticator, identity } = await createGatewayIdentity(deps);
+  const { requestAuth, authenticator, identity } = await createGatewayIdentity({
+    ...deps,
+    edge: deps.edge ? { keysFromCentral: deps.edge.centralUrl !== undefined } : undefined,
+  });
   const apollo = createApolloServer({
     store: deps.store,
     intake,
@@ -54,6 +70,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     reconciler: deps.reconciler,
     identity,
     onForbidden: requestAuth.forbidden,
+    transactionLookup: deps.edge?.transactionLookup,
+    extraValidationRules: deps.edge ? [edgeOperationsOnly(deps.edge.plant, deps.edge.centralUrl)] : [],
     limits: {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxAliases: config.GRAPHQL_MAX_ALIASES,
@@ -75,6 +93,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     metricsAllowed: metricsGuard(config, deps.metrics, deps.logger),
     maxInFlight: config.GATEWAY_MAX_INFLIGHT,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    health: deps.edge?.health,
+    // The central gateway lends its plants' API keys (hashes) to their edges; an edge lends nothing.
+    routes: deps.edge ? {} : { '/edge/keys': edgeKeysRoute(deps.store) },
   });
   try {
     const port = await http.listen(config.PORT, config.HOST);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Principal } from '../core/auth/principal';
 import type { Origin } from '../core/intake/envelope';
 import { childTraceparent } from '../core/intake/trace-context';
 import type { Logger } from '../core/ports/logger.port';
@@ -32,6 +33,10 @@ export interface HttpServerDeps {
   maxInFlight?: number;
   /** Largest request body accepted; past it, 413. */
   maxBodyBytes?: number;
+  /** More for /healthz to say (an edge reports its link). */
+  health?: () => Record<string, unknown>;
+  /** Authenticated GET routes by path (the central gateway's /edge/keys), answering JSON. */
+  routes?: Record<string, (principal: Principal, query: URLSearchParams) => Promise<{ status: number; body: unknown }>>;
 }
 
 /** Seconds a shed client is asked to wait before it comes back. */
@@ -56,7 +61,7 @@ export function createHttpServer(deps: HttpServerDeps) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     switch (url.pathname) {
       case '/healthz':
-        return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+        return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', ...deps.health?.() }));
       case '/readyz':
         try {
           await deps.readiness();
@@ -89,6 +94,9 @@ export function createHttpServer(deps: HttpServerDeps) {
         return deps.apollo && req.method === 'GET' ? pages.page('workbench', res) : notFound(res);
       default:
         if (deps.apollo && req.method === 'GET' && pages.asset(url.pathname, res)) return;
+        if (deps.routes?.[url.pathname] && req.method === 'GET') {
+          return bounded(res, 'webhook', () => authenticatedGet(deps.routes![url.pathname]!, req, res, url));
+        }
         if (url.pathname.startsWith('/webhooks/') && deps.webhook && req.method === 'POST') {
           return bounded(res, 'webhook', () => webhook(deps.webhook!, url.pathname.slice(10), req, res));
         }
@@ -163,6 +171,18 @@ export function createHttpServer(deps: HttpServerDeps) {
     return send(res, outcome.status, 'application/json', JSON.stringify(outcome.body));
   }
 
+  async function authenticatedGet(
+    handle: NonNullable<HttpServerDeps['routes']>[string],
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ) {
+    const admission = await deps.auth!.admit(req);
+    if (!admission.ok) return refused(res, 'webhook', admission);
+    const outcome = await handle(admission.principal, url.searchParams);
+    return send(res, outcome.status, 'application/json', JSON.stringify(outcome.body));
+  }
+
   function notFound(res: http.ServerResponse) {
     const endpoints = [
       ...(deps.apollo ? ['/graphql', '/webhooks/{erp,mes,qms}'] : []),
@@ -213,6 +233,7 @@ export function createHttpServer(deps: HttpServerDeps) {
         requestId,
         logger: deps.logger.child({ requestId }),
         views: deps.createViews?.(),
+        authorization: req.headers.authorization,
       }),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);

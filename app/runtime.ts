@@ -1,11 +1,9 @@
 import type { IntakeHooks } from '../core/intake/submission.service';
-import { createSubmissionService } from '../core/intake/submission.service';
 import type { DownstreamSystem } from '../core/errors';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor } from '../core/workflow/command.processor';
 import { connectBroker } from '../messaging/broker.connection';
-import { createCommandPublisher } from '../messaging/command.publisher';
 import { createTopology, declareTopology, type Topology } from '../messaging/topology';
 import { createMetrics, createRegistry } from '../monitoring/metrics';
 import { registerStateCollectors } from '../monitoring/state.collectors';
@@ -23,7 +21,8 @@ import { startReconciliationSchedule } from './reconciliation.scheduler';
 import { createReconciler } from '../core/reconciliation/reconciliation.runner';
 import type { DriftSystem } from '../core/reconciliation/drift.types';
 import { startGateway } from './gateway';
-import { every } from './periodic';
+import { createStopList } from './stop-list';
+import { startIntake } from './intake.factory';
 import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
 import { startEmbeddedSystems } from './embedded-systems';
 import { metricsGuard } from './auth/identity';
@@ -71,6 +70,7 @@ export function topologyOf(config: Config): Topology {
     retryDelaysMs: config.RETRY_DELAYS_MS,
     outboundPartitions: config.OUTBOUND_PARTITIONS,
     queueType: config.QUEUE_TYPE,
+    edgePlants: config.EDGE_PLANTS,
   });
 }
 
@@ -79,7 +79,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: options.role });
   const rules = loadRuleBook(config.RULES_FILE);
   const store = await createStore(config);
-  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stops = createStopList(logger);
+  stops.add(() => store.close());
   try {
     const connection = await connectBroker({
       url: config.AMQP_URL,
@@ -87,7 +88,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       connectionName: `plantgate-${options.role}-${process.pid}`,
       logger,
     });
-    stops.unshift(() => connection.close());
+    stops.add(() => connection.close());
     const topology = topologyOf(config);
     await declareTopology(connection, topology);
     const registry = createRegistry();
@@ -95,7 +96,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     // Reference systems embedded here sign their webhooks with what this process's gateway checks them against.
     const webhookSecrets = resolveWebhookSecrets(config, options.role === 'all');
     const embedded = options.role === 'all' ? await startEmbeddedSystems(config, logger, webhookSecrets) : null;
-    if (embedded) stops.unshift(() => embedded.systems.close());
+    if (embedded) stops.add(() => embedded.systems.close());
     const endpoints = endpointsFromConfig(config, embedded?.endpoints);
     // Late bound: the worker that retries what did not reach a system starts after the connectors.
     let recovered: (system: DownstreamSystem) => void = () => undefined;
@@ -113,7 +114,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       observer: metrics.reconciliationObserver,
     });
     registerReconciliationCollectors(metrics, { store, rules, startedAt: new Date(), now: () => new Date() });
-    stops.unshift(() => reconciler.close());
+    stops.add(() => reconciler.close());
     registerStateCollectors(metrics, {
       store,
       stalled: () => findStalled(store, rules, new Date()),
@@ -124,24 +125,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
     // One submission service per process: the gateway's mutations and webhooks and the worker's own
     // re-submissions enter through it; its sweeper publishes what a dead process recorded but never published.
-    const publisher = createCommandPublisher(connection, topology);
-    stops.unshift(() => publisher.close());
-    const intake = createSubmissionService({
+    const intake = startIntake({
+      config,
+      connection,
+      topology,
       store,
-      publisher,
       rules,
-      now: () => new Date(),
       logger,
-      observer: metrics.intakeObserver,
-      hooks: options.intakeHooks,
+      metrics,
+      stops,
+      options: { hooks: options.intakeHooks },
     });
-    const sweeper = every(
-      config.INTAKE_SWEEP_MS,
-      async () => void (await intake.publishStranded(config.INTAKE_GRACE_MS)),
-      logger,
-      'stranded-submission sweep',
-    );
-    stops.unshift(() => sweeper.close());
 
     let partitionsHeld = (): number[] => [];
     if (options.role !== 'gateway') {
@@ -157,7 +151,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         downstream: connectors.ports,
         decorateProcessor: options.decorateProcessor,
       });
-      stops.unshift(() => worker.close());
+      stops.add(() => worker.close());
       recovered = worker.systemRecovered;
       partitionsHeld = worker.partitionsHeld;
       const schedule = startReconciliationSchedule({
@@ -168,7 +162,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         checkEverySeconds: config.RECONCILE_CHECK_S,
         now: () => new Date(),
       });
-      stops.unshift(async () => schedule.close());
+      stops.add(async () => schedule.close());
     }
 
     const readiness = async () => {
@@ -192,7 +186,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         webhookSecrets,
         reconciler,
       });
-      stops.unshift(() => gateway.close());
+      stops.add(() => gateway.close());
       url = gateway.url;
       openLocalMode = gateway.openLocalMode;
       embedded?.systems.connectTo(url);
@@ -204,7 +198,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         metricsAllowed: metricsGuard(config, metrics, logger),
       });
       const port = await http.listen(config.WORKER_METRICS_PORT, config.HOST);
-      stops.unshift(() => http.close());
+      stops.add(() => http.close());
       url = baseUrl(config.HOST, port);
     }
 
@@ -218,16 +212,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       endpoints,
       circuitStates: connectors.circuitStates,
       partitionsHeld: () => partitionsHeld(),
-      stop: async () => {
-        for (const stop of stops.splice(0)) {
-          await stop().catch((error: unknown) =>
-            logger.warn({ err: (error as Error).message }, 'error during shutdown'),
-          );
-        }
-      },
+      stop: () => stops.stopAll(),
     };
   } catch (error) {
-    for (const stop of stops) await stop().catch(() => undefined);
+    await stops.abandon();
     throw error;
   }
 }

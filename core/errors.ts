@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'DUPLICATE_CONFLICT',
   /** A known principal without the role or plant the action needs; `details.requiredRoles` when a role is missing. */
   'FORBIDDEN',
+  /** An edge gateway's backlog toward the central plane is full: nothing was recorded; `details.backlog` says how full. */
+  'BACKLOG_FULL',
   'INTERNAL',
 ] as const;
 

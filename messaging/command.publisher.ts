@@ -7,6 +7,9 @@ import { encodeCommand } from './command.envelope';
 import { partitionOf } from './partition';
 import type { Topology } from './topology';
 
+/** What the publisher needs of a topology: the central one, or an edge's (whose commands all go to its backlog). */
+export type CommandTopology = Pick<Topology, 'partitions' | 'publisherDeclarations'> & { names: { commands: string } };
+
 /** Publishes commands to their order's partition and resolves only once the broker confirmed them. */
 export interface CommandPublisher extends CommandPublishPort {
   close(): Promise<void>;
@@ -14,7 +17,7 @@ export interface CommandPublisher extends CommandPublishPort {
 
 export function createCommandPublisher(
   connection: Connection,
-  topology: Topology,
+  topology: CommandTopology,
   confirmTimeoutMs = DEFAULT_BROKER_TIMEOUT_MS,
 ): CommandPublisher {
   const publisher = createBoundedPublisher(

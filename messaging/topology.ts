@@ -11,6 +11,11 @@ export interface TopologyOptions {
   /** Partition queues per external system: one order's outbound messages share one, and go out in order. */
   outboundPartitions?: number;
   queueType: 'quorum' | 'classic';
+  /**
+   * Plants with an edge gateway: their MES-bound messages go to a queue per plant (`<prefix>.edge.<plant>.mes`),
+   * from which the edge's shovel takes them to the plant broker, instead of to the central MES connector.
+   */
+  edgePlants?: readonly string[];
 }
 
 export const OUTBOUND_SYSTEMS = ['erp', 'mes', 'qms'] as const;
@@ -48,7 +53,9 @@ export function createTopology(options: TopologyOptions) {
     outboundDeadLetter: `${prefix}.outbound.dead-letter`,
     workers: `${prefix}.workers`,
     presence: (workerId: string) => `${prefix}.workers.${workerId}`,
+    edgeMes: (plant: string) => `${prefix}.edge.${plant}.mes`,
   };
+  const edgePlants = options.edgePlants ?? [];
   const outboundPartitions = Array.from({ length: options.outboundPartitions ?? 4 }, (_, i) => i);
   const typeArgs = { 'x-queue-type': options.queueType };
   const partitionIndexes = Array.from({ length: options.partitions }, (_, i) => i);
@@ -85,6 +92,8 @@ export function createTopology(options: TopologyOptions) {
     { queue: names.deadLetter, durable: true, arguments: typeArgs },
     ...everyOutboundPartition(outboundQueue),
     { queue: names.outboundDeadLetter, durable: true, arguments: typeArgs },
+    // Classic and without arguments: the edge's shovel declares its source queue the same way, and must agree.
+    ...edgePlants.map((plant) => ({ queue: names.edgeMes(plant), durable: true })),
   ];
   const partitionBinding = (index: number): QueueBinding => ({
     exchange: names.commands,
@@ -94,6 +103,11 @@ export function createTopology(options: TopologyOptions) {
   const queueBindings: QueueBinding[] = [
     ...partitionIndexes.map(partitionBinding),
     ...everyOutboundPartition(outboundBinding),
+    ...edgePlants.map((plant) => ({
+      exchange: names.outbound,
+      queue: names.edgeMes(plant),
+      routingKey: `edge.${plant}.mes.#`,
+    })),
   ];
 
   return {
@@ -105,12 +119,16 @@ export function createTopology(options: TopologyOptions) {
       'exchanges' | 'queues' | 'queueBindings'
     >,
     outboundPartitions: outboundPartitions.length,
-    /** Where an outbound message of an order goes: its system's partition for the order. */
+    /**
+     * Where an outbound message of an order goes: its system's partition for the order; for the MES of a plant with
+     * an edge, that plant's edge queue (the central MES connector never sees it: MES gets it once, by one path).
+     */
     outboundRoutingKey(
       system: OutboundSystem,
       scope: { plant: string; orderNumber: string },
       messageType: string,
     ): string {
+      if (system === 'mes' && edgePlants.includes(scope.plant)) return `edge.${scope.plant}.mes.${messageType}`;
       return `${system}.p${partitionOf(scope.plant, scope.orderNumber, outboundPartitions.length)}.${messageType}`;
     },
     /** The outbound partition queues of one system. */
@@ -163,21 +181,30 @@ export type Topology = ReturnType<typeof createTopology>;
  * Declares the whole topology once at start, so that nothing published before the first consumer is ready
  * can be unroutable. Publishers and consumers declare their parts again after every reconnect.
  */
-export async function declareTopology(connection: Connection, topology: Topology): Promise<void> {
-  const { exchanges, queues, queueBindings } = topology.publisherDeclarations;
+export async function declareTopology(
+  connection: Connection,
+  topology: { publisherDeclarations: Pick<PublisherProps, 'exchanges' | 'queues' | 'queueBindings'> },
+): Promise<void> {
+  const { exchanges = [], queues = [], queueBindings = [] } = topology.publisherDeclarations;
   for (const exchange of exchanges) await connection.exchangeDeclare(exchange);
   for (const queue of queues) await connection.queueDeclare(queue);
   for (const binding of queueBindings) await connection.queueBind(binding);
 }
 
 /** Deletes every queue and exchange of a topology: for tests, benchmarks and the demo, which own theirs. */
-export async function deleteTopology(connection: Connection, topology: Topology): Promise<void> {
+export async function deleteTopology(
+  connection: Connection,
+  topology: Pick<Topology, 'allQueues' | 'allExchanges'>,
+): Promise<void> {
   for (const queue of topology.allQueues()) await connection.queueDelete({ queue });
   for (const exchange of topology.allExchanges()) await connection.exchangeDelete({ exchange });
 }
 
 /** The same, on a connection of its own to `url`, opened and closed around the deletion. */
-export async function deleteTopologyAt(url: string, topology: Topology): Promise<void> {
+export async function deleteTopologyAt(
+  url: string,
+  topology: Pick<Topology, 'allQueues' | 'allExchanges'>,
+): Promise<void> {
   const connection = new Connection({ url, noDelay: true });
   try {
     await connection.onConnect(10_000);

@@ -284,6 +284,48 @@ export const CATALOGUE = {
     help: 'How long a drift may stay open in a plant (closureSlaHours of its rule parameters).',
     labels: ['plant'],
   },
+  edgeLinkUp: {
+    type: 'gauge',
+    name: 'plantgate_edge_link_up',
+    help: "Whether an edge gateway's link to the central broker is up (1: its forward shovel runs; 0: down or unknown).",
+    labels: ['plant'],
+  },
+  edgeLinkDown: {
+    type: 'gauge',
+    name: 'plantgate_edge_link_down_seconds',
+    help: "How long an edge gateway's link to the central broker has been down (0 while it is up).",
+    labels: ['plant'],
+  },
+  edgeBacklog: {
+    type: 'gauge',
+    name: 'plantgate_edge_backlog_messages',
+    help: 'Messages accepted by an edge gateway and not yet confirmed by the central broker (waiting on its plant broker, or in flight).',
+    labels: ['plant'],
+  },
+  edgeBacklogLimit: {
+    type: 'gauge',
+    name: 'plantgate_edge_backlog_limit_messages',
+    help: "An edge gateway's backlog limit (EDGE_BACKLOG_LIMIT): past it, submissions get 503 BACKLOG_FULL.",
+    labels: ['plant'],
+  },
+  edgeBacklogOldestAge: {
+    type: 'gauge',
+    name: 'plantgate_edge_backlog_oldest_age_seconds',
+    help: "Age of the oldest message in an edge gateway's backlog (0 when it is empty).",
+    labels: ['plant'],
+  },
+  edgeForwarded: {
+    type: 'counter',
+    name: 'plantgate_edge_forwarded_messages_total',
+    help: 'Messages an edge forwarded to the central broker and the central broker confirmed (sampled by the plant broker).',
+    labels: ['plant'],
+  },
+  edgeMesWaiting: {
+    type: 'gauge',
+    name: 'plantgate_edge_mes_waiting_messages',
+    help: "MES-bound messages on an edge's plant broker that the plant's MES adapter has not taken yet.",
+    labels: ['plant'],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof CATALOGUE;

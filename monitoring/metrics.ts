@@ -4,6 +4,7 @@ import type { IntakeObserver } from '../core/intake/submission.service';
 import type { ConsumerObserver } from '../messaging/command.consumer';
 import { CATALOGUE, LATENCY_BUCKETS, type MetricKey } from './metric.catalogue';
 import type { ReconciliationObserver } from '../core/reconciliation/reconciliation.runner';
+import type { EdgeLinkObserver } from '../messaging/edge-link';
 
 type Built = {
   [K in MetricKey]: (typeof CATALOGUE)[K]['type'] extends 'counter'
@@ -83,9 +84,23 @@ export function createMetrics(registry: Registry) {
     },
   };
 
+  const edgeObserver: EdgeLinkObserver = {
+    linkChecked(plant, report, downSeconds) {
+      m.edgeLinkUp.set({ plant }, report.state === 'up' ? 1 : 0);
+      m.edgeLinkDown.set({ plant }, downSeconds);
+      m.edgeBacklog.set({ plant }, report.backlog.messages + report.backlog.inFlight);
+      m.edgeBacklogLimit.set({ plant }, report.backlog.limit);
+      m.edgeBacklogOldestAge.set({ plant }, report.backlog.oldestAgeSeconds ?? 0);
+      m.edgeMesWaiting.set({ plant }, report.mesWaiting);
+      m.edgeForwarded.inc({ plant }, 0);
+    },
+    forwarded: (plant, count) => m.edgeForwarded.inc({ plant }, count),
+  };
+
   return {
     registry,
     raw: m,
+    edgeObserver,
     exceptionObserver,
     reconciliationObserver,
     consumerObserver,

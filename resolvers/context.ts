@@ -11,4 +11,6 @@ export interface GatewayContext {
   logger: Logger;
   /** Live views of ERP, MES and QMS, batched per request; absent where no systems are connected. */
   views?: OrderViewLoaders;
+  /** The request's own Authorization header: an edge gateway asks the central one on the caller's behalf with it. */
+  authorization?: string;
 }

@@ -33,6 +33,9 @@ export function domainErrorToGraphQL(
     case 'ILLEGAL_TRANSITION':
     case 'CONCURRENT_MODIFICATION':
       return { message: error.message, path, extensions: { code: error.code, ...error.details } };
+    case 'BACKLOG_FULL':
+      // The gateway answers such a request with HTTP 503 and Retry-After (apollo.ts).
+      return { message: error.message, path, extensions: { code: error.code, ...error.details } };
     case 'BROKER_UNAVAILABLE':
     case 'STORE_UNAVAILABLE':
     case 'DOWNSTREAM_UNAVAILABLE':

@@ -11,7 +11,7 @@ import { ordersResolvers } from './orders/orders.resolvers';
 import { referenceResolvers } from './reference/reference.resolvers';
 import { DateTimeScalar, JsonScalar } from './scalars';
 import { submitMutations } from './submit-mutation';
-import { transactionsResolvers } from './transactions/transactions.resolvers';
+import { transactionsResolvers, type TransactionLookup } from './transactions/transactions.resolvers';
 import { reconciliationResolvers } from './reconciliation/reconciliation.resolvers';
 import { createCorrections } from '../core/reconciliation/corrections.service';
 import type { Reconciler } from '../core/reconciliation/reconciliation.runner';
@@ -25,6 +25,8 @@ export interface ResolverDeps {
   exceptionObserver?: ExceptionObserver;
   /** Runs reconciliation in this process when asked for. */
   reconciler: Reconciler;
+  /** Where `transaction` is answered from when not this process's store (an edge asks the central plane). */
+  transactionLookup?: TransactionLookup;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */

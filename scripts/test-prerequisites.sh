@@ -2,6 +2,8 @@
 # Runs before `npm test` (npm's pretest): makes sure what the tests need beyond Node.js is here, or stops at once
 # with one line naming what is missing and how to get it. Never a tool missing in the middle of the run.
 #   RabbitMQ on AMQP_URL's host and port (default 127.0.0.1:5672): the tests use the real broker.
+#   Its management API with the shovel plugins (BROKER_API_URL, default http://127.0.0.1:15672): the edge tests;
+#   enabled here with rabbitmq-plugins when the broker runs on this machine.
 #   promtool, prometheus (Debian package prometheus): alert rule tests, the Prometheus end-to-end test.
 #   docker-compose (Debian package docker-compose): the compose file check (needs no Docker engine).
 #   chromium (Debian package chromium): the browser tests, driven by playwright-core (which never downloads one).
@@ -15,6 +17,23 @@ host="${hostport%%:*}"; port="${hostport##*:}"; [ "$port" = "$host" ] && port=56
 if ! (exec 3<>"/dev/tcp/${host}/${port}") 2>/dev/null; then
   echo "npm test: RabbitMQ does not answer on ${host}:${port}; start it with \`rabbitmq-server -detached\` (or set AMQP_URL)" >&2
   exit 1
+fi
+
+# The edge tests declare shovels and read their state through the management API (plugins shipped with RabbitMQ).
+api="${BROKER_API_URL:-http://127.0.0.1:15672}"
+shovel_api_answers() {
+  node -e "fetch('${api}/api/shovels', { headers: { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') } }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+}
+if ! shovel_api_answers; then
+  if command -v rabbitmq-plugins >/dev/null 2>&1; then
+    echo "npm test: enabling RabbitMQ's rabbitmq_management, rabbitmq_shovel and rabbitmq_shovel_management plugins"
+    rabbitmq-plugins enable rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
+    for _ in $(seq 1 60); do shovel_api_answers && break; sleep 1; done
+  fi
+  if ! shovel_api_answers; then
+    echo "npm test: RabbitMQ's management API with shovels does not answer at ${api}; enable the plugins with \`rabbitmq-plugins enable rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management\` (or set BROKER_API_URL)" >&2
+    exit 1
+  fi
 fi
 
 node "$(dirname "$0")/build-ui.mjs"

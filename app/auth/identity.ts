@@ -35,12 +35,21 @@ export async function createGatewayIdentity(deps: {
   metrics: PlantgateMetrics;
   logger: Logger;
   webhookSecrets: WebhookSecrets;
+  /** An edge gateway never runs in the open local mode; its keys may come from the central gateway. */
+  edge?: { keysFromCentral: boolean };
 }) {
   const { config, store } = deps;
   const configuredKeys = parseConfiguredKeys(config.API_KEYS);
   const identityProvider = identityProviderOf(config);
-  const loopbackOnly = isLoopback(config.HOST);
-  if (!loopbackOnly && !identityProvider && configuredKeys.length === 0 && (await store.countApiKeys()) === 0) {
+  // The open local mode is for a newcomer's all-in-one; an edge stands in a plant's network for a central plane.
+  const loopbackOnly = !deps.edge && isLoopback(config.HOST);
+  const noIdentity = !identityProvider && configuredKeys.length === 0 && (await store.countApiKeys()) === 0;
+  if (deps.edge && !deps.edge.keysFromCentral && noIdentity) {
+    throw new StartRefusedError(
+      "An edge gateway needs identities: set CENTRAL_URL and CENTRAL_API_KEY to copy its plant's API keys from the central gateway, or API_KEYS, or JWT_JWKS_URL / JWT_PUBLIC_KEY.",
+    );
+  }
+  if (!deps.edge && !loopbackOnly && noIdentity) {
     throw new StartRefusedError(
       `Refusing to listen on HOST ${config.HOST} with no identities: set JWT_JWKS_URL or JWT_PUBLIC_KEY (with JWT_ISSUER and JWT_AUDIENCE) for people, API_KEYS for machines, or create a key with npm run keys -- create; or listen on loopback only (HOST=127.0.0.1).`,
     );

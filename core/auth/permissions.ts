@@ -1,7 +1,8 @@
 import { DomainError } from '../errors';
 import { ROLES, type Principal, type Role } from './principal';
 
-const EVERY_ROLE: readonly Role[] = ROLES;
+/** EDGE is a plant gateway's own credential at the central one: it copies API keys and reads nothing else. */
+const EVERY_ROLE: readonly Role[] = ROLES.filter((role) => role !== 'EDGE');
 const WORKBENCH_ROLES: readonly Role[] = ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'];
 
 /**
@@ -12,7 +13,7 @@ const WORKBENCH_ROLES: readonly Role[] = ['INTEGRATOR', 'OPERATIONS', 'QUALITY',
 export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Record<string, readonly Role[]> } = {
   Query: {
     serviceInfo: EVERY_ROLE,
-    whoami: EVERY_ROLE,
+    whoami: ROLES,
     productionOrder: EVERY_ROLE,
     productionOrders: EVERY_ROLE,
     transaction: EVERY_ROLE,

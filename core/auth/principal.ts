@@ -1,5 +1,5 @@
 /** The roles of the field's ownership model; each principal holds some of them, in some plants. */
-export const ROLES = ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER'] as const;
+export const ROLES = ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER', 'EDGE'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** USER: a person with a token; API_KEY: a machine; SYSTEM: Plantgate itself or a connector; LOCAL: the open local mode. */

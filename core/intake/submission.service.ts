@@ -26,7 +26,7 @@ export interface SubmitOptions {
   supersedes?: string;
 }
 
-export type SubmissionOutcomeLabel = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
+export type SubmissionOutcomeLabel = 'accepted' | 'duplicate' | 'conflict' | 'rejected' | 'backlog_full';
 
 /** What the intake reports; monitoring implements it. */
 export interface IntakeObserver {
@@ -61,6 +61,13 @@ export interface SubmissionServiceDeps {
   logger: Logger;
   observer?: IntakeObserver;
   hooks?: IntakeHooks;
+  /** The plants this intake serves (an edge gateway serves its own plant only); every plant when unset. */
+  servesPlants?: readonly string[];
+  /**
+   * Asked before anything of a new submission is recorded; throws to refuse it (an edge whose backlog is full).
+   * A refused submission leaves nothing behind: resending it later is a first submission.
+   */
+  admit?: (plant: string) => void;
 }
 
 export interface SubmissionService {
@@ -191,7 +198,9 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
       const { correctsException, ...content } = (input ?? {}) as Record<string, unknown>;
       const payload = parseInput(slice.input, content) as Command['payload'] & { messageId?: string | null };
       const plant = slice.scope(payload).plant;
-      refuseOutsideScope(origin.principal, slice.plantsTouched?.(payload) ?? [plant], messageType);
+      const plantsTouched = slice.plantsTouched?.(payload) ?? [plant];
+      if (deps.servesPlants) refuseUnserved(deps.servesPlants, plantsTouched, messageType);
+      refuseOutsideScope(origin.principal, plantsTouched, messageType);
       const corrected = await correctionOf(correctsException, messageType, plant, origin.principal);
       const command = { messageType, payload } as Command;
       const now = deps.now().toISOString();
@@ -217,6 +226,12 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
         lastError: null,
         updatedAt: now,
       };
+      try {
+        deps.admit?.(plant);
+      } catch (error) {
+        deps.observer?.submitted(plant, messageType, 'backlog_full');
+        throw error;
+      }
       const recorded = await store.recordSubmission(transaction, supersedes ? { supersedes } : undefined);
 
       if (recorded.outcome === 'duplicate') {
@@ -279,6 +294,19 @@ function refuseOutsideScope(principal: Principal, plants: readonly string[], mes
     'FORBIDDEN',
     `${principal.name} may submit only for ${scope}; this ${messageType} is for ${what}. Nothing was recorded.`,
     { details: { plants: outside } },
+  );
+}
+
+/** An edge gateway takes its own plant's events only: another plant's go to that plant's edge or the central one. */
+function refuseUnserved(served: readonly string[], plants: readonly string[], messageType: MessageType): void {
+  const outside = [...new Set(plants.filter((p) => !served.includes(p)))];
+  if (outside.length === 0) return;
+  throw new DomainError(
+    'FORBIDDEN',
+    `This gateway serves plant ${served.join(', ')} only; this ${messageType} is for ${outside
+      .map((p) => (p === '*' ? 'master data shared by every plant' : `plant ${p}`))
+      .join(' and ')}. Submit it to that plant's edge or to the central gateway. Nothing was recorded.`,
+    { details: { plants: outside, served } },
   );
 }
 

@@ -78,6 +78,12 @@ export function webhookRefusal(error: unknown, logger: Logger): WebhookOutcome {
         headers: { 'retry-after': '1' },
         body: { error: (error as DomainError).message, code: 'SERVICE_UNAVAILABLE', ...details },
       };
+    case 'BACKLOG_FULL':
+      return {
+        status: 503,
+        headers: { 'retry-after': String(details.retryAfterSeconds ?? 5) },
+        body: { error: (error as DomainError).message, code, ...details },
+      };
     default:
       logger.error({ err: (error as Error).message, stack: (error as Error).stack }, 'webhook failed');
       return { status: 500, body: { error: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' } };

@@ -225,7 +225,7 @@ describe('authentication', () => {
           id: 'local-developer',
           name: 'Local developer (open local mode)',
           kind: 'LOCAL',
-          roles: ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER'],
+          roles: ['INTEGRATOR', 'OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN', 'VIEWER', 'EDGE'],
           plants: ['*'],
           openLocalMode: true,
         },

@@ -6,9 +6,12 @@ export function permissionTableRows(): string[] {
   return (['Query', 'Mutation'] as const).flatMap((op) =>
     Object.entries(PERMISSIONS[op])
       .filter(([field]) => field !== '_noop')
-      .map(
-        ([field, roles]) =>
-          `| ${op === 'Query' ? 'query' : 'mutation'} \`${field}\` | ${roles.length === ROLES.length ? 'every role' : roles.map((r) => `\`${r}\``).join(', ')} |`,
-      ),
+      .map(([field, roles]) => `| ${op === 'Query' ? 'query' : 'mutation'} \`${field}\` | ${describeRoles(roles)} |`),
   );
+}
+
+function describeRoles(roles: readonly string[]): string {
+  if (roles.length === ROLES.length) return 'every role';
+  if (roles.length === ROLES.length - 1 && !roles.includes('EDGE')) return 'every role but `EDGE`';
+  return roles.map((r) => `\`${r}\``).join(', ');
 }

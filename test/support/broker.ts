@@ -9,8 +9,8 @@ export function uniquePrefix(label: string): string {
 }
 
 /** Number of ready messages in a queue, read from the broker. */
-export async function queueDepth(queue: string): Promise<number> {
-  const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
+export async function queueDepth(queue: string, url = TEST_AMQP_URL): Promise<number> {
+  const connection = new Connection({ url, noDelay: true });
   try {
     await connection.onConnect(10_000);
     const ok = await connection.queueDeclare({ queue, passive: true });
@@ -26,8 +26,9 @@ export async function queueDepth(queue: string): Promise<number> {
  */
 export async function drainQueue(
   queue: string,
+  url = TEST_AMQP_URL,
 ): Promise<{ body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[]> {
-  const connection = new Connection({ url: TEST_AMQP_URL, noDelay: true });
+  const connection = new Connection({ url, noDelay: true });
   const messages: { body: unknown; headers: Record<string, unknown>; correlationId?: string; type?: string }[] = [];
   try {
     await connection.onConnect(10_000);
@@ -65,15 +66,18 @@ export async function drainQueue(
 }
 
 /** Takes every message off several queues (an outbound system's partitions, say), in queue order. */
-export async function drainQueues(queues: string[]): Promise<Awaited<ReturnType<typeof drainQueue>>> {
+export async function drainQueues(
+  queues: string[],
+  url = TEST_AMQP_URL,
+): Promise<Awaited<ReturnType<typeof drainQueue>>> {
   const messages: Awaited<ReturnType<typeof drainQueue>> = [];
-  for (const queue of queues) messages.push(...(await drainQueue(queue)));
+  for (const queue of queues) messages.push(...(await drainQueue(queue, url)));
   return messages;
 }
 
 /** Messages ready in several queues together. */
-export async function queuesDepth(queues: string[]): Promise<number> {
+export async function queuesDepth(queues: string[], url = TEST_AMQP_URL): Promise<number> {
   let total = 0;
-  for (const queue of queues) total += await queueDepth(queue);
+  for (const queue of queues) total += await queueDepth(queue, url);
   return total;
 }

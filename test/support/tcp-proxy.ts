@@ -33,6 +33,10 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       refusingUntil = Date.now() + ms;
       for (const socket of open) socket.destroy();
     },
+    /** Takes connections again at once (a cut's refusal ends early). */
+    restore() {
+      refusingUntil = 0;
+    },
     get cuts() {
       return cuts;
     },
