@@ -56,7 +56,7 @@ export interface Gateway {
 /** The GraphQL gateway and the webhooks on one HTTP server: stateless, so replicas scale behind any load balancer. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, intake } = deps;
-  const { requestAuth, authenticator, identity } = await createGatewayIdentity({
+  const { requestAuth, authenticator, identity, configuredKeys } = await createGatewayIdentity({
     ...deps,
     edge: deps.edge ? { keysFromCentral: deps.edge.centralUrl !== undefined } : undefined,
   });
@@ -95,7 +95,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     maxBodyBytes: config.MAX_BODY_BYTES,
     health: deps.edge?.health,
     // The central gateway lends its plants' API keys (hashes) to their edges; an edge lends nothing.
-    routes: deps.edge ? {} : { '/edge/keys': edgeKeysRoute(deps.store) },
+    routes: deps.edge ? {} : { '/edge/keys': edgeKeysRoute(deps.store, configuredKeys) },
   });
   try {
     const port = await http.listen(config.PORT, config.HOST);

@@ -2,6 +2,7 @@ import {
   DashboardBuilder,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
+  RowBuilder,
   VariableRefresh,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
@@ -33,12 +34,19 @@ export function buildDashboard(spec: DashboardSpec): object {
         .includeAll(true)
         .allValue('.*'),
     );
-  spec.panels.forEach((panel, index) => builder.withPanel(buildPanel(panel, index)));
+  spec.panels.forEach((panel, index) => builder.withPanel(buildPanel(panel, index, 0)));
+  let y = Math.ceil(spec.panels.length / 2) * 8;
+  for (const row of spec.rows ?? []) {
+    builder.withRow(new RowBuilder(row.title).gridPos({ x: 0, y, w: 24, h: 1 }));
+    row.panels.forEach((panel, index) => builder.withPanel(buildPanel(panel, index, y + 1)));
+    y += 1 + Math.ceil(row.panels.length / 2) * 8;
+  }
   return builder.build();
 }
 
-function buildPanel(panel: PanelSpec, index: number) {
-  const gridPos = { x: (index % 2) * 12, y: Math.floor(index / 2) * 8, w: 12, h: 8 };
+/** Two panels a line, 8 high, from line `top` down. */
+function buildPanel(panel: PanelSpec, index: number, top: number) {
+  const gridPos = { x: (index % 2) * 12, y: top + Math.floor(index / 2) * 8, w: 12, h: 8 };
   const targets = panel.queries.map((q, i) =>
     new DataqueryBuilder()
       .expr(q.expr)

@@ -15,6 +15,13 @@ export interface DashboardSpec {
   title: string;
   description: string;
   panels: PanelSpec[];
+  /** Rows of panels below the dashboard's own, each under its title (a row a reader can fold away). */
+  rows?: { title: string; panels: PanelSpec[] }[];
+}
+
+/** Every panel of a dashboard, in its rows too: what the tests check. */
+export function allPanels(spec: DashboardSpec): PanelSpec[] {
+  return [...spec.panels, ...(spec.rows ?? []).flatMap((row) => row.panels)];
 }
 
 const c = CATALOGUE;
@@ -37,6 +44,35 @@ const stat = (title: string, description: string, unit: string, expr: string): P
   unit,
   queries: [{ expr, legend: title }],
 });
+
+/** The plants' edge gateways: each one's link, what it holds for the central plane, and how fast that drains. */
+const EDGE_PANELS: PanelSpec[] = [
+  ts(
+    'Edge link',
+    "1 while an edge's link to the central broker is up; how long it has been down otherwise (alert past 5 min).",
+    'short',
+    [`max by (plant) (${c.edgeLinkUp.name}{${P}})`, '{{plant}} up'],
+    [`max by (plant) (${c.edgeLinkDown.name}{${P}}) / 60`, '{{plant}} minutes down'],
+  ),
+  ts(
+    'Edge backlog',
+    'Messages each edge holds for the central plane, against its limit (alert past 80 %; 503 BACKLOG_FULL past 100 %).',
+    'short',
+    [`max by (plant) (${c.edgeBacklog.name}{${P}})`, '{{plant}} backlog'],
+    [`max by (plant) (${c.edgeBacklogLimit.name}{${P}})`, '{{plant}} limit'],
+  ),
+  ts('Edge backlog age', 'Age of the oldest message each edge still holds.', 's', [
+    `max by (plant) (${c.edgeBacklogOldestAge.name}{${P}})`,
+    '{{plant}}',
+  ]),
+  ts(
+    'Edge forwarding',
+    'Messages forwarded to the central broker per second, and MES-bound messages waiting at the plant for its adapter.',
+    'short',
+    [rate(c.edgeForwarded.name, 'plant'), '{{plant}} forwarded/s'],
+    [`max by (plant) (${c.edgeMesWaiting.name}{${P}})`, '{{plant}} waiting for MES'],
+  ),
+];
 
 export const DASHBOARDS: DashboardSpec[] = [
   {
@@ -86,6 +122,7 @@ export const DASHBOARDS: DashboardSpec[] = [
         '{{type}}',
       ]),
     ],
+    rows: [{ title: 'Edge', panels: EDGE_PANELS }],
   },
   {
     uid: 'plantgate-interfaces',

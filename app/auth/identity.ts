@@ -73,7 +73,7 @@ export async function createGatewayIdentity(deps: {
     keyCreated: authenticator.keyCreated,
     openMode: authenticator.openMode,
   };
-  return { authenticator, requestAuth, identity };
+  return { authenticator, requestAuth, identity, configuredKeys };
 }
 
 function identityProviderOf(config: Config): IdentityProviderSettings | null {

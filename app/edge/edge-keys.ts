@@ -4,8 +4,11 @@ import type { Principal } from '../../core/auth/principal';
 import type { Logger } from '../../core/ports/logger.port';
 import type { Store } from '../../core/ports/store.port';
 
-/** The central route `GET /edge/keys?plant=P`: the API keys that act in plant P, as hashes, for that plant's edge. */
-export function edgeKeysRoute(store: Pick<Store, 'listApiKeys'>) {
+/**
+ * The central route `GET /edge/keys?plant=P`: the API keys that act in plant P, as hashes, for that plant's edge; the
+ * keys created through the API and those given by configuration (API_KEYS) alike.
+ */
+export function edgeKeysRoute(store: Pick<Store, 'listApiKeys'>, configuredKeys: readonly ApiKeyRecord[]) {
   return async (principal: Principal, query: URLSearchParams): Promise<{ status: number; body: unknown }> => {
     const plant = query.get('plant');
     if (!plant) return { status: 400, body: { error: 'plant is required: /edge/keys?plant=P1', code: 'BAD_REQUEST' } };
@@ -20,7 +23,9 @@ export function edgeKeysRoute(store: Pick<Store, 'listApiKeys'>) {
       };
     }
     // Secrets are never stored, only their SHA-256; revoked keys are sent too, so that a revocation reaches the edge.
-    const keys = (await store.listApiKeys()).filter((k) => k.plants === '*' || k.plants.includes(plant));
+    const keys = [...configuredKeys, ...(await store.listApiKeys())].filter(
+      (k) => k.plants === '*' || k.plants.includes('*') || k.plants.includes(plant),
+    );
     return { status: 200, body: { plant, keys } };
   };
 }

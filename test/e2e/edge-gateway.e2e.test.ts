@@ -7,6 +7,7 @@ import { createEdgeSite, EDGE_PLANT, type EdgeSite } from '../support/edge-site'
 import { edgeHealth, submitWithKey, transactionStatus } from '../support/edge-client';
 import { gql } from '../support/graphql-client';
 import { releaseInput } from '../support/order.fixture';
+import { freePort } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
 
 const APPLIED = ['APPLIED', 'POSTED'];
@@ -37,7 +38,11 @@ describe('an edge gateway', () => {
     // Once: the resend was answered at the edge and never reached the central plane.
     expect(await site.centralRuntime.store.listTransactionsByOrder(EDGE_PLANT, 'PO-E1')).toHaveLength(1);
     expect(APPLIED).toContain(await transactionStatus(edge.url, key, id));
-    expect((await edgeHealth(edge.url)).edge).toMatchObject({ state: 'up', backlog: { messages: 0 } });
+    const health = await waitFor(async () => {
+      const h = await edgeHealth(edge.url);
+      return h.edge.state === 'up' ? h : undefined;
+    });
+    expect(health.edge).toMatchObject({ state: 'up', backlog: { messages: 0, limit: 100_000 } });
   });
 
   it('keeps accepting while the link is down, answers QUEUED_AT_EDGE, refuses past its backlog with 503, and loses nothing', async () => {
@@ -178,5 +183,23 @@ describe('an edge gateway', () => {
     const revoked = await gql(edge.url, '{ whoami { id } }', {}, bearer(everywhere.key));
     expect(revoked.status).toBe(401);
     expect((await gql(edge.url, '{ whoami { id } }', {}, bearer(site.keys.integrator))).status).toBe(200);
+  });
+});
+
+describe('an edge gateway starting', () => {
+  let site: EdgeSite;
+  afterEach(async () => site?.cleanup());
+
+  it('refuses to start without its plant, or without a plant broker it can declare shovels on, saying what to do', async () => {
+    site = await createEdgeSite('edge-start');
+    await expect(site.startEdge({ EDGE_PLANT: '' })).rejects.toThrow(
+      'Invalid configuration: EDGE_PLANT is required for the edge role',
+    );
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    await expect(site.startEdge({ BROKER_API_URL: nobody })).rejects.toThrow(
+      new RegExp(
+        `management API does not answer at ${nobody}.*rabbitmq-plugins enable rabbitmq_management rabbitmq_shovel`,
+      ),
+    );
   });
 });

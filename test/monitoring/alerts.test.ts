@@ -14,7 +14,7 @@ function promtool(...args: string[]) {
 describe('alerting rules', () => {
   it('pass promtool check rules', () => {
     const result = promtool('check', 'rules', 'alerts.rules.yml');
-    expect(result.stdout + result.stderr).toContain('SUCCESS: 12 rules found');
+    expect(result.stdout + result.stderr).toContain('SUCCESS: 14 rules found');
     expect(result.status).toBe(0);
   });
 
@@ -35,7 +35,7 @@ describe('alerting rules', () => {
     const rules = fs.readFileSync(path.join(MONITORING, 'alerts.rules.yml'), 'utf8');
     const tests = fs.readFileSync(path.join(MONITORING, 'alerts.test.yml'), 'utf8');
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
-    expect(alerts).toHaveLength(12);
+    expect(alerts).toHaveLength(14);
     for (const alert of alerts) expect(tests, alert).toContain(`alertname: ${alert}`);
   });
 });

@@ -18,6 +18,7 @@ const IDENTITIES = {
     { id: key.id, name: 'compose admin', roles: ['ADMIN', 'INTEGRATOR'], plants: '*', secretHash: key.secretHash },
   ]),
   PLANTGATE_WEBHOOK_SECRET: 'a-webhook-secret-for-compose',
+  PLANTGATE_EDGE_KEY: 'pgk_an-edge-key-for-compose-0123456789',
 };
 
 describe('docker-compose.yml', () => {
@@ -31,14 +32,21 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
     const services = compose(['config', '--services']).stdout.trim().split('\n').sort();
     expect(services).toEqual([
+      'edge',
       'gateway',
       'grafana',
       'mongodb',
+      'plant-rabbitmq',
       'prometheus',
       'rabbitmq',
       'reference-systems',
       'worker',
     ]);
+    // The edge: its plant broker with the shovel plugin, the central broker and gateway it links to.
+    expect(result.stdout).toContain('rabbitmq_shovel_management');
+    expect(result.stdout).toMatch(/CENTRAL_AMQP_URL: amqp:\/\/guest:guest@rabbitmq:5672/);
+    expect(result.stdout).toContain(`CENTRAL_API_KEY: ${IDENTITIES.PLANTGATE_EDGE_KEY}`);
+    expect(result.stdout).toMatch(/EDGE_PLANTS: P1/);
     expect(result.stdout).toMatch(/ERP_URL: http:\/\/reference-systems:4101/);
     expect(result.stdout).toContain('rabbitmq_prometheus');
     expect(result.stdout).toContain('replSet');
@@ -46,7 +54,7 @@ describe('docker-compose.yml', () => {
     expect(result.stdout).toMatch(/dashboards/);
     // The gateway listens beyond loopback: it gets the keys, and MES and QMS the secret they sign webhooks with.
     expect(result.stdout).toContain(`API_KEYS: '${IDENTITIES.PLANTGATE_API_KEYS}'`);
-    expect(result.stdout.match(/WEBHOOK_SECRET: a-webhook-secret-for-compose/g)).toHaveLength(3);
+    expect(result.stdout.match(/WEBHOOK_SECRET: a-webhook-secret-for-compose/g)).toHaveLength(4);
   });
 
   it('refuses to start without identities, saying what to set', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardFileName, renderDashboard } from '../../dashboards/build';
-import { DASHBOARDS } from '../../dashboards/panels';
+import { allPanels, DASHBOARDS } from '../../dashboards/panels';
 import { CATALOGUE, METRIC_NAMES } from '../../monitoring/metric.catalogue';
 
 const DIR = path.resolve(__dirname, '..', '..', 'dashboards');
@@ -26,7 +26,7 @@ describe('dashboards', () => {
       .filter((m) => m.type === 'histogram')
       .map((m) => m.name);
     for (const spec of DASHBOARDS) {
-      for (const panel of spec.panels) {
+      for (const panel of allPanels(spec)) {
         for (const { expr } of panel.queries) {
           const names = metricsIn(expr);
           expect(names.length, `${spec.uid} / ${panel.title}`).toBeGreaterThan(0);
@@ -50,7 +50,7 @@ describe('dashboards', () => {
       };
       expect(json.uid).toBe(spec.uid);
       expect(json.templating.list.map((v) => v.name)).toContain('plant');
-      for (const panel of spec.panels) {
+      for (const panel of allPanels(spec)) {
         for (const { expr } of panel.queries) {
           if (metricsIn(expr).some((n) => plantLabelled.has(n)))
             expect(expr, `${spec.uid} / ${panel.title}`).toContain('plant=~"$plant"');

@@ -26,7 +26,7 @@ export async function startPrometheus(dir: string, target: string) {
     .readFileSync(path.join(MONITORING, 'prometheus.yml'), 'utf8')
     .replace(/scrape_interval: \d+s/, 'scrape_interval: 1s')
     .replace(/evaluation_interval: \d+s/, 'evaluation_interval: 1s')
-    .replace("['gateway:4000', 'worker:4001']", `['${target}']`)
+    .replace(/\['gateway:4000'[^\]]*\]/, `['${target}']`)
     // RabbitMQ's own Prometheus plugin is not enabled on this machine; Plantgate reads queue depths itself.
     .replace(/\n {2}- job_name: rabbitmq\n {4}static_configs:\n {6}- targets: \['rabbitmq:15692'\]\n?/, '\n');
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), config);
