@@ -112,7 +112,7 @@ export async function submitToApplied(
 }
 
 /** Reference data for the releases the load generator sends, applied before the measurement starts. */
-async function seedReference(url: string, file: string) {
+export async function seedReference(url: string, file: string) {
   const reference = planPlantDay(1, { faultRate: 0 }).reference;
   await fetch(`${url}/graphql`, {
     method: 'POST',

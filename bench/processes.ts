@@ -58,6 +58,8 @@ export interface LoadOptions {
   rate?: number;
   prefix: string;
   authorization?: string;
+  /** Releases for this plant only (P1 and P2 in turn otherwise). */
+  plant?: string;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {

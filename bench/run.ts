@@ -8,6 +8,7 @@ import { planPlantDay } from './scorecard/plant-day';
 import { runPlantgate } from './scorecard/plantgate.run';
 import { runPointToPoint } from './scorecard/relay.run';
 import { reconciliationRun } from './reconciliation.bench';
+import { edgeRun } from './edge.bench';
 import { figure, repeat, round, type Figure } from './stats';
 
 /**
@@ -26,6 +27,7 @@ async function main() {
         growth: [10_000, 100_000],
         scorecardOrders: 60,
         reconciled: [5_000, 20_000],
+        edgeBacklog: 2_000,
       }
     : {
         raw: 20000,
@@ -35,6 +37,7 @@ async function main() {
         growth: [10_000, 1_000_000],
         scorecardOrders: 300,
         reconciled: [10_000, 100_000],
+        edgeBacklog: 10_000,
       };
   const REPS = 3;
   const started = Date.now();
@@ -56,6 +59,9 @@ async function main() {
 
   log('submit → applied latency at 1,000/s');
   const latency = await collect(REPS, () => submitToApplied(1000, size.latencySeconds));
+
+  log(`edge: accepted at the edge → applied centrally at 300/s, then a ${size.edgeBacklog} backlog drained`);
+  const edge = await collect(REPS, () => edgeRun(size.edgeBacklog, size.latencySeconds, 300));
 
   log(`growth: ${size.growth.join(' and ')} orders already stored`);
   const growth = [];
@@ -127,6 +133,16 @@ async function main() {
     latency_p99_ms: latencyP99.median,
     latency_p50_ratio: round(latencyP50.median / rawP50.median),
     latency_p99_ratio: round(latencyP99.median / rawP99.median),
+    edge_to_applied_p50_ms: figure(edge.map((r) => r.edgeP50)).median,
+    edge_to_applied_p99_ms: figure(edge.map((r) => r.edgeP99)).median,
+    /** Through the edge over straight to the central gateway, same releases, same rate, same run. */
+    edge_latency_p50_ratio: round(figure(edge.map((r) => r.edgeP50 / r.directP50)).median),
+    edge_latency_p99_ratio: round(figure(edge.map((r) => r.edgeP99 / r.directP99)).median),
+    edge_backlog_messages: size.edgeBacklog,
+    edge_backlog_drain_seconds: figure(edge.map((r) => r.drainSeconds)).median,
+    edge_backlog_forward_seconds: figure(edge.map((r) => r.forwardSeconds)).median,
+    /** Backlog applied per second after the link returns, over one worker's processing rate in this run. */
+    edge_drain_ratio: round(size.edgeBacklog / figure(edge.map((r) => r.drainSeconds)).median / processingFig.median),
     growth_orders: size.growth,
     growth_events_per_s: growthFigs.map((g) => g.eps.median),
     growth_ratio: round(growthFigs[1]!.eps.median / growthFigs[0]!.eps.median),
@@ -156,6 +172,9 @@ async function main() {
       bare_apollo_mutations_per_s: bare,
       latency_p50_ms: latencyP50,
       latency_p99_ms: latencyP99,
+      edge_to_applied_p50_ms: figure(edge.map((r) => r.edgeP50)),
+      edge_to_applied_p99_ms: figure(edge.map((r) => r.edgeP99)),
+      edge_backlog_drain_seconds: figure(edge.map((r) => r.drainSeconds)),
       growth_events_per_s: growthFigs.map((g) => g.eps),
       read_requests_per_s: figure(reads.map((r) => r.rps)),
       reconciliation_orders_per_s: reconcileFigs.map((g) => g.rate),
@@ -221,6 +240,24 @@ function printTable(r: Record<string, unknown> & { figures: Record<string, Figur
   row('bare @apollo/server', f.bare_apollo_mutations_per_s as Figure, 'req/s');
   row('submit→applied p50 @1000/s', f.latency_p50_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p50_ratio)}`);
   row('submit→applied p99 @1000/s', f.latency_p99_ms as Figure, 'ms', `ratio to raw ${String(r.latency_p99_ratio)}`);
+  row(
+    'edge: accepted → applied p50 @300/s',
+    f.edge_to_applied_p50_ms as Figure,
+    'ms',
+    `ratio to the central gateway ${String(r.edge_latency_p50_ratio)}`,
+  );
+  row(
+    'edge: accepted → applied p99 @300/s',
+    f.edge_to_applied_p99_ms as Figure,
+    'ms',
+    `ratio to the central gateway ${String(r.edge_latency_p99_ratio)}`,
+  );
+  row(
+    `edge: drain of a ${String(r.edge_backlog_messages)} backlog`,
+    f.edge_backlog_drain_seconds as Figure,
+    's',
+    `forwarded in ${String(r.edge_backlog_forward_seconds)} s, applied at ${String(r.edge_drain_ratio)} of one worker's rate`,
+  );
   (f.growth_events_per_s as Figure[]).forEach((g, i) =>
     row(
       `processing with ${String((r.growth_orders as number[])[i])} orders stored`,

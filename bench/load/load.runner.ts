@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { LoadOptions } from '../processes';
+import { benchRelease } from './release-input';
 
 /**
  * The load generator, run as its own process so that it does not share a CPU queue with the server it measures.
@@ -20,22 +21,10 @@ function body(): string {
   if (options.kind === 'read') return JSON.stringify({ query: READ });
   if (options.kind === 'read-local') return JSON.stringify({ query: READ_LOCAL });
   counter += 1;
-  const input = {
-    orderNumber: `${options.prefix}-${process.pid}-${counter}`,
-    plant: counter % 2 ? 'P1' : 'P2',
-    item: 'FG-100',
-    itemRevision: 'A',
-    routingRevision: 'R3',
-    specRevision: 'S2',
-    quantity: 20,
-    uom: 'EA',
-    dueAt: '2026-12-02T00:00:00.000Z',
-    operations: [
-      { sequence: 10, workCenter: 'WC-CUT', description: 'Cut' },
-      { sequence: 20, workCenter: 'WC-ASSY', description: 'Assemble' },
-    ],
-    components: [{ item: 'RM-7', quantity: 40, uom: 'EA', operationSequence: 10 }],
-  };
+  const input = benchRelease(
+    `${options.prefix}-${process.pid}-${counter}`,
+    options.plant ?? (counter % 2 ? 'P1' : 'P2'),
+  );
   // The bare server answers the same mutation text with the same input: only Plantgate's work differs.
   return JSON.stringify({
     query: options.kind === 'bare' ? RELEASE.replace('ReleaseProductionOrderInput', 'JSON') : RELEASE,

@@ -27,8 +27,8 @@ async function brokerApi(method: string, apiPath: string, body?: unknown): Promi
   }
 }
 
-/** A virtual host of the test's own on the local broker, as if it were a broker of its own. */
-async function createVhost(name: string): Promise<string> {
+/** A virtual host of the test's own on the local broker, as if it were a broker of its own; its AMQP URL. */
+export async function createVhost(name: string): Promise<string> {
   await brokerApi('PUT', `/vhosts/${encodeURIComponent(name)}`);
   await brokerApi('PUT', `/permissions/${encodeURIComponent(name)}/guest`, {
     configure: '.*',
@@ -36,6 +36,11 @@ async function createVhost(name: string): Promise<string> {
     read: '.*',
   });
   return `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(name)}`;
+}
+
+/** Deletes a virtual host with everything in it: queues, exchanges, shovels. */
+export async function deleteVhost(name: string): Promise<void> {
+  await brokerApi('DELETE', `/vhosts/${encodeURIComponent(name)}`);
 }
 
 /**
@@ -128,15 +133,14 @@ export async function createEdgeSite(
         await central.cleanup();
         await proxy.close();
         // Deleting a virtual host deletes its queues, exchanges and shovels: nothing of the test is left behind.
-        for (const vhost of vhosts) await brokerApi('DELETE', `/vhosts/${encodeURIComponent(vhost)}`);
+        for (const vhost of vhosts) await deleteVhost(vhost);
         dir.remove();
       },
     };
   } catch (error) {
     await central.cleanup().catch(() => undefined);
     await proxy.close();
-    for (const vhost of vhosts)
-      await brokerApi('DELETE', `/vhosts/${encodeURIComponent(vhost)}`).catch(() => undefined);
+    for (const vhost of vhosts) await deleteVhost(vhost).catch(() => undefined);
     dir.remove();
     throw error;
   }
