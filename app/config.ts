@@ -137,6 +137,11 @@ const schema = z
     /** How old such a submission must be before a sweeper publishes it (its own request may still be publishing). */
     INTAKE_GRACE_MS: int(100, 600_000).default(5000),
     RULES_FILE: z.string().min(1).optional(),
+    /**
+     * How often every process reloads the approved rule changes; a change must take effect at least twice this long
+     * after its approval, so that every process judges by it from the same instant.
+     */
+    RULES_REFRESH_MS: int(100, 600_000).default(5000),
     /** Plants with their own MES (a plant-level MES per site), `P2=https://…,P3=…`; the others use MES_URL. */
     PLANT_MES_URLS: plantUrls.default({}),
     /** Plants with their own QMS, as PLANT_MES_URLS; the others use QMS_URL. */

@@ -15,6 +15,7 @@ import { baseUrl, createHttpServer } from './http.server';
 import { edgeKeysRoute } from './edge/edge-keys';
 import { edgeOperationsOnly } from './edge/edge-operations';
 import type { TransactionLookup } from '../resolvers/transactions/transactions.resolvers';
+import type { RuleGovernance } from '../core/rules/rule-governance.service';
 
 export interface GatewayDeps {
   config: Config;
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   /** What each system's webhooks are signed with. */
   webhookSecrets: WebhookSecrets;
   reconciler: Reconciler;
+  governance: RuleGovernance;
   /** Set for an edge gateway: what it answers, and how. Unset for the central one. */
   edge?: EdgeGatewayOptions;
 }
@@ -68,6 +70,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     exceptionObserver: deps.metrics.exceptionObserver,
     rules: deps.rules,
     reconciler: deps.reconciler,
+    governance: deps.governance,
     identity,
     onForbidden: requestAuth.forbidden,
     transactionLookup: deps.edge?.transactionLookup,

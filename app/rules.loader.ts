@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { ORDER_STATES } from '../core/orders/order.types';
 import { EXCEPTION_TYPES, TRANSACTION_STATUSES } from '../core/ports/records';
 import { DEFAULT_RULE_SET, type RuleBook, type RuleSet } from '../core/rules/rule-set';
+import { mergeRuleSet, type RuleOverlay } from '../core/rules/rule-merge';
 import { ConfigError } from './config';
+import { DomainError } from '../core/errors';
+import type { RuleParameters } from '../core/rules/rule-change';
 
 const ruleSet = z
   .object({
@@ -91,24 +94,23 @@ export function loadRuleBook(path: string | undefined): RuleBook {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError('RULES_FILE', `${issue.path.join('.') || 'file'} ${issue.message}`, path);
   }
-  const merge = (base: RuleSet, over: z.output<typeof file>['defaults']): RuleSet => ({
-    ...base,
-    ...over,
-    triageMinutes: { ...base.triageMinutes, ...over?.triageMinutes },
-    stalledAfterSeconds: {
-      orders: { ...base.stalledAfterSeconds.orders, ...over?.stalledAfterSeconds?.orders },
-      transactions: { ...base.stalledAfterSeconds.transactions, ...over?.stalledAfterSeconds?.transactions },
-    },
-    firstArticle: { ...base.firstArticle, ...over?.firstArticle },
-    reconciliation: {
-      ...base.reconciliation,
-      ...over?.reconciliation,
-      tolerances: { ...base.reconciliation.tolerances, ...over?.reconciliation?.tolerances },
-    },
-  });
+  const merge = (base: RuleSet, over: z.output<typeof file>['defaults']) => mergeRuleSet(base, over as RuleOverlay);
   const defaults = merge(DEFAULT_RULE_SET, parsed.data.defaults);
   const plants = Object.fromEntries(
     Object.entries(parsed.data.plants ?? {}).map(([plant, rules]) => [plant, merge(defaults, rules)]),
   );
   return { defaults, plants };
+}
+
+/** What a rule change may set, checked as the file is: every parameter but the version, nested ones in part. */
+const changeParameters = ruleSet.omit({ version: true }).partial().strict();
+
+/** A rule change's parameters, checked as RULES_FILE's are; INVALID_INPUT naming the first wrong parameter. */
+export function parseRuleParameters(raw: unknown): RuleParameters {
+  const parsed = changeParameters.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data as RuleParameters;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.join('.');
+  const field = path.startsWith('mappings') ? path : `parameters${path ? `.${path}` : ''}`;
+  throw new DomainError('INVALID_INPUT', `${field} ${issue.message}`, { field });
 }

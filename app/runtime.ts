@@ -23,6 +23,7 @@ import type { DriftSystem } from '../core/reconciliation/drift.types';
 import { startGateway } from './gateway';
 import { createStopList } from './stop-list';
 import { startIntake } from './intake.factory';
+import { startRuleGovernance } from './rules.governance';
 import { createConnectors, endpointsFromConfig, type SystemEndpoint } from './connectors.factory';
 import { startEmbeddedSystems } from './embedded-systems';
 import { metricsGuard } from './auth/identity';
@@ -113,6 +114,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       pageSize: config.RECONCILE_PAGE_SIZE,
       observer: metrics.reconciliationObserver,
     });
+    const governance = await startRuleGovernance({
+      config,
+      store,
+      rules,
+      logger,
+      stops,
+      activates: options.role !== 'gateway',
+      observe: metrics.rulesObserver.rules,
+    });
     registerReconciliationCollectors(metrics, { store, rules, startedAt: new Date(), now: () => new Date() });
     stops.add(() => reconciler.close());
     registerStateCollectors(metrics, {
@@ -185,6 +195,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         version: VERSION,
         webhookSecrets,
         reconciler,
+        governance,
       });
       stops.add(() => gateway.close());
       url = gateway.url;

@@ -193,6 +193,20 @@ export const DASHBOARDS: DashboardSpec[] = [
         rate(c.refusals.name, 'type, rule'),
         '{{type}} {{rule}}',
       ]),
+      ts(
+        'Rule set in force and pending changes',
+        "Each plant's rule-set version in force, and the changes waiting for approval (ruleChanges, approveRuleChange).",
+        'short',
+        [`max by (plant) (${c.rulesVersionInForce.name}{${P}})`, '{{plant}} version'],
+        [`max by (plant) (${c.rulesChangesPending.name}{${P}})`, '{{plant}} pending'],
+      ),
+      ts(
+        'Canary: refusals and holds per plant',
+        "Refusal and hold rates per plant: a plant's rate before and after its version changed (the panel above) is the canary's comparison with itself and with the plants still on the old version.",
+        'ops',
+        [rate(c.refusals.name, 'plant'), '{{plant}} refused'],
+        [rate(c.held.name, 'plant'), '{{plant}} held'],
+      ),
       ts('Held events', 'Events that arrived before their predecessor, by rule.', 'ops', [
         rate(c.held.name, 'rule'),
         '{{rule}}',

@@ -284,6 +284,18 @@ export const CATALOGUE = {
     help: 'How long a drift may stay open in a plant (closureSlaHours of its rule parameters).',
     labels: ['plant'],
   },
+  rulesVersionInForce: {
+    type: 'gauge',
+    name: 'plantgate_rules_version_in_force',
+    help: "The version of each plant's rule set in force now (governed changes take effect at their effectiveAt).",
+    labels: ['plant'],
+  },
+  rulesChangesPending: {
+    type: 'gauge',
+    name: 'plantgate_rules_changes_pending',
+    help: 'Rule changes proposed for a plant and waiting for approval.',
+    labels: ['plant'],
+  },
   edgeLinkUp: {
     type: 'gauge',
     name: 'plantgate_edge_link_up',

@@ -97,10 +97,19 @@ export function createMetrics(registry: Registry) {
     forwarded: (plant, count) => m.edgeForwarded.inc({ plant }, count),
   };
 
+  const rulesObserver = {
+    /** The version in force and the changes pending, per plant, as the last refresh found them. */
+    rules(plant: string, versionInForce: number, pending: number) {
+      m.rulesVersionInForce.set({ plant }, versionInForce);
+      m.rulesChangesPending.set({ plant }, pending);
+    },
+  };
+
   return {
     registry,
     raw: m,
     edgeObserver,
+    rulesObserver,
     exceptionObserver,
     reconciliationObserver,
     consumerObserver,

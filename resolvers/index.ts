@@ -15,6 +15,8 @@ import { transactionsResolvers, type TransactionLookup } from './transactions/tr
 import { reconciliationResolvers } from './reconciliation/reconciliation.resolvers';
 import { createCorrections } from '../core/reconciliation/corrections.service';
 import type { Reconciler } from '../core/reconciliation/reconciliation.runner';
+import type { RuleGovernance } from '../core/rules/rule-governance.service';
+import { rulesResolvers } from './rules/rules.resolvers';
 
 export interface ResolverDeps {
   store: Store;
@@ -27,6 +29,8 @@ export interface ResolverDeps {
   reconciler: Reconciler;
   /** Where `transaction` is answered from when not this process's store (an edge asks the central plane). */
   transactionLookup?: TransactionLookup;
+  /** Change control of the rule parameters. */
+  governance: RuleGovernance;
 }
 
 /** One resolver map per domain, mirroring schema/; merged by the gateway. Submit mutations come from the registry. */
@@ -52,6 +56,7 @@ export function createResolvers(deps: ResolverDeps) {
     referenceResolvers(deps),
     stalledResolvers(deps),
     authResolvers(deps),
+    rulesResolvers({ governance: deps.governance }),
     reconciliationResolvers({
       store: deps.store,
       reconciler: deps.reconciler,

@@ -16,6 +16,7 @@ import { createLogger } from '../logger';
 import { every } from '../periodic';
 import { createStopList } from '../stop-list';
 import { startIntake } from '../intake.factory';
+import { startRuleGovernance } from '../rules.governance';
 import { loadRuleBook } from '../rules.loader';
 import { VERSION } from '../runtime';
 import { createStore } from '../store.factory';
@@ -154,6 +155,8 @@ export async function startEdgeRuntime(
         logger,
         pageSize: config.RECONCILE_PAGE_SIZE,
       }),
+      // The edge answers no rule queries (edge-operations.ts); its rule book is RULES_FILE's.
+      governance: await startRuleGovernance({ config, store, rules, logger, stops, activates: false }),
       edge: {
         plant,
         centralUrl: config.CENTRAL_URL,

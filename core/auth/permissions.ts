@@ -31,6 +31,8 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     reconciliationRun: EVERY_ROLE,
     drifts: EVERY_ROLE,
     apiKeys: ['ADMIN'],
+    ruleSets: EVERY_ROLE,
+    ruleChanges: EVERY_ROLE,
   },
   Mutation: {
     // The placeholder that lets domain SDL files extend Mutation: nobody calls it.
@@ -65,6 +67,10 @@ export const PERMISSIONS: { Query: Record<string, readonly Role[]>; Mutation: Re
     rejectCorrection: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
     createApiKey: ['ADMIN'],
     revokeApiKey: ['ADMIN'],
+    // Each owns some parameters; the change itself names whose approval it needs (core/rules/rule-change.ts).
+    proposeRuleChange: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
+    approveRuleChange: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
+    rejectRuleChange: ['OPERATIONS', 'QUALITY', 'SUPPLY_CHAIN', 'ADMIN'],
   },
 };
 

@@ -214,7 +214,7 @@ export function createSubmissionService(deps: SubmissionServiceDeps): Submission
             : {}),
         },
         now,
-        ruleSetFor(deps.rules, plant).timestampBucketMs,
+        ruleSetFor(deps.rules, plant, now).timestampBucketMs,
       );
       const supersedes = options.supersedes ?? corrected?.correlationId;
       const transaction: TransactionRecord = {

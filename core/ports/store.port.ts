@@ -2,6 +2,7 @@ import type { ReconciliationStore } from './reconciliation.port';
 import type { CommitResult, ExceptionUpdate, PageRequest } from './commit';
 export type { CommitConflict, CommitResult, ExceptionUpdate, PageRequest } from './commit';
 import type { ApiKeyRecord } from '../auth/api-key';
+import type { RuleChange } from '../rules/rule-change';
 import type { Role } from '../auth/principal';
 import type { UpsertReferenceData } from '../reference/upsert-reference-data.command';
 import type { OrderRecord, OrderState } from '../orders/order.types';
@@ -230,6 +231,14 @@ export interface Store extends ReconciliationStore {
   revokeApiKey(id: string, at: string, by: string): Promise<void>;
   /** Keys ever created, revoked ones included: one is enough to end the open local mode for good. */
   countApiKeys(): Promise<number>;
+
+  /**
+   * Writes a rule change at the revision it was read at (0: a new one) with its audit entries, in one transaction;
+   * CONCURRENT_MODIFICATION when another write came first (two approvers, two activations).
+   */
+  saveRuleChange(change: RuleChange, expectedRev: number, audit: AuditDraft[]): Promise<void>;
+  /** Every rule change of a plant (every plant's when absent), oldest proposal first. */
+  listRuleChanges(plant?: string): Promise<RuleChange[]>;
 
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;

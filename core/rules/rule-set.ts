@@ -136,12 +136,34 @@ export const DEFAULT_RULE_SET: RuleSet = {
   reconciliation: DEFAULT_RECONCILIATION,
 };
 
-/** Defaults for every plant, and whole rule sets for plants that differ. */
+/** One version of a plant's rule set and when it took (or takes) effect. */
+export interface RuleVersion {
+  version: number;
+  effectiveAt: string;
+  ruleSet: RuleSet;
+}
+
+/**
+ * Defaults for every plant, and whole rule sets for plants that differ (RULES_FILE: each plant's version 1, or the
+ * version the file names); then each plant's approved changes, in the order they take effect (rule governance).
+ */
 export interface RuleBook {
   defaults: RuleSet;
   plants: Record<string, RuleSet>;
+  /** Approved versions after the file's, per plant, by effectiveAt; kept current by every process. */
+  history?: Record<string, readonly RuleVersion[]>;
 }
 
-export function ruleSetFor(book: RuleBook, plant: string): RuleSet {
-  return book.plants[plant] ?? book.defaults;
+/**
+ * The plant's rule set in force at `at` (an ISO instant; now when absent): an event is judged by the version in
+ * force when it was received, whenever it is decided.
+ */
+export function ruleSetFor(book: RuleBook, plant: string, at?: string): RuleSet {
+  const seed = book.plants[plant] ?? book.defaults;
+  const versions = book.history?.[plant];
+  if (!versions?.length) return seed;
+  const when = at ?? new Date().toISOString();
+  let inForce = seed;
+  for (const v of versions) if (v.effectiveAt <= when) inForce = v.ruleSet;
+  return inForce;
 }

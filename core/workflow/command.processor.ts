@@ -86,7 +86,9 @@ export function createCommandProcessor(deps: CommandProcessorDeps): CommandProce
   const contextFor = ({ envelope }: InboundMessage): DecisionContext => ({
     now: deps.now().toISOString(),
     correlationId: envelope.correlationId,
-    rules: ruleSetFor(deps.rules, envelope.scope.plant),
+    // The version in force when the event was received, not when it is decided: a change that took effect while it
+    // waited (in a backlog, a hold, a retry) does not judge it.
+    rules: ruleSetFor(deps.rules, envelope.scope.plant, envelope.receivedAt),
     overrideRule: envelope.workbench?.action === 'OVERRIDE' ? envelope.workbench.overrideRule : null,
   });
 

@@ -27,6 +27,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection('drifts').createIndex({ plant: 1, status: 1 }),
     db.collection('drifts').createIndex({ runId: 1 }),
     db.collection('reconciliation_runs').createIndex({ id: 1 }, { unique: true }),
+    db.collection('rule_changes').createIndex({ plant: 1, proposedAt: 1 }),
     db.collection('reconciliation_runs').createIndex({ plant: 1, _id: -1 }),
     db.collection('orders').createIndex({ plant: 1, updatedAt: 1 }),
     db.collection('lots').createIndex({ plant: 1, lotNumber: 1 }),

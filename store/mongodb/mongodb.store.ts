@@ -20,6 +20,7 @@ import type {
   UnitOfWork,
 } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH, verifyChains } from '../audit-chain';
+import { ruleChangeConflict, type RuleChange } from '../../core/rules/rule-change';
 import { decodeCursor, encodeCursor } from '../paging';
 import { ensureIndexes } from './mongodb.indexes';
 import { mongoMonitoringReads } from './mongodb.monitoring';
@@ -71,6 +72,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   const submissions = db.collection<SubmissionDoc>('submissions');
   const keys = db.collection<IdempotencyDoc>('idempotency_keys');
   const audit = db.collection<AuditDoc>('audit');
+  const ruleChanges = db.collection<RuleChange & { _id: string }>('rule_changes');
   const outbox = db.collection<OutboxDoc>('outbox');
   const exceptions = db.collection<ExceptionDoc>('exceptions');
   const apiKeys = db.collection<ApiKeyRecord & { _id: string }>('api_keys');
@@ -408,6 +410,28 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
         });
       }),
 
+    saveRuleChange: (change, expectedRev, entries) =>
+      inTransaction(async (session) => {
+        const doc = { _id: change.id, ...change };
+        const written =
+          expectedRev === 0
+            ? (await ruleChanges.updateOne({ _id: change.id }, { $setOnInsert: doc }, { upsert: true, session }))
+                .upsertedCount
+            : (await ruleChanges.replaceOne({ _id: change.id, rev: expectedRev }, doc, { session })).modifiedCount;
+        if (written === 0) {
+          throw ruleChangeConflict(change.id);
+        }
+        for (const entry of entries) await appendAudit(entry, session);
+      }),
+    listRuleChanges: (plant) =>
+      guard(async () =>
+        (
+          await ruleChanges
+            .find(plant === undefined ? {} : { plant })
+            .sort({ proposedAt: 1, _id: 1 })
+            .toArray()
+        ).map((d) => strip(d) as RuleChange),
+      ),
     insertApiKey: (key) => guard(async () => void (await apiKeys.insertOne({ _id: key.id, ...key }))),
     getApiKey: (id) => guard(async () => strip(await apiKeys.findOne({ _id: id })) as ApiKeyRecord | null),
     listApiKeys: () =>

@@ -245,4 +245,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (plant, serial_number, item)
   );
   `,
+  // Governed rule parameters: proposed, approved and rejected changes, each plant's versions after RULES_FILE's.
+  `
+  CREATE TABLE rule_changes (
+    id TEXT PRIMARY KEY,
+    plant TEXT NOT NULL,
+    rev INTEGER NOT NULL,
+    proposed_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX rule_changes_by_plant ON rule_changes (plant, proposed_at);
+  `,
 ];

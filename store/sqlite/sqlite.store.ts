@@ -25,6 +25,7 @@ import { sqliteMonitoringReads } from './sqlite.monitoring';
 import { sqliteReferenceStatements } from './sqlite.reference';
 import { sqliteWorkbenchStatements } from './sqlite.workbench';
 import { sqliteReconciliationStatements } from './sqlite.reconciliation';
+import { sqliteRuleStatements } from './sqlite.rules';
 import { MIGRATIONS } from './sqlite.schema';
 import {
   auditFromRow,
@@ -101,6 +102,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const reconciliation = sqliteReconciliationStatements(db, () => {
     throw new Conflict('drift-version');
   });
+  const rules = sqliteRuleStatements(db);
 
   const stmt = {
     getTransaction: db.prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE correlation_id = ?'),
@@ -445,6 +447,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           const at = new Date().toISOString();
           ids.forEach((id) => stmt.markOutboxPublished.run(at, id));
         }),
+      saveRuleChange: (change, expectedRev, audit) =>
+        write(() => {
+          rules.save(change, expectedRev);
+          audit.forEach(appendAudit);
+        }),
       insertApiKey: (key) =>
         write(
           () =>
@@ -590,6 +597,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           (r) => JSON.parse(r.doc) as ApiKeyRecord,
         ),
       ),
+    listRuleChanges: async (plant) => guard(() => rules.list(plant)),
     listApiKeys: async () =>
       guard(() =>
         db

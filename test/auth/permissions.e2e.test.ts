@@ -79,6 +79,15 @@ const CALLS: Record<string, { query: string; variables?: Record<string, unknown>
       'mutation { createApiKey(input: { name: "made in a test", roles: [VIEWER], plants: ["P100"] }) { apiKey { id } } }',
   },
   'Mutation.revokeApiKey': { query: 'mutation { revokeApiKey(id: "nope") { id } }' },
+  'Query.ruleSets': { query: '{ ruleSets(plant: "P100") { version inForce } }' },
+  'Query.ruleChanges': { query: '{ ruleChanges(plant: "P100") { id status } }' },
+  'Mutation.proposeRuleChange': {
+    query:
+      'mutation { proposeRuleChange(input: { plant: "P100", parameters: { holdWindowMs: 600000 }, effectiveAt: "2099-01-01T06:00:00Z", reason: "permission test" }) { id } }',
+  },
+  // On a change that does not exist: allowed roles get NOT_FOUND, others FORBIDDEN.
+  'Mutation.approveRuleChange': { query: 'mutation { approveRuleChange(id: "nope") { id } }' },
+  'Mutation.rejectRuleChange': { query: 'mutation { rejectRuleChange(id: "nope") { id } }' },
   ...Object.fromEntries(
     MESSAGE_SLICES.map(({ messageType }) => [
       `Mutation.${mutationOf(messageType)}`,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../core/ports/store.port';
 import { chainHash, GENESIS_HASH } from '../../store/audit-chain';
-import { aTransaction, anApplyUnit, anException, anOrder } from '../support/records.fixture';
+import { aRuleChange, aTransaction, anApplyUnit, anException, anOrder } from '../support/records.fixture';
 
 /**
  * The store port's contract. Every adapter runs this same suite: what passes here is what the workers and
@@ -101,6 +101,33 @@ export function defineStoreContract(
       expect(
         await store.recordSubmission(aTransaction({ envelope: { businessKey: processed.envelope.businessKey } })),
       ).toMatchObject({ outcome: 'duplicate', published: true });
+    });
+
+    it('keeps a rule change with its audit entry, and refuses a write at a revision already passed', async () => {
+      const change = aRuleChange('P1');
+      const entry = (action: string) => ({
+        at: change.proposedAt,
+        subject: 'rules:P1',
+        action,
+        actor: 'u1',
+        correlationId: change.id,
+        detail: { version: change.version },
+      });
+      await store.saveRuleChange(change, 0, [entry('RULE_CHANGE_PROPOSED')]);
+      await store.saveRuleChange(aRuleChange('P2'), 0, []);
+      const approved = { ...change, status: 'APPROVED' as const, version: 2, rev: 2 };
+      await store.saveRuleChange(approved, 1, [entry('RULE_CHANGE_APPROVED')]);
+      // A second approver who read revision 1 too: refused, and its audit entry is not written either.
+      await expect(store.saveRuleChange({ ...approved, note: 'late' }, 1, [entry('LATE')])).rejects.toMatchObject({
+        code: 'CONCURRENT_MODIFICATION',
+      });
+      await expect(store.saveRuleChange(change, 0, [])).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+      expect(await store.listRuleChanges('P1')).toEqual([approved]);
+      expect((await store.listRuleChanges()).map((c) => c.plant)).toEqual(['P1', 'P2']);
+      expect((await store.listAudit('rules:P1')).map((e) => e.action)).toEqual([
+        'RULE_CHANGE_PROPOSED',
+        'RULE_CHANGE_APPROVED',
+      ]);
     });
 
     it('commits order, transaction, key, audit and outbox together', async () => {

@@ -1,3 +1,4 @@
+import type { RuleChange } from '../../core/rules/rule-change';
 import { randomUUID } from 'node:crypto';
 import type { OrderRecord } from '../../core/orders/order.types';
 import { SCHEMA_VERSION, type Envelope } from '../../core/intake/envelope';
@@ -134,4 +135,29 @@ export function anApplyUnit(
 /** An OPEN exception as a refusal opens it, under the default rule set. */
 export function anException(draft: ExceptionDraft): ExceptionRecord {
   return openException(draft, DEFAULT_RULE_SET);
+}
+
+/** A pending rule change of a plant, proposed a moment apart from the ones before it. */
+let ruleChangeCount = 0;
+export function aRuleChange(plant: string, overrides: Partial<RuleChange> = {}): RuleChange {
+  ruleChangeCount += 1;
+  return {
+    id: `rc-${plant}-${ruleChangeCount}-${Math.random().toString(36).slice(2, 8)}`,
+    plant,
+    version: 0,
+    status: 'PENDING',
+    parameters: { yieldTolerancePct: 5 },
+    owners: ['SUPPLY_CHAIN'],
+    effectiveAt: '2026-12-01T06:00:00.000Z',
+    reason: 'widen the yield tolerance',
+    revertsTo: null,
+    proposedBy: { id: 'u1', name: 'Sam Supply', kind: 'USER' },
+    proposedAt: new Date(Date.UTC(2026, 10, 29, 12, 0, ruleChangeCount)).toISOString(),
+    decidedBy: null,
+    decidedAt: null,
+    note: null,
+    activatedAt: null,
+    rev: 1,
+    ...overrides,
+  };
 }
