@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   decorateProcessor?: (processor: CommandProcessor, store: Store) => CommandProcessor;
   /** Test builds only: stop the process at an exact instant of a submission (crash-window tests). */
   intakeHooks?: IntakeHooks;
+  /** Test builds only: the newest message schema the worker reads, to play a newer release in a rolling upgrade. */
+  readsSchema?: number;
 }
 
 export interface Runtime {
@@ -160,6 +162,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         intake,
         downstream: connectors.ports,
         decorateProcessor: options.decorateProcessor,
+        readsSchema: options.readsSchema,
       });
       stops.add(() => worker.close());
       recovered = worker.systemRecovered;

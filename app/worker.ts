@@ -13,7 +13,7 @@ import { createCommandProcessor, type CommandProcessor } from '../core/workflow/
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { startCommandConsumers, type CommandConsumers } from '../messaging/command.consumer';
-import { partitionsOf } from '../messaging/partition-assignment';
+import { partitionsOf, type Member } from '../messaging/partition-assignment';
 import { joinMembership } from '../messaging/worker-membership';
 import { startOutboxRelay } from '../messaging/outbox.relay';
 import { startOutboundConsumers } from '../messaging/outbound.consumer';
@@ -35,7 +35,7 @@ import { every } from './periodic';
 async function shareOutPartitions(consumers: CommandConsumers, deps: WorkerDeps, workerId: string) {
   const { topology, logger } = deps;
   const everyPartition = Array.from({ length: topology.partitions }, (_, i) => i);
-  const holdShare = (members: string[]) => {
+  const holdShare = (members: Member[]) => {
     consumers.hold(partitionsOf(workerId, members, topology.partitions));
     deps.metrics.partitionsShared(consumers.held().length, members.length);
   };
@@ -52,7 +52,10 @@ async function shareOutPartitions(consumers: CommandConsumers, deps: WorkerDeps,
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'worker membership unavailable; holding every partition');
     consumers.hold(everyPartition);
-    return { leave: async () => undefined };
+    return {
+      leave: async () => undefined,
+      stepAside: (partition: number) => consumers.hold(consumers.held().filter((p) => p !== partition)),
+    };
   }
 }
 
@@ -73,6 +76,8 @@ export interface WorkerDeps {
    * the store itself or one batch's view of it.
    */
   decorateProcessor?: (processor: CommandProcessor, store: Store) => CommandProcessor;
+  /** Test builds only: the newest message schema this worker reads, to play a newer release (SCHEMA_VERSION). */
+  readsSchema?: number;
 }
 
 /** Partition consumers plus the outbox relay; close() finishes messages in hand before returning. */
@@ -128,6 +133,8 @@ export async function startWorker(deps: WorkerDeps) {
     return processors.get(store)!;
   };
   const processor = processorFor(deps.store);
+  let sharing: Awaited<ReturnType<typeof shareOutPartitions>> | null = null;
+  const asideBeforeJoining: number[] = [];
   const consumers = startCommandConsumers({
     connection: deps.connection,
     topology: deps.topology,
@@ -142,10 +149,14 @@ export async function startWorker(deps: WorkerDeps) {
     inProcessRetries: config.IN_PROCESS_RETRIES,
     poisonLimit: config.POISON_DELIVERY_LIMIT,
     prefetch: config.WORKER_PREFETCH,
+    readsSchema: deps.readsSchema,
+    // During a rolling upgrade: the partition goes to a worker that reads the newer message; it is never dead-lettered.
+    onNewerSchema: (partition) => (sharing ? sharing.stepAside(partition) : asideBeforeJoining.push(partition)),
   });
   const workerId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   // Started means consuming: the worker returns once it holds its share.
-  const sharing = await shareOutPartitions(consumers, deps, workerId);
+  sharing = await shareOutPartitions(consumers, deps, workerId);
+  for (const partition of asideBeforeJoining) sharing.stepAside(partition);
   const outbound = startOutboundConsumers({
     connection: deps.connection,
     topology: deps.topology,

@@ -2,6 +2,7 @@ import type { AsyncMessage } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
 import type { Store } from '../core/ports/store.port';
 import type { Settlement } from './ordered.consumer';
+import { NewerSchemaError } from './command.envelope';
 
 /** After a message had to go back to its queue (store or broker down): a pause, so an outage is no hot loop. */
 const REQUEUE_PAUSE_MS = 1000;
@@ -23,6 +24,12 @@ export interface BatchHandlerOptions {
  * goes back to the queue with every message after it (none may overtake it), and a batch that cannot commit goes
  * back whole. The settlements are returned only after the commit: nothing is acknowledged before it is durable.
  */
+/** Once one message went back or was left, every later one of the batch follows it unapplied: order is kept. */
+function stopped(settlements: Settlement[]): Settlement | null {
+  if (settlements.includes('leave')) return 'leave';
+  return settlements.includes('requeue') ? 'requeue' : null;
+}
+
 export function batchHandler(options: BatchHandlerOptions) {
   const { store, logger } = options;
 
@@ -31,6 +38,8 @@ export function batchHandler(options: BatchHandlerOptions) {
       await options.handle(msg, on);
       return 'ack';
     } catch (error) {
+      // A newer schema than this worker reads: it and what follows are left for a worker that reads it.
+      if (error instanceof NewerSchemaError) return 'leave';
       logger.error(
         { correlationId: msg.correlationId, err: (error as Error).message },
         'message returned to its queue',
@@ -41,7 +50,7 @@ export function batchHandler(options: BatchHandlerOptions) {
 
   async function applyInOrder(msgs: AsyncMessage[], on: Store): Promise<Settlement[]> {
     const settlements: Settlement[] = [];
-    for (const msg of msgs) settlements.push(settlements.includes('requeue') ? 'requeue' : await applyOne(msg, on));
+    for (const msg of msgs) settlements.push(stopped(settlements) ?? (await applyOne(msg, on)));
     return settlements;
   }
 
@@ -64,8 +73,9 @@ export function batchHandler(options: BatchHandlerOptions) {
       run = [];
     };
     for (const msg of msgs) {
-      if (settlements.includes('requeue')) {
-        settlements.push('requeue');
+      const stop = stopped(settlements);
+      if (stop) {
+        settlements.push(stop);
         continue;
       }
       if (!options.alone(msg)) {
@@ -73,9 +83,11 @@ export function batchHandler(options: BatchHandlerOptions) {
         continue;
       }
       await applyRun();
-      settlements.push(settlements.includes('requeue') ? 'requeue' : await applyOne(msg, store));
+      settlements.push(stopped(settlements) ?? (await applyOne(msg, store)));
     }
     await applyRun();
+    const left = settlements.indexOf('leave');
+    if (left >= 0) return settlements.fill('leave', left);
     // Once one went back, the rest of the batch went back too, without being applied: their order is kept.
     const requeued = settlements.indexOf('requeue');
     if (requeued >= 0) {

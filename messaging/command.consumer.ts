@@ -5,7 +5,7 @@ import type { Store } from '../core/ports/store.port';
 import type { CommandProcessor, ProcessOutcome } from '../core/workflow/command.processor';
 import type { InboundMessage } from '../core/workflow/inbound-message';
 import { createBoundedPublisher } from './bounded';
-import { decodeCommand, HEADERS } from './command.envelope';
+import { decodeCommand, HEADERS, NewerSchemaError } from './command.envelope';
 import { batchHandler } from './command.batches';
 import { startOrderedBatchConsumer, type OrderedConsumer } from './ordered.consumer';
 import type { Topology } from './topology';
@@ -46,6 +46,13 @@ export interface CommandConsumerOptions {
   inProcessRetries?: number;
   /** Starts of a redelivered message after which it is isolated as poison instead of processed again. */
   poisonLimit: number;
+  /** The newest message schema this worker reads (SCHEMA_VERSION; a test build may read ahead). */
+  readsSchema?: number;
+  /**
+   * A partition's next message is of a newer schema than this worker reads: the worker steps aside from the
+   * partition (the membership hands it to a worker that reads it); the message went back to its queue.
+   */
+  onNewerSchema?: (partition: number, schemaVersion: number) => void;
 }
 
 export interface CommandConsumers {
@@ -106,13 +113,19 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     observer.deadLettered(messageType, reasonCode);
   }
 
-  async function handle(msg: AsyncMessage, on: Store): Promise<void> {
+  async function handle(msg: AsyncMessage, on: Store, partition: number): Promise<void> {
     const processor = options.processorFor(on);
     const started = process.hrtime.bigint();
     let inbound: InboundMessage;
     try {
-      inbound = decodeCommand(msg);
+      inbound = decodeCommand(msg, options.readsSchema);
     } catch (error) {
+      if (error instanceof NewerSchemaError) {
+        // Not dead-lettered: it goes back (with everything after it, in order) for a worker that reads it.
+        logger.warn({ partition, schemaVersion: error.schemaVersion, reads: error.reads }, error.message);
+        options.onNewerSchema?.(partition, error.schemaVersion);
+        throw error;
+      }
       // Nothing to apply and nothing to retry: keep it where a person can see it.
       const reason = (error as Error).message;
       logger.error(
@@ -205,15 +218,16 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
     }
   }
 
-  const handleBatch = batchHandler({
-    store: options.store,
-    logger,
-    handle,
-    onBatch: (messages) => observer.batched(messages),
-    // A redelivered message is applied on its own: its start must be counted durably before it runs (poison
-    // detection), and after a crash the messages it was batched with are applied one by one until it is found.
-    alone: (msg) => msg.redelivered || (options.unbatched?.(String(msg.type ?? '')) ?? false),
-  });
+  const handleBatchOf = (partition: number) =>
+    batchHandler({
+      store: options.store,
+      logger,
+      handle: (msg, on) => handle(msg, on, partition),
+      onBatch: (messages) => observer.batched(messages),
+      // A redelivered message is applied on its own: its start must be counted durably before it runs (poison
+      // detection), and after a crash the messages it was batched with are applied one by one until it is found.
+      alone: (msg) => msg.redelivered || (options.unbatched?.(String(msg.type ?? '')) ?? false),
+    });
 
   const consumers = new Map<number, OrderedConsumer>();
   /** Partitions being handed over: one taken back waits until its hand-over finished. */
@@ -241,7 +255,7 @@ export function startCommandConsumers(options: CommandConsumerOptions): CommandC
           batchSize: options.batchSize,
           logger,
         },
-        handleBatch,
+        handleBatchOf(partition),
       ),
     );
   }

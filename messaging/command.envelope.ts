@@ -56,11 +56,29 @@ interface ReceivedMessage {
   headers?: Record<string, unknown>;
 }
 
-/** Reads a delivered command back. A message this worker cannot understand is a non-retryable error. */
-export function decodeCommand(msg: ReceivedMessage): InboundMessage {
+/**
+ * A message of a schema newer than this worker reads: written by a newer Plantgate during a rolling upgrade. It is
+ * not unreadable, only not for this worker: it goes back to its queue for a worker that reads it.
+ */
+export class NewerSchemaError extends Error {
+  constructor(
+    readonly schemaVersion: number,
+    readonly reads: number,
+  ) {
+    super(`Schema version ${schemaVersion} is newer than this worker reads (${reads}): left for a newer worker`);
+    this.name = 'NewerSchemaError';
+  }
+}
+
+/**
+ * Reads a delivered command back. A message this worker cannot understand is a non-retryable error; one of a newer
+ * schema than `reads` is a NewerSchemaError. A test build may read ahead (`reads`): the envelope is the same.
+ */
+export function decodeCommand(msg: ReceivedMessage, reads: number = SCHEMA_VERSION): InboundMessage {
   const headers = msg.headers ?? {};
   const version = Number(headers[HEADERS.schemaVersion]);
-  if (version !== SCHEMA_VERSION) {
+  if (Number.isInteger(version) && version > reads) throw new NewerSchemaError(version, reads);
+  if (!Number.isInteger(version) || version < SCHEMA_VERSION || version > reads) {
     throw new DomainError(
       'UNSUPPORTED_MESSAGE',
       `Unsupported schema version ${String(headers[HEADERS.schemaVersion])} (this worker reads ${SCHEMA_VERSION})`,

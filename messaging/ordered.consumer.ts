@@ -4,8 +4,11 @@ import { bounded } from './bounded';
 
 const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
-/** What the handler decided: acknowledge, or give the message back to the queue for a later delivery. */
-export type Settlement = 'ack' | 'requeue';
+/**
+ * What the handler decided: acknowledge; give the message back to the queue for a later delivery; or leave it (and
+ * every message after it) for another consumer: this one stops, and its channel's close returns them in order.
+ */
+export type Settlement = 'ack' | 'requeue' | 'leave';
 
 export interface OrderedConsumerOptions {
   connection: Connection;
@@ -75,15 +78,17 @@ export function startOrderedBatchConsumer(
   }
 
   async function settle(ch: Channel, batch: AsyncMessage[]) {
-    const outcomes = await handleBatch(batch).catch((error: unknown) => {
+    const outcomes: Settlement[] = await handleBatch(batch).catch((error: unknown) => {
       logger.error(
         { queue: declarations.queue, err: (error as Error).message },
         'handler failed; messages returned to their queue',
       );
-      return batch.map(() => 'requeue' as const);
+      return batch.map((): Settlement => 'requeue');
     });
     // An ack must go on the channel the message came on; if that channel is gone the broker has redelivered it.
     if (!ch.active) return;
+    const left = outcomes.indexOf('leave');
+    if (left >= 0) return leave(ch, batch, left);
     try {
       if (outcomes.every((outcome) => outcome === 'ack')) {
         ch.basicAck({ deliveryTag: batch.at(-1)!.deliveryTag, multiple: batch.length > 1 });
@@ -99,6 +104,18 @@ export function startOrderedBatchConsumer(
         'could not settle a message; the broker redelivers it',
       );
     }
+  }
+
+  /**
+   * Acknowledges what came before the message left, then stops consuming: closing the channel returns that message
+   * and everything prefetched after it in one step, ahead of the rest (a nack could put it behind them).
+   */
+  async function leave(ch: Channel, batch: AsyncMessage[], left: number) {
+    closing = true;
+    if (left > 0) ch.basicAck({ deliveryTag: batch[left - 1]!.deliveryTag, multiple: true });
+    if (channel === ch) channel = null;
+    buffer = [];
+    await ch.close().catch(() => undefined);
   }
 
   async function subscribe() {

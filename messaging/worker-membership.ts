@@ -1,6 +1,7 @@
 import type { AsyncMessage, Connection } from 'rabbitmq-client';
 import type { Logger } from '../core/ports/logger.port';
 import { bounded } from './bounded';
+import type { Member } from './partition-assignment';
 
 /** Beats a worker misses before the others count it gone and take over its partitions. */
 const MISSED_BEATS = 3;
@@ -15,17 +16,22 @@ export interface MembershipOptions {
   queue: string;
   heartbeatMs: number;
   logger: Logger;
-  /** Called with every live worker (this one included), sorted, whenever that set changes. */
-  onChange(members: string[]): void;
+  /** Called with every live worker (this one included), sorted by id, whenever that set or their asides change. */
+  onChange(members: Member[]): void;
 }
 
 export interface Membership {
   members(): string[];
+  /**
+   * This worker gives up a partition for good (its next message is of a schema newer than it reads): the others
+   * hear it with the next beat, sent at once, and deal the partition among themselves.
+   */
+  stepAside(partition: number): void;
   /** Tells the others this worker leaves, so that they take its partitions at once instead of after a timeout. */
   leave(): Promise<void>;
 }
 
-type Presence = { worker: string; kind: 'alive' | 'hello' | 'leaving' };
+type Presence = { worker: string; kind: 'alive' | 'hello' | 'leaving'; aside?: number[] };
 
 /**
  * Presence over the broker: each worker publishes a beat to a fanout exchange every `heartbeatMs` and receives
@@ -38,6 +44,7 @@ type Presence = { worker: string; kind: 'alive' | 'hello' | 'leaving' };
 export async function joinMembership(options: MembershipOptions): Promise<Membership> {
   const { connection, exchange, workerId, heartbeatMs, logger } = options;
   const lastSeen = new Map<string, number>([[workerId, Date.now()]]);
+  const asides = new Map<string, number[]>([[workerId, []]]);
   let reported = '';
   const publisher = connection.createPublisher({
     confirm: false,
@@ -48,6 +55,7 @@ export async function joinMembership(options: MembershipOptions): Promise<Member
       .send({ exchange, routingKey: '', durable: false, expiration: String(heartbeatMs * MISSED_BEATS) }, {
         worker: workerId,
         kind,
+        aside: asides.get(workerId),
       } satisfies Presence)
       .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence beat not sent'));
 
@@ -55,9 +63,10 @@ export async function joinMembership(options: MembershipOptions): Promise<Member
     const now = Date.now();
     lastSeen.set(workerId, now);
     for (const [worker, at] of lastSeen) if (now - at > heartbeatMs * MISSED_BEATS) lastSeen.delete(worker);
-    const members = [...lastSeen.keys()].sort();
-    if (members.join('\n') === reported) return;
-    reported = members.join('\n');
+    const members = [...lastSeen.keys()].sort().map((id) => ({ id, aside: asides.get(id) ?? [] }));
+    const summary = JSON.stringify(members);
+    if (summary === reported) return;
+    reported = summary;
     logger.info({ workers: members.length }, 'worker membership changed');
     options.onChange(members);
   }
@@ -67,6 +76,8 @@ export async function joinMembership(options: MembershipOptions): Promise<Member
     if (typeof presence?.worker !== 'string' || presence.worker === workerId) return;
     if (presence.kind === 'leaving') lastSeen.delete(presence.worker);
     else {
+      // An older worker's beat names no asides: it has stepped aside from nothing.
+      asides.set(presence.worker, Array.isArray(presence.aside) ? presence.aside.filter(Number.isInteger) : []);
       if (!lastSeen.has(presence.worker) && presence.kind === 'hello') void say('alive');
       lastSeen.set(presence.worker, Date.now());
     }
@@ -107,6 +118,16 @@ export async function joinMembership(options: MembershipOptions): Promise<Member
 
   return {
     members: () => [...lastSeen.keys()].sort(),
+    stepAside(partition) {
+      const mine = asides.get(workerId)!;
+      if (mine.includes(partition)) return;
+      asides.set(
+        workerId,
+        [...mine, partition].sort((a, b) => a - b),
+      );
+      void say('alive');
+      report();
+    },
     async leave() {
       clearInterval(beat);
       await say('leaving');

@@ -144,7 +144,8 @@ describe('retry with backoff through the broker, then dead letter', () => {
         durable: true,
         messageId: 'm-1',
         correlationId: 'c-unreadable',
-        headers: { 'plantgate-partition': '0', 'x-schema-version': 99 },
+        // No schema version at all: not a newer release's message (that one waits for a newer worker), just unreadable.
+        headers: { 'plantgate-partition': '0', 'x-schema-version': 'none' },
       },
       { messageType: 'ReleaseProductionOrder', payload: {} },
     );
@@ -155,7 +156,7 @@ describe('retry with backoff through the broker, then dead letter', () => {
       return messages.length ? messages : undefined;
     });
     expect(dead!.correlationId).toBe('c-unreadable');
-    expect(String(dead!.headers['x-last-error'])).toContain('Unsupported schema version 99');
+    expect(String(dead!.headers['x-last-error'])).toContain('Unsupported schema version none');
     // Not only in a queue: the workbench shows it too.
     expect(await runtime.store.getException('c-unreadable:unreadable')).toMatchObject({
       type: 'VALIDATION',
