@@ -39,12 +39,12 @@ export interface RuleVersionView extends RuleVersion {
   inForce: boolean;
 }
 
-const subject = (plant: string) => `rules:${plant}`;
+const subject = (plant: string) => `rules:${plant}:changes`;
 
 /**
  * Change control of the rule parameters: a change is proposed for one plant with the time it takes effect, approved
  * or rejected by someone else holding every role that owns what it changes, and takes effect at its time in every
- * process; each step is in the plant's audit chain `rules:<plant>`. A new version reaches one plant at a time: the
+ * process; each step is in the plant's audit chain `rules:<plant>:changes`. A new version reaches one plant at a time: the
  * first plant to get one is its canary, and rolling back is one more approved change (`revertsTo`).
  */
 export function createRuleGovernance(deps: RuleGovernanceDeps) {

@@ -66,7 +66,16 @@ export function exceptionsResolvers({
             details: { plants: [args.plant] },
           });
         }
-        return store.verifyAuditChain(`order:${args.plant}:`);
+        // The plant's orders' chains and its rule changes' chain (rules:<plant>:changes).
+        const [orders, rules] = await Promise.all([
+          store.verifyAuditChain(`order:${args.plant}:`),
+          store.verifyAuditChain(`rules:${args.plant}:`),
+        ]);
+        return {
+          ok: orders.ok && rules.ok,
+          entriesChecked: orders.entriesChecked + rules.entriesChecked,
+          firstBrokenEntry: orders.firstBrokenEntry ?? rules.firstBrokenEntry,
+        };
       },
     },
     Mutation: {

@@ -108,7 +108,7 @@ describe('governed rule changes', () => {
 
     const trail = await waitFor(
       async () => {
-        const entries = await runtime.store.listAudit('rules:P100');
+        const entries = await runtime.store.listAudit('rules:P100:changes');
         return entries.some((e) => e.action === 'RULE_SET_ACTIVATED') ? entries : undefined;
       },
       { what: 'the activation in the audit chain' },
@@ -120,7 +120,13 @@ describe('governed rule changes', () => {
       ['RULE_CHANGE_REJECTED', `key:${keys.adminB.id}`],
       ['RULE_SET_ACTIVATED', 'system:rules'],
     ]);
-    expect(await runtime.store.verifyAuditChain('rules:P100')).toMatchObject({ ok: true, entriesChecked: 5 });
+    expect(await runtime.store.verifyAuditChain('rules:P100:')).toMatchObject({ ok: true, entriesChecked: 5 });
+    const verified = await call<{ verifyAuditChain: { ok: boolean; entriesChecked: number } }>(
+      'viewer',
+      'query($plant: String!) { verifyAuditChain(plant: $plant) { ok entriesChecked } }',
+      { plant: 'P100' },
+    );
+    expect(verified.data!.verifyAuditChain).toEqual({ ok: true, entriesChecked: 5 });
   });
 
   it('judges each event by the version in force when it was received; a canary plant first; rollback is one change', async () => {
