@@ -11,7 +11,7 @@ import { createCommandPublisher, type CommandTopology } from '../messaging/comma
 import type { PlantgateMetrics } from '../monitoring/metrics';
 import type { Config } from './config';
 import { every } from './periodic';
-import type { createStopList } from './stop-list';
+import type { StopList } from './stop-list';
 
 /**
  * The process's one submission service, publishing to `topology` (the central commands, or an edge's backlog), with
@@ -25,7 +25,7 @@ export function startIntake(deps: {
   rules: RuleBook;
   logger: Logger;
   metrics: PlantgateMetrics;
-  stops: ReturnType<typeof createStopList>;
+  stops: StopList;
   options?: Pick<SubmissionServiceDeps, 'hooks' | 'servesPlants' | 'admit'>;
 }): SubmissionService {
   const publisher = createCommandPublisher(deps.connection, deps.topology);

@@ -6,7 +6,7 @@ import { ruleSetFor, type RuleBook } from '../core/rules/rule-set';
 import type { Config } from './config';
 import { every } from './periodic';
 import { parseRuleParameters } from './rules.loader';
-import type { createStopList } from './stop-list';
+import type { StopList } from './stop-list';
 
 /**
  * The rule governance of a process: its rule book loaded with every plant's approved versions now and every
@@ -17,7 +17,7 @@ export async function startRuleGovernance(deps: {
   store: Store;
   rules: RuleBook;
   logger: Logger;
-  stops: ReturnType<typeof createStopList>;
+  stops: StopList;
   activates: boolean;
   /** Told after each refresh, per plant known to the rule book or to governance. */
   observe?: (plant: string, versionInForce: number, pending: number) => void;

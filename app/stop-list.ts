@@ -22,3 +22,5 @@ export function createStopList(logger: Logger) {
     },
   };
 }
+
+export type StopList = ReturnType<typeof createStopList>;

@@ -4,7 +4,9 @@ import type { Store } from '../../core/ports/store.port';
 import { createReconciler } from '../../core/reconciliation/reconciliation.runner';
 import { createBrokerApi, credentialsOf, vhostOf } from '../../messaging/broker-api';
 import { connectBroker } from '../../messaging/broker.connection';
-import { createEdgeLink, type EdgeLink } from '../../messaging/edge-link';
+import { createEdgeLink, type EdgeLink, type EdgeLinkDeps } from '../../messaging/edge-link';
+import type { PlantgateMetrics } from '../../monitoring/metrics';
+import type { RuleBook } from '../../core/rules/rule-set';
 import { createEdgeTopology, type EdgeTopology } from '../../messaging/edge.topology';
 import { declareTopology } from '../../messaging/topology';
 import { createMetrics, createRegistry } from '../../monitoring/metrics';
@@ -14,7 +16,7 @@ import { createConnectors } from '../connectors.factory';
 import { startGateway } from '../gateway';
 import { createLogger } from '../logger';
 import { every } from '../periodic';
-import { createStopList } from '../stop-list';
+import { createStopList, type StopList } from '../stop-list';
 import { startIntake } from '../intake.factory';
 import { startRuleGovernance } from '../rules.governance';
 import { loadRuleBook } from '../rules.loader';
@@ -80,25 +82,7 @@ export async function startEdgeRuntime(
 
     const registry = createRegistry();
     const metrics = createMetrics(registry);
-    const link = createEdgeLink({
-      plant,
-      vhost,
-      topology,
-      connection,
-      api,
-      backlogLimit: config.EDGE_BACKLOG_LIMIT,
-      now: () => new Date(),
-      logger,
-      observer: metrics.edgeObserver,
-    });
-    await link.check();
-    const linkWatch = every(
-      config.EDGE_LINK_CHECK_MS,
-      async () => void (await link.check()),
-      logger,
-      'edge link check',
-    );
-    stops.add(() => linkWatch.close());
+    const link = await watchLink({ plant, vhost, topology, connection, api, config, logger, metrics, stops });
 
     // As at the central gateway; what a killed edge recorded but never published goes out after its restart.
     const intake = startIntake({
@@ -113,24 +97,8 @@ export async function startEdgeRuntime(
       options: { hooks: options.intakeHooks, servesPlants: [plant], admit: () => link.admit() },
     });
 
-    const keySync = config.CENTRAL_URL
-      ? createKeySync({
-          plant,
-          centralUrl: config.CENTRAL_URL,
-          apiKey: config.CENTRAL_API_KEY,
-          timeoutMs: config.CENTRAL_TIMEOUT_MS,
-          store,
-          logger,
-          now: () => new Date(),
-        })
-      : null;
-    if (keySync) {
-      await keySync.sync();
-      const keyWatch = every(config.EDGE_KEY_SYNC_MS, async () => void (await keySync.sync()), logger, 'key sync');
-      stops.add(() => keyWatch.close());
-    }
+    const keySync = await copyKeys({ plant, config, store, logger, stops });
 
-    const connectors = createConnectors(config, {}, logger);
     const gateway = await startGateway({
       config,
       store,
@@ -143,18 +111,9 @@ export async function startEdgeRuntime(
         await store.ping();
         if (!connection.ready) throw new Error('plant broker connection is down');
       },
-      views: connectors.views,
+      ...centralOnly(config, store, rules, logger),
       version: VERSION,
       webhookSecrets: resolveWebhookSecrets(config, false),
-      reconciler: createReconciler({
-        store,
-        views: connectors.views,
-        connected: [],
-        rules,
-        now: () => new Date(),
-        logger,
-        pageSize: config.RECONCILE_PAGE_SIZE,
-      }),
       // The edge answers no rule queries (edge-operations.ts); its rule book is RULES_FILE's.
       governance: await startRuleGovernance({ config, store, rules, logger, stops, activates: false }),
       edge: {
@@ -183,6 +142,64 @@ export async function startEdgeRuntime(
     await stops.abandon();
     throw error;
   }
+}
+
+/** Reads the link and the backlog now and every EDGE_LINK_CHECK_MS, for health, metrics and admission. */
+async function watchLink(
+  deps: Omit<EdgeLinkDeps, 'backlogLimit' | 'now' | 'observer'> & {
+    config: Config;
+    metrics: PlantgateMetrics;
+    stops: StopList;
+  },
+): Promise<EdgeLink> {
+  const { config, metrics, stops, ...linkDeps } = deps;
+  const link = createEdgeLink({
+    ...linkDeps,
+    backlogLimit: config.EDGE_BACKLOG_LIMIT,
+    now: () => new Date(),
+    observer: metrics.edgeObserver,
+  });
+  await link.check();
+  const watch = every(config.EDGE_LINK_CHECK_MS, async () => void (await link.check()), deps.logger, 'edge link check');
+  stops.add(() => watch.close());
+  return link;
+}
+
+/** With CENTRAL_URL: the plant's API keys copied now and every EDGE_KEY_SYNC_MS (a failed copy is retried). */
+async function copyKeys(deps: { plant: string; config: Config; store: Store; logger: Logger; stops: StopList }) {
+  const { config } = deps;
+  if (!config.CENTRAL_URL) return null;
+  const keySync = createKeySync({
+    plant: deps.plant,
+    centralUrl: config.CENTRAL_URL,
+    apiKey: config.CENTRAL_API_KEY,
+    timeoutMs: config.CENTRAL_TIMEOUT_MS,
+    store: deps.store,
+    logger: deps.logger,
+    now: () => new Date(),
+  });
+  await keySync.sync();
+  const watch = every(config.EDGE_KEY_SYNC_MS, async () => void (await keySync.sync()), deps.logger, 'key sync');
+  deps.stops.add(() => watch.close());
+  return keySync;
+}
+
+/**
+ * What the gateway is built with but an edge never uses: the edge reads no system and reconciles nothing (its
+ * operations rule refuses those fields before they run).
+ */
+function centralOnly(config: Config, store: Store, rules: RuleBook, logger: Logger) {
+  const { views } = createConnectors(config, {}, logger);
+  const reconciler = createReconciler({
+    store,
+    views,
+    connected: [],
+    rules,
+    now: () => new Date(),
+    logger,
+    pageSize: config.RECONCILE_PAGE_SIZE,
+  });
+  return { views, reconciler };
 }
 
 function required<T>(value: T | undefined, variable: string, what: string): T {
