@@ -6,11 +6,13 @@ import { drainQueue, queueDepth, queuesDepth } from '../support/broker';
 import { createEdgeSite, EDGE_PLANT, type EdgeSite } from '../support/edge-site';
 import { edgeHealth, submitWithKey, transactionStatus } from '../support/edge-client';
 import { gql } from '../support/graphql-client';
-import { releaseInput } from '../support/order.fixture';
+import { acknowledgeInput, releaseInput } from '../support/order.fixture';
+import { WEBHOOK_HEADERS, webhookSignature } from '../../core/auth/webhook-signature';
 import { freePort } from '../support/tcp-proxy';
 import { waitFor } from '../support/wait';
 
 const APPLIED = ['APPLIED', 'POSTED'];
+const HOOK_SECRET = 'a-plant-mes-webhook-secret';
 
 describe('an edge gateway', () => {
   let site: EdgeSite;
@@ -46,7 +48,9 @@ describe('an edge gateway', () => {
   });
 
   it('keeps accepting while the link is down, answers QUEUED_AT_EDGE, refuses past its backlog with 503, and loses nothing', async () => {
-    site = await createEdgeSite('edge-backlog', { edge: { EDGE_BACKLOG_LIMIT: '10' } });
+    site = await createEdgeSite('edge-backlog', {
+      edge: { EDGE_BACKLOG_LIMIT: '10', MES_WEBHOOK_SECRET: HOOK_SECRET },
+    });
     const edge = await site.startEdge();
     const key = site.keys.integrator;
     site.proxy.cut(120_000);
@@ -73,6 +77,24 @@ describe('an edge gateway', () => {
     expect(refused.error?.extensions).toMatchObject({ code: 'BACKLOG_FULL', backlog: { limit: 10 }, link: 'down' });
     expect(refused.error?.message).toMatch(/edge backlog of plant P100 is full/);
     expect(await edge.store.listTransactionsByOrder(EDGE_PLANT, 'PO-B10')).toEqual([]);
+    // The plant's MES webhooks meet the same limit, in their own format.
+    const raw = JSON.stringify({
+      messageType: 'AcknowledgeProductionOrder',
+      payload: acknowledgeInput(releaseInput({ orderNumber: 'PO-B0' })),
+    });
+    const at = String(Math.floor(Date.now() / 1000));
+    const hook = await fetch(`${edge.url}/webhooks/mes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [WEBHOOK_HEADERS.timestamp]: at,
+        [WEBHOOK_HEADERS.signature]: webhookSignature(HOOK_SECRET, at, raw),
+      },
+      body: raw,
+    });
+    expect(hook.status).toBe(503);
+    expect(hook.headers.get('retry-after')).toBe('5');
+    expect(await hook.json()).toMatchObject({ code: 'BACKLOG_FULL', backlog: { limit: 10 } });
 
     expect(await transactionStatus(edge.url, key, accepted[0]!)).toBe('QUEUED_AT_EDGE');
     const health = await waitFor(async () => {
