@@ -9,6 +9,7 @@ import { gql } from '../support/graphql-client';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
 import { WEBHOOK_HEADERS, webhookSignature } from '../../core/auth/webhook-signature';
 import { freePort } from '../support/tcp-proxy';
+import { spawnEntry } from '../support/process';
 import { waitFor } from '../support/wait';
 
 const APPLIED = ['APPLIED', 'POSTED'];
@@ -205,6 +206,43 @@ describe('an edge gateway', () => {
     const revoked = await gql(edge.url, '{ whoami { id } }', {}, bearer(everywhere.key));
     expect(revoked.status).toBe(401);
     expect((await gql(edge.url, '{ whoami { id } }', {}, bearer(site.keys.integrator))).status).toBe(200);
+  });
+});
+
+describe('an edge installation removed', () => {
+  let site: EdgeSite;
+  afterEach(async () => site?.cleanup());
+
+  it('with npm run topology -- delete: its shovels, queues and exchange, refused while it holds messages', async () => {
+    site = await createEdgeSite('edge-delete');
+    const edge = await site.startEdge();
+    site.proxy.cut(120_000);
+    await waitFor(async () => (await edgeHealth(edge.url)).edge.state === 'down', { what: 'the link to be down' });
+    await submitWithKey(
+      edge.url,
+      site.keys.integrator,
+      'releaseProductionOrder',
+      releaseInput({ orderNumber: 'PO-D1' }),
+    );
+    await edge.stop();
+    const run = async (...flags: string[]) => {
+      const cli = spawnEntry('app/topology.cli.ts', ['delete', ...flags], site.edgeEnv);
+      const code = await cli.exited;
+      return { code, ...cli.output() };
+    };
+    const refused = await run();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/edge\.forward \(\d consumers, 1 messages\)/);
+    const deleted = await run('--force');
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(/Deleted 2 queues \(and the exchanges and shovels\)/);
+    await expect(queueDepth(site.edgeTopology.names.forward, site.edgeAmqpUrl)).rejects.toThrow();
+    const shovels = (await (
+      await fetch(`${site.edgeEnv.BROKER_API_URL}/api/parameters/shovel`, {
+        headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+      })
+    ).json()) as { name: string }[];
+    expect(shovels.map((s) => s.name)).not.toContain(site.edgeTopology.names.forwardShovel);
   });
 });
 
