@@ -26,7 +26,7 @@ export const CATALOGUE = {
   commandsSubmitted: {
     type: 'counter',
     name: 'plantgate_gateway_commands_submitted_total',
-    help: 'Commands received by the gateway (GraphQL and webhooks), by plant, message type and outcome (accepted; duplicate; conflict: same business key, other content; rejected: the broker did not confirm).',
+    help: 'Commands received by the gateway (GraphQL and webhooks), by plant, message type and outcome (accepted; duplicate; conflict: same business key, other content; rejected: the broker did not confirm; backlog_full: the backlog of an edge was at its limit).',
     labels: ['plant', 'message_type', 'outcome'],
   },
   strandedPublished: {
