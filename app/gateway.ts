@@ -16,6 +16,7 @@ import { edgeKeysRoute } from './edge/edge-keys';
 import { edgeOperationsOnly } from './edge/edge-operations';
 import type { TransactionLookup } from '../resolvers/transactions/transactions.resolvers';
 import type { RuleGovernance } from '../core/rules/rule-governance.service';
+import { ruleSetFor } from '../core/rules/rule-set';
 
 export interface GatewayDeps {
   config: Config;
@@ -98,7 +99,14 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     maxBodyBytes: config.MAX_BODY_BYTES,
     health: deps.edge?.health,
     // The central gateway lends its plants' API keys (hashes) to their edges; an edge lends nothing.
-    routes: deps.edge ? {} : { '/edge/keys': edgeKeysRoute(deps.store, configuredKeys) },
+    routes: deps.edge
+      ? {}
+      : {
+          '/edge/keys': edgeKeysRoute(deps.store, configuredKeys, (plant) => ({
+            partitions: config.PARTITIONS,
+            timestampBucketMs: ruleSetFor(deps.rules, plant).timestampBucketMs,
+          })),
+        },
   });
   try {
     const port = await http.listen(config.PORT, config.HOST);

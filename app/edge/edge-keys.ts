@@ -4,11 +4,21 @@ import type { Principal } from '../../core/auth/principal';
 import type { Logger } from '../../core/ports/logger.port';
 import type { Store } from '../../core/ports/store.port';
 
+/** What an edge must agree on with the central installation: where an order's messages go, and its business keys. */
+export interface EdgeAgreement {
+  partitions: number;
+  timestampBucketMs: number;
+}
+
 /**
- * The central route `GET /edge/keys?plant=P`: the API keys that act in plant P, as hashes, for that plant's edge; the
- * keys created through the API and those given by configuration (API_KEYS) alike.
+ * The central route `GET /edge/keys?plant=P`: the API keys that act in plant P, as hashes, for that plant's edge (the
+ * keys created through the API and those given by configuration alike), and what the edge must agree on.
  */
-export function edgeKeysRoute(store: Pick<Store, 'listApiKeys'>, configuredKeys: readonly ApiKeyRecord[]) {
+export function edgeKeysRoute(
+  store: Pick<Store, 'listApiKeys'>,
+  configuredKeys: readonly ApiKeyRecord[],
+  agreementOf: (plant: string) => EdgeAgreement,
+) {
   return async (principal: Principal, query: URLSearchParams): Promise<{ status: number; body: unknown }> => {
     const plant = query.get('plant');
     if (!plant) return { status: 400, body: { error: 'plant is required: /edge/keys?plant=P1', code: 'BAD_REQUEST' } };
@@ -26,7 +36,7 @@ export function edgeKeysRoute(store: Pick<Store, 'listApiKeys'>, configuredKeys:
     const keys = [...configuredKeys, ...(await store.listApiKeys())].filter(
       (k) => k.plants === '*' || k.plants.includes('*') || k.plants.includes(plant),
     );
-    return { status: 200, body: { plant, keys } };
+    return { status: 200, body: { plant, keys, ...agreementOf(plant) } };
   };
 }
 
@@ -34,6 +44,18 @@ export interface KeySyncReport {
   lastSyncAt: string | null;
   keys: number;
   error?: string;
+  /** What this edge does not agree on with the central installation, when it does not (a misconfiguration). */
+  disagreement?: string;
+}
+
+/** Names what differs, or null: a different partition count would send an order's messages to another queue. */
+export function disagreementOf(here: EdgeAgreement, central: Partial<EdgeAgreement>): string | null {
+  const differs = (Object.keys(here) as (keyof EdgeAgreement)[]).filter(
+    (key) => central[key] !== undefined && central[key] !== here[key],
+  );
+  if (differs.length === 0) return null;
+  const name = { partitions: 'PARTITIONS', timestampBucketMs: 'the rule parameter timestampBucketMs' };
+  return differs.map((key) => `${name[key]} is ${here[key]} here and ${central[key]} centrally`).join('; ');
 }
 
 /**
@@ -49,17 +71,22 @@ export function createKeySync(deps: {
   store: Pick<Store, 'getApiKey' | 'insertApiKey' | 'revokeApiKey'>;
   logger: Logger;
   now: () => Date;
+  /** This edge's settings, compared with the central installation's on every copy. */
+  agreement: EdgeAgreement;
 }) {
   let report: KeySyncReport = { lastSyncAt: null, keys: 0 };
 
-  async function fetchKeys(): Promise<ApiKeyRecord[]> {
+  async function fetchKeys(): Promise<{ keys: ApiKeyRecord[] } & Partial<EdgeAgreement>> {
     const response = await fetch(`${deps.centralUrl}/edge/keys?plant=${encodeURIComponent(deps.plant)}`, {
       headers: deps.apiKey ? { authorization: `Bearer ${deps.apiKey}` } : {},
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
-    const body = (await response.json().catch(() => ({}))) as { keys?: ApiKeyRecord[]; error?: string };
+    const body = (await response.json().catch(() => ({}))) as Partial<EdgeAgreement> & {
+      keys?: ApiKeyRecord[];
+      error?: string;
+    };
     if (!response.ok || !body.keys) throw new Error(`central gateway answered ${response.status}: ${body.error ?? ''}`);
-    return body.keys;
+    return { ...body, keys: body.keys };
   }
 
   async function apply(key: ApiKeyRecord): Promise<void> {
@@ -73,9 +100,11 @@ export function createKeySync(deps: {
   return {
     async sync(): Promise<KeySyncReport> {
       try {
-        const keys = await fetchKeys();
+        const { keys, ...central } = await fetchKeys();
         for (const key of keys) await apply(key);
-        report = { lastSyncAt: deps.now().toISOString(), keys: keys.length };
+        const disagreement = disagreementOf(deps.agreement, central);
+        if (disagreement) deps.logger.error({ disagreement }, 'this edge does not agree with the central installation');
+        report = { lastSyncAt: deps.now().toISOString(), keys: keys.length, ...(disagreement ? { disagreement } : {}) };
       } catch (error) {
         report = { ...report, error: (error as Error).message };
         deps.logger.warn({ err: (error as Error).message }, 'could not copy API keys from the central gateway');

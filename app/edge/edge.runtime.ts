@@ -6,7 +6,8 @@ import { createBrokerApi, credentialsOf, vhostOf } from '../../messaging/broker-
 import { connectBroker } from '../../messaging/broker.connection';
 import { createEdgeLink, type EdgeLink, type EdgeLinkDeps } from '../../messaging/edge-link';
 import type { PlantgateMetrics } from '../../monitoring/metrics';
-import type { RuleBook } from '../../core/rules/rule-set';
+import { ruleSetFor, type RuleBook } from '../../core/rules/rule-set';
+import { StartRefusedError } from '../auth/identity';
 import { createEdgeTopology, type EdgeTopology } from '../../messaging/edge.topology';
 import { declareTopology } from '../../messaging/topology';
 import { createMetrics, createRegistry } from '../../monitoring/metrics';
@@ -97,7 +98,7 @@ export async function startEdgeRuntime(
       options: { hooks: options.intakeHooks, servesPlants: [plant], admit: () => link.admit() },
     });
 
-    const keySync = await copyKeys({ plant, config, store, logger, stops });
+    const keySync = await copyKeys({ plant, config, store, rules, logger, stops });
 
     const gateway = await startGateway({
       config,
@@ -165,8 +166,19 @@ async function watchLink(
   return link;
 }
 
-/** With CENTRAL_URL: the plant's API keys copied now and every EDGE_KEY_SYNC_MS (a failed copy is retried). */
-async function copyKeys(deps: { plant: string; config: Config; store: Store; logger: Logger; stops: StopList }) {
+/**
+ * With CENTRAL_URL: the plant's API keys copied now and every EDGE_KEY_SYNC_MS (a failed copy is retried). An edge
+ * that does not agree with the central installation on partitions or business keys refuses to start: its messages
+ * would reach the wrong partition queues, out of order with the rest of their orders.
+ */
+async function copyKeys(deps: {
+  plant: string;
+  config: Config;
+  store: Store;
+  rules: RuleBook;
+  logger: Logger;
+  stops: StopList;
+}) {
   const { config } = deps;
   if (!config.CENTRAL_URL) return null;
   const keySync = createKeySync({
@@ -177,8 +189,17 @@ async function copyKeys(deps: { plant: string; config: Config; store: Store; log
     store: deps.store,
     logger: deps.logger,
     now: () => new Date(),
+    agreement: {
+      partitions: config.PARTITIONS,
+      timestampBucketMs: ruleSetFor(deps.rules, deps.plant).timestampBucketMs,
+    },
   });
-  await keySync.sync();
+  const { disagreement } = await keySync.sync();
+  if (disagreement) {
+    throw new StartRefusedError(
+      `This edge does not agree with the central installation: ${disagreement}. Fix its settings.`,
+    );
+  }
   const watch = every(config.EDGE_KEY_SYNC_MS, async () => void (await keySync.sync()), deps.logger, 'key sync');
   deps.stops.add(() => watch.close());
   return keySync;

@@ -250,10 +250,13 @@ describe('an edge gateway starting', () => {
   let site: EdgeSite;
   afterEach(async () => site?.cleanup());
 
-  it('refuses to start without its plant, or without a plant broker it can declare shovels on, saying what to do', async () => {
+  it('refuses to start without its plant, without a plant broker it can declare shovels on, or disagreeing with the central installation', async () => {
     site = await createEdgeSite('edge-start');
     await expect(site.startEdge({ EDGE_PLANT: '' })).rejects.toThrow(
       'Invalid configuration: EDGE_PLANT is required for the edge role',
+    );
+    await expect(site.startEdge({ PARTITIONS: '8' })).rejects.toThrow(
+      'This edge does not agree with the central installation: PARTITIONS is 8 here and 4 centrally',
     );
     const nobody = `http://127.0.0.1:${await freePort()}`;
     await expect(site.startEdge({ BROKER_API_URL: nobody })).rejects.toThrow(
