@@ -92,7 +92,7 @@ export function createEdgeLink(deps: EdgeLinkDeps) {
       report = {
         plant: deps.plant,
         state,
-        since: state === report.state ? report.since : now.toISOString(),
+        since: sinceOf(report, state, now),
         shovels,
         backlog: {
           messages,
@@ -106,7 +106,8 @@ export function createEdgeLink(deps: EdgeLinkDeps) {
       admittedSinceCheck = Math.max(0, admittedSinceCheck - admittedBefore);
       if (info) countForwarded(info.acknowledged);
     } catch (error) {
-      report = { ...report, state: 'unknown', checkedAt: now.toISOString(), error: (error as Error).message };
+      const since = sinceOf(report, 'unknown', now);
+      report = { ...report, state: 'unknown', since, checkedAt: now.toISOString(), error: (error as Error).message };
       log.warn({ err: (error as Error).message }, 'edge link check failed');
     }
     const downSeconds = report.state === 'up' ? 0 : (now.getTime() - Date.parse(report.since)) / 1000;
@@ -143,3 +144,12 @@ export function createEdgeLink(deps: EdgeLinkDeps) {
 }
 
 export type EdgeLink = ReturnType<typeof createEdgeLink>;
+
+/**
+ * When the link entered the state it is in after this check: unchanged while the state holds, now when it changes.
+ * A check that cannot read the broker is a state of its own (unknown), so that a link up for hours is not reported
+ * as down for hours by one failed reading.
+ */
+export function sinceOf(previous: Pick<EdgeLinkReport, 'state' | 'since'>, state: EdgeLinkReport['state'], now: Date) {
+  return state === previous.state ? previous.since : now.toISOString();
+}

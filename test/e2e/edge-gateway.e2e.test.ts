@@ -8,7 +8,7 @@ import { edgeHealth, submitWithKey, transactionStatus } from '../support/edge-cl
 import { gql } from '../support/graphql-client';
 import { acknowledgeInput, releaseInput } from '../support/order.fixture';
 import { WEBHOOK_HEADERS, webhookSignature } from '../../core/auth/webhook-signature';
-import { freePort } from '../support/tcp-proxy';
+import { freePort, startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { spawnEntry } from '../support/process';
 import { waitFor } from '../support/wait';
 
@@ -206,6 +206,34 @@ describe('an edge gateway', () => {
     const revoked = await gql(edge.url, '{ whoami { id } }', {}, bearer(everywhere.key));
     expect(revoked.status).toBe(401);
     expect((await gql(edge.url, '{ whoami { id } }', {}, bearer(site.keys.integrator))).status).toBe(200);
+  });
+});
+
+describe("an edge's link report", () => {
+  let site: EdgeSite;
+  let apiProxy: TcpProxy | undefined;
+  afterEach(async () => {
+    await apiProxy?.close();
+    await site?.cleanup();
+  });
+
+  it('reports a reading it could not take as unknown from then, not as a link down since it was last up', async () => {
+    site = await createEdgeSite('edge-unknown');
+    apiProxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(site.edgeEnv.BROKER_API_URL!).port) });
+    const edge = await site.startEdge({ BROKER_API_URL: `http://127.0.0.1:${apiProxy.port}` });
+    await waitFor(async () => (await edgeHealth(edge.url)).edge.state === 'up', { what: 'the link up' });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    apiProxy.cut(120_000);
+    const health = await waitFor(async () => {
+      const h = await edgeHealth(edge.url);
+      return h.edge.state === 'unknown' ? h : undefined;
+    });
+    expect(health.edge).toMatchObject({ error: expect.stringMatching(/management API does not answer/) });
+    const metrics = await (await fetch(`${edge.url}/metrics`)).text();
+    const downSeconds = Number(/plantgate_edge_link_down_seconds\{plant="P100"\} ([\d.]+)/.exec(metrics)?.[1]);
+    expect(metrics).toMatch(/plantgate_edge_link_up\{plant="P100"\} 0/);
+    // Seconds since the readings failed, not the three seconds and more since the link came up.
+    expect(downSeconds).toBeLessThan(2);
   });
 });
 
