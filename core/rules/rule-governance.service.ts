@@ -105,6 +105,15 @@ export function createRuleGovernance(deps: RuleGovernanceDeps) {
 
   function parametersOf(input: ProposeRuleChangeInput, versions: RuleVersion[]): RuleParameters {
     if (input.revertsTo !== undefined && input.revertsTo !== null) {
+      if ((input.parameters ?? input.mappings ?? null) !== null) {
+        throw new DomainError(
+          'INVALID_INPUT',
+          'A rollback (revertsTo) takes its parameters from that version: give no others',
+          {
+            field: 'revertsTo',
+          },
+        );
+      }
       const target =
         input.revertsTo === seedOf(input.plant).version
           ? seedOf(input.plant)

@@ -194,6 +194,8 @@ describe('governed rule changes', () => {
     expect(await versionOfDecision('P200', 'PO-G4', canaryOther.envelope.correlationId)).toBe(1);
 
     // Rolling back: one change putting version 2's parameters back, owned by ADMIN alone (only the mappings differ).
+    const mixed = await propose('adminB', { revertsTo: 2, mappings: P100_CODES, effectiveAt: inSeconds(60) });
+    expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.revertsTo' });
     const rollback = (await propose('adminB', { revertsTo: 2, effectiveAt: inSeconds(1) })).data!.proposeRuleChange;
     expect(rollback).toMatchObject({ owners: ['ADMIN'], revertsTo: 2 });
     expect((await decide('adminA', APPROVE, rollback.id)).data!.approveRuleChange!.version).toBe(4);
