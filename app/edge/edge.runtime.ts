@@ -55,6 +55,8 @@ export async function startEdgeRuntime(
   const stops = createStopList(logger);
   stops.add(() => store.close());
   try {
+    // First: an edge that disagrees with the central installation must not forward anything (nor declare shovels).
+    const keySync = await copyKeys({ plant, config, store, rules, logger, stops });
     const connection = await connectBroker({
       url: config.AMQP_URL,
       connectTimeoutMs: config.AMQP_CONNECT_TIMEOUT_MS,
@@ -98,7 +100,6 @@ export async function startEdgeRuntime(
       options: { hooks: options.intakeHooks, servesPlants: [plant], admit: () => link.admit() },
     });
 
-    const keySync = await copyKeys({ plant, config, store, rules, logger, stops });
 
     const gateway = await startGateway({
       config,
