@@ -100,7 +100,6 @@ export async function startEdgeRuntime(
       options: { hooks: options.intakeHooks, servesPlants: [plant], admit: () => link.admit() },
     });
 
-
     const gateway = await startGateway({
       config,
       store,
