@@ -31,9 +31,9 @@ export async function startRuleGovernance(deps: {
     minLeadMs: 2 * deps.config.RULES_REFRESH_MS,
   });
   const refresh = async () => {
-    await governance.refresh();
+    // One read of the changes per refresh: the rule book and the gauges both come from it.
+    const changes = await governance.refresh();
     if (!deps.observe) return;
-    const changes = await governance.changes();
     const plants = new Set([...Object.keys(deps.rules.plants), ...changes.map((c) => c.plant)]);
     for (const plant of plants) {
       const pending = changes.filter((c) => c.plant === plant && c.status === 'PENDING').length;

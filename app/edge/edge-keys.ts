@@ -1,5 +1,5 @@
 import type { ApiKeyRecord } from '../../core/auth/api-key';
-import { inPlantScope } from '../../core/auth/permissions';
+import { hasAnyRole, inPlantScope } from '../../core/auth/permissions';
 import type { Principal } from '../../core/auth/principal';
 import type { Logger } from '../../core/ports/logger.port';
 import type { Store } from '../../core/ports/store.port';
@@ -22,8 +22,7 @@ export function edgeKeysRoute(
   return async (principal: Principal, query: URLSearchParams): Promise<{ status: number; body: unknown }> => {
     const plant = query.get('plant');
     if (!plant) return { status: 400, body: { error: 'plant is required: /edge/keys?plant=P1', code: 'BAD_REQUEST' } };
-    const mayCopy = principal.roles.includes('EDGE') || principal.roles.includes('ADMIN');
-    if (!mayCopy || !inPlantScope(principal, plant)) {
+    if (!hasAnyRole(principal, ['EDGE', 'ADMIN']) || !inPlantScope(principal, plant)) {
       return {
         status: 403,
         body: {

@@ -266,11 +266,12 @@ export function createRuleGovernance(deps: RuleGovernanceDeps) {
 
     changes: (plant?: string) => deps.store.listRuleChanges(plant),
 
-    /** Loads every plant's approved versions into the process's rule book. */
-    async refresh(): Promise<void> {
+    /** Loads every plant's approved versions into the process's rule book; returns every change it read. */
+    async refresh(): Promise<RuleChange[]> {
       const changes = await deps.store.listRuleChanges();
       const plants = [...new Set(changes.filter((c) => c.status === 'APPROVED').map((c) => c.plant))];
       deps.rules.history = Object.fromEntries(plants.map((plant) => [plant, buildVersions(plant, changes)]));
+      return changes;
     },
 
     /** Writes the activation of every approved change whose time has come to its plant's audit chain, once. */
